@@ -1,0 +1,37 @@
+# PhoneAuth: `make run` starts the server on embedded defaults, `make test` runs the whole suite.
+# Both install what is missing first (Debian packages; run as root or with sudo available).
+
+SWIFT          ?= swift
+CONFIG         ?= debug
+SYSTEM_PACKAGES = libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config
+SUDO           := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SERVER_ARGS    ?=
+
+.PHONY: help deps build run test bench clean
+
+help:
+	@echo "make run    install missing system packages, build, start the server (http://127.0.0.1:8080)"
+	@echo "make test   install missing system packages, build, run every test"
+	@echo "make build  build all products ($(CONFIG))"
+	@echo "make clean  remove build output"
+
+# Installs only what dpkg does not already have; `apt-get update` runs once, and only when something is missing.
+deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:$$missing"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+run: build
+	$(SWIFT) run -c $(CONFIG) --skip-build PhoneAuthServer serve $(SERVER_ARGS)
+
+test: deps
+	$(SWIFT) test
+
+clean:
+	rm -rf .build

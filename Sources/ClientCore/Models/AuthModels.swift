@@ -1,0 +1,65 @@
+import Foundation
+
+/// The answer to `POST /auth/send-code`.
+public struct CodeSent: Codable, Sendable, Equatable {
+    public var status: String
+    /// Seconds the code stays valid.
+    public var expiresIn: Int
+    /// Seconds before another code may be requested.
+    public var resendAfter: Int
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case expiresIn = "expires_in"
+        case resendAfter = "resend_after"
+    }
+}
+
+/// A signed-in session as returned by `POST /auth/verify-code`.
+public struct TokenGrant: Codable, Sendable, Equatable {
+    public var accessToken: String
+    public var tokenType: String
+    /// Seconds until the access token expires.
+    public var expiresIn: Int
+    public var user: UserProfile
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token"
+        case tokenType = "token_type"
+        case expiresIn = "expires_in"
+        case user
+    }
+}
+
+/// The user as the server describes them.
+public struct UserProfile: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var phoneNumber: String
+    public var fullName: String?
+    public var profileImageURL: String?
+    public var isActive: Bool
+    public var isVerified: Bool
+    public var market: String
+    public var language: String
+    public var country: String
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case phoneNumber = "phone_number"
+        case fullName = "full_name"
+        case profileImageURL = "profile_image_url"
+        case isActive = "is_active"
+        case isVerified = "is_verified"
+        case market, language, country
+    }
+}
+
+/// The server's error body, `{"error":{"code","message"}}`.
+struct ServerErrorBody: Decodable {
+    struct Detail: Decodable {
+        var code: String
+        var message: String
+    }
+
+    var error: Detail
+}

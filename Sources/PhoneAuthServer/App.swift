@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+
+/// `PhoneAuthServer [serve] …` runs the server; `PhoneAuthServer migrate` only brings the database schema up to date.
+@main
+struct PhoneAuthServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "PhoneAuthServer",
+        abstract: "Phone-number sign-in server.",
+        subcommands: [Serve.self, Migrate.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (default).")
+
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        let config = try resolveOrExit(options)
+        let app = try await buildApplication(config)
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema, then exit.")
+
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        let config = try resolveOrExit(options)
+        _ = try AppDatabase.open(path: config.databasePath)
+        print("database \(config.databasePath) is up to date")
+    }
+}
+
+/// Configuration errors end the process with one line on stderr and exit code 2.
+private func resolveOrExit(_ options: ServeOptions) throws -> AppConfig {
+    do {
+        return try options.resolve(log: { FileHandle.standardError.write(Data("phoneauth: \($0)\n".utf8)) })
+    } catch let error as ConfigError {
+        FileHandle.standardError.write(Data("phoneauth: configuration error: \(error.description)\n".utf8))
+        throw ExitCode(2)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// What tests may swap: time, randomness, the SMS gateway and the database. Production uses the defaults.
+struct AppDependencies: Sendable {
+    var now: WallClock = { Date() }
+    var random: any RandomSource = SystemRandomSource()
+    /// nil: the gateway the configuration names.
+    var smsGateway: (any SMSGateway)?
+    /// nil: open `config.databasePath`.
+    var database: AppDatabase?
+}
+
+/// The one place the server is wired together. Tests call it too, so the server under test is the one that ships.
+func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init()) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "phoneauth")
+    logger.logLevel = config.logLevel
+    let router = try await buildRouter(config, dependencies: dependencies)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "PhoneAuth"),
+        logger: logger
+    )
+}
+
+func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throws -> Router<AppRequestContext> {
+    let database = try dependencies.database ?? AppDatabase.open(path: config.databasePath)
+    let users = GRDBUserRepository(database: database)
+    let now = dependencies.now
+    let tokens = await TokenService(
+        secret: config.jwtSecret, issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime,
+        leeway: config.tokenLeeway, now: now
+    )
+    let otp = OTPService(
+        codes: GRDBVerificationCodeRepository(database: database), hasher: CodeHasher(pepper: config.pepper),
+        sms: dependencies.smsGateway ?? makeSMSGateway(config), texts: SMSTextCatalog(appName: config.appName),
+        random: dependencies.random, lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, now: now
+    )
+
+    let router = Router(context: AppRequestContext.self)
+    let catalog = RouteCatalog()
+    // Order matters: the logger sees the final status, and every error below it gets our JSON shape.
+    router.add(middleware: RequestLoggingMiddleware())
+    router.add(middleware: ErrorMiddleware(routes: catalog))
+    let routes = RecordingRouter(router, catalog: catalog)
+
+    HealthController(users: users).addRoutes(to: routes)
+
+    let auth = AuthController(
+        otp: otp, tokens: tokens, users: users, markets: config.markets, codeLifetime: config.codeLifetime,
+        resendAfter: config.resendAfter, now: now
+    )
+    auth.addPublicRoutes(to: routes.group("auth"))
+
+    let authentication = AuthenticationMiddleware(resolver: DatabaseCallerResolver(tokens: tokens, users: users))
+    auth.addAuthenticatedRoutes(to: routes.group("auth").add(middleware: authentication).group(context: AuthenticatedContext.self))
+
+    let api = routes.group("api").add(middleware: authentication).group(context: AuthenticatedContext.self)
+        .add(middleware: MarketGuardMiddleware())
+    ProfileController(users: users, validator: ProfileValidator(languages: config.markets.languages), now: now).addRoutes(to: api)
+    AddressController(addresses: GRDBAddressRepository(database: database), markets: config.markets, limit: config.addressLimit, now: now)
+        .addRoutes(to: api)
+    MarketController(markets: config.markets).addRoutes(to: api)
+    return router
+}
+
+func makeSMSGateway(_ config: AppConfig) -> any SMSGateway {
+    switch config.smsProvider {
+    case .console: ConsoleSMSGateway()
+    case .webhook: WebhookSMSGateway(config: config.webhook!, client: .shared)
+    }
+}

@@ -1,0 +1,20 @@
+import Crypto
+import Foundation
+
+/// Codes are stored only as HMAC-SHA256(pepper, phone ‖ code): a stolen database does not reveal live codes.
+struct CodeHasher: Sendable {
+    private let key: SymmetricKey
+
+    init(pepper: [UInt8]) {
+        key = SymmetricKey(data: pepper)
+    }
+
+    func hash(phone: PhoneNumber, code: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data((phone.e164 + "|" + code).utf8), using: key))
+    }
+
+    /// Constant time: the comparison takes as long whichever byte differs.
+    func matches(_ stored: Data, phone: PhoneNumber, code: String) -> Bool {
+        HMAC<SHA256>.isValidAuthenticationCode(stored, authenticating: Data((phone.e164 + "|" + code).utf8), using: key)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+
+/// Issues one-time codes and redeems them. Codes are stored hashed, replaced by a newer send, burnt on first use,
+/// and die after `maxAttempts` wrong tries.
+struct OTPService: Sendable {
+    let codes: any VerificationCodeRepository
+    let hasher: CodeHasher
+    let sms: any SMSGateway
+    let texts: SMSTextCatalog
+    let random: any RandomSource
+    let lifetime: Duration
+    let maxAttempts: Int
+    let now: WallClock
+
+    /// Stores a fresh code and sends it. If sending fails the code is removed, so no usable code is left behind.
+    func send(to phone: PhoneNumber, market: Market, logger: Logger) async throws {
+        let code = random.numericCode(digits: 6)
+        let issuedAt = now()
+        let id = try await codes.replace(
+            phone: phone.e164, codeHash: hasher.hash(phone: phone, code: code),
+            expiresAt: issuedAt.addingTimeInterval(lifetime.seconds), now: issuedAt
+        )
+        let message = SMSMessage(to: phone, body: texts.text(code: code, language: market.defaultLanguage), code: code)
+        do {
+            try await sms.send(message, logger: logger)
+        } catch {
+            try await codes.delete(id: id)
+            logger.warning("sms send failed", metadata: ["phone": "\(phone.masked)", "error": "\(error)"])
+            throw AppError.smsUnavailable
+        }
+        logger.info("code sent", metadata: ["phone": "\(phone.masked)", "market": "\(market.code)"])
+    }
+
+    /// Checks a code in one transaction with the user's activation.
+    func redeem(phone: PhoneNumber, code: String, market: Market) async throws -> User {
+        let hasher = self.hasher
+        let outcome = try await codes.redeem(
+            phone: phone.e164,
+            matches: { stored in hasher.matches(stored, phone: phone, code: code) },
+            maxAttempts: maxAttempts,
+            newUser: NewUserDefaults(market: market.code, language: market.defaultLanguage, country: market.country),
+            now: now()
+        )
+        switch outcome {
+        case .success(let user): return user
+        case .noLiveCode: throw AppError.invalidCode(attemptsRemaining: nil)
+        case .wrongCode(let remaining): throw AppError.invalidCode(attemptsRemaining: remaining)
+        case .locked: throw AppError.tooManyAttempts
+        }
+    }
+}

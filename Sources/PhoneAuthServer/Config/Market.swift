@@ -1,0 +1,49 @@
+import Foundation
+
+/// A country the product serves. The phone's calling code picks it; it fixes the user's country, default language,
+/// currency and address rules, and it travels in the access token.
+struct Market: Codable, Sendable, Equatable {
+    var code: String
+    var country: String
+    /// Digits only, without `+`: `"1"`, `"996"`.
+    var callingCode: String
+    var currency: String
+    var defaultLanguage: String
+    /// Allowed lengths of the national number (the digits after the calling code).
+    var nationalNumberLengths: [Int]
+    var address: AddressRules
+
+    enum CodingKeys: String, CodingKey {
+        case code, country, currency, address
+        case callingCode = "calling_code"
+        case defaultLanguage = "default_language"
+        case nationalNumberLengths = "national_number_lengths"
+    }
+
+    static let unitedStates = Market(
+        code: "us", country: "United States", callingCode: "1", currency: "USD", defaultLanguage: "en",
+        nationalNumberLengths: [10],
+        address: AddressRules(regionRequired: true, regionPattern: "^[A-Z]{2}$", postalCodeRequired: true, postalCodePattern: #"^\d{5}(-\d{4})?$"#)
+    )
+
+    static let kyrgyzstan = Market(
+        code: "kg", country: "Kyrgyzstan", callingCode: "996", currency: "KGS", defaultLanguage: "ru",
+        nationalNumberLengths: [9],
+        address: AddressRules(regionRequired: false, regionPattern: nil, postalCodeRequired: false, postalCodePattern: #"^\d{6}$"#)
+    )
+}
+
+/// How a market's addresses are checked. Patterns are whole-value regular expressions.
+struct AddressRules: Codable, Sendable, Equatable {
+    var regionRequired: Bool
+    var regionPattern: String?
+    var postalCodeRequired: Bool
+    var postalCodePattern: String?
+
+    enum CodingKeys: String, CodingKey {
+        case regionRequired = "region_required"
+        case regionPattern = "region_pattern"
+        case postalCodeRequired = "postal_code_required"
+        case postalCodePattern = "postal_code_pattern"
+    }
+}

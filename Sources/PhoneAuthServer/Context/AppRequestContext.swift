@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+
+/// Per-request state for every route. `caller` is set by `AuthenticationMiddleware` on protected groups.
+struct AppRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    var caller: Caller?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    var maxUploadSize: Int { JSONCoding.maxBodyBytes }
+    var requestDecoder: JSONDecoder { JSONCoding.decoder }
+    var responseEncoder: JSONEncoder { JSONCoding.encoder }
+}
+
+/// The context of routes that need a signed-in user: `caller` is not optional, so a handler cannot forget the check.
+struct AuthenticatedContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let caller: Caller
+
+    init(context: AppRequestContext) throws {
+        guard let caller = context.caller else { throw AppError.unauthorized }
+        coreContext = context.coreContext
+        self.caller = caller
+    }
+
+    var maxUploadSize: Int { JSONCoding.maxBodyBytes }
+    var requestDecoder: JSONDecoder { JSONCoding.decoder }
+    var responseEncoder: JSONEncoder { JSONCoding.encoder }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The process's JSON coders, made once rather than per request.
+enum JSONCoding {
+    static let maxBodyBytes = 16 * 1024
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
+
+extension Request {
+    /// Reads at most 16 KiB and decodes it, naming the offending field when the JSON does not fit the shape.
+    mutating func decodeJSON<Value: Decodable>(as type: Value.Type) async throws -> Value {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await collectBody(upTo: JSONCoding.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw AppError.payloadTooLarge
+        }
+        do {
+            return try JSONCoding.decoder.decode(Value.self, from: buffer)
+        } catch let error as DecodingError {
+            throw Self.describe(error)
+        } catch let error as AppError {
+            throw error
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> AppError {
+        func path(_ keys: [any CodingKey]) -> String { keys.map(\.stringValue).joined(separator: ".") }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return .invalidRequest("The field \"\(field)\" is required.", field: field)
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return .invalidRequest("The body must be a JSON object.")
+        case .typeMismatch(let type, let context):
+            let field = path(context.codingPath)
+            return .invalidRequest("The field \"\(field)\" must be \(Self.name(of: type)).", field: field)
+        case .valueNotFound(let type, let context):
+            let field = path(context.codingPath)
+            return .invalidRequest("The field \"\(field)\" must be \(Self.name(of: type)), not null.", field: field)
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .invalidRequest("The body is not valid JSON.")
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            return .invalidRequest("The field \"\(field)\" is invalid.", field: field)
+        @unknown default:
+            return .invalidRequest("The body does not have the expected shape.")
+        }
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Bool.Type: "true or false"
+        default: "an object"
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import CCurl
+import Foundation
+import NIOPosix
+
+/// An outbound HTTP request made with libcurl.
+struct CurlRequest: Sendable {
+    var url: String
+    var method = "POST"
+    var headers: [String] = []
+    var body: [UInt8] = []
+    var connectTimeout: Duration = .seconds(2)
+    var timeout: Duration = .seconds(5)
+}
+
+struct CurlResponse: Sendable {
+    var status: Int
+    var body: [UInt8]
+}
+
+/// Transport failures: connection refused, DNS, timeout. HTTP error statuses are responses, not errors.
+struct CurlError: Error, CustomStringConvertible, Equatable {
+    let code: Int
+    let description: String
+
+    var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
+}
+
+/// Runs blocking libcurl calls on a thread pool of its own, so a hanging provider holds neither Hummingbird's event
+/// loops nor Swift's cooperative threads.
+struct CurlClient: Sendable {
+    private let pool: NIOThreadPool
+
+    /// One pool per process; 16 threads bounds how many sends may hang at once without queueing behind each other.
+    static let shared: CurlClient = {
+        _ = globalInit
+        let pool = NIOThreadPool(numberOfThreads: 16)
+        pool.start()
+        return CurlClient(pool: pool)
+    }()
+
+    private static let globalInit: Void = { curl_global_init(CCURL_GLOBAL_DEFAULT) }()
+
+    func perform(_ request: CurlRequest) async throws -> CurlResponse {
+        try await pool.runIfActive { try CurlEasy.perform(request) }
+    }
+}
+
+/// One easy handle for one request; owned here, cleaned up on every path.
+private enum CurlEasy {
+    static func perform(_ request: CurlRequest) throws -> CurlResponse {
+        guard let handle = curl_easy_init() else { throw CurlError(code: -1, description: "curl_easy_init failed") }
+        defer { curl_easy_cleanup(handle) }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        for header in request.headers { headerList = curl_slist_append(headerList, header) }
+
+        let sink = ResponseSink()
+        try check(ccurl_setopt_string(handle, CURLOPT_URL, request.url))
+        try check(ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+        try check(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.milliseconds))
+        try check(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.milliseconds))
+        try check(ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method))
+        try check(ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
+        if request.method != "GET" {
+            // COPYPOSTFIELDS copies the bytes, so the buffer need not outlive this call; the size set first lets a body
+            // hold NULs, and the appended NUL makes an empty body a valid pointer.
+            try check(ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, request.body.count))
+            let body = request.body + [0]
+            try body.withUnsafeBufferPointer { buffer in
+                try check(ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress!)))
+            }
+        }
+        try check(ccurl_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION, writeCallback))
+        try withExtendedLifetime(sink) {
+            try check(ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque()))
+            try check(curl_easy_perform(handle))
+        }
+        var status = 0
+        try check(ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status))
+        return CurlResponse(status: status, body: sink.bytes)
+    }
+
+    private static func check(_ code: CURLcode) throws {
+        guard code != CURLE_OK else { return }
+        throw CurlError(code: Int(code.rawValue), description: String(cString: curl_easy_strerror(code)))
+    }
+
+    /// Collects the body; lives only for one perform on one thread.
+    private final class ResponseSink {
+        var bytes: [UInt8] = []
+        /// Providers answer in a few hundred bytes; a runaway body is cut off rather than buffered.
+        static let limit = 1 << 20
+    }
+
+    private static let writeCallback: ccurl_write_callback = { pointer, size, count, context in
+        guard let pointer, let context else { return 0 }
+        let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        guard sink.bytes.count + length <= ResponseSink.limit else { return 0 }
+        sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
+        return length
+    }
+}
+
+extension Duration {
+    var milliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// The fields of an address a user supplies; ownership, country and timestamps are the server's.
+struct AddressFields: Sendable, Equatable {
+    var label: String?
+    var line1: String
+    var line2: String?
+    var city: String
+    var region: String?
+    var postalCode: String?
+}
+
+enum AddressInsertOutcome: Sendable, Equatable {
+    case created(Address)
+    case limitReached
+}
+
+/// Addresses, always scoped to their owner: another user's id behaves as a missing one.
+protocol AddressRepository: Sendable {
+    func list(userID: Int64) async throws -> [Address]
+    func find(id: Int64, userID: Int64) async throws -> Address?
+    func insert(_ fields: AddressFields, userID: Int64, country: String, limit: Int, now: Date) async throws -> AddressInsertOutcome
+    func update(id: Int64, userID: Int64, _ fields: AddressFields, now: Date) async throws -> Address?
+    /// Returns false when no such address belongs to the user.
+    func delete(id: Int64, userID: Int64) async throws -> Bool
+}

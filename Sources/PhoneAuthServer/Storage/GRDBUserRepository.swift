@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+
+struct GRDBUserRepository: UserRepository {
+    let database: AppDatabase
+
+    func find(id: Int64) async throws -> User? {
+        try await database.writer.read { db in try User.fetchOne(db, key: id) }
+    }
+
+    func updateProfile(id: Int64, _ changes: ProfileChanges, now: Date) async throws -> User? {
+        try await database.writer.write { db in
+            guard var user = try User.fetchOne(db, key: id) else { return nil }
+            if let fullName = changes.fullName { user.fullName = fullName }
+            if let url = changes.profileImageURL { user.profileImageURL = url }
+            if let language = changes.language { user.language = language }
+            user.updatedAt = now
+            try user.update(db)
+            return user
+        }
+    }
+
+    func logOut(id: Int64, now: Date) async throws {
+        try await database.writer.write { db in
+            _ = try User
+                .filter(key: id)
+                .updateAll(db, User.Columns.isActive.set(to: false), User.Columns.tokensValidAfter.set(to: now), User.Columns.updatedAt.set(to: now))
+        }
+    }
+
+    func ping() async throws {
+        try await database.ping()
+    }
+}

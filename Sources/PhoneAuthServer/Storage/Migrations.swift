@@ -1,0 +1,47 @@
+import GRDB
+
+/// The schema's history. A migration that has landed is never edited: change the schema with a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: users, verification codes, addresses") { db in
+            try db.create(table: "users") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("phone_number", .text).notNull().unique()
+                t.column("full_name", .text)
+                t.column("profile_image_url", .text)
+                t.column("is_active", .boolean).notNull().defaults(to: true)
+                t.column("is_verified", .boolean).notNull().defaults(to: false)
+                t.column("last_login", .datetime)
+                t.column("market", .text).notNull().defaults(to: "kg")
+                t.column("language", .text).notNull().defaults(to: "ru")
+                t.column("country", .text).notNull().defaults(to: "Kyrgyzstan")
+                t.column("created_at", .datetime).notNull().defaults(sql: "CURRENT_TIMESTAMP")
+                t.column("updated_at", .datetime).notNull().defaults(sql: "CURRENT_TIMESTAMP")
+                t.column("tokens_valid_after", .datetime)
+            }
+            try db.create(table: "verification_codes") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("phone_number", .text).notNull().unique()
+                t.column("code_hash", .blob).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("expires_at", .datetime).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "addresses") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("user_id", .integer).notNull().indexed().references("users", onDelete: .cascade)
+                t.column("label", .text)
+                t.column("line1", .text).notNull()
+                t.column("line2", .text)
+                t.column("city", .text).notNull()
+                t.column("region", .text)
+                t.column("postal_code", .text)
+                t.column("country", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// What the profile endpoint may change. `nil` leaves a field alone; `.some(nil)` clears it.
+struct ProfileChanges: Sendable, Equatable {
+    var fullName: String??
+    var profileImageURL: String??
+    var language: String?
+}
+
+/// Users as the controllers see them.
+protocol UserRepository: Sendable {
+    func find(id: Int64) async throws -> User?
+    func updateProfile(id: Int64, _ changes: ProfileChanges, now: Date) async throws -> User?
+    /// Marks the user inactive and refuses every token issued up to `now`.
+    func logOut(id: Int64, now: Date) async throws
+    func ping() async throws
+}

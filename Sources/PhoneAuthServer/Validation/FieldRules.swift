@@ -1,0 +1,24 @@
+import Foundation
+
+/// Small checks shared by the profile and address validators.
+enum FieldRules {
+    /// Trims the value; empty becomes nil. Longer than `maxLength` characters, or holding control characters, is refused.
+    static func text(_ value: String?, field: String, maxLength: Int) throws(AppError) -> String? {
+        guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        guard trimmed.count <= maxLength else { throw .validation(field, "\(field) must be at most \(maxLength) characters.") }
+        guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+            throw .validation(field, "\(field) must not contain control characters.")
+        }
+        return trimmed
+    }
+
+    static func required(_ value: String?, field: String, maxLength: Int) throws(AppError) -> String {
+        guard let text = try text(value, field: field, maxLength: maxLength) else { throw .validation(field, "\(field) is required.") }
+        return text
+    }
+
+    static func matches(_ value: String, pattern: String) -> Bool {
+        guard let regex = try? Regex(pattern) else { return false }
+        return value.firstMatch(of: regex) != nil
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import ClientCore
+import Foundation
+
+/// Exit codes: 0 success, 1 server refused, 3 cannot reach the server, 64 usage.
+@main
+struct ClientCLI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clientcli",
+        abstract: "Terminal client for a PhoneAuth server.",
+        subcommands: [SendCode.self, VerifyCode.self]
+    )
+}
+
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Server URL (env PHONEAUTH_SERVER, default http://127.0.0.1:8080).")
+    var server: String?
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    func client() throws -> PhoneAuthClient {
+        let text = server ?? ProcessInfo.processInfo.environment["PHONEAUTH_SERVER"] ?? "http://127.0.0.1:8080"
+        guard let url = URL(string: text), url.scheme != nil else { throw ValidationError("--server must be a URL, not \(text)") }
+        return PhoneAuthClient(baseURL: url)
+    }
+}
+
+/// Prints one line on stderr and exits with the code for that kind of failure.
+func fail(_ error: PhoneAuthClientError) -> ExitCode {
+    FileHandle.standardError.write(Data("clientcli: \(error)\n".utf8))
+    switch error {
+    case .server: return ExitCode(1)
+    case .transport, .unexpectedResponse: return ExitCode(3)
+    }
+}
+
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

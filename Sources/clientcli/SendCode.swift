@@ -1,0 +1,18 @@
+import ArgumentParser
+import ClientCore
+
+struct SendCode: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "send-code", abstract: "Text a sign-in code to a phone.")
+
+    @OptionGroup var server: ServerOptions
+    @Option(help: "Phone number with country code, e.g. +13125550100.") var phone: String
+
+    func run() async throws {
+        do {
+            let sent = try await server.client().sendCode(phone: phone)
+            if server.json { try printJSON(sent) } else { print("code sent; valid for \(sent.expiresIn) s") }
+        } catch let error as PhoneAuthClientError {
+            throw fail(error)
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import PhoneAuthServer
+
+@Suite struct LoginFlowTests {
+    @Test func sendCodeAnswers202AndTextsASixDigitCode() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let response = try await client.request(.post, "/auth/send-code", json: ["phone": "+1 (312) 555-0100"])
+            #expect(response.status == .accepted)
+            #expect(response.json["status"] as? String == "sent")
+            #expect(response.json["expires_in"] as? Int == 300)
+            #expect(response.json["resend_after"] as? Int == 60)
+            let message = try #require(harness.sms.sent.last)
+            #expect(message.to.e164 == "+13125550100")
+            #expect(message.code.wholeMatch(of: /[0-9]{6}/) != nil)
+            #expect(message.body.contains(message.code))
+            #expect(message.body.contains("PhoneAuth"))
+        }
+    }
+
+    @Test func codeIsStoredOnlyAsAnHMAC() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+996555123456"])
+            let code = try #require(harness.sms.lastCode(to: "+996555123456"))
+            let stored = try await harness.database().writer.read { db in try VerificationCode.fetchOne(db) }
+            let row = try #require(stored)
+            let expected = CodeHasher(pepper: harness.config.pepper).hash(phone: try PhoneNumber(parsing: "+996555123456"), code: code)
+            #expect(row.codeHash == expected)
+            #expect(row.codeHash.count == 32)
+            #expect(row.expiresAt == harness.clock.now.addingTimeInterval(300))
+        }
+    }
+
+    @Test func sendCodeLooksTheSameForKnownAndUnknownPhones() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            _ = try await harness.signIn(client, phone: "+13125550100")
+            let known = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"])
+            let unknown = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550199"])
+            #expect(known.status == unknown.status)
+            #expect(known.body == unknown.body)
+        }
+    }
+
+    @Test func verifiedUserGetsAThirtyMinuteTokenAndAnActiveVerifiedRow() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+996 555 123 456"])
+            let code = try #require(harness.sms.lastCode(to: "+996555123456"))
+            let response = try await client.request(
+                .post, "/auth/verify-code", json: ["phone": "00996555123456", "verification_code": code])
+            #expect(response.status == .ok)
+            #expect(response.json["token_type"] as? String == "Bearer")
+            #expect(response.json["expires_in"] as? Int == 1800)
+            let user = try #require(response.json["user"] as? [String: Any])
+            #expect(user["phone_number"] as? String == "+996555123456")
+            #expect(user["market"] as? String == "kg")
+            #expect(user["language"] as? String == "ru")
+            #expect(user["country"] as? String == "Kyrgyzstan")
+            #expect(user["is_active"] as? Bool == true)
+            #expect(user["is_verified"] as? Bool == true)
+
+            let token = try #require(response.json["access_token"] as? String)
+            let claims = try JWTTestSupport.payload(of: token)
+            #expect(claims["user_id"] as? Int == user["id"] as? Int)
+            #expect(claims["market"] as? String == "kg")
+            #expect(claims["ver"] as? Int == 1)
+            #expect(claims["iss"] as? String == "phoneauth")
+            #expect(claims["aud"] as? String == "phoneauth-api")
+            #expect(claims["jti"] is String)
+            let iat = try #require(claims["iat"] as? Double)
+            let exp = try #require(claims["exp"] as? Double)
+            #expect(exp - iat == 1800)
+            #expect(claims["phone"] == nil && claims["phone_number"] == nil)
+
+            let userID = try #require(user["id"] as? Int64)
+            let row = try await harness.database().writer.read { db in try User.fetchOne(db, key: userID) }
+            #expect(row?.isActive == true)
+            #expect(row?.isVerified == true)
+            #expect(row?.lastLogin == harness.clock.now)
+        }
+    }
+
+    @Test func usUserGetsTheUSMarketAndEnglish() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let token = try await harness.signIn(client, phone: "+1.312.555.0100")
+            let profile = try await client.request(.get, "/api/v1/profile", token: token)
+            #expect(profile.json["market"] as? String == "us")
+            #expect(profile.json["language"] as? String == "en")
+            #expect(profile.json["country"] as? String == "United States")
+        }
+    }
+
+    @Test func differentSpellingsOfOnePhoneAreOneUser() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let first = try await harness.signIn(client, phone: "+996 555 123 456")
+            let second = try await harness.signIn(client, phone: "00996-555-123-456")
+            let a = try await client.request(.get, "/api/v1/profile", token: first)
+            let b = try await client.request(.get, "/api/v1/profile", token: second)
+            #expect(a.json["id"] as? Int == b.json["id"] as? Int)
+            let count = try await harness.database().writer.read { db in try User.fetchCount(db) }
+            #expect(count == 1)
+        }
+    }
+
+    @Test func logoutKillsEveryEarlierTokenEvenAfterTheNextLogin() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let first = try await harness.signIn(client)
+            harness.clock.advance(by: 1)
+            let second = try await harness.signIn(client)
+            #expect(try await client.request(.get, "/api/v1/profile", token: first).status == .ok)
+
+            let logout = try await client.request(.post, "/auth/logout", token: second)
+            #expect(logout.status == .noContent)
+            for token in [first, second] {
+                let response = try await client.request(.get, "/api/v1/profile", token: token)
+                #expect(response.status == .unauthorized)
+                #expect(response.errorCode == "unauthorized")
+            }
+            let row = try await harness.database().writer.read { db in try User.fetchOne(db) }
+            #expect(row?.isActive == false)
+
+            harness.clock.advance(by: 1)
+            let fresh = try await harness.signIn(client)
+            #expect(try await client.request(.get, "/api/v1/profile", token: fresh).status == .ok)
+            #expect(try await client.request(.get, "/api/v1/profile", token: first).status == .unauthorized)
+            #expect(try await client.request(.get, "/api/v1/profile", token: second).status == .unauthorized)
+        }
+    }
+
+    @Test func loginRightAfterLogoutInTheSameMillisecondStillWorks() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let old = try await harness.signIn(client)
+            #expect(try await client.request(.post, "/auth/logout", token: old).status == .noContent)
+            let fresh = try await harness.signIn(client)  // the clock has not moved
+            #expect(try await client.request(.get, "/api/v1/profile", token: fresh).status == .ok)
+            #expect(try await client.request(.get, "/api/v1/profile", token: old).status == .unauthorized)
+        }
+    }
+
+    @Test func deactivatingAUserInTheDatabaseRejectsTheirTokenOnTheNextRequest() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let token = try await harness.signIn(client)
+            _ = try await harness.database().writer.write { db in try User.updateAll(db, User.Columns.isActive.set(to: false)) }
+            #expect(try await client.request(.get, "/api/v1/profile", token: token).status == .unauthorized)
+        }
+    }
+
+    @Test func theWholeFlowWorksOverARealSocket() async throws {
+        let harness = try TestHarness()
+        try await harness.test(.live) { client in
+            let token = try await harness.signIn(client, phone: "+996700111222")
+            let me = try await client.request(.get, "/api/user/me", token: token)
+            #expect(me.status == .ok)
+            #expect(me.json["phone_number"] as? String == "+996700111222")
+            #expect(me.headers[.init("X-Request-ID")!] != nil)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+@testable import PhoneAuthServer
+
+/// A server as it ships, on a real SQLite file in a fresh temp folder, with a pinned clock and a gateway that
+/// records what it would have texted.
+final class TestHarness: Sendable {
+    let folder: URL
+    let config: AppConfig
+    let clock = ManualClock()
+    let sms = RecordingSMSGateway()
+
+    init(configure: (inout AppConfig) -> Void = { _ in }) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var config = AppConfig.testing
+        config.databasePath = folder.appendingPathComponent("test.sqlite").path
+        configure(&config)
+        self.config = config
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    var dependencies: AppDependencies {
+        AppDependencies(now: clock.wallClock, smsGateway: sms)
+    }
+
+    func app(_ dependencies: AppDependencies? = nil) async throws -> some ApplicationProtocol {
+        try await buildApplication(config, dependencies: dependencies ?? self.dependencies)
+    }
+
+    /// Runs `body` against the router in-process (no socket), or against a live server when `setup` says so.
+    @discardableResult
+    func test<Value: Sendable>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value)
+        async throws -> Value
+    {
+        try await app().test(setup, body)
+    }
+
+    /// A token for a freshly verified user, through the real endpoints.
+    func signIn(_ client: some TestClientProtocol, phone: String = "+13125550100") async throws -> String {
+        let sent = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
+        #expect(sent.status == .accepted)
+        let code = try #require(sms.lastCode(to: try PhoneNumber(parsing: phone).e164))
+        let verified = try await client.request(.post, "/auth/verify-code", json: ["phone": phone, "verification_code": code])
+        #expect(verified.status == .ok)
+        return try #require(verified.json["access_token"] as? String)
+    }
+
+    func database() throws -> AppDatabase {
+        try AppDatabase.open(path: config.databasePath)
+    }
+}
+
+extension AppConfig {
+    static var testing: AppConfig {
+        var config = AppConfig(
+            jwtSecret: Array("test-secret-of-at-least-32-bytes-0123456789".utf8),
+            pepper: Array("test-pepper-of-at-least-32-bytes-0123456789".utf8)
+        )
+        config.logLevel = .critical
+        config.port = 0
+        return config
+    }
+}
+
+/// Records each message instead of sending it; the SMS seam is the only one faked in flow tests.
+final class RecordingSMSGateway: SMSGateway {
+    private let messages = Mutex<[SMSMessage]>([])
+
+    func send(_ message: SMSMessage, logger: Logger) async throws {
+        messages.withLock { $0.append(message) }
+    }
+
+    var sent: [SMSMessage] { messages.withLock { $0 } }
+
+    func lastCode(to e164: String) -> String? {
+        sent.last { $0.to.e164 == e164 }?.code
+    }
+}
+
+extension TestClientProtocol {
+    func request(
+        _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, body: String? = nil, token: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let json {
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+            headers[.contentType] = "application/json"
+        } else if let body {
+            buffer = ByteBuffer(string: body)
+            headers[.contentType] = "application/json"
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: buffer)
+    }
+}
+
+extension TestResponse {
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    /// The `error.code` of an error body.
+    var errorCode: String? {
+        (json["error"] as? [String: Any])?["code"] as? String
+    }
+
+    var errorDetail: [String: Any] {
+        json["error"] as? [String: Any] ?? [:]
+    }
+}

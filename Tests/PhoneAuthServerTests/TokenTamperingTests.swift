@@ -1,0 +1,143 @@
+import Foundation
+import HummingbirdTesting
+import JWTKit
+import HTTPTypes
+import Testing
+
+@testable import PhoneAuthServer
+
+@Suite struct TokenTamperingTests {
+    /// Signs in a real user, then sends a hand-built token for that user, so only the token decides the outcome.
+    private func status(
+        header: [String: Any] = ["alg": "HS256", "typ": "JWT"],
+        edit: (inout [String: Any]) -> Void = { _ in },
+        secret: [UInt8]? = nil,
+        hash: String = "HS256",
+        rawToken: ((String) -> String)? = nil
+    ) async throws -> HTTPResponse.Status {
+        let harness = try TestHarness()
+        let real = try await harness.test { client in try await harness.signIn(client) }
+        var payload = try JWTTestSupport.payload(of: real)
+        edit(&payload)
+        let forged = rawToken?(real) ?? JWTTestSupport.token(header: header, payload: payload, secret: secret ?? harness.config.jwtSecret, hash: hash)
+        return try await harness.test { client in
+            let response = try await client.request(.get, "/api/v1/profile", token: forged)
+            if response.status == .unauthorized {
+                #expect(response.errorCode == "unauthorized")
+                #expect(response.headers[.wwwAuthenticate] == #"Bearer error="invalid_token""#)
+            }
+            return response.status
+        }
+    }
+
+    @Test func aTokenBuiltByHandWithTheServersKeyIsAccepted() async throws {
+        #expect(try await status() == .ok)
+    }
+
+    @Test func aChangedPayloadIsRejected() async throws {
+        #expect(try await status(rawToken: { real in
+            let parts = real.split(separator: ".")
+            var payload = try! JWTTestSupport.payload(of: real)
+            payload["user_id"] = 2
+            return "\(parts[0]).\(JWTTestSupport.base64URL(JWTTestSupport.json(payload))).\(parts[2])"
+        }) == .unauthorized)
+    }
+
+    @Test(arguments: ["none", "None", "NONE", "nOnE"])
+    func algNoneIsRejectedInAnySpelling(alg: String) async throws {
+        #expect(try await status(header: ["alg": alg, "typ": "JWT"], rawToken: { real in
+            JWTTestSupport.token(header: ["alg": alg, "typ": "JWT"], payload: try! JWTTestSupport.payload(of: real), secret: nil)
+        }) == .unauthorized)
+        // The same, keeping the genuine signature.
+        #expect(try await status(header: ["alg": alg, "typ": "JWT"], rawToken: { real in
+            JWTTestSupport.token(header: ["alg": alg, "typ": "JWT"], payload: try! JWTTestSupport.payload(of: real), secret: nil)
+                + real.split(separator: ".")[2]
+        }) == .unauthorized)
+    }
+
+    @Test(arguments: ["HS384", "HS512"])
+    func otherHMACAlgorithmsWithTheSameSecretAreRejected(alg: String) async throws {
+        #expect(try await status(header: ["alg": alg, "typ": "JWT"], hash: alg) == .unauthorized)
+    }
+
+    @Test(arguments: ["RS256", "ES256", "EdDSA", "hs256"])
+    func otherAlgorithmNamesAreRejectedEvenWithAnHS256Signature(alg: String) async throws {
+        #expect(try await status(header: ["alg": alg, "typ": "JWT"]) == .unauthorized)
+    }
+
+    @Test func anotherKeyIsRejected() async throws {
+        #expect(try await status(secret: Array("another-secret-of-at-least-32-bytes-000000".utf8)) == .unauthorized)
+    }
+
+    @Test func expiryHonoursAtMostThirtySecondsOfLeeway() async throws {
+        let now = ManualClock().now.timeIntervalSince1970
+        #expect(try await status(edit: { $0["exp"] = now - 31 }) == .unauthorized)
+        #expect(try await status(edit: { $0["exp"] = now - 29 }) == .ok)
+    }
+
+    @Test func aFutureNotBeforeIsRejectedBeyondTheLeeway() async throws {
+        let now = ManualClock().now.timeIntervalSince1970
+        #expect(try await status(edit: { $0["nbf"] = now + 60 }) == .unauthorized)
+        #expect(try await status(edit: { $0["nbf"] = now + 20 }) == .ok)
+    }
+
+    @Test func wrongIssuerOrAudienceIsRejected() async throws {
+        #expect(try await status(edit: { $0["iss"] = "someone-else" }) == .unauthorized)
+        #expect(try await status(edit: { $0["aud"] = "another-api" }) == .unauthorized)
+    }
+
+    @Test(arguments: ["exp", "iss", "aud", "user_id", "market"])
+    func aMissingRequiredClaimIsRejected(claim: String) async throws {
+        #expect(try await status(edit: { $0.removeValue(forKey: claim) }) == .unauthorized)
+    }
+
+    @Test(arguments: ["", "Bearer", "Basic dXNlcjpwYXNz", "Bearer abc", "Bearer a.b.c", "Bearer ..."])
+    func malformedAuthorizationHeadersAre401(header: String) async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            var headers = HTTPFields()
+            if !header.isEmpty { headers[.authorization] = header }
+            let response = try await client.execute(uri: "/api/v1/profile", method: .get, headers: headers)
+            #expect(response.status == .unauthorized)
+            #expect(response.errorCode == "unauthorized")
+            #expect(response.headers[.wwwAuthenticate] == #"Bearer error="invalid_token""#)
+        }
+    }
+
+    @Test func aTokenForAUserThatDoesNotExistIsRejected() async throws {
+        #expect(try await status(edit: { $0["user_id"] = 999 }) == .unauthorized)
+    }
+
+    /// RFC 7515 appendix A.1: the HS256 example verifies with its key while the clock is before its `exp`.
+    @Test func rfc7515ExampleVerifiesWithItsKey() async throws {
+        struct ExamplePayload: JWTPayload {
+            var iss: IssuerClaim
+            var exp: ExpirationClaim
+            var isRoot: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case iss, exp
+                case isRoot = "http://example.com/is_root"
+            }
+
+            func verify(using algorithm: some JWTAlgorithm) async throws {}
+        }
+        let key = try #require(Data(base64URLEncoded: "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"))
+        let token =
+            "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
+            + ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+            + ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        let pinned = Date(timeIntervalSince1970: 1_300_819_000)
+        let service = await TokenService(
+            secret: Array(key), issuer: "joe", audience: "unused", lifetime: .seconds(1800), leeway: .seconds(30), now: { pinned }
+        )
+        let payload = try await service.verifySignature(token, as: ExamplePayload.self)
+        #expect(payload.iss.value == "joe")
+        #expect(payload.isRoot)
+        try payload.exp.verifyNotExpired(currentDate: pinned)
+        #expect(throws: (any Error).self) { try payload.exp.verifyNotExpired(currentDate: Date(timeIntervalSince1970: 1_300_819_381)) }
+
+        let tampered = token.replacingOccurrences(of: "dBjftJeZ4CVP", with: "dBjftJeZ4CVQ")
+        await #expect(throws: AppError.unauthorized) { try await service.verifySignature(tampered, as: ExamplePayload.self) }
+    }
+}

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// What the token's market is. `MarketGuardMiddleware` has already refused any other market named in the request.
@@ -21,6 +22,11 @@ struct MarketController: Sendable {
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("v1/market", use: show)
         api.get("v1/markets/:code", use: show)
+        // Market-scoped paths to come live under /api/v1/markets/{code}/…; until then the guard still answers 403 for
+        // another market's, and 404 is left for the token's own.
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            api.on("v1/markets/:code/**", method: method) { _, _ -> Response in throw AppError.notFound }
+        }
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> MarketResponse {

@@ -26,7 +26,7 @@ final class RouteCatalog: Sendable {
 
     private static func matches(_ pattern: [Substring], _ segments: [Substring]) -> Bool {
         pattern.count == segments.count
-            && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") || $0 == "*" || $0 == $1 }
+            && zip(pattern, segments).allSatisfy { $0.contains("{") || $0 == "*" || $0 == $1 }
     }
 }
 

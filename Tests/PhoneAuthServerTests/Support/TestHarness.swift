@@ -30,8 +30,9 @@ final class TestHarness: Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// The recording gateway stands in for the console one; a configured webhook is used for real.
     var dependencies: AppDependencies {
-        AppDependencies(now: clock.wallClock, smsGateway: sms)
+        AppDependencies(now: clock.wallClock, smsGateway: config.smsProvider == .console ? sms : nil)
     }
 
     func app(_ dependencies: AppDependencies? = nil) async throws -> some ApplicationProtocol {

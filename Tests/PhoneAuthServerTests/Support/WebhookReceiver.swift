@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import Logging
+import HummingbirdTesting
+import Synchronization
+
+/// A real HTTP server on 127.0.0.1 standing in for an SMS provider's webhook: `/ok` records and answers 200,
+/// `/fail` answers 500, `/slow` waits 3 s before answering.
+final class WebhookReceiver: Sendable {
+    struct Received: Sendable {
+        var body: Data
+        var signature: String?
+    }
+
+    private let received = Mutex<[Received]>([])
+    private let slowArrivals = Mutex(0)
+
+    var messages: [Received] { received.withLock { $0 } }
+    var slowRequestsArrived: Int { slowArrivals.withLock { $0 } }
+
+    /// Runs the receiver on a free loopback port for the duration of `body`.
+    func run<Value: Sendable>(_ body: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
+        let router = Router()
+        router.post("ok") { request, _ -> HTTPResponse.Status in
+            let bytes = try await request.body.collect(upTo: 1 << 16)
+            let entry = Received(body: Data(bytes.readableBytesView), signature: request.headers[.init("X-Signature")!])
+            self.received.withLock { $0.append(entry) }
+            return .ok
+        }
+        router.post("fail") { _, _ -> HTTPResponse.Status in .internalServerError }
+        router.post("slow") { _, _ -> HTTPResponse.Status in
+            self.slowArrivals.withLock { $0 += 1 }
+            try await Task.sleep(for: .seconds(3))
+            return .ok
+        }
+        var logger = Logger(label: "webhook-receiver")
+        logger.logLevel = .critical
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        return try await app.test(.live) { client in
+            try await body("http://127.0.0.1:\(client.port!)")
+        }
+    }
+
+    /// The code inside the last recorded message body.
+    var lastCode: String? {
+        guard let last = messages.last,
+            let json = try? JSONSerialization.jsonObject(with: last.body) as? [String: String],
+            let text = json["body"], let match = text.firstMatch(of: /[0-9]{6}/)
+        else { return nil }
+        return String(match.output)
+    }
+}

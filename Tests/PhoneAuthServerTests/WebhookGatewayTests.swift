@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import PhoneAuthServer
+
+@Suite struct WebhookGatewayTests {
+    static let secret = "webhook-signing-secret"
+
+    static func gateway(_ url: String, timeout: Duration = .seconds(5)) -> WebhookSMSGateway {
+        WebhookSMSGateway(config: .init(url: url, secret: secret, connectTimeout: .seconds(1), timeout: timeout), client: .shared)
+    }
+
+    static func message() throws -> SMSMessage {
+        SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "123456 is your PhoneAuth sign-in code.", code: "123456")
+    }
+
+    static func webhookHarness(_ url: String, timeout: Duration = .seconds(5)) throws -> TestHarness {
+        try TestHarness { config in
+            config.smsProvider = .webhook
+            config.webhook = .init(url: url, secret: secret, connectTimeout: .seconds(1), timeout: timeout)
+        }
+    }
+
+    @Test func postsSignedJSONToTheReceiver() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await Self.gateway(base + "/ok").send(try Self.message(), logger: Logger(label: "test"))
+        }
+        let received = try #require(receiver.messages.first)
+        let json = try #require(try JSONSerialization.jsonObject(with: received.body) as? [String: String])
+        #expect(json == ["to": "+13125550100", "body": "123456 is your PhoneAuth sign-in code."])
+        #expect(received.signature == WebhookSMSGateway.signature(of: received.body, secret: Self.secret))
+        #expect(received.signature?.hasPrefix("sha256=") == true)
+        #expect(received.signature?.count == 7 + 64)
+    }
+
+    @Test func aServerErrorIsAFailedSend() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            await #expect(throws: SMSError.self) {
+                try await Self.gateway(base + "/fail").send(try Self.message(), logger: Logger(label: "test"))
+            }
+        }
+    }
+
+    @Test func aRefusedConnectionIsAFailedSend() async throws {
+        // Port 1 on loopback: nothing listens there.
+        await #expect(throws: SMSError.self) {
+            try await Self.gateway("http://127.0.0.1:1/ok").send(try Self.message(), logger: Logger(label: "test"))
+        }
+    }
+
+    @Test func aReceiverSlowerThanTheDeadlineIsAFailedSend() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            let start = ContinuousClock.now
+            await #expect(throws: SMSError.self) {
+                try await Self.gateway(base + "/slow", timeout: .milliseconds(500)).send(try Self.message(), logger: Logger(label: "test"))
+            }
+            // The receiver would have answered after 3 s; the deadline cut the attempt well before.
+            #expect(ContinuousClock.now - start < .milliseconds(2500))
+        }
+    }
+
+    @Test func signInThroughTheWebhookEndToEnd() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            let harness = try Self.webhookHarness(base + "/ok")
+            try await harness.test(.live) { client in
+                let sent = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"])
+                #expect(sent.status == .accepted)
+                let code = try #require(receiver.lastCode)
+                let verified = try await client.request(.post, "/auth/verify-code", json: ["phone": "+13125550100", "verification_code": code])
+                #expect(verified.status == .ok)
+            }
+        }
+    }
+
+    @Test(arguments: ["/fail", "/slow"])
+    func aFailedSendIs503AndLeavesNoUsableCode(path: String) async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            let harness = try Self.webhookHarness(base + path, timeout: .milliseconds(500))
+            try await harness.test { client in
+                let sent = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"])
+                #expect(sent.status == .serviceUnavailable)
+                #expect(sent.errorCode == "sms_unavailable")
+                #expect(sent.headers[.retryAfter] != nil)
+                let codes = try await harness.database().writer.read { db in try VerificationCode.fetchCount(db) }
+                #expect(codes == 0)
+            }
+        }
+    }
+
+    @Test func aSlowReceiverDoesNotSlowOtherRequests() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            let harness = try Self.webhookHarness(base + "/slow", timeout: .seconds(2))
+            try await harness.test(.ahc(.http)) { client in
+                async let slowSend = client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"])
+                for _ in 0..<500 where receiver.slowRequestsArrived == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                try #require(receiver.slowRequestsArrived == 1)
+                // The send is now blocked inside libcurl; health checks and other sign-ins still get through.
+                for _ in 0..<10 {
+                    #expect(try await client.request(.get, "/health").status == .ok)
+                }
+                let other = try await client.request(.post, "/auth/send-code", json: ["phone": "+44 20 7946 0958"])
+                #expect(other.status == .forbidden)
+                #expect(receiver.slowRequestsArrived == 1)
+                #expect(try await slowSend.status == .serviceUnavailable)
+            }
+        }
+    }
+}

@@ -53,13 +53,11 @@ let package = Package(
             name: "PhoneAuthServerTests",
             dependencies: [
                 "PhoneAuthServer",
+                "ClientCore",
+                "clientcli",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
-        ),
-        .testTarget(
-            name: "ClientCoreTests",
-            dependencies: ["ClientCore", "PhoneAuthServer", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
     ],
     swiftLanguageModes: [.v6]

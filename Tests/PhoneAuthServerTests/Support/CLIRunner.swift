@@ -1,0 +1,45 @@
+import Foundation
+
+/// Runs a built binary of this package (next to the test bundle) and collects what it printed.
+enum CLIRunner {
+    struct Result: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func binary(_ name: String) -> URL {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if folder.lastPathComponent.hasSuffix(".xctest") || folder.path.contains(".xctest/") {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder.appendingPathComponent(name)
+    }
+
+    static func run(_ arguments: [String], binary name: String = "clientcli", environment: [String: String] = [:]) async throws -> Result {
+        let process = Process()
+        process.executableURL = binary(name)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        // Blocking reads and waits happen on Dispatch threads: blocking Swift's cooperative pool (two threads on a
+        // 2-core machine) would starve the in-process server the child is talking to.
+        let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
+        try process.run()
+        async let o = readAll(out.fileHandleForReading)
+        async let e = readAll(err.fileHandleForReading)
+        for await _ in exited {}
+        let (stdout, stderr) = await (o, e)
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    private static func readAll(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+        }
+    }
+}

@@ -32,7 +32,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let config = try resolveOrExit(options)
-        _ = try AppDatabase.open(path: config.databasePath)
+        _ = try await AppDatabase.open(path: config.databasePath)
         print("database \(config.databasePath) is up to date")
     }
 }

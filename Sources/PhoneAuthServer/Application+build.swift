@@ -25,7 +25,12 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
 }
 
 func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throws -> Router<AppRequestContext> {
-    let database = try dependencies.database ?? AppDatabase.open(path: config.databasePath)
+    let database: AppDatabase
+    if let injected = dependencies.database {
+        database = injected
+    } else {
+        database = try await AppDatabase.open(path: config.databasePath)
+    }
     let users = GRDBUserRepository(database: database)
     let now = dependencies.now
     let tokens = await TokenService(

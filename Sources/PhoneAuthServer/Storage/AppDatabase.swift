@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NIOPosix
 
 /// Owns the SQLite connection pool and the schema. Repositories are built on top of it; no SQL lives outside `Storage/`.
 struct AppDatabase: Sendable {
@@ -10,12 +11,14 @@ struct AppDatabase: Sendable {
         try Migrations.migrator.migrate(writer)
     }
 
-    /// A WAL-mode pool on a file, creating its folder when missing.
-    static func open(path: String) throws -> AppDatabase {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        return try AppDatabase(pool)
+    /// A WAL-mode pool on a file, creating its folder when missing. Opening and migrating wait on disk syncs, so they
+    /// run on the blocking-I/O pool rather than on Swift's few cooperative threads.
+    static func open(path: String) async throws -> AppDatabase {
+        try await NIOThreadPool.singleton.runIfActive {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+        }
     }
 
     /// An in-memory database for fast unit tests.

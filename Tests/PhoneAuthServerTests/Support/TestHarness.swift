@@ -57,8 +57,8 @@ final class TestHarness: Sendable {
         return try #require(verified.json["access_token"] as? String)
     }
 
-    func database() throws -> AppDatabase {
-        try AppDatabase.open(path: config.databasePath)
+    func database() async throws -> AppDatabase {
+        try await AppDatabase.open(path: config.databasePath)
     }
 }
 

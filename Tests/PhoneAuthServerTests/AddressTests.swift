@@ -29,7 +29,7 @@ import Testing
             let updated = try await client.request(.patch, "/api/v1/profile/addresses/\(id)", json: ["postal_code": "60606-1234", "label": NSNull()], token: token)
             #expect(updated.status == .ok)
             #expect(updated.json["postal_code"] as? String == "60606-1234")
-            #expect(updated.json["label"] == nil)
+            #expect(updated.json["label"] is NSNull)
             #expect(updated.json["city"] as? String == "Chicago")
 
             let deleted = try await client.request(.delete, "/api/v1/profile/addresses/\(id)", token: token)

@@ -8,39 +8,6 @@ struct AddressController: Sendable {
     let limit: Int
     let now: WallClock
 
-    struct AddressResponse: ResponseEncodable, Equatable {
-        var id: Int64
-        var label: String?
-        var line1: String
-        var line2: String?
-        var city: String
-        var region: String?
-        var postalCode: String?
-        var country: String
-        var createdAt: Date
-        var updatedAt: Date
-
-        enum CodingKeys: String, CodingKey {
-            case id, label, line1, line2, city, region, country
-            case postalCode = "postal_code"
-            case createdAt = "created_at"
-            case updatedAt = "updated_at"
-        }
-
-        init(_ address: Address) {
-            id = address.id ?? 0
-            label = address.label
-            line1 = address.line1
-            line2 = address.line2
-            city = address.city
-            region = address.region
-            postalCode = address.postalCode
-            country = address.country
-            createdAt = address.createdAt
-            updatedAt = address.updatedAt
-        }
-    }
-
     struct AddressList: ResponseEncodable {
         var addresses: [AddressResponse]
     }

@@ -39,7 +39,7 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     )
     let otp = OTPService(
         codes: GRDBVerificationCodeRepository(database: database), hasher: CodeHasher(pepper: config.pepper),
-        sms: dependencies.smsGateway ?? makeSMSGateway(config), texts: SMSTextCatalog(appName: config.appName),
+        sms: dependencies.smsGateway ?? SMSGatewayFactory.make(config, random: dependencies.random), texts: SMSTextCatalog(appName: config.appName),
         random: dependencies.random, lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, now: now
     )
 
@@ -68,11 +68,4 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
         .addRoutes(to: api)
     MarketController(markets: config.markets).addRoutes(to: api)
     return router
-}
-
-func makeSMSGateway(_ config: AppConfig) -> any SMSGateway {
-    switch config.smsProvider {
-    case .console: ConsoleSMSGateway()
-    case .webhook: WebhookSMSGateway(config: config.webhook!, client: .shared)
-    }
 }

@@ -31,7 +31,7 @@ import Testing
         #expect(config.port == 8080)
         #expect(config.host == "127.0.0.1")
         #expect(config.mode == .development)
-        #expect(config.smsProvider == .console)
+        #expect(config.smsProviders == [.console])
         #expect(config.markets.markets.map(\.code).sorted() == ["kg", "us"])
         #expect(config.codeLifetime == .seconds(300))
         #expect(config.tokenLifetime == .seconds(1800))
@@ -71,7 +71,7 @@ import Testing
 
     @Test func badValuesAreExplained() {
         #expect(refusal(["--environment", "staging"])?.contains("development or production") == true)
-        #expect(refusal(["--sms", "carrier-pigeon"])?.contains("console or webhook") == true)
+        #expect(refusal(["--sms", "carrier-pigeon"])?.contains("unknown provider") == true)
         #expect(refusal(["--sms", "webhook"])?.contains("webhook") == true)
         #expect(refusal(["--sms", "webhook", "--sms-webhook-url", "ftp://x", "--sms-webhook-secret", "s"])?.contains("http") == true)
         #expect(refusal([], env: ["PHONEAUTH_PORT": "eighty"])?.contains("not a number") == true)

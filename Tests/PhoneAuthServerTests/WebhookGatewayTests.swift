@@ -10,8 +10,10 @@ import Testing
 @Suite struct WebhookGatewayTests {
     static let secret = "webhook-signing-secret"
 
-    static func gateway(_ url: String, timeout: Duration = .seconds(5)) -> WebhookSMSGateway {
-        WebhookSMSGateway(config: .init(url: url, secret: secret, connectTimeout: .seconds(1), timeout: timeout), client: .shared)
+    /// The webhook behind a dispatcher that tries once, as send-code would with `--sms-max-attempts 1`.
+    static func gateway(_ url: String, timeout: Duration = .seconds(5)) -> SMSDispatcher {
+        let policy = DeliveryPolicy(connectTimeout: .seconds(1), attemptTimeout: timeout, maxAttempts: 1)
+        return SMSDispatcher(providers: [WebhookSMSProvider(url: url, secret: secret, client: .shared)], policy: policy)
     }
 
     static func message() throws -> SMSMessage {
@@ -20,8 +22,9 @@ import Testing
 
     static func webhookHarness(_ url: String, timeout: Duration = .seconds(5)) throws -> TestHarness {
         try TestHarness { config in
-            config.smsProvider = .webhook
-            config.webhook = .init(url: url, secret: secret, connectTimeout: .seconds(1), timeout: timeout)
+            config.smsProviders = [.webhook]
+            config.webhook = .init(url: url, secret: secret)
+            config.delivery = DeliveryPolicy(connectTimeout: .seconds(1), attemptTimeout: timeout, maxAttempts: 1)
         }
     }
 
@@ -33,7 +36,7 @@ import Testing
         let received = try #require(receiver.messages.first)
         let json = try #require(try JSONSerialization.jsonObject(with: received.body) as? [String: String])
         #expect(json == ["to": "+13125550100", "body": "123456 is your PhoneAuth sign-in code."])
-        #expect(received.signature == WebhookSMSGateway.signature(of: received.body, secret: Self.secret))
+        #expect(received.signature == WebhookSMSProvider.signature(of: received.body, secret: Self.secret))
         #expect(received.signature?.hasPrefix("sha256=") == true)
         #expect(received.signature?.count == 7 + 64)
     }
@@ -41,7 +44,7 @@ import Testing
     @Test func aServerErrorIsAFailedSend() async throws {
         let receiver = WebhookReceiver()
         try await receiver.run { base in
-            await #expect(throws: SMSError.self) {
+            await #expect(throws: AppError.smsUnavailable.retrying(after: 30)) {
                 try await Self.gateway(base + "/fail").send(try Self.message(), logger: Logger(label: "test"))
             }
         }
@@ -49,7 +52,7 @@ import Testing
 
     @Test func aRefusedConnectionIsAFailedSend() async throws {
         // Port 1 on loopback: nothing listens there.
-        await #expect(throws: SMSError.self) {
+        await #expect(throws: AppError.smsUnavailable.retrying(after: 30)) {
             try await Self.gateway("http://127.0.0.1:1/ok").send(try Self.message(), logger: Logger(label: "test"))
         }
     }
@@ -64,7 +67,7 @@ import Testing
             } catch let error as CurlError {
                 #expect(error.isTimeout)
             }
-            await #expect(throws: SMSError.self) {
+            await #expect(throws: AppError.smsUnavailable.retrying(after: 30)) {
                 try await Self.gateway(base + "/slow", timeout: .milliseconds(500)).send(try Self.message(), logger: Logger(label: "test"))
             }
         }

@@ -25,9 +25,10 @@ struct OTPService: Sendable {
         do {
             try await sms.send(message, logger: logger)
         } catch {
+            // No usable code is left behind; the caller is told why (bad number, refused region, or unavailable).
             try await codes.delete(id: id)
             logger.warning("sms send failed", metadata: ["phone": "\(phone.masked)", "error": "\(error)"])
-            throw AppError.smsUnavailable
+            throw error as? AppError ?? AppError.smsUnavailable
         }
         logger.info("code sent", metadata: ["phone": "\(phone.masked)", "market": "\(market.code)"])
     }

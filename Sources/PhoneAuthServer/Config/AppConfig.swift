@@ -7,23 +7,25 @@ struct AppConfig: Sendable {
         case development, production
     }
 
-    enum SMSProvider: String, Sendable, CaseIterable {
-        case console, webhook
+    enum SMSProviderKind: String, Sendable, CaseIterable {
+        case console, webhook, twilio, sns
     }
 
     struct Webhook: Sendable, Equatable {
         var url: String
         var secret: String
-        var connectTimeout: Duration = .seconds(2)
-        var timeout: Duration = .seconds(5)
     }
 
     var host = "127.0.0.1"
     var port = 8080
     var databasePath = "./data/phoneauth.sqlite"
     var mode = Mode.development
-    var smsProvider = SMSProvider.console
+    /// Tried in order: the next one takes over when one fails for good.
+    var smsProviders: [SMSProviderKind] = [.console]
     var webhook: Webhook?
+    var twilio: TwilioSMSProvider.Config?
+    var sns: SNSSMSProvider.Config?
+    var delivery = DeliveryPolicy()
     /// HS256 key; at least 32 bytes.
     var jwtSecret: [UInt8]
     var issuer = "phoneauth"
@@ -52,17 +54,43 @@ struct AppConfig: Sendable {
             throw ConfigError("the code pepper must be at least \(Self.minimumSecretBytes) bytes")
         }
         guard (1...65535).contains(port) else { throw ConfigError("port \(port) is out of range") }
-        if mode == .production {
-            guard smsProvider != .console else {
-                throw ConfigError("the console SMS gateway prints codes and is refused in production; use --sms webhook")
-            }
+        guard !smsProviders.isEmpty else { throw ConfigError("--sms names no provider") }
+        guard Set(smsProviders).count == smsProviders.count else { throw ConfigError("--sms names a provider twice") }
+        if mode == .production, smsProviders.contains(.console) {
+            throw ConfigError("the console SMS gateway prints codes and is refused in production; use twilio, sns or webhook")
         }
-        if smsProvider == .webhook {
+        for provider in smsProviders {
+            try validate(provider)
+        }
+    }
+
+    private func validate(_ provider: SMSProviderKind) throws {
+        switch provider {
+        case .console:
+            break
+        case .webhook:
             guard let webhook else { throw ConfigError("--sms webhook needs --sms-webhook-url and --sms-webhook-secret") }
-            guard let url = URL(string: webhook.url), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-                throw ConfigError("--sms-webhook-url must be an http(s) URL")
-            }
+            try Self.checkURL(webhook.url, flag: "--sms-webhook-url")
             guard !webhook.secret.isEmpty else { throw ConfigError("--sms-webhook-secret must not be empty") }
+        case .twilio:
+            guard let twilio, !twilio.accountSID.isEmpty, !twilio.authToken.isEmpty else {
+                throw ConfigError("--sms twilio needs --twilio-account-sid and --twilio-auth-token")
+            }
+            guard (twilio.from == nil) != (twilio.messagingServiceSID == nil) else {
+                throw ConfigError("--sms twilio needs exactly one of --twilio-from and --twilio-messaging-service-sid")
+            }
+            try Self.checkURL(twilio.baseURL, flag: "--twilio-base-url")
+        case .sns:
+            guard let sns, !sns.region.isEmpty, !sns.accessKeyID.isEmpty, !sns.secretAccessKey.isEmpty else {
+                throw ConfigError("--sms sns needs --sns-region, --sns-access-key-id and --sns-secret-access-key")
+            }
+            try Self.checkURL(sns.url, flag: "--sns-endpoint")
+        }
+    }
+
+    private static func checkURL(_ text: String, flag: String) throws {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ConfigError("\(flag) must be an http(s) URL")
         }
     }
 }

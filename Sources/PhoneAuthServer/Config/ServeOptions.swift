@@ -8,10 +8,6 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Port to listen on (PHONEAUTH_PORT, default 8080).") var port: Int?
     @Option(help: "SQLite file (PHONEAUTH_DATABASE, default ./data/phoneauth.sqlite).") var database: String?
     @Option(help: "development or production (PHONEAUTH_ENVIRONMENT, default development).") var environment: String?
-    @Option(help: "SMS gateway: console or webhook (PHONEAUTH_SMS, default console).") var sms: String?
-    @Option(help: "Webhook gateway URL (PHONEAUTH_SMS_WEBHOOK_URL).") var smsWebhookUrl: String?
-    @Option(help: "Webhook signing secret (PHONEAUTH_SMS_WEBHOOK_SECRET).") var smsWebhookSecret: String?
-    @Option(help: "Webhook total timeout in seconds (PHONEAUTH_SMS_WEBHOOK_TIMEOUT, default 5).") var smsWebhookTimeout: Double?
     @Option(help: "HS256 secret, at least 32 bytes (PHONEAUTH_JWT_SECRET).") var jwtSecret: String?
     @Option(help: "Code HMAC pepper, at least 32 bytes (PHONEAUTH_PEPPER).") var pepper: String?
     @Option(help: "Token issuer (PHONEAUTH_ISSUER, default phoneauth).") var issuer: String?
@@ -20,28 +16,19 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "JSON file of markets (PHONEAUTH_MARKETS_FILE, default: us and kg built in).") var marketsFile: String?
     @Option(help: "Code lifetime in seconds (PHONEAUTH_CODE_TTL, default 300).") var codeTtl: Int?
     @Option(help: "trace, debug, info, notice, warning, error (PHONEAUTH_LOG_LEVEL, default info).") var logLevel: String?
+    @OptionGroup var smsOptions: SMSOptions
 
     /// Builds the configuration; in development, missing secrets are generated and kept in the database's folder.
     func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment, log: (String) -> Void = { _ in }) throws
         -> AppConfig
     {
-        func value(_ flag: String?, _ name: String) -> String? {
-            flag ?? env[name].flatMap { $0.isEmpty ? nil : $0 }
-        }
-        func number<T: LosslessStringConvertible>(_ flag: T?, _ name: String) throws -> T? {
-            if let flag { return flag }
-            guard let text = value(nil, name) else { return nil }
-            guard let parsed = T(text) else { throw ConfigError("\(name)=\(text) is not a number") }
-            return parsed
-        }
+        let source = try SettingSource(environment: env)
+        func value(_ flag: String?, _ name: String) -> String? { source.value(flag, name) }
+        func number<T: LosslessStringConvertible>(_ flag: T?, _ name: String) throws -> T? { try source.number(flag, name) }
 
         let modeText = value(environment, "PHONEAUTH_ENVIRONMENT") ?? "development"
         guard let mode = AppConfig.Mode(rawValue: modeText) else {
             throw ConfigError("environment must be development or production, not \(modeText)")
-        }
-        let smsText = value(sms, "PHONEAUTH_SMS") ?? "console"
-        guard let provider = AppConfig.SMSProvider(rawValue: smsText) else {
-            throw ConfigError("--sms must be console or webhook, not \(smsText)")
         }
         let databasePath = value(database, "PHONEAUTH_DATABASE") ?? "./data/phoneauth.sqlite"
         let dataFolder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
@@ -59,7 +46,6 @@ struct ServeOptions: ParsableArguments {
             pepper: try secret(pepper, "PHONEAUTH_PEPPER", file: "pepper")
         )
         config.mode = mode
-        config.smsProvider = provider
         config.databasePath = databasePath
         config.host = value(host, "PHONEAUTH_HOST") ?? config.host
         config.port = try number(port, "PHONEAUTH_PORT") ?? config.port
@@ -77,17 +63,7 @@ struct ServeOptions: ParsableArguments {
             guard let level = Logger.Level(rawValue: levelText) else { throw ConfigError("unknown log level \(levelText)") }
             config.logLevel = level
         }
-        if provider == .webhook {
-            var webhook = AppConfig.Webhook(
-                url: value(smsWebhookUrl, "PHONEAUTH_SMS_WEBHOOK_URL") ?? "",
-                secret: value(smsWebhookSecret, "PHONEAUTH_SMS_WEBHOOK_SECRET") ?? ""
-            )
-            if let seconds: Double = try number(smsWebhookTimeout, "PHONEAUTH_SMS_WEBHOOK_TIMEOUT") {
-                guard seconds > 0, seconds <= 60 else { throw ConfigError("the webhook timeout must be 0 to 60 seconds") }
-                webhook.timeout = .milliseconds(Int(seconds * 1000))
-            }
-            config.webhook = webhook
-        }
+        try smsOptions.apply(to: &config, environment: env)
         try config.validate()
         return config
     }

@@ -20,14 +20,33 @@ struct AppError: Error, Equatable, Sendable {
         case addressLimitReached
         case serviceUnavailable
         case internalError
+        case resendTooSoon
+        case phoneRateLimited
+        case ipRateLimited
+        case prefixRateLimited
+        case verifyRateLimited
+        case smsBudgetExhausted
+        case phoneNotAllowed
+        case idempotencyKeyInUse
+        case idempotencyKeyReused
     }
 
     let kind: Kind
     let message: String
+    /// Seconds for `Retry-After`, where waiting helps.
+    private(set) var retryAfter: Int?
 
-    init(_ kind: Kind, _ message: String) {
+    init(_ kind: Kind, _ message: String, retryAfter: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    /// The same error, telling the client when to come back.
+    func retrying(after seconds: Int) -> AppError {
+        var copy = self
+        copy.retryAfter = max(1, seconds)
+        return copy
     }
 
     static let invalidPhone = AppError(.invalidPhone, "The phone number is not a valid international number.")
@@ -41,6 +60,15 @@ struct AppError: Error, Equatable, Sendable {
     static let addressLimitReached = AppError(.addressLimitReached, "The address book is full.")
     static let serviceUnavailable = AppError(.serviceUnavailable, "The service is temporarily unavailable.")
     static let internalError = AppError(.internalError, "An internal error occurred.")
+    static let resendTooSoon = AppError(.resendTooSoon, "A code was sent moments ago; wait before asking again.")
+    static let phoneRateLimited = AppError(.phoneRateLimited, "Too many codes for this phone; try again later.")
+    static let ipRateLimited = AppError(.ipRateLimited, "Too many codes from this network; try again later.")
+    static let prefixRateLimited = AppError(.prefixRateLimited, "Too many codes for this number range; try again later.")
+    static let verifyRateLimited = AppError(.verifyRateLimited, "Too many wrong codes for this phone; try again later.")
+    static let smsBudgetExhausted = AppError(.smsBudgetExhausted, "Sign-in codes are paused for now; try again later.")
+    static let phoneNotAllowed = AppError(.phoneNotAllowed, "Codes cannot be sent to this number range.")
+    static let idempotencyKeyInUse = AppError(.idempotencyKeyInUse, "A request with this Idempotency-Key is still in progress.")
+    static let idempotencyKeyReused = AppError(.idempotencyKeyReused, "This Idempotency-Key was used for another phone.")
 
     static func invalidCode(attemptsRemaining: Int?) -> AppError {
         AppError(.invalidCode(attemptsRemaining: attemptsRemaining), "The code is wrong or has expired.")
@@ -75,15 +103,26 @@ struct AppError: Error, Equatable, Sendable {
         case .addressLimitReached: "address_limit_reached"
         case .serviceUnavailable: "service_unavailable"
         case .internalError: "internal_error"
+        case .resendTooSoon: "resend_too_soon"
+        case .phoneRateLimited: "phone_rate_limited"
+        case .ipRateLimited: "ip_rate_limited"
+        case .prefixRateLimited: "prefix_rate_limited"
+        case .verifyRateLimited: "verify_rate_limited"
+        case .smsBudgetExhausted: "sms_budget_exhausted"
+        case .phoneNotAllowed: "phone_not_allowed"
+        case .idempotencyKeyInUse: "idempotency_key_in_use"
+        case .idempotencyKeyReused: "idempotency_key_reused"
         }
     }
 
     var status: HTTPResponse.Status {
         switch kind {
         case .invalidPhone, .invalidCode, .invalidRequest, .validationFailed: .badRequest
-        case .marketNotSupported, .marketMismatch: .forbidden
-        case .tooManyAttempts: .tooManyRequests
-        case .smsUnavailable, .serviceUnavailable: .serviceUnavailable
+        case .marketNotSupported, .marketMismatch, .phoneNotAllowed: .forbidden
+        case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited: .tooManyRequests
+        case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted: .serviceUnavailable
+        case .idempotencyKeyInUse: .conflict
+        case .idempotencyKeyReused: .unprocessableContent
         case .unauthorized: .unauthorized
         case .payloadTooLarge: .contentTooLarge
         case .notFound: .notFound
@@ -102,16 +141,16 @@ struct AppError: Error, Equatable, Sendable {
         case .methodNotAllowed(let allowed):
             fields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
         case .smsUnavailable, .serviceUnavailable:
-            fields[.retryAfter] = "30"
+            fields[.retryAfter] = String(retryAfter ?? 30)
         default:
-            break
+            if let retryAfter { fields[.retryAfter] = String(retryAfter) }
         }
         return fields
     }
 
     /// The JSON body, `{"error":{…}}`.
     var body: ErrorBody {
-        var detail = ErrorBody.Detail(code: code, message: message)
+        var detail = ErrorBody.Detail(code: code, message: message, retryAfter: retryAfter)
         switch kind {
         case .invalidCode(let remaining): detail.attemptsRemaining = remaining
         case .invalidRequest(let field): detail.field = field
@@ -128,10 +167,18 @@ struct ErrorBody: Codable, Sendable, Equatable {
         var message: String
         var field: String?
         var attemptsRemaining: Int?
+        var retryAfter: Int?
+
+        init(code: String, message: String, retryAfter: Int? = nil) {
+            self.code = code
+            self.message = message
+            self.retryAfter = retryAfter
+        }
 
         enum CodingKeys: String, CodingKey {
             case code, message, field
             case attemptsRemaining = "attempts_remaining"
+            case retryAfter = "retry_after"
         }
     }
 

@@ -10,11 +10,24 @@ struct CurlRequest: Sendable {
     var body: [UInt8] = []
     var connectTimeout: Duration = .seconds(2)
     var timeout: Duration = .seconds(5)
+    /// `user:password` for HTTP basic auth, or the access key and secret for SigV4.
+    var userPassword: String?
+    /// libcurl's AWS Signature V4 provider string, e.g. `aws:amz:us-east-1:sns`.
+    var awsSigV4: String?
 }
 
 struct CurlResponse: Sendable {
     var status: Int
     var body: [UInt8]
+    /// Header lines as received, names lowercased.
+    var headers: [(name: String, value: String)] = []
+
+    func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.last { $0.name == wanted }?.value
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// Transport failures: connection refused, DNS, timeout. HTTP error statuses are responses, not errors.
@@ -61,6 +74,12 @@ private enum CurlEasy {
         try check(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.milliseconds))
         try check(ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method))
         try check(ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
+        if let userPassword = request.userPassword {
+            try check(ccurl_setopt_string(handle, CURLOPT_USERPWD, userPassword))
+        }
+        if let sigV4 = request.awsSigV4 {
+            try check(ccurl_setopt_string(handle, CURLOPT_AWS_SIGV4, sigV4))
+        }
         if request.method != "GET" {
             // COPYPOSTFIELDS copies the bytes, so the buffer need not outlive this call; the size set first lets a body
             // hold NULs, and the appended NUL makes an empty body a valid pointer.
@@ -71,13 +90,16 @@ private enum CurlEasy {
             }
         }
         try check(ccurl_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION, writeCallback))
+        try check(ccurl_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION, headerCallback))
         try withExtendedLifetime(sink) {
-            try check(ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque()))
+            let context = Unmanaged.passUnretained(sink).toOpaque()
+            try check(ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
+            try check(ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
             try check(curl_easy_perform(handle))
         }
         var status = 0
         try check(ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status))
-        return CurlResponse(status: status, body: sink.bytes)
+        return CurlResponse(status: status, body: sink.bytes, headers: sink.headers)
     }
 
     private static func check(_ code: CURLcode) throws {
@@ -88,6 +110,7 @@ private enum CurlEasy {
     /// Collects the body; lives only for one perform on one thread.
     private final class ResponseSink {
         var bytes: [UInt8] = []
+        var headers: [(name: String, value: String)] = []
         /// Providers answer in a few hundred bytes; a runaway body is cut off rather than buffered.
         static let limit = 1 << 20
     }
@@ -98,6 +121,22 @@ private enum CurlEasy {
         let length = size * count
         guard sink.bytes.count + length <= ResponseSink.limit else { return 0 }
         sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
+        return length
+    }
+
+    /// One call per header line; a redirect or `100 Continue` starts a new block, so only the last block is kept.
+    private static let headerCallback: ccurl_write_callback = { pointer, size, count, context in
+        guard let pointer, let context else { return 0 }
+        let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            sink.headers.removeAll()
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            sink.headers.append((name, value))
+        }
         return length
     }
 }

@@ -11,16 +11,8 @@ struct SMSMessage: Sendable, CustomStringConvertible {
     var description: String { "SMS to \(to.masked)" }
 }
 
-/// Why a gateway could not deliver.
-struct SMSError: Error, CustomStringConvertible, Equatable {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}
-
-/// Where codes leave the building. Implementations must not block the caller's thread on network I/O.
+/// Where codes leave the building (`SMSDispatcher` in production). It throws `AppError` for what the client should hear
+/// (`invalid_phone`, `market_not_supported`, `sms_unavailable`). Implementations must not block the caller's thread.
 protocol SMSGateway: Sendable {
     func send(_ message: SMSMessage, logger: Logger) async throws
 }

@@ -32,7 +32,7 @@ final class TestHarness: Sendable {
 
     /// The recording gateway stands in for the console one; a configured webhook is used for real.
     var dependencies: AppDependencies {
-        AppDependencies(now: clock.wallClock, smsGateway: config.smsProvider == .console ? sms : nil)
+        AppDependencies(now: clock.wallClock, smsGateway: config.smsProviders == [.console] ? sms : nil)
     }
 
     func app(_ dependencies: AppDependencies? = nil) async throws -> some ApplicationProtocol {

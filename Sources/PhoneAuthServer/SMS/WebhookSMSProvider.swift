@@ -15,7 +15,7 @@ struct WebhookSMSProvider: SMSProvider {
     }
 
     func send(_ message: SMSMessage, limits: AttemptLimits) async throws(SMSFailure) -> String {
-        let body = (try? JSONEncoder().encode(Payload(to: message.to.e164, body: message.body))) ?? Data()
+        let body = (try? JSONCoding.encoder.encode(Payload(to: message.to.e164, body: message.body))) ?? Data()
         let request = CurlRequest(
             url: url, headers: ["Content-Type: application/json", "X-Signature: \(Self.signature(of: body, secret: secret))"],
             body: Array(body), connectTimeout: limits.connectTimeout, timeout: limits.timeout

@@ -12,7 +12,22 @@ final class WebhookReceiver: Sendable {
         var signature: String?
     }
 
+    /// One scripted answer of `/scripted`: wait, then answer with a status (and `Retry-After`).
+    struct Answer: Sendable {
+        var status: HTTPResponse.Status = .ok
+        var retryAfter: Int?
+        var delay: Duration = .zero
+    }
+
     private let received = Mutex<[Received]>([])
+    private let script: Mutex<[Answer]>
+    private let scriptedCalls = Mutex(0)
+
+    init(script: [Answer] = []) {
+        self.script = Mutex(script)
+    }
+
+    var scriptedAttempts: Int { scriptedCalls.withLock { $0 } }
     private let slowArrivals = Mutex(0)
 
     var messages: [Received] { received.withLock { $0 } }
@@ -28,6 +43,17 @@ final class WebhookReceiver: Sendable {
             return .ok
         }
         router.post("fail") { _, _ -> HTTPResponse.Status in .internalServerError }
+        // Answers from the script in order, then 200; every request is recorded, even one answered late or with an error.
+        router.post("scripted") { request, _ -> Response in
+            let bytes = try await request.body.collect(upTo: 1 << 16)
+            self.received.withLock { $0.append(Received(body: Data(bytes.readableBytesView), signature: request.headers[.init("X-Signature")!])) }
+            self.scriptedCalls.withLock { $0 += 1 }
+            let answer = self.script.withLock { $0.isEmpty ? Answer() : $0.removeFirst() }
+            try await Task.sleep(for: answer.delay)
+            var headers = HTTPFields()
+            if let retryAfter = answer.retryAfter { headers[.retryAfter] = String(retryAfter) }
+            return Response(status: answer.status, headers: headers)
+        }
         router.post("slow") { _, _ -> HTTPResponse.Status in
             self.slowArrivals.withLock { $0 += 1 }
             try await Task.sleep(for: .seconds(3))

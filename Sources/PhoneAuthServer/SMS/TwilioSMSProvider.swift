@@ -15,9 +15,9 @@ struct TwilioSMSProvider: SMSProvider {
     let client: CurlClient
     let name = "twilio"
 
+    /// The fields read from a message (`sid`) or an error (`code`); Twilio's `status` is a string in one, a number in the other.
     private struct Answer: Decodable {
         var sid: String?
-        var status: String?
         var code: Int?
     }
 
@@ -44,7 +44,7 @@ struct TwilioSMSProvider: SMSProvider {
         case 21408, 21612: throw .regionRefused("twilio error \(answer!.code!) (region not permitted)")
         case 20003: throw .rejected("twilio error 20003 (authentication)")
         case 20429: throw .transient("twilio error 20429 (throttled)", retryAfter: response.retryAfter)
-        case let code?: 
+        case let code?:
             if response.status == 429 || response.status >= 500 { throw .fromStatus(response.status, retryAfter: response.retryAfter, provider: name) }
             throw .rejected("twilio error \(code) (HTTP \(response.status))")
         case nil: throw .fromStatus(response.status, retryAfter: response.retryAfter, provider: name)

@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
+
+/// A loopback stand-in for Twilio's Messages API with its documented JSON bodies. Numbers pick the outcome:
+/// `+15005550001` invalid To (21211), `+15005550002` region not permitted (21612), `+15005550003` (21408),
+/// `+15005550009` throttled once (20429, HTTP 429, `Retry-After: 1`); any other number is queued (201).
+final class TwilioFake: Sendable {
+    static let accountSID = "AC00000000000000000000000000000001"
+    static let authToken = "twilio-test-token"
+
+    struct Sent: Sendable {
+        var to: String
+        var from: String?
+        var messagingServiceSID: String?
+        var body: String
+    }
+
+    private let sent = Mutex<[Sent]>([])
+    private let throttled = Mutex<Set<String>>([])
+    private let requests = Mutex(0)
+
+    var messages: [Sent] { sent.withLock { $0 } }
+    var requestCount: Int { requests.withLock { $0 } }
+
+    func run<Value: Sendable>(_ body: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
+        let router = Router()
+        router.post("2010-04-01/Accounts/:sid/Messages.json") { request, context -> Response in
+            self.requests.withLock { $0 += 1 }
+            let expected = "Basic " + Data("\(Self.accountSID):\(Self.authToken)".utf8).base64EncodedString()
+            guard context.parameters.get("sid") == Self.accountSID, request.headers[.authorization] == expected else {
+                return Self.error(.unauthorized, code: 20003, message: "Authenticate")
+            }
+            let form = Self.parseForm(String(buffer: try await request.body.collect(upTo: 1 << 16)))
+            guard let to = form["To"], let text = form["Body"], form["From"] != nil || form["MessagingServiceSid"] != nil else {
+                return Self.error(.badRequest, code: 21604, message: "A 'To' phone number is required.")
+            }
+            switch to {
+            case "+15005550001": return Self.error(.badRequest, code: 21211, message: "The 'To' number \(to) is not a valid phone number.")
+            case "+15005550002": return Self.error(.badRequest, code: 21612, message: "The 'To' phone number is not currently reachable.")
+            case "+15005550003": return Self.error(.badRequest, code: 21408, message: "Permission to send an SMS has not been enabled for the region.")
+            case "+15005550009" where self.throttled.withLock { $0.insert(to).inserted }:
+                var response = Self.error(.tooManyRequests, code: 20429, message: "Too Many Requests")
+                response.headers[.retryAfter] = "1"
+                return response
+            default:
+                self.sent.withLock { $0.append(Sent(to: to, from: form["From"], messagingServiceSID: form["MessagingServiceSid"], body: text)) }
+                let sid = "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+                return Self.json(.created, ["sid": sid, "status": "queued", "to": to, "body": text, "account_sid": Self.accountSID])
+            }
+        }
+        var logger = Logger(label: "twilio-fake")
+        logger.logLevel = .critical
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        return try await app.test(.live) { client in try await body("http://127.0.0.1:\(client.port!)") }
+    }
+
+    private static func error(_ status: HTTPResponse.Status, code: Int, message: String) -> Response {
+        json(status, ["code": code, "message": message, "more_info": "https://www.twilio.com/docs/errors/\(code)", "status": status.code])
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
+        let data = try! JSONSerialization.data(withJSONObject: object)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func parseForm(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        return fields
+    }
+}

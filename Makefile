@@ -7,7 +7,9 @@ SYSTEM_PACKAGES = libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config
 SUDO           := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SERVER_ARGS    ?=
 
-.PHONY: help deps build run test bench clean
+PYTHON         ?= python3
+
+.PHONY: help deps test-deps build run test bench clean
 
 help:
 	@echo "make run    install missing system packages, build, start the server (http://127.0.0.1:8080)"
@@ -24,13 +26,19 @@ deps:
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
+# The SNS tests run moto's AWS server on loopback.
+test-deps: deps
+	@$(PYTHON) -c "import moto.server, flask_cors" >/dev/null 2>&1 || { \
+		echo "installing moto[server] from PyPI"; \
+		$(PYTHON) -m pip install -q 'moto[server]'; }
+
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
 run: build
 	$(SWIFT) run -c $(CONFIG) --skip-build PhoneAuthServer serve $(SERVER_ARGS)
 
-test: deps
+test: test-deps
 	$(SWIFT) test
 
 clean:

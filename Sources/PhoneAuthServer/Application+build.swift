@@ -38,7 +38,8 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
         leeway: config.tokenLeeway, now: now
     )
     let otp = OTPService(
-        codes: GRDBVerificationCodeRepository(database: database), hasher: CodeHasher(pepper: config.pepper),
+        codes: GRDBVerificationCodeRepository(database: database), sendLog: GRDBSendLogRepository(database: database),
+        limits: config.limits, testNumbers: config.testNumbers, hasher: CodeHasher(pepper: config.pepper),
         sms: dependencies.smsGateway ?? SMSGatewayFactory.make(config, random: dependencies.random), texts: SMSTextCatalog(appName: config.appName),
         random: dependencies.random, lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, now: now
     )
@@ -53,7 +54,8 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     HealthController(users: users).addRoutes(to: routes)
 
     let auth = AuthController(
-        otp: otp, tokens: tokens, users: users, markets: config.markets, codeLifetime: config.codeLifetime,
+        otp: otp, tokens: tokens, users: users, idempotency: GRDBIdempotencyRepository(database: database),
+        trustedProxies: config.limits.trustedProxies, markets: config.markets, codeLifetime: config.codeLifetime,
         resendAfter: config.resendAfter, now: now
     )
     auth.addPublicRoutes(to: routes.group("auth"))

@@ -26,6 +26,9 @@ struct AppConfig: Sendable {
     var twilio: TwilioSMSProvider.Config?
     var sns: SNSSMSProvider.Config?
     var delivery = DeliveryPolicy()
+    var limits = SendLimits()
+    var testNumbers = TestNumberBook()
+    var allowTestNumbersInProduction = false
     /// HS256 key; at least 32 bytes.
     var jwtSecret: [UInt8]
     var issuer = "phoneauth"
@@ -61,6 +64,9 @@ struct AppConfig: Sendable {
         }
         for provider in smsProviders {
             try validate(provider)
+        }
+        if mode == .production, !testNumbers.entries.isEmpty, !allowTestNumbersInProduction {
+            throw ConfigError("test numbers are refused in production unless --allow-test-numbers-in-production is given")
         }
     }
 

@@ -12,9 +12,12 @@ struct Market: Codable, Sendable, Equatable {
     /// Allowed lengths of the national number (the digits after the calling code).
     var nationalNumberLengths: [Int]
     var address: AddressRules
+    /// When set, texts end with `@domain #code` so phones offer to fill the code in (one-time-code format).
+    var otpDomain: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case code, country, currency, address
+        case otpDomain = "otp_domain"
         case callingCode = "calling_code"
         case defaultLanguage = "default_language"
         case nationalNumberLengths = "national_number_lengths"

@@ -17,6 +17,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Code lifetime in seconds (PHONEAUTH_CODE_TTL, default 300).") var codeTtl: Int?
     @Option(help: "trace, debug, info, notice, warning, error (PHONEAUTH_LOG_LEVEL, default info).") var logLevel: String?
     @OptionGroup var smsOptions: SMSOptions
+    @OptionGroup var limitOptions: LimitOptions
 
     /// Builds the configuration; in development, missing secrets are generated and kept in the database's folder.
     func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment, log: (String) -> Void = { _ in }) throws
@@ -64,6 +65,7 @@ struct ServeOptions: ParsableArguments {
             config.logLevel = level
         }
         try smsOptions.apply(to: &config, environment: env)
+        try limitOptions.apply(to: &config, source: source)
         try config.validate()
         return config
     }

@@ -5,9 +5,12 @@ import Hummingbird
 struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     var caller: Caller?
+    /// The socket peer's IP; `ClientAddress` decides whether to believe `X-Forwarded-For` instead.
+    let peerAddress: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     var maxUploadSize: Int { JSONCoding.maxBodyBytes }

@@ -1,11 +1,14 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Sign-in: send a code, trade it for a token, log out.
 struct AuthController: Sendable {
     let otp: OTPService
     let tokens: TokenService
     let users: any UserRepository
+    let idempotency: any IdempotencyRepository
+    let trustedProxies: Set<String>
     let markets: MarketCatalog
     let codeLifetime: Duration
     let resendAfter: Duration
@@ -61,16 +64,44 @@ struct AuthController: Sendable {
     }
 
     /// The answer is the same whether or not the phone belongs to a user: no user lookup happens here at all.
-    @Sendable func sendCode(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SendCodeResponse> {
+    /// With an `Idempotency-Key`, a repeat for the same phone within the code's lifetime replays the first success and
+    /// sends nothing; a failed first try frees the key, so retrying with it is a fresh attempt.
+    @Sendable func sendCode(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let body = try await request.decodeJSON(as: SendCodeRequest.self)
         let phone = try PhoneNumber(parsing: body.phone)
+        guard let key = request.headers[.idempotencyKey] else { return try await send(to: phone, request: request, context: context) }
+        guard (1...255).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw AppError.invalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.", field: "Idempotency-Key")
+        }
+        let issuedAt = now()
+        switch try await idempotency.claim(key: key, phone: phone.e164, expiresAt: issuedAt.addingTimeInterval(codeLifetime.seconds), now: issuedAt) {
+        case .replay(let status, let stored):
+            return Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: stored)))
+        case .inProgress: throw AppError.idempotencyKeyInUse
+        case .mismatch: throw AppError.idempotencyKeyReused
+        case .claimed:
+            do {
+                let response = try await send(to: phone, request: request, context: context)
+                try await idempotency.complete(key: key, status: response.status.code, body: try JSONCoding.encoder.encode(sentBody))
+                return response
+            } catch {
+                try await idempotency.release(key: key)
+                throw error
+            }
+        }
+    }
+
+    private var sentBody: SendCodeResponse {
+        SendCodeResponse(expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
+    }
+
+    private func send(to phone: PhoneNumber, request: Request, context: AppRequestContext) async throws -> Response {
         let market = try markets.market(for: phone)
-        try await otp.send(to: phone, market: market, logger: context.logger)
-        return EditedResponse(
-            status: .accepted,
-            response: SendCodeResponse(expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
-        )
+        let clientIP = ClientAddress.resolve(
+            peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
+        try await otp.send(to: phone, market: market, clientIP: clientIP, logger: context.logger)
+        return try EditedResponse(status: .accepted, response: sentBody).response(from: request, context: context)
     }
 
     @Sendable func verifyCode(_ request: Request, context: AppRequestContext) async throws -> TokenResponse {

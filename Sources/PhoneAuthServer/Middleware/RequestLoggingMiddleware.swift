@@ -36,4 +36,6 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
 extension HTTPField.Name {
     static let requestID = Self("X-Request-ID")!
     static let market = Self("X-Market")!
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -21,12 +21,16 @@ struct GRDBVerificationCodeRepository: VerificationCodeRepository {
         phone: String,
         matches: @Sendable (Data) -> Bool,
         maxAttempts: Int,
+        failureLimit: FailureLimit?,
         newUser: NewUserDefaults,
         now: Date
     ) async throws -> RedemptionOutcome {
         // One write transaction: SQLite serialises writers, so of many concurrent redemptions of one code exactly one
         // sees it alive.
         try await database.writer.write { db in
+            if let failureLimit, let retryAfter = try Self.failureRetryAfter(db, phone: phone, limit: failureLimit, now: now) {
+                return .rateLimited(retryAfter: retryAfter)
+            }
             guard var code = try VerificationCode.filter(VerificationCode.Columns.phoneNumber == phone).fetchOne(db),
                 code.expiresAt > now
             else { return .noLiveCode }
@@ -34,12 +38,27 @@ struct GRDBVerificationCodeRepository: VerificationCodeRepository {
             guard matches(code.codeHash) else {
                 code.attempts += 1
                 try code.update(db)
+                try db.execute(sql: "INSERT INTO verify_failures (phone_number, created_at) VALUES (?, ?)", arguments: [phone, now])
                 // The try that uses up the allowance already answers "locked": the code is dead from here on.
                 return code.attempts >= maxAttempts ? .locked : .wrongCode(attemptsRemaining: maxAttempts - code.attempts)
             }
             try code.delete(db)
             return .success(try activateUser(db, phone: phone, newUser: newUser, now: now))
         }
+    }
+
+    /// nil while the phone is under its limit of wrong codes; otherwise seconds until the oldest counted one ages out.
+    private static func failureRetryAfter(_ db: Database, phone: String, limit: FailureLimit, now: Date) throws -> Int? {
+        try db.execute(sql: "DELETE FROM verify_failures WHERE created_at < ?", arguments: [now.addingTimeInterval(-2 * 86_400)])
+        let since = now.addingTimeInterval(-limit.window)
+        let count = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM verify_failures WHERE phone_number = ? AND created_at > ?", arguments: [phone, since]) ?? 0
+        guard count >= limit.max else { return nil }
+        let oldest = try Date.fetchOne(
+            db, sql: "SELECT created_at FROM verify_failures WHERE phone_number = ? AND created_at > ? ORDER BY created_at LIMIT 1 OFFSET ?",
+            arguments: [phone, since, count - limit.max]
+        )
+        return max(1, Int((oldest ?? now).addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up)))
     }
 
     private func activateUser(_ db: Database, phone: String, newUser: NewUserDefaults, now: Date) throws -> User {

@@ -42,6 +42,33 @@ enum Migrations {
                 t.column("updated_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2: send log, verify failures, idempotency keys") { db in
+            // Every send attempt, kept a day, so rate limits survive restarts and are shared by every process on the file.
+            try db.create(table: "sms_sends") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("phone_number", .text).notNull()
+                t.column("ip", .text).notNull()
+                t.column("prefix", .text).notNull()
+                t.column("created_at", .datetime).notNull().indexed()
+            }
+            try db.create(index: "sms_sends_phone", on: "sms_sends", columns: ["phone_number", "created_at"])
+            try db.create(index: "sms_sends_ip", on: "sms_sends", columns: ["ip", "created_at"])
+            try db.create(index: "sms_sends_prefix", on: "sms_sends", columns: ["prefix", "created_at"])
+            try db.create(table: "verify_failures") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("phone_number", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(index: "verify_failures_phone", on: "verify_failures", columns: ["phone_number", "created_at"])
+            try db.create(table: "idempotency_keys") { t in
+                t.primaryKey("key", .text)
+                t.column("phone_number", .text).notNull()
+                // 0 while the first request is in flight.
+                t.column("status", .integer).notNull()
+                t.column("body", .blob)
+                t.column("expires_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

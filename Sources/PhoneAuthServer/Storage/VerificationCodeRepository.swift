@@ -7,6 +7,14 @@ enum RedemptionOutcome: Sendable, Equatable {
     case noLiveCode
     case wrongCode(attemptsRemaining: Int)
     case locked
+    /// Too many wrong codes for this phone lately, across codes.
+    case rateLimited(retryAfter: Int)
+}
+
+/// At most `max` wrong codes per phone per `window`, whichever code they were aimed at.
+struct FailureLimit: Sendable, Equatable {
+    var max: Int
+    var window: TimeInterval
 }
 
 /// What a new user gets when a code creates them.
@@ -27,6 +35,7 @@ protocol VerificationCodeRepository: Sendable {
         phone: String,
         matches: @Sendable (Data) -> Bool,
         maxAttempts: Int,
+        failureLimit: FailureLimit?,
         newUser: NewUserDefaults,
         now: Date
     ) async throws -> RedemptionOutcome

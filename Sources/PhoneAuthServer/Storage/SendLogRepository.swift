@@ -1,0 +1,34 @@
+import Foundation
+
+/// One sliding-window limit on sends: at most `max` sends per `window` for the attempt's phone, IP, prefix, or overall.
+struct WindowRule: Sendable, Equatable {
+    enum Scope: Sendable, Equatable {
+        case phone, ip, prefix, global
+    }
+
+    var scope: Scope
+    var window: TimeInterval
+    var max: Int
+    /// What the client is told when this rule refuses.
+    var refusal: AppError
+}
+
+/// Who is asking for a code, as the limits see it.
+struct SendAttempt: Sendable, Equatable {
+    var phone: String
+    var ip: String
+    /// Country code plus the next three digits: SMS pumping walks through such ranges.
+    var prefix: String
+}
+
+/// A refused send: the rule that refused it and when it would pass.
+struct SendRefusal: Sendable, Equatable {
+    var rule: WindowRule
+    var retryAfter: Int
+}
+
+/// Persistent send and verification history behind the abuse limits.
+protocol SendLogRepository: Sendable {
+    /// In one transaction: checks the rules in order and, if none refuses, records the attempt.
+    func admit(_ attempt: SendAttempt, rules: [WindowRule], now: Date) async throws -> SendRefusal?
+}

@@ -79,8 +79,19 @@ extension AppConfig {
 /// Records each message instead of sending it; the SMS seam is the only one faked in flow tests.
 final class RecordingSMSGateway: SMSGateway {
     private let messages = Mutex<[SMSMessage]>([])
+    private let failures = Mutex(0)
+
+    /// The next `count` sends fail as if every provider were down.
+    func failNext(_ count: Int) {
+        failures.withLock { $0 = count }
+    }
 
     func send(_ message: SMSMessage, logger: Logger) async throws {
+        let fail = failures.withLock { remaining in
+            defer { remaining = max(0, remaining - 1) }
+            return remaining > 0
+        }
+        if fail { throw AppError.smsUnavailable.retrying(after: 30) }
         messages.withLock { $0.append(message) }
     }
 

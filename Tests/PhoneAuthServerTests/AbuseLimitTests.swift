@@ -1,0 +1,175 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import PhoneAuthServer
+
+/// The SMS-fraud limits, with the shipped defaults unless a test says otherwise, and a pinned clock.
+@Suite struct AbuseLimitTests {
+    static func harness(_ adjust: @escaping (inout SendLimits) -> Void = { _ in }) throws -> TestHarness {
+        try TestHarness { config in
+            var limits = SendLimits()
+            adjust(&limits)
+            config.limits = limits
+        }
+    }
+
+    private func send(_ client: some TestClientProtocol, _ phone: String, forwardedFor: String? = nil) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let forwardedFor { headers[.init("X-Forwarded-For")!] = forwardedFor }
+        return try await client.request(.post, "/auth/send-code", json: ["phone": phone], headers: headers)
+    }
+
+    @Test func theShippedDefaultsAreTheDocumentedOnes() {
+        let limits = SendLimits()
+        #expect(limits.resendCooldown == 60)
+        #expect((limits.perPhonePerHour, limits.perPhonePerDay, limits.perIPPerHour, limits.perPrefixPerHour) == (5, 10, 20, 50))
+        #expect((limits.globalPerHour, limits.globalPerDay, limits.verifyFailuresPerPhonePerHour) == (1000, 10000, 10))
+    }
+
+    @Test func aSecondCodeWithinSixtySecondsIsTooSoon() async throws {
+        let harness = try Self.harness()
+        try await harness.test { (client) async throws -> Void in
+            #expect(try await send(client, "+13125550100").status == .accepted)
+            harness.clock.advance(by: 20)
+            let again = try await send(client, "+13125550100")
+            #expect(again.status == .tooManyRequests)
+            #expect(again.errorCode == "resend_too_soon")
+            #expect(again.headers[.retryAfter] == "40")
+            harness.clock.advance(by: 40)
+            #expect(try await send(client, "+13125550100").status == .accepted)
+        }
+        #expect(harness.sms.sent.count == 2)
+    }
+
+    @Test func fivePerHourAndTenPerDayPerPhone() async throws {
+        let harness = try Self.harness()
+        try await harness.test { (client) async throws -> Void in
+            for _ in 1...5 {
+                #expect(try await send(client, "+13125550100").status == .accepted)
+                harness.clock.advance(by: 61)
+            }
+            let sixth = try await send(client, "+13125550100")
+            #expect(sixth.status == .tooManyRequests)
+            #expect(sixth.errorCode == "phone_rate_limited")
+            #expect(sixth.headers[.retryAfter] == String(3600 - 5 * 61))
+            harness.clock.advance(by: 3600)
+            for _ in 1...5 {
+                #expect(try await send(client, "+13125550100").status == .accepted)
+                harness.clock.advance(by: 61)
+            }
+            harness.clock.advance(by: 3600)
+            let eleventh = try await send(client, "+13125550100")
+            #expect(eleventh.errorCode == "phone_rate_limited")  // the day's ten are spent
+            #expect(try await send(client, "+13125550199").status == .accepted)  // another phone is unaffected
+        }
+    }
+
+    @Test func twentyPerClientIPBehindATrustedProxy() async throws {
+        let harness = try Self.harness { $0.trustedProxies = ["127.0.0.1"] }
+        try await harness.test(.live) { (client) async throws -> Void in
+            for index in 0..<20 {
+                #expect(try await send(client, "+1312555\(1000 + index)", forwardedFor: "203.0.113.7").status == .accepted)
+            }
+            let refused = try await send(client, "+13125552000", forwardedFor: "203.0.113.7")
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.errorCode == "ip_rate_limited")
+            #expect(refused.headers[.retryAfter] == "3600")
+            // The client's own hop is the last untrusted one; a forged left part changes nothing.
+            #expect(try await send(client, "+13125552001", forwardedFor: "10.9.9.9, 203.0.113.7").errorCode == "ip_rate_limited")
+            #expect(try await send(client, "+13125552002", forwardedFor: "198.51.100.4").status == .accepted)
+        }
+    }
+
+    @Test func forwardedForIsIgnoredFromAnUntrustedPeer() async throws {
+        let harness = try Self.harness { $0.perIPPerHour = 2 }
+        try await harness.test(.live) { (client) async throws -> Void in
+            #expect(try await send(client, "+13125551000", forwardedFor: "203.0.113.1").status == .accepted)
+            #expect(try await send(client, "+13125551001", forwardedFor: "203.0.113.2").status == .accepted)
+            #expect(try await send(client, "+13125551002", forwardedFor: "203.0.113.3").errorCode == "ip_rate_limited")
+        }
+    }
+
+    @Test func aNumberRangeIsLimitedAcrossPhones() async throws {
+        let harness = try Self.harness { $0.perPrefixPerHour = 3 }
+        try await harness.test { (client) async throws -> Void in
+            for phone in ["+13125550001", "+13125550002", "+13129990003"] {
+                #expect(try await send(client, phone).status == .accepted)
+            }
+            let refused = try await send(client, "+13120000004")
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.errorCode == "prefix_rate_limited")
+            #expect(try await send(client, "+13135550001").status == .accepted)  // +1313 is another range
+        }
+    }
+
+    @Test func theGlobalBudgetRefusesEverySendWith503() async throws {
+        let harness = try Self.harness { $0.globalPerHour = 3 }
+        try await harness.test { (client) async throws -> Void in
+            for phone in ["+13125550001", "+996555000002", "+13135550003"] {
+                #expect(try await send(client, phone).status == .accepted)
+            }
+            let refused = try await send(client, "+996700000004")
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.errorCode == "sms_budget_exhausted")
+            #expect(refused.headers[.retryAfter] == "3600")
+            harness.clock.advance(by: 3600)
+            #expect(try await send(client, "+996700000004").status == .accepted)
+        }
+        #expect(harness.sms.sent.count == 4)
+    }
+
+    @Test func aFailedSendStillCountsTowardTheLimits() async throws {
+        let harness = try Self.harness()
+        harness.sms.failNext(1)
+        try await harness.test { (client) async throws -> Void in
+            #expect(try await send(client, "+13125550100").status == .serviceUnavailable)
+            #expect(try await send(client, "+13125550100").errorCode == "resend_too_soon")
+        }
+    }
+
+    @Test func limitsSurviveARestart() async throws {
+        let harness = try Self.harness()
+        try await harness.test { (client) async throws -> Void in
+            #expect(try await send(client, "+13125550100").status == .accepted)
+        }
+        // A new server process on the same database file.
+        try await harness.test { (client) async throws -> Void in
+            #expect(try await send(client, "+13125550100").errorCode == "resend_too_soon")
+        }
+    }
+
+    @Test func tenWrongCodesPerHourAcrossCodesThenEvenTheRightOneWaits() async throws {
+        let harness = try Self.harness()
+        let phone = "+996555123456"
+        try await harness.test { (client) async throws -> Void in
+            var code = ""
+            for round in 0..<3 {
+                #expect(try await send(client, phone).status == .accepted)
+                code = try #require(harness.sms.lastCode(to: phone))
+                let wrong = code == "000000" ? "111111" : "000000"
+                for _ in 0..<(round < 2 ? 4 : 2) {
+                    let response = try await client.request(.post, "/auth/verify-code", json: ["phone": phone, "verification_code": wrong])
+                    #expect(response.errorCode == "invalid_code")
+                }
+                harness.clock.advance(by: 61)
+            }
+            // Ten wrong codes in the last hour, over three codes: a new code does not reset the count.
+            let right = try await client.request(.post, "/auth/verify-code", json: ["phone": phone, "verification_code": code])
+            #expect(right.status == .tooManyRequests)
+            #expect(right.errorCode == "verify_rate_limited")
+            #expect(Int(right.headers[.retryAfter] ?? "") ?? 0 > 3000)
+        }
+    }
+
+    @Test func deniedPrefixesAreNeverTexted() async throws {
+        let harness = try Self.harness { $0.deniedPrefixes = ["+1900"] }
+        try await harness.test { (client) async throws -> Void in
+            let refused = try await send(client, "+1 900 555 0100")
+            #expect(refused.status == .forbidden)
+            #expect(refused.errorCode == "phone_not_allowed")
+        }
+        #expect(harness.sms.sent.isEmpty)
+    }
+}

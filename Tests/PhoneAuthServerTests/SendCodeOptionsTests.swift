@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import PhoneAuthServer
+
+/// Idempotency-Key, test numbers and the autofill message format.
+@Suite struct SendCodeOptionsTests {
+    private func send(_ client: some TestClientProtocol, _ phone: String, key: String) async throws -> TestResponse {
+        try await client.request(.post, "/auth/send-code", json: ["phone": phone], headers: [.init("Idempotency-Key")!: key])
+    }
+
+    @Test func aRepeatedIdempotencyKeyReplaysTheFirstAnswerAndSendsOneSMS() async throws {
+        let harness = try TestHarness { $0.limits = SendLimits() }
+        try await harness.test { (client) async throws -> Void in
+            let first = try await send(client, "+13125550100", key: "attempt-1")
+            let second = try await send(client, "+1 312 555 0100", key: "attempt-1")
+            #expect(first.status == .accepted)
+            #expect(second.status == .accepted)  // not resend_too_soon: nothing was sent again
+            #expect(first.body == second.body)
+            let otherPhone = try await send(client, "+13125550199", key: "attempt-1")
+            #expect(otherPhone.status == .unprocessableContent)
+            #expect(otherPhone.errorCode == "idempotency_key_reused")
+            harness.clock.advance(by: 301)  // the key lives as long as the code
+            #expect(try await send(client, "+13125550100", key: "attempt-1").status == .accepted)
+        }
+        #expect(harness.sms.sent.count == 2)
+    }
+
+    @Test func aFailedFirstTryFreesTheKey() async throws {
+        let harness = try TestHarness()
+        harness.sms.failNext(1)
+        try await harness.test { (client) async throws -> Void in
+            #expect(try await send(client, "+13125550100", key: "k").status == .serviceUnavailable)
+            #expect(try await send(client, "+13125550100", key: "k").status == .accepted)
+        }
+        #expect(harness.sms.sent.count == 1)
+    }
+
+    @Test(arguments: ["", "has space", String(repeating: "k", count: 256), "ключ"])
+    func malformedKeysAreRefused(key: String) async throws {
+        let harness = try TestHarness()
+        try await harness.test { (client) async throws -> Void in
+            let response = try await client.execute(
+                uri: "/auth/send-code", method: .post, headers: [.init("Idempotency-Key")!: key, .contentType: "application/json"],
+                body: .init(string: #"{"phone":"+13125550100"}"#))
+            #expect(response.status == .badRequest)
+            #expect(response.errorDetail["field"] as? String == "Idempotency-Key")
+        }
+        #expect(harness.sms.sent.isEmpty)
+    }
+
+    @Test func aTestNumberSignsInWithItsFixedCodeWithoutSMSOrLimits() async throws {
+        let harness = try TestHarness { config in
+            config.limits = SendLimits()
+            config.testNumbers = try! TestNumberBook(parsing: "+13125550123:424242:2027-01-31")
+        }
+        try await harness.test { (client) async throws -> Void in
+            for _ in 0..<8 {
+                #expect(try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"]).status == .accepted)
+            }
+            for _ in 0..<12 {
+                _ = try await client.request(.post, "/auth/verify-code", json: ["phone": "+13125550123", "verification_code": "111111"])
+                _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"])
+            }
+            let verified = try await client.request(.post, "/auth/verify-code", json: ["phone": "+13125550123", "verification_code": "424242"])
+            #expect(verified.status == .ok)
+        }
+        #expect(harness.sms.sent.isEmpty)
+    }
+
+    @Test func anExpiredTestNumberIsAnOrdinaryPhone() async throws {
+        let harness = try TestHarness { config in
+            config.testNumbers = try! TestNumberBook(parsing: "+13125550123:424242:2020-01-01")
+        }
+        try await harness.test { (client) async throws -> Void in
+            #expect(try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"]).status == .accepted)
+        }
+        #expect(harness.sms.sent.count == 1)
+    }
+
+    @Test func marketsCanUseTheAutofillFormat() async throws {
+        var us = Market.unitedStates
+        us.otpDomain = "app.example.com"
+        let markets = try MarketCatalog([us, .kyrgyzstan])
+        let harness = try TestHarness { $0.markets = markets }
+        try await harness.test { (client) async throws -> Void in
+            _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"])
+            _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+996555123456"])
+        }
+        let usText = try #require(harness.sms.sent.first { $0.to.e164 == "+13125550100" })
+        #expect(usText.body.split(separator: "\n").last == "@app.example.com #\(usText.code)")
+        let kgText = try #require(harness.sms.sent.first { $0.to.e164 == "+996555123456" })
+        #expect(!kgText.body.contains("@"))
+        #expect(kgText.body.contains("код"))
+    }
+}

@@ -104,4 +104,58 @@ import Testing
         try #"{"markets": []}"#.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(refusal(["--markets-file", path])?.contains("empty") == true)
     }
+
+    @Test func providersAreListedInFailoverOrderWithTheirSettings() throws {
+        let config = try resolve(
+            ["--sms", "twilio, sns", "--twilio-account-sid", "AC1", "--twilio-auth-token", "t", "--twilio-from", "+15005550006",
+             "--sns-region", "eu-west-1", "--sns-access-key-id", "AK", "--sns-secret-access-key", "s"])
+        #expect(config.smsProviders == [.twilio, .sns])
+        #expect(config.twilio?.baseURL == "https://api.twilio.com")
+        #expect(config.sns?.url == "https://sns.eu-west-1.amazonaws.com/")
+    }
+
+    @Test func providersWithoutTheirSettingsAreRefused() {
+        #expect(refusal(["--sms", "twilio"])?.contains("--twilio-account-sid") == true)
+        #expect(refusal(["--sms", "twilio", "--twilio-account-sid", "AC1", "--twilio-auth-token", "t"])?.contains("exactly one") == true)
+        #expect(refusal(["--sms", "sns", "--sns-region", "us-east-1"])?.contains("--sns-access-key-id") == true)
+        #expect(refusal(["--sms", "console,console"])?.contains("twice") == true)
+        let production = ["--environment", "production", "--jwt-secret", strong, "--pepper", strong]
+        #expect(refusal(production + ["--sms", "webhook,console", "--sms-webhook-url", "http://x.example", "--sms-webhook-secret", "s"])?
+            .contains("console") == true)
+    }
+
+    @Test func secretsMayComeFromACredentialsFile() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/credentials.json"
+        try #"{"PHONEAUTH_TWILIO_ACCOUNT_SID": "AC9", "PHONEAUTH_TWILIO_AUTH_TOKEN": "from-file", "PHONEAUTH_TWILIO_FROM": "+1500"}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let config = try resolve(["--sms", "twilio", "--sms-credentials-file", path])
+        #expect(config.twilio?.authToken == "from-file")
+        // The environment wins over the file.
+        let overridden = try resolve(["--sms", "twilio", "--sms-credentials-file", path], env: ["PHONEAUTH_TWILIO_AUTH_TOKEN": "from-env"])
+        #expect(overridden.twilio?.authToken == "from-env")
+    }
+
+    @Test func limitsAndTestNumbersAreConfigurable() throws {
+        let config = try resolve(
+            ["--resend-cooldown", "30", "--max-sends-per-ip-hour", "7", "--deny-prefixes", "+1900,+1976", "--trusted-proxies", "10.0.0.1",
+             "--test-numbers", "+13125550123:424242:2027-01-31"],
+            env: ["PHONEAUTH_SMS_BUDGET_DAY": "500"])
+        #expect(config.limits.resendCooldown == 30)
+        #expect(config.limits.perIPPerHour == 7)
+        #expect(config.limits.globalPerDay == 500)
+        #expect(config.limits.deniedPrefixes == ["+1900", "+1976"])
+        #expect(config.limits.trustedProxies == ["10.0.0.1"])
+        #expect(config.testNumbers.entries.first?.code == "424242")
+        #expect(refusal(["--max-sends-per-phone-hour", "0"])?.contains("at least 1") == true)
+        #expect(refusal(["--deny-prefixes", "1900"])?.contains("+ and digits") == true)
+        #expect(refusal(["--test-numbers", "+13125550123:42:2027-01-31"])?.contains("6 digits") == true)
+    }
+
+    @Test func testNumbersAreRefusedInProductionUnlessAllowed() {
+        let production = ["--environment", "production", "--jwt-secret", strong, "--pepper", strong, "--sms", "webhook",
+                          "--sms-webhook-url", "https://sms.example.com", "--sms-webhook-secret", "s", "--test-numbers", "+13125550123:424242:2027-01-31"]
+        #expect(refusal(production)?.contains("test numbers") == true)
+        #expect(refusal(production + ["--allow-test-numbers-in-production"]) == nil)
+    }
 }

@@ -15,6 +15,7 @@ help:
 	@echo "make run    install missing system packages, build, start the server (http://127.0.0.1:8080)"
 	@echo "make test   install missing system packages, build, run every test"
 	@echo "make build  build all products ($(CONFIG))"
+	@echo "make bench  send-code burst and profile reads on loopback, release build, beside the Django peer"
 	@echo "make clean  remove build output"
 
 # Installs only what dpkg does not already have; `apt-get update` runs once, and only when something is missing.
@@ -40,6 +41,10 @@ run: build
 
 test: test-deps
 	$(SWIFT) test
+
+# Loopback only, ends by itself: send-code burst and profile reads, release build, beside the Django peer (PEER=0 skips it).
+bench: deps
+	bash Tests/Bench/bench.sh
 
 clean:
 	rm -rf .build

@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import NIOPosix
+import Synchronization
 
 /// An outbound HTTP request made with libcurl.
 struct CurlRequest: Sendable {
@@ -39,9 +40,11 @@ struct CurlError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Runs blocking libcurl calls on a thread pool of its own, so a hanging provider holds neither Hummingbird's event
-/// loops nor Swift's cooperative threads.
+/// loops nor Swift's cooperative threads. Easy handles are reused, so their connection caches keep provider
+/// connections (and TLS sessions) alive between sends.
 struct CurlClient: Sendable {
     private let pool: NIOThreadPool
+    private let handles = CurlHandlePool()
 
     /// One pool per process; 16 threads bounds how many sends may hang at once without queueing behind each other.
     static let shared: CurlClient = {
@@ -54,15 +57,39 @@ struct CurlClient: Sendable {
     private static let globalInit: Void = { curl_global_init(CCURL_GLOBAL_DEFAULT) }()
 
     func perform(_ request: CurlRequest) async throws -> CurlResponse {
-        try await pool.runIfActive { try CurlEasy.perform(request) }
+        try await pool.runIfActive { [handles] in
+            let handle = try handles.take()
+            defer { handles.give(back: handle) }
+            return try CurlEasy.perform(request, on: handle.pointer)
+        }
     }
 }
 
-/// One easy handle for one request; owned here, cleaned up on every path.
+/// Idle easy handles. A handle is used by one thread at a time: taken out, used, reset and put back.
+private final class CurlHandlePool: Sendable {
+    /// `CURL *` is a plain pointer; it is only touched by the thread that took it out of the pool.
+    struct Handle: @unchecked Sendable {
+        let pointer: UnsafeMutableRawPointer
+    }
+
+    private let idle = Mutex<[Handle]>([])
+
+    func take() throws -> Handle {
+        if let handle = idle.withLock({ $0.popLast() }) { return handle }
+        guard let pointer = curl_easy_init() else { throw CurlError(code: -1, description: "curl_easy_init failed") }
+        return Handle(pointer: pointer)
+    }
+
+    func give(back handle: Handle) {
+        // Options are cleared; the connection cache survives the reset.
+        curl_easy_reset(handle.pointer)
+        idle.withLock { $0.append(handle) }
+    }
+}
+
+/// One request on one easy handle.
 private enum CurlEasy {
-    static func perform(_ request: CurlRequest) throws -> CurlResponse {
-        guard let handle = curl_easy_init() else { throw CurlError(code: -1, description: "curl_easy_init failed") }
-        defer { curl_easy_cleanup(handle) }
+    static func perform(_ request: CurlRequest, on handle: UnsafeMutableRawPointer) throws -> CurlResponse {
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
         for header in request.headers { headerList = curl_slist_append(headerList, header) }

@@ -24,25 +24,13 @@ struct GRDBSendLogRepository: SendLogRepository {
 
     /// nil when the rule lets the attempt through; otherwise the seconds until the send that breaks it leaves the window.
     private static func retryAfter(_ db: Database, rule: WindowRule, attempt: SendAttempt, now: Date) throws -> Int? {
-        let (filter, value): (String, String?) =
+        let (filter, arguments): (String, StatementArguments) =
             switch rule.scope {
-            case .phone: ("phone_number = ?", attempt.phone)
-            case .ip: ("ip = ?", attempt.ip)
-            case .prefix: ("prefix = ?", attempt.prefix)
-            case .global: ("1 = 1", nil)
+            case .phone: ("phone_number = ?", [attempt.phone])
+            case .ip: ("ip = ?", [attempt.ip])
+            case .prefix: ("prefix = ?", [attempt.prefix])
+            case .global: ("1 = 1", [])
             }
-        let since = now.addingTimeInterval(-rule.window)
-        var arguments: StatementArguments = value.map { [$0] } ?? []
-        arguments += [since]
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sms_sends WHERE \(filter) AND created_at > ?", arguments: arguments) ?? 0
-        guard count >= rule.max else { return nil }
-        // The window frees up when enough of its oldest sends have aged out.
-        arguments += [count - rule.max]
-        let oldest = try Date.fetchOne(
-            db, sql: "SELECT created_at FROM sms_sends WHERE \(filter) AND created_at > ? ORDER BY created_at LIMIT 1 OFFSET ?",
-            arguments: arguments
-        )
-        let freeAt = (oldest ?? now).addingTimeInterval(rule.window)
-        return max(1, Int(freeAt.timeIntervalSince(now).rounded(.up)))
+        return try SlidingWindow.retryAfter(db, table: "sms_sends", filter: filter, arguments: arguments, max: rule.max, window: rule.window, now: now)
     }
 }

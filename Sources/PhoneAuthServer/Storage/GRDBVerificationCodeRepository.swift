@@ -50,15 +50,8 @@ struct GRDBVerificationCodeRepository: VerificationCodeRepository {
     /// nil while the phone is under its limit of wrong codes; otherwise seconds until the oldest counted one ages out.
     private static func failureRetryAfter(_ db: Database, phone: String, limit: FailureLimit, now: Date) throws -> Int? {
         try db.execute(sql: "DELETE FROM verify_failures WHERE created_at < ?", arguments: [now.addingTimeInterval(-2 * 86_400)])
-        let since = now.addingTimeInterval(-limit.window)
-        let count = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM verify_failures WHERE phone_number = ? AND created_at > ?", arguments: [phone, since]) ?? 0
-        guard count >= limit.max else { return nil }
-        let oldest = try Date.fetchOne(
-            db, sql: "SELECT created_at FROM verify_failures WHERE phone_number = ? AND created_at > ? ORDER BY created_at LIMIT 1 OFFSET ?",
-            arguments: [phone, since, count - limit.max]
-        )
-        return max(1, Int((oldest ?? now).addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up)))
+        return try SlidingWindow.retryAfter(
+            db, table: "verify_failures", filter: "phone_number = ?", arguments: [phone], max: limit.max, window: limit.window, now: now)
     }
 
     private func activateUser(_ db: Database, phone: String, newUser: NewUserDefaults, now: Date) throws -> User {

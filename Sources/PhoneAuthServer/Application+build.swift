@@ -10,6 +10,8 @@ struct AppDependencies: Sendable {
     var smsGateway: (any SMSGateway)?
     /// nil: open `config.databasePath`.
     var database: AppDatabase?
+    /// Counts tokens of older claims versions (tests read it).
+    var claimsFallbacks = ClaimsFallbackCounter()
 }
 
 /// The one place the server is wired together. Tests call it too, so the server under test is the one that ships.
@@ -53,15 +55,23 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
 
     HealthController(users: users).addRoutes(to: routes)
 
+    let sessions = GRDBSessionRepository(database: database)
+    let refreshTokens = RefreshTokens(pepper: config.pepper, random: dependencies.random)
     let auth = AuthController(
-        otp: otp, tokens: tokens, users: users, idempotency: GRDBIdempotencyRepository(database: database),
+        otp: otp, tokens: tokens, refreshTokens: refreshTokens, refreshLifetime: config.refreshLifetime,
+        refreshAbsoluteLifetime: config.refreshAbsoluteLifetime, idempotency: GRDBIdempotencyRepository(database: database),
         trustedProxies: config.limits.trustedProxies, markets: config.markets, codeLifetime: config.codeLifetime,
         resendAfter: config.resendAfter, now: now
     )
-    auth.addPublicRoutes(to: routes.group("auth"))
+    auth.addRoutes(to: routes.group("auth"))
+    let sessionController = SessionController(
+        tokens: tokens, refreshTokens: refreshTokens, sessions: sessions, refreshLifetime: config.refreshLifetime,
+        graceWindow: config.refreshGrace, now: now)
+    sessionController.addPublicRoutes(to: routes.group("auth"))
 
-    let authentication = AuthenticationMiddleware(resolver: DatabaseCallerResolver(tokens: tokens, users: users))
-    auth.addAuthenticatedRoutes(to: routes.group("auth").add(middleware: authentication).group(context: AuthenticatedContext.self))
+    let resolver = DatabaseCallerResolver(tokens: tokens, sessions: sessions, fallbacks: dependencies.claimsFallbacks, now: now)
+    let authentication = AuthenticationMiddleware(resolver: resolver)
+    sessionController.addAuthenticatedRoutes(to: routes.group("auth").add(middleware: authentication).group(context: AuthenticatedContext.self))
 
     let api = routes.group("api").add(middleware: authentication).group(context: AuthenticatedContext.self)
         .add(middleware: MarketGuardMiddleware())

@@ -23,7 +23,8 @@ import Testing
         return try await harness.test { client in
             let response = try await client.request(.get, "/api/v1/profile", token: forged)
             if response.status == .unauthorized {
-                #expect(response.errorCode == "unauthorized")
+                // An expired token is told apart (`token_expired`) so a client knows to refresh.
+                #expect(response.errorCode == "unauthorized" || response.errorCode == "token_expired")
                 #expect(response.headers[.wwwAuthenticate] == #"Bearer error="invalid_token""#)
             }
             return response.status
@@ -67,6 +68,18 @@ import Testing
 
     @Test func anotherKeyIsRejected() async throws {
         #expect(try await status(secret: Array("another-secret-of-at-least-32-bytes-000000".utf8)) == .unauthorized)
+    }
+
+    @Test func anExpiredTokenIsTokenExpired() async throws {
+        let harness = try TestHarness()
+        let token = try await harness.test { client in try await harness.signIn(client) }
+        harness.clock.advance(by: 1800 + 31)
+        try await harness.test { client in
+            let response = try await client.request(.get, "/api/v1/profile", token: token)
+            #expect(response.status == .unauthorized)
+            #expect(response.errorCode == "token_expired")
+            #expect(response.headers[.wwwAuthenticate] == #"Bearer error="invalid_token""#)
+        }
     }
 
     @Test func expiryHonoursAtMostThirtySecondsOfLeeway() async throws {

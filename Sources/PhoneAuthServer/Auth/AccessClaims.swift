@@ -1,12 +1,15 @@
 import Foundation
 import JWTKit
 
-/// The access token's payload: who (`user_id`), which market, and the registered claims. Nothing personal.
+/// The access token's payload: who (`user_id`), which market, session and role, and the registered claims. Nothing
+/// personal. Version 1 tokens (before sessions) lack `sid` and `role`; they are accepted until they expire.
 struct AccessClaims: JWTPayload, Equatable {
-    static let currentVersion = 1
+    static let currentVersion = 2
 
     var userID: Int64
-    var market: String
+    var market: String?
+    var sessionID: String?
+    var role: String?
     var issuedAt: IssuedAtClaim
     var expiration: ExpirationClaim
     var notBefore: NotBeforeClaim?
@@ -18,6 +21,8 @@ struct AccessClaims: JWTPayload, Equatable {
     enum CodingKeys: String, CodingKey {
         case userID = "user_id"
         case market
+        case sessionID = "sid"
+        case role
         case issuedAt = "iat"
         case expiration = "exp"
         case notBefore = "nbf"
@@ -27,6 +32,11 @@ struct AccessClaims: JWTPayload, Equatable {
         case version = "ver"
     }
 
-    /// Time-independent checks only; `TokenService` checks `exp` and `nbf` against the injected clock.
-    func verify(using algorithm: some JWTAlgorithm) async throws {}
+    /// Time-independent checks only; `TokenService` checks `exp` and `nbf` against the injected clock. A current-version
+    /// token must carry every claim; only older versions may lack the ones added since.
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        if version >= 2, market == nil || sessionID == nil || role == nil {
+            throw JWTError.claimVerificationFailure(failedClaim: IDClaim(value: "ver"), reason: "missing claims for its version")
+        }
+    }
 }

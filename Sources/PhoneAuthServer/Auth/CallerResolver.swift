@@ -1,23 +1,64 @@
 import Foundation
+import Logging
+import Synchronization
 
 /// The one place that turns a bearer token into the caller's current state. A protocol so that an invalidating
 /// cache can slot in later without touching the middleware.
 protocol CallerResolver: Sendable {
-    func resolve(bearer token: String) async throws -> Caller
+    func resolve(bearer token: String, logger: Logger) async throws -> Caller
 }
 
-/// Token first (signature, expiry), then the database (user exists, active, token not revoked by a logout).
+/// Token first (signature, expiry), then the database in one read: the user exists and is active, the session is
+/// active and unexpired, and no logout, force-logout or permission change came after the token.
 struct DatabaseCallerResolver: CallerResolver {
     let tokens: TokenService
-    let users: any UserRepository
+    let sessions: any SessionRepository
+    let fallbacks: ClaimsFallbackCounter
+    let now: WallClock
 
-    func resolve(bearer token: String) async throws -> Caller {
+    func resolve(bearer token: String, logger: Logger) async throws -> Caller {
         let claims = try await tokens.verify(token)
-        guard let user = try await users.find(id: claims.userID), user.isActive else { throw AppError.unauthorized }
-        if let revokedAt = user.tokensValidAfter, claims.issuedAt.value.milliseconds <= revokedAt.milliseconds {
+        let issuedAt = claims.issuedAt.value.milliseconds
+        guard let state = try await sessions.state(userID: claims.userID, sessionID: claims.sessionID, market: claims.market ?? "") else {
             throw AppError.unauthorized
         }
-        return Caller(user: user, claims: claims)
+        let user = state.user
+        guard user.isActive else { throw AppError.unauthorized }
+        if let revokedAt = user.tokensValidAfter, issuedAt <= revokedAt.milliseconds { throw AppError.unauthorized }
+        if claims.version >= AccessClaims.currentVersion {
+            guard let session = state.session, session.isUsable(at: now()) else { throw AppError.unauthorized }
+        } else {
+            fallbacks.record(claims, logger: logger)
+        }
+        let marketCutoff = claims.market == nil ? nil : state.marketForceLogoutAfter
+        for cutoff in [user.forceLogoutAfter, user.permissionsUpdatedAt, marketCutoff].compactMap({ $0 }) where issuedAt <= cutoff.milliseconds {
+            throw AppError.tokenStale
+        }
+        if let session = state.session {
+            try await sessions.touch(id: session.id, now: now(), every: 300)
+        }
+        return Caller(user: user, claims: claims, session: state.session)
+    }
+}
+
+/// Counts tokens of an older claims version whose missing values came from the database, logging each token once.
+final class ClaimsFallbackCounter: Sendable {
+    private let seen = Mutex<(count: Int, ids: Set<String>)>((0, []))
+
+    var count: Int { seen.withLock { $0.count } }
+
+    func record(_ claims: AccessClaims, logger: Logger) {
+        let first = seen.withLock { state -> Bool in
+            // Bounded: old tokens expire within 30 minutes, so forgetting the set now and then only repeats a log line.
+            if state.ids.count > 100_000 { state.ids.removeAll() }
+            guard state.ids.insert(claims.id.value).inserted else { return false }
+            state.count += 1
+            return true
+        }
+        if first {
+            logger.notice("older claims version: missing values read from the database",
+                          metadata: ["ver": "\(claims.version)", "user_id": "\(claims.userID)", "jti": "\(claims.id.value)"])
+        }
     }
 }
 

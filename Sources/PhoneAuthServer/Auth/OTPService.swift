@@ -52,8 +52,8 @@ struct OTPService: Sendable {
         logger.info("code sent", metadata: ["phone": "\(phone.masked)", "market": "\(market.code)"])
     }
 
-    /// Checks a code in one transaction with the user's activation.
-    func redeem(phone: PhoneNumber, code: String, market: Market) async throws -> User {
+    /// Checks a code in one transaction with the user's activation and the opening of `session`.
+    func redeem(phone: PhoneNumber, code: String, market: Market, session: NewSession) async throws -> User {
         let hasher = self.hasher
         let outcome = try await codes.redeem(
             phone: phone.e164,
@@ -61,6 +61,7 @@ struct OTPService: Sendable {
             maxAttempts: maxAttempts,
             failureLimit: testNumbers.code(for: phone, at: now()) == nil ? limits.verifyFailureLimit : nil,
             newUser: NewUserDefaults(market: market.code, language: market.defaultLanguage, country: market.country),
+            session: session,
             now: now()
         )
         switch outcome {

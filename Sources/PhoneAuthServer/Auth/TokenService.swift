@@ -23,14 +23,14 @@ struct TokenService: Sendable {
 
     var lifetimeSeconds: Int { Int(lifetime) }
 
-    /// Issues a token for the user. `notBefore` lets the caller push `iat` past a revocation instant.
-    func issue(userID: Int64, market: String, notBefore revokedAt: Date? = nil) async throws -> String {
+    /// Issues a token for the user's session. `notBefore` lets the caller push `iat` past a revocation instant.
+    func issue(userID: Int64, market: String, role: String, sessionID: String, notBefore revokedAt: Date? = nil) async throws -> String {
         var issuedAt = now().truncatedToMilliseconds
         if let revokedAt, issuedAt <= revokedAt {
             issuedAt = revokedAt.truncatedToMilliseconds.addingTimeInterval(0.001)
         }
         let claims = AccessClaims(
-            userID: userID, market: market,
+            userID: userID, market: market, sessionID: sessionID, role: role,
             issuedAt: IssuedAtClaim(value: issuedAt), expiration: ExpirationClaim(value: issuedAt.addingTimeInterval(lifetime)),
             notBefore: nil, issuer: IssuerClaim(value: issuer), audience: AudienceClaim(value: [audience]),
             id: IDClaim(value: UUID().uuidString), version: AccessClaims.currentVersion
@@ -45,11 +45,12 @@ struct TokenService: Sendable {
         do {
             guard claims.issuer.value == issuer else { throw AppError.unauthorized }
             try claims.audience.verifyIntendedAudience(includes: audience)
-            try claims.expiration.verifyNotExpired(currentDate: current.addingTimeInterval(-leeway))
             try claims.notBefore?.verifyNotBefore(currentDate: current.addingTimeInterval(leeway))
         } catch {
             throw .unauthorized
         }
+        // Said apart, so a client knows a refresh will help.
+        guard (try? claims.expiration.verifyNotExpired(currentDate: current.addingTimeInterval(-leeway))) != nil else { throw .tokenExpired }
         return claims
     }
 

@@ -42,6 +42,11 @@ struct AppConfig: Sendable {
     var maxCodeAttempts = 5
     var tokenLifetime: Duration = .seconds(1800)
     var tokenLeeway: Duration = .seconds(30)
+    /// Refresh tokens: each refresh extends the session by `refreshLifetime`, never past `refreshAbsoluteLifetime`
+    /// from sign-in; a retired token presented again within `refreshGrace` gets the same new pair.
+    var refreshLifetime: TimeInterval = 30 * 86_400
+    var refreshAbsoluteLifetime: TimeInterval = 90 * 86_400
+    var refreshGrace: TimeInterval = 10
     var addressLimit = 20
     var maxBodyBytes = 16 * 1024
     var logLevel = Logger.Level.info

@@ -16,6 +16,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "JSON file of markets (PHONEAUTH_MARKETS_FILE, default: us and kg built in).") var marketsFile: String?
     @Option(help: "Code lifetime in seconds (PHONEAUTH_CODE_TTL, default 300).") var codeTtl: Int?
     @Option(help: "trace, debug, info, notice, warning, error (PHONEAUTH_LOG_LEVEL, default info).") var logLevel: String?
+    @Option(help: "Sliding refresh-token lifetime in days (PHONEAUTH_REFRESH_DAYS, default 30).") var refreshDays: Int?
+    @Option(help: "Absolute session lifetime in days from sign-in (PHONEAUTH_SESSION_MAX_DAYS, default 90).") var sessionMaxDays: Int?
     @OptionGroup var smsOptions: SMSOptions
     @OptionGroup var limitOptions: LimitOptions
 
@@ -63,6 +65,17 @@ struct ServeOptions: ParsableArguments {
         if let levelText = value(logLevel, "PHONEAUTH_LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: levelText) else { throw ConfigError("unknown log level \(levelText)") }
             config.logLevel = level
+        }
+        if let days: Int = try number(refreshDays, "PHONEAUTH_REFRESH_DAYS") {
+            guard (1...365).contains(days) else { throw ConfigError("the refresh lifetime must be 1 to 365 days") }
+            config.refreshLifetime = TimeInterval(days) * 86_400
+        }
+        if let days: Int = try number(sessionMaxDays, "PHONEAUTH_SESSION_MAX_DAYS") {
+            guard (1...3650).contains(days) else { throw ConfigError("the session lifetime must be 1 to 3650 days") }
+            config.refreshAbsoluteLifetime = TimeInterval(days) * 86_400
+        }
+        guard config.refreshAbsoluteLifetime >= config.refreshLifetime else {
+            throw ConfigError("the session lifetime must not be shorter than the refresh lifetime")
         }
         try smsOptions.apply(to: &config, environment: env)
         try limitOptions.apply(to: &config, source: source)

@@ -57,7 +57,7 @@ struct AddressController: Sendable {
     }
 
     private func market(of context: AuthenticatedContext) throws -> Market {
-        guard let market = markets.market(code: context.caller.claims.market) else { throw AppError.marketMismatch }
+        guard let market = markets.market(code: context.caller.market) else { throw AppError.marketMismatch }
         return market
     }
 }

@@ -6,7 +6,9 @@ import NIOCore
 struct AuthController: Sendable {
     let otp: OTPService
     let tokens: TokenService
-    let users: any UserRepository
+    let refreshTokens: RefreshTokens
+    let refreshLifetime: TimeInterval
+    let refreshAbsoluteLifetime: TimeInterval
     let idempotency: any IdempotencyRepository
     let trustedProxies: Set<String>
     let markets: MarketCatalog
@@ -40,27 +42,10 @@ struct AuthController: Sendable {
         }
     }
 
-    struct TokenResponse: ResponseEncodable {
-        var accessToken: String
-        var tokenType = "Bearer"
-        var expiresIn: Int
-        var user: UserResponse
 
-        enum CodingKeys: String, CodingKey {
-            case accessToken = "access_token"
-            case tokenType = "token_type"
-            case expiresIn = "expires_in"
-            case user
-        }
-    }
-
-    func addPublicRoutes(to group: RouterGroup<AppRequestContext>) {
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("send-code", use: sendCode)
         group.post("verify-code", use: verifyCode)
-    }
-
-    func addAuthenticatedRoutes(to group: RouterGroup<AuthenticatedContext>) {
-        group.post("logout", use: logout)
     }
 
     /// The answer is the same whether or not the phone belongs to a user: no user lookup happens here at all.
@@ -112,17 +97,24 @@ struct AuthController: Sendable {
         guard body.verificationCode.wholeMatch(of: /[0-9]{6}/) != nil else {
             throw AppError.invalidRequest("The verification code must be 6 digits.", field: "verification_code")
         }
-        let user = try await otp.redeem(phone: phone, code: body.verificationCode, market: market)
+        let refreshToken = refreshTokens.generate()
+        let issuedAt = now()
+        let session = NewSession(
+            id: UUID().uuidString.lowercased(), refreshTokenHash: refreshTokens.hash(refreshToken),
+            expiresAt: issuedAt.addingTimeInterval(refreshLifetime), absoluteExpiresAt: issuedAt.addingTimeInterval(refreshAbsoluteLifetime),
+            userAgent: request.headers[.userAgent].map { String($0.prefix(256)) },
+            ip: ClientAddress.resolve(peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
+        )
+        let user = try await otp.redeem(phone: phone, code: body.verificationCode, market: market, session: session)
         guard let userID = user.id else { throw AppError.internalError }
-        let token = try await tokens.issue(userID: userID, market: user.market, notBefore: user.tokensValidAfter)
-        context.logger.info("signed in", metadata: ["user_id": "\(userID)", "market": "\(user.market)"])
-        return TokenResponse(accessToken: token, expiresIn: tokens.lifetimeSeconds, user: UserResponse(user))
-    }
-
-    /// Deactivates the user: every token issued so far fails from the next request on, even after a new sign-in.
-    @Sendable func logout(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await users.logOut(id: context.caller.userID, now: now())
-        context.logger.info("logged out", metadata: ["user_id": "\(context.caller.userID)"])
-        return Response(status: .noContent)
+        let token = try await tokens.issue(
+            userID: userID, market: user.market, role: user.role, sessionID: session.id,
+            notBefore: [user.tokensValidAfter, user.forceLogoutAfter, user.permissionsUpdatedAt].compactMap { $0 }.max()
+        )
+        context.logger.info("signed in", metadata: ["user_id": "\(userID)", "market": "\(user.market)", "session": "\(session.id)"])
+        return TokenResponse(
+            accessToken: token, expiresIn: tokens.lifetimeSeconds, refreshToken: refreshToken, refreshExpiresIn: Int(refreshLifetime),
+            user: UserResponse(user)
+        )
     }
 }

@@ -30,7 +30,7 @@ struct MarketController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> MarketResponse {
-        guard let market = markets.market(code: context.caller.claims.market) else { throw AppError.marketMismatch }
+        guard let market = markets.market(code: context.caller.market) else { throw AppError.marketMismatch }
         return MarketResponse(
             code: market.code, country: market.country, callingCode: "+" + market.callingCode, currency: market.currency,
             defaultLanguage: market.defaultLanguage

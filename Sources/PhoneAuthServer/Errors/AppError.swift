@@ -29,6 +29,11 @@ struct AppError: Error, Equatable, Sendable {
         case phoneNotAllowed
         case idempotencyKeyInUse
         case idempotencyKeyReused
+        case tokenExpired
+        case tokenStale
+        case invalidRefreshToken
+        case refreshTokenReused
+        case forbidden
     }
 
     let kind: Kind
@@ -69,6 +74,11 @@ struct AppError: Error, Equatable, Sendable {
     static let phoneNotAllowed = AppError(.phoneNotAllowed, "Codes cannot be sent to this number range.")
     static let idempotencyKeyInUse = AppError(.idempotencyKeyInUse, "A request with this Idempotency-Key is still in progress.")
     static let idempotencyKeyReused = AppError(.idempotencyKeyReused, "This Idempotency-Key was used for another phone.")
+    static let tokenExpired = AppError(.tokenExpired, "The access token has expired; refresh it.")
+    static let tokenStale = AppError(.tokenStale, "The access token predates a change to this account; refresh it.")
+    static let invalidRefreshToken = AppError(.invalidRefreshToken, "The refresh token is unknown, expired or revoked; sign in again.")
+    static let refreshTokenReused = AppError(.refreshTokenReused, "This refresh token was already used; the session has been ended.")
+    static let forbidden = AppError(.forbidden, "This needs a role the caller does not have.")
 
     static func invalidCode(attemptsRemaining: Int?) -> AppError {
         AppError(.invalidCode(attemptsRemaining: attemptsRemaining), "The code is wrong or has expired.")
@@ -112,18 +122,23 @@ struct AppError: Error, Equatable, Sendable {
         case .phoneNotAllowed: "phone_not_allowed"
         case .idempotencyKeyInUse: "idempotency_key_in_use"
         case .idempotencyKeyReused: "idempotency_key_reused"
+        case .tokenExpired: "token_expired"
+        case .tokenStale: "token_stale"
+        case .invalidRefreshToken: "invalid_refresh_token"
+        case .refreshTokenReused: "refresh_token_reused"
+        case .forbidden: "forbidden"
         }
     }
 
     var status: HTTPResponse.Status {
         switch kind {
         case .invalidPhone, .invalidCode, .invalidRequest, .validationFailed: .badRequest
-        case .marketNotSupported, .marketMismatch, .phoneNotAllowed: .forbidden
+        case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden: .forbidden
         case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited: .tooManyRequests
         case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted: .serviceUnavailable
         case .idempotencyKeyInUse: .conflict
         case .idempotencyKeyReused: .unprocessableContent
-        case .unauthorized: .unauthorized
+        case .unauthorized, .tokenExpired, .tokenStale, .invalidRefreshToken, .refreshTokenReused: .unauthorized
         case .payloadTooLarge: .contentTooLarge
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
@@ -136,7 +151,7 @@ struct AppError: Error, Equatable, Sendable {
     var headers: HTTPFields {
         var fields = HTTPFields()
         switch kind {
-        case .unauthorized:
+        case .unauthorized, .tokenExpired, .tokenStale:
             fields[.wwwAuthenticate] = #"Bearer error="invalid_token""#
         case .methodNotAllowed(let allowed):
             fields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")

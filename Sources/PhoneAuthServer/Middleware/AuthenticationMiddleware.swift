@@ -9,7 +9,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], let token = Self.bearerToken(header) else { throw AppError.unauthorized }
         var context = context
-        context.caller = try await resolver.resolve(bearer: token)
+        context.caller = try await resolver.resolve(bearer: token, logger: context.logger)
         return try await next(request, context)
     }
 

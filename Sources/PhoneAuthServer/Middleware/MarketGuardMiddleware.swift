@@ -5,7 +5,7 @@ struct MarketGuardMiddleware: RouterMiddleware {
     typealias Context = AuthenticatedContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let market = context.caller.claims.market
+        let market = context.caller.market
         if let named = request.headers[.market], named.trimmingCharacters(in: .whitespaces).lowercased() != market {
             throw AppError.marketMismatch
         }

@@ -23,6 +23,7 @@ struct GRDBVerificationCodeRepository: VerificationCodeRepository {
         maxAttempts: Int,
         failureLimit: FailureLimit?,
         newUser: NewUserDefaults,
+        session: NewSession,
         now: Date
     ) async throws -> RedemptionOutcome {
         // One write transaction: SQLite serialises writers, so of many concurrent redemptions of one code exactly one
@@ -43,7 +44,13 @@ struct GRDBVerificationCodeRepository: VerificationCodeRepository {
                 return code.attempts >= maxAttempts ? .locked : .wrongCode(attemptsRemaining: maxAttempts - code.attempts)
             }
             try code.delete(db)
-            return .success(try activateUser(db, phone: phone, newUser: newUser, now: now))
+            let user = try activateUser(db, phone: phone, newUser: newUser, now: now)
+            try UserSession(
+                id: session.id, userID: user.id!, refreshTokenHash: session.refreshTokenHash, previousRefreshHash: nil, rotatedAt: nil,
+                gracePayload: nil, createdAt: now, expiresAt: session.expiresAt, absoluteExpiresAt: session.absoluteExpiresAt,
+                lastActivityAt: now, isActive: true, userAgent: session.userAgent, ip: session.ip, revokedAt: nil
+            ).insert(db)
+            return .success(user)
         }
     }
 

@@ -69,6 +69,35 @@ enum Migrations {
                 t.column("expires_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v3: sessions, roles, force-logout timestamps") { db in
+            try db.create(table: "user_sessions") { t in
+                t.primaryKey("id", .text)
+                t.column("user_id", .integer).notNull().indexed().references("users", onDelete: .cascade)
+                t.column("refresh_token_hash", .blob).notNull().unique()
+                // The hash the last rotation retired, and when: reuse detection and the grace window.
+                t.column("previous_refresh_hash", .blob).indexed()
+                t.column("rotated_at", .datetime)
+                // The pair handed out at the last rotation, sealed with a server key, replayed within the grace window.
+                t.column("grace_payload", .blob)
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime).notNull()
+                t.column("absolute_expires_at", .datetime).notNull()
+                t.column("last_activity_at", .datetime).notNull()
+                t.column("is_active", .boolean).notNull().defaults(to: true)
+                t.column("user_agent", .text)
+                t.column("ip", .text)
+                t.column("revoked_at", .datetime)
+            }
+            try db.alter(table: "users") { t in
+                t.add(column: "role", .text).notNull().defaults(to: "user")
+                t.add(column: "force_logout_after", .datetime)
+                t.add(column: "permissions_updated_at", .datetime)
+            }
+            try db.create(table: "market_states") { t in
+                t.primaryKey("code", .text)
+                t.column("force_logout_after", .datetime)
+            }
+        }
         return migrator
     }
 }

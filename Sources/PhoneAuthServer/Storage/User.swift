@@ -19,6 +19,10 @@ struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRe
     var updatedAt: Date
     /// Tokens issued at or before this instant are refused (set by logout), even after the next login.
     var tokensValidAfter: Date?
+    var role: String = "user"
+    /// Access tokens issued before these instants are stale (401 `token_stale`): refresh for current claims.
+    var forceLogoutAfter: Date?
+    var permissionsUpdatedAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -32,6 +36,9 @@ struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRe
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case tokensValidAfter = "tokens_valid_after"
+        case role
+        case forceLogoutAfter = "force_logout_after"
+        case permissionsUpdatedAt = "permissions_updated_at"
     }
 
     enum Columns {
@@ -40,6 +47,7 @@ struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRe
         static let isActive = Column(CodingKeys.isActive)
         static let updatedAt = Column(CodingKeys.updatedAt)
         static let tokensValidAfter = Column(CodingKeys.tokensValidAfter)
+        static let forceLogoutAfter = Column(CodingKeys.forceLogoutAfter)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -29,14 +29,15 @@ protocol VerificationCodeRepository: Sendable {
     func replace(phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> Int64
     /// Removes one code (and only that one: a newer code for the phone stays).
     func delete(id: Int64) async throws
-    /// In one transaction: checks the code, counts a wrong try, and on success burns the code and
-    /// creates or activates the user.
+    /// In one transaction: checks the code, counts a wrong try, and on success burns the code, creates or activates
+    /// the user and opens the session.
     func redeem(
         phone: String,
         matches: @Sendable (Data) -> Bool,
         maxAttempts: Int,
         failureLimit: FailureLimit?,
         newUser: NewUserDefaults,
+        session: NewSession,
         now: Date
     ) async throws -> RedemptionOutcome
 }

@@ -1,0 +1,37 @@
+import Crypto
+import Foundation
+
+/// Opaque refresh tokens: 256 random bits, stored only as SHA-256. Also seals the pair handed out at a rotation, so a
+/// client racing itself within the grace window can be given the same pair again without storing tokens in clear.
+struct RefreshTokens: Sendable {
+    private let sealingKey: SymmetricKey
+    let random: any RandomSource
+
+    init(pepper: [UInt8], random: any RandomSource) {
+        // A key of its own, derived from the pepper, so the two uses never share key material.
+        sealingKey = SymmetricKey(data: SHA256.hash(data: pepper + Array("phoneauth refresh grace v1".utf8)))
+        self.random = random
+    }
+
+    func generate() -> String {
+        Data(random.bytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    func hash(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    struct Pair: Codable, Sendable, Equatable {
+        var accessToken: String
+        var refreshToken: String
+    }
+
+    func seal(_ pair: Pair) throws -> Data {
+        try AES.GCM.seal(JSONEncoder().encode(pair), using: sealingKey).combined!
+    }
+
+    func open(_ sealed: Data) throws -> Pair {
+        try JSONDecoder().decode(Pair.self, from: AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: sealingKey))
+    }
+}

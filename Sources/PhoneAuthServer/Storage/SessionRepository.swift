@@ -1,0 +1,52 @@
+import Foundation
+
+/// A session to open at sign-in.
+struct NewSession: Sendable, Equatable {
+    var id: String
+    var refreshTokenHash: Data
+    var expiresAt: Date
+    var absoluteExpiresAt: Date
+    var userAgent: String?
+    var ip: String?
+}
+
+/// What presenting a refresh token led to.
+enum RotationOutcome: Sendable, Equatable {
+    /// The current token: it was retired and `newHash` took its place. The user is as the database has it now.
+    case rotated(UserSession, User)
+    /// A token retired moments ago by the same session: the pair sealed in `payload` is handed out again.
+    case graceReplay(payload: Data, user: User)
+    /// A retired token after the grace window: the whole session was revoked.
+    case reused
+    /// Unknown, expired, or its session or user is no longer active.
+    case invalid
+}
+
+enum LogoutScope: String, Sendable, CaseIterable {
+    case global, local, others
+}
+
+/// Everything a request needs to know about its caller, read in one transaction.
+struct CallerState: Sendable, Equatable {
+    var user: User
+    var session: UserSession?
+    var marketForceLogoutAfter: Date?
+}
+
+protocol SessionRepository: Sendable {
+    func state(userID: Int64, sessionID: String?, market: String) async throws -> CallerState?
+    /// The live session whose current refresh token has this hash, with its user.
+    func current(refreshHash: Data) async throws -> (UserSession, User)?
+    /// Compare-and-swap: rotates only if `presentedHash` is still the session's current token; otherwise reads it as a
+    /// retired token (grace replay, or reuse that revokes the session). `replacement` is nil when the caller found no
+    /// live session for the token.
+    func rotate(
+        presentedHash: Data, replacement: (hash: Data, sealedPair: Data)?, now: Date, slidingLifetime: TimeInterval, graceWindow: TimeInterval
+    ) async throws -> RotationOutcome
+    func listActive(userID: Int64, now: Date) async throws -> [UserSession]
+    /// Revokes one of the user's sessions; false when no such active session is theirs.
+    func revoke(id: String, userID: Int64, now: Date) async throws -> Bool
+    func logOut(userID: Int64, sessionID: String?, scope: LogoutScope, now: Date) async throws
+    /// Records activity at most every `every` seconds, so the hot path rarely writes.
+    func touch(id: String, now: Date, every: TimeInterval) async throws
+}

@@ -20,14 +20,6 @@ struct GRDBUserRepository: UserRepository {
         }
     }
 
-    func logOut(id: Int64, now: Date) async throws {
-        try await database.writer.write { db in
-            _ = try User
-                .filter(key: id)
-                .updateAll(db, User.Columns.isActive.set(to: false), User.Columns.tokensValidAfter.set(to: now), User.Columns.updatedAt.set(to: now))
-        }
-    }
-
     func ping() async throws {
         try await database.ping()
     }

@@ -11,7 +11,5 @@ struct ProfileChanges: Sendable, Equatable {
 protocol UserRepository: Sendable {
     func find(id: Int64) async throws -> User?
     func updateProfile(id: Int64, _ changes: ProfileChanges, now: Date) async throws -> User?
-    /// Marks the user inactive and refuses every token issued up to `now`.
-    func logOut(id: Int64, now: Date) async throws
     func ping() async throws
 }

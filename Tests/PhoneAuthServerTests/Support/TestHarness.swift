@@ -57,6 +57,18 @@ final class TestHarness: Sendable {
         return try #require(verified.json["access_token"] as? String)
     }
 
+    /// Signs in and returns the whole token response (access and refresh tokens).
+    func signInGrant(_ client: some TestClientProtocol, phone: String = "+13125550100", userAgent: String = "tests/1.0") async throws
+        -> (access: String, refresh: String)
+    {
+        _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
+        let code = try #require(sms.lastCode(to: try PhoneNumber(parsing: phone).e164))
+        let verified = try await client.request(
+            .post, "/auth/verify-code", json: ["phone": phone, "verification_code": code], headers: [.userAgent: userAgent])
+        #expect(verified.status == .ok)
+        return (try #require(verified.json["access_token"] as? String), try #require(verified.json["refresh_token"] as? String))
+    }
+
     func database() async throws -> AppDatabase {
         try await AppDatabase.open(path: config.databasePath)
     }

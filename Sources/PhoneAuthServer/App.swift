@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 
-/// `PhoneAuthServer [serve] …` runs the server; `PhoneAuthServer migrate` only brings the database schema up to date.
+/// `PhoneAuthServer [serve] …` runs the server; `migrate` only brings the database schema up to date; `admin …` acts on
+/// the database for operators.
 @main
 struct PhoneAuthServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "PhoneAuthServer",
         abstract: "Phone-number sign-in server.",
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, AdminCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -79,5 +79,8 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     AddressController(addresses: GRDBAddressRepository(database: database), markets: config.markets, limit: config.addressLimit, now: now)
         .addRoutes(to: api)
     MarketController(markets: config.markets).addRoutes(to: api)
+
+    let adminRoutes = routes.group("admin").add(middleware: authentication).group(context: AuthenticatedContext.self)
+    AdminController(admin: GRDBAdminRepository(database: database), markets: config.markets, now: now).addRoutes(to: adminRoutes)
     return router
 }

@@ -19,20 +19,22 @@ struct DatabaseCallerResolver: CallerResolver {
     func resolve(bearer token: String, logger: Logger) async throws -> Caller {
         let claims = try await tokens.verify(token)
         let issuedAt = claims.issuedAt.value.milliseconds
-        guard let state = try await sessions.state(userID: claims.userID, sessionID: claims.sessionID, market: claims.market ?? "") else {
+        guard let state = try await sessions.state(userID: claims.userID, sessionID: claims.sessionID, market: claims.market) else {
             throw AppError.unauthorized
         }
         let user = state.user
         guard user.isActive else { throw AppError.unauthorized }
         if let revokedAt = user.tokensValidAfter, issuedAt <= revokedAt.milliseconds { throw AppError.unauthorized }
+        // Before the session check: a force-logout also revokes sessions, and the client should hear "stale" (try a
+        // refresh, which then fails) rather than a bare 401.
+        for cutoff in [user.forceLogoutAfter, user.permissionsUpdatedAt, state.marketForceLogoutAfter].compactMap({ $0 })
+        where issuedAt <= cutoff.milliseconds {
+            throw AppError.tokenStale
+        }
         if claims.version >= AccessClaims.currentVersion {
             guard let session = state.session, session.isUsable(at: now()) else { throw AppError.unauthorized }
         } else {
             fallbacks.record(claims, logger: logger)
-        }
-        let marketCutoff = claims.market == nil ? nil : state.marketForceLogoutAfter
-        for cutoff in [user.forceLogoutAfter, user.permissionsUpdatedAt, marketCutoff].compactMap({ $0 }) where issuedAt <= cutoff.milliseconds {
-            throw AppError.tokenStale
         }
         if let session = state.session {
             try await sessions.touch(id: session.id, now: now(), every: 300)

@@ -28,7 +28,9 @@ struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Safe for logs and console output: `+99655***456`.
-    var masked: String {
+    var masked: String { Self.mask(e164) }
+
+    static func mask(_ e164: String) -> String {
         "\(e164.prefix(6))***\(e164.suffix(3))"
     }
 

@@ -4,11 +4,14 @@ import GRDB
 struct GRDBSessionRepository: SessionRepository {
     let database: AppDatabase
 
-    func state(userID: Int64, sessionID: String?, market: String) async throws -> CallerState? {
+    func state(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState? {
         try await database.writer.read { db in
             guard let user = try User.fetchOne(db, key: userID) else { return nil }
             let session = try sessionID.flatMap { try UserSession.fetchOne(db, key: $0) }.flatMap { $0.userID == userID ? $0 : nil }
-            let marketCutoff = try Date.fetchOne(db, sql: "SELECT force_logout_after FROM market_states WHERE code = ?", arguments: [market])
+            // The market's own cutoff or the one for every market, whichever is later.
+            let marketCutoff = try Date.fetchOne(
+                db, sql: "SELECT MAX(force_logout_after) FROM market_states WHERE code IN (?, ?)",
+                arguments: [market ?? user.market, GRDBAdminRepository.everyMarket])
             return CallerState(user: user, session: session, marketForceLogoutAfter: marketCutoff)
         }
     }

@@ -34,7 +34,8 @@ struct CallerState: Sendable, Equatable {
 }
 
 protocol SessionRepository: Sendable {
-    func state(userID: Int64, sessionID: String?, market: String) async throws -> CallerState?
+    /// `market`: the token's; nil (older tokens) uses the user's.
+    func state(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState?
     /// The live session whose current refresh token has this hash, with its user.
     func current(refreshHash: Data) async throws -> (UserSession, User)?
     /// Compare-and-swap: rotates only if `presentedHash` is still the session's current token; otherwise reads it as a

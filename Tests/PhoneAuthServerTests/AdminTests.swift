@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import PhoneAuthServer
+
+@Suite struct AdminTests {
+    /// Signs in an admin (promoted in the database, then refreshed for a current token) and a plain user.
+    private func adminAndUser(_ harness: TestHarness, _ client: some TestClientProtocol) async throws -> (admin: String, user: (access: String, refresh: String)) {
+        let admin = try await harness.signInGrant(client, phone: "+13125550001")
+        let user = try await harness.signInGrant(client, phone: "+996555123456")
+        _ = try await harness.database().writer.write { db in
+            try db.execute(sql: "UPDATE users SET role = 'admin' WHERE phone_number = '+13125550001'")
+        }
+        return (admin.access, user)
+    }
+
+    @Test(arguments: [
+        (HTTPRequest.Method.get, "/admin/users?phone=%2B13125550001"), (.get, "/admin/users/1"), (.get, "/admin/users/1/sessions"),
+        (.patch, "/admin/users/1"), (.post, "/admin/users/1/force-logout"), (.post, "/admin/markets/us/force-logout"), (.post, "/admin/force-logout"),
+    ])
+    func nonAdminsAreRefused(method: HTTPRequest.Method, path: String) async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let token = try await harness.signIn(client)
+            let response = try await client.request(method, path, json: method == .patch ? ["role": "admin"] : nil, token: token)
+            #expect(response.status == .forbidden)
+            #expect(response.errorCode == "forbidden")
+            #expect(try await client.request(method, path).status == .unauthorized)
+        }
+        let user = try await harness.database().writer.read { db in try User.fetchOne(db) }
+        #expect(user?.role == "user")
+    }
+
+    @Test func anAdminFindsUsersAndTheirSessions() async throws {
+        let harness = try TestHarness()
+        try await harness.test { (client) async throws -> Void in
+            let (admin, _) = try await adminAndUser(harness, client)
+            let found = try await client.request(.get, "/admin/users?phone=%2B996%20555%20123%20456", token: admin)
+            #expect(found.status == .ok)
+            let user = try #require(found.json["user"] as? [String: Any])
+            #expect(user["phone_number"] as? String == "+996555123456")
+            #expect(found.json["role"] as? String == "user")
+            let id = try #require(user["id"] as? Int)
+            #expect(try await client.request(.get, "/admin/users/\(id)", token: admin).status == .ok)
+            let sessions = try await client.request(.get, "/admin/users/\(id)/sessions", token: admin)
+            #expect((sessions.json["sessions"] as? [[String: Any]])?.count == 1)
+            #expect(try await client.request(.get, "/admin/users/999", token: admin).status == .notFound)
+            #expect(try await client.request(.get, "/admin/users?phone=%2B13125559999", token: admin).status == .notFound)
+        }
+    }
+
+    @Test func aRoleChangeMakesOlderTokensStaleAndRefreshCarriesTheNewRole() async throws {
+        let harness = try TestHarness()
+        try await harness.test { (client) async throws -> Void in
+            let (admin, user) = try await adminAndUser(harness, client)
+            harness.clock.advance(by: 1)
+            let patched = try await client.request(.patch, "/admin/users/2", json: ["role": "admin"], token: admin)
+            #expect(patched.status == .ok)
+            #expect(patched.json["role"] as? String == "admin")
+            #expect(try await client.request(.get, "/api/v1/profile", token: user.access).errorCode == "token_stale")
+            let refreshed = try await client.request(.post, "/auth/refresh", json: ["refresh_token": user.refresh])
+            let access = try #require(refreshed.json["access_token"] as? String)
+            #expect(try JWTTestSupport.payload(of: access)["role"] as? String == "admin")
+            #expect(try await client.request(.get, "/admin/users/1", token: access).status == .ok)
+            #expect(try await client.request(.patch, "/admin/users/2", json: ["role": "root"], token: admin).errorDetail["field"] as? String == "role")
+        }
+    }
+
+    @Test func forceLogoutOfAUserRejectsOlderTokensAndLetsAFreshLoginThrough() async throws {
+        let harness = try TestHarness()
+        try await harness.test { (client) async throws -> Void in
+            let (admin, user) = try await adminAndUser(harness, client)
+            harness.clock.advance(by: 1)
+            let result = try await client.request(.post, "/admin/users/2/force-logout", token: admin)
+            #expect(result.json["sessions_revoked"] as? Int == 1)
+            #expect(try await client.request(.get, "/api/v1/profile", token: user.access).errorCode == "token_stale")
+            #expect(try await client.request(.post, "/auth/refresh", json: ["refresh_token": user.refresh]).errorCode == "invalid_refresh_token")
+            harness.clock.advance(by: 1)
+            let fresh = try await harness.signInGrant(client, phone: "+996555123456")
+            #expect(try await client.request(.get, "/api/v1/profile", token: fresh.access).status == .ok)
+            #expect(try await client.request(.get, "/admin/users/1", token: admin).status == .ok)  // the admin is untouched
+        }
+    }
+
+    @Test func forceLogoutOfAMarketOnlyTouchesThatMarket() async throws {
+        let harness = try TestHarness()
+        try await harness.test { (client) async throws -> Void in
+            let (admin, user) = try await adminAndUser(harness, client)
+            harness.clock.advance(by: 1)
+            #expect(try await client.request(.post, "/admin/markets/kg/force-logout", token: admin).status == .ok)
+            #expect(try await client.request(.get, "/api/v1/profile", token: user.access).errorCode == "token_stale")
+            #expect(try await client.request(.get, "/admin/users/1", token: admin).status == .ok)  // a us user
+            #expect(try await client.request(.post, "/admin/markets/zz/force-logout", token: admin).status == .notFound)
+            harness.clock.advance(by: 1)
+            let fresh = try await harness.signInGrant(client, phone: "+996555123456")
+            #expect(try await client.request(.get, "/api/v1/profile", token: fresh.access).status == .ok)
+        }
+    }
+
+    @Test func forceLogoutOfEveryoneIncludesTheAdmin() async throws {
+        let harness = try TestHarness()
+        try await harness.test { (client) async throws -> Void in
+            let (admin, user) = try await adminAndUser(harness, client)
+            harness.clock.advance(by: 1)
+            #expect(try await client.request(.post, "/admin/force-logout", token: admin).json["sessions_revoked"] as? Int == 2)
+            #expect(try await client.request(.get, "/api/v1/profile", token: user.access).errorCode == "token_stale")
+            #expect(try await client.request(.get, "/admin/users/1", token: admin).errorCode == "token_stale")
+            harness.clock.advance(by: 1)
+            let fresh = try await harness.signInGrant(client, phone: "+13125550001")
+            #expect(try await client.request(.get, "/admin/users/1", token: fresh.access).status == .ok)
+        }
+    }
+
+    /// The operator CLI works on the database file; a running server sees the change on its very next request.
+    @Test func cliForceLogoutWhileTheServerRunsTakesEffectOnTheNextRequest() async throws {
+        let harness = try TestHarness()
+        harness.clock.set(Date())  // the CLI stamps wall-clock time
+        try await harness.test(.live) { (client) async throws -> Void in
+            let grant = try await harness.signInGrant(client, phone: "+996555123456")
+            #expect(try await client.request(.get, "/api/v1/profile", token: grant.access).status == .ok)
+            try await Task.sleep(for: .milliseconds(5))
+            let cli = try await CLIRunner.run(
+                ["admin", "force-logout", "--phone", "+996 555 123 456", "--database", harness.config.databasePath], binary: "PhoneAuthServer")
+            #expect(cli.status == 0, "\(cli.stderr)")
+            #expect(cli.stdout.contains("1 session(s) revoked"))
+            #expect(try await client.request(.get, "/api/v1/profile", token: grant.access).errorCode == "token_stale")
+
+            let promote = try await CLIRunner.run(["admin", "promote", "+996555123456", "--database", harness.config.databasePath], binary: "PhoneAuthServer")
+            #expect(promote.status == 0)
+            let listed = try await CLIRunner.run(["admin", "sessions", "--phone", "+996555123456", "--database", harness.config.databasePath], binary: "PhoneAuthServer")
+            #expect(listed.stdout.contains("tests/1.0"))
+            let missing = try await CLIRunner.run(["admin", "demote", "+13125559999", "--database", harness.config.databasePath], binary: "PhoneAuthServer")
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("+13125***999"))
+        }
+        let user = try await harness.database().writer.read { db in try User.fetchOne(db) }
+        #expect(user?.role == "admin")
+    }
+}

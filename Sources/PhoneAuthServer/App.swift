@@ -9,7 +9,7 @@ struct PhoneAuthServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "PhoneAuthServer",
         abstract: "Phone-number sign-in server.",
-        subcommands: [Serve.self, Migrate.self, AdminCommand.self],
+        subcommands: [Serve.self, Migrate.self, AdminCommand.self, KeysCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -36,7 +36,7 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     let users = GRDBUserRepository(database: database)
     let now = dependencies.now
     let tokens = await TokenService(
-        secret: config.jwtSecret, issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime,
+        keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime,
         leeway: config.tokenLeeway, now: now
     )
     let otp = OTPService(

@@ -142,7 +142,7 @@ import Testing
             + ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
         let pinned = Date(timeIntervalSince1970: 1_300_819_000)
         let service = await TokenService(
-            secret: Array(key), issuer: "joe", audience: "unused", lifetime: .seconds(1800), leeway: .seconds(30), now: { pinned }
+            keys: [JWTKeyEntry(kid: "rfc", secret: Array(key))], issuer: "joe", audience: "unused", lifetime: .seconds(1800), leeway: .seconds(30), now: { pinned }
         )
         let payload = try await service.verifySignature(token, as: ExamplePayload.self)
         #expect(payload.iss.value == "joe")

@@ -4,16 +4,24 @@ import JWTKit
 /// Signs and verifies access tokens. The only place that decodes a token; key material is set up once.
 struct TokenService: Sendable {
     private let keys: JWTKeyCollection
+    private let signingKeyID: String
+    private let knownKeyIDs: Set<String>
     private let issuer: String
     private let audience: String
     private let lifetime: TimeInterval
     private let leeway: TimeInterval
     private let now: WallClock
 
-    init(secret: [UInt8], issuer: String, audience: String, lifetime: Duration, leeway: Duration, now: @escaping WallClock) async {
-        precondition(secret.count >= AppConfig.minimumSecretBytes, "AppConfig.validate() guarantees a 32-byte secret")
+    /// `keys`: the signing key first, then retired ones still accepted.
+    init(keys entries: [JWTKeyEntry], issuer: String, audience: String, lifetime: Duration, leeway: Duration, now: @escaping WallClock) async {
+        precondition(!entries.isEmpty && entries.allSatisfy { $0.secret.count >= AppConfig.minimumSecretBytes }, "AppConfig.validate() checks keys")
         keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        // The first key added is also jwt-kit's default, used for tokens without a `kid`.
+        for entry in entries {
+            await keys.add(hmac: HMACKey(from: entry.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: entry.kid))
+        }
+        signingKeyID = entries[0].kid
+        knownKeyIDs = Set(entries.map(\.kid))
         self.issuer = issuer
         self.audience = audience
         self.lifetime = lifetime.seconds
@@ -35,7 +43,7 @@ struct TokenService: Sendable {
             notBefore: nil, issuer: IssuerClaim(value: issuer), audience: AudienceClaim(value: [audience]),
             id: IDClaim(value: UUID().uuidString), version: AccessClaims.currentVersion
         )
-        return try await keys.sign(claims, header: ["typ": "JWT"])
+        return try await keys.sign(claims, kid: JWKIdentifier(string: signingKeyID), header: ["typ": "JWT"])
     }
 
     /// Accepts only HS256 tokens of ours: signature, then `iss`, `aud`, `exp` and `nbf` with the configured leeway.
@@ -56,7 +64,11 @@ struct TokenService: Sendable {
 
     /// Header and signature checks shared by every payload type (tests use it with RFC 7515's example).
     func verifySignature<Payload: JWTPayload>(_ token: String, as _: Payload.Type) async throws(AppError) -> Payload {
-        guard Self.headerAlgorithm(of: token) == "HS256" else { throw .unauthorized }
+        guard let header = Self.header(of: token), header["alg"] as? String == "HS256" else { throw .unauthorized }
+        // A removed or unknown key id is refused outright, never tried against another key.
+        if let kid = header["kid"] {
+            guard let kid = kid as? String, knownKeyIDs.contains(kid) else { throw .unauthorized }
+        }
         do {
             return try await keys.verify(token, as: Payload.self)
         } catch {
@@ -64,14 +76,12 @@ struct TokenService: Sendable {
         }
     }
 
-    /// The `alg` of a compact JWS, read before anything else so `none`, HS384/512 and asymmetric algorithms never
-    /// reach a verifier.
-    private static func headerAlgorithm(of token: String) -> String? {
+    /// The header of a compact JWS, read before anything else so `none`, HS384/512, asymmetric algorithms and unknown
+    /// key ids never reach a verifier.
+    private static func header(of token: String) -> [String: Any]? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = Data(base64URLEncoded: parts[0]),
-            let json = try? JSONSerialization.jsonObject(with: header) as? [String: Any]
-        else { return nil }
-        return json["alg"] as? String
+        guard parts.count == 3, let header = Data(base64URLEncoded: parts[0]) else { return nil }
+        return try? JSONSerialization.jsonObject(with: header) as? [String: Any]
     }
 }
 

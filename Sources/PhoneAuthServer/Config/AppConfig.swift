@@ -29,8 +29,11 @@ struct AppConfig: Sendable {
     var limits = SendLimits()
     var testNumbers = TestNumberBook()
     var allowTestNumbersInProduction = false
-    /// HS256 key; at least 32 bytes.
+    /// The HS256 key new tokens are signed with (`kid` = `jwtKeyID`); at least 32 bytes.
     var jwtSecret: [UInt8]
+    var jwtKeyID = "k1"
+    /// Retired keys, still accepted until their tokens expire; drop one to reject its tokens.
+    var jwtPreviousKeys: [JWTKeyEntry] = []
     var issuer = "phoneauth"
     var audience = "phoneauth-api"
     /// Key of the HMAC that stores codes; at least 32 bytes.
@@ -55,8 +58,13 @@ struct AppConfig: Sendable {
 
     /// Refuses settings that would be unsafe, so a misconfigured server never starts.
     func validate() throws {
-        guard jwtSecret.count >= Self.minimumSecretBytes else {
-            throw ConfigError("the JWT secret must be at least \(Self.minimumSecretBytes) bytes")
+        for key in [JWTKeyEntry(kid: jwtKeyID, secret: jwtSecret)] + jwtPreviousKeys {
+            guard key.secret.count >= Self.minimumSecretBytes else {
+                throw ConfigError("the JWT secret \(key.kid) must be at least \(Self.minimumSecretBytes) bytes")
+            }
+        }
+        guard Set(jwtPreviousKeys.map(\.kid) + [jwtKeyID]).count == jwtPreviousKeys.count + 1 else {
+            throw ConfigError("JWT key ids must be distinct")
         }
         guard pepper.count >= Self.minimumSecretBytes else {
             throw ConfigError("the code pepper must be at least \(Self.minimumSecretBytes) bytes")

@@ -9,6 +9,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "SQLite file (PHONEAUTH_DATABASE, default ./data/phoneauth.sqlite).") var database: String?
     @Option(help: "development or production (PHONEAUTH_ENVIRONMENT, default development).") var environment: String?
     @Option(help: "HS256 secret, at least 32 bytes (PHONEAUTH_JWT_SECRET).") var jwtSecret: String?
+    @Option(help: "HS256 keyring kid:secret,… with the signing key first (PHONEAUTH_JWT_KEYS); replaces --jwt-secret.") var jwtKeys: String?
+    @Option(help: "JSON keyring file {\"keys\":[{\"kid\",\"secret\"}]} (PHONEAUTH_JWT_KEYS_FILE).") var jwtKeysFile: String?
     @Option(help: "Code HMAC pepper, at least 32 bytes (PHONEAUTH_PEPPER).") var pepper: String?
     @Option(help: "Token issuer (PHONEAUTH_ISSUER, default phoneauth).") var issuer: String?
     @Option(help: "Token audience (PHONEAUTH_AUDIENCE, default phoneauth-api).") var audience: String?
@@ -44,10 +46,20 @@ struct ServeOptions: ParsableArguments {
             return stored.bytes
         }
 
+        var keyring: [JWTKeyEntry] = []
+        if let list = value(jwtKeys, "PHONEAUTH_JWT_KEYS") {
+            keyring = try JWTKeyEntry.parseList(list)
+        } else if let path = value(jwtKeysFile, "PHONEAUTH_JWT_KEYS_FILE") {
+            keyring = try JWTKeyEntry.loadFile(path)
+        }
         var config = AppConfig(
-            jwtSecret: try secret(jwtSecret, "PHONEAUTH_JWT_SECRET", file: "jwt-secret"),
+            jwtSecret: try keyring.first?.secret ?? secret(jwtSecret, "PHONEAUTH_JWT_SECRET", file: "jwt-secret"),
             pepper: try secret(pepper, "PHONEAUTH_PEPPER", file: "pepper")
         )
+        if let signing = keyring.first {
+            config.jwtKeyID = signing.kid
+            config.jwtPreviousKeys = Array(keyring.dropFirst())
+        }
         config.mode = mode
         config.databasePath = databasePath
         config.host = value(host, "PHONEAUTH_HOST") ?? config.host

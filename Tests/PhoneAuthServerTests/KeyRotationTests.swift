@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import PhoneAuthServer
+
+@Suite struct KeyRotationTests {
+    static let k1 = JWTKeyEntry(kid: "k1", secret: Array("first-key-of-at-least-32-bytes-000000000".utf8))
+    static let k2 = JWTKeyEntry(kid: "k2", secret: Array("second-key-of-at-least-32-bytes-11111111".utf8))
+
+    static func harness(keys: [JWTKeyEntry], folder: TestHarness? = nil) throws -> TestHarness {
+        try TestHarness { config in
+            config.jwtKeyID = keys[0].kid
+            config.jwtSecret = keys[0].secret
+            config.jwtPreviousKeys = Array(keys.dropFirst())
+            if let folder { config.databasePath = folder.config.databasePath }
+        }
+    }
+
+    private func header(_ token: String) throws -> [String: Any] {
+        let part = token.split(separator: ".")[0]
+        return try JSONSerialization.jsonObject(with: Data(base64URLEncoded: part)!) as! [String: Any]
+    }
+
+    @Test func newTokensUseTheNewestKeyAndOldKeysStillVerify() async throws {
+        let before = try Self.harness(keys: [Self.k1])
+        let old = try await before.test { client in try await before.signIn(client) }
+        #expect(try header(old)["kid"] as? String == "k1")
+
+        // Rotated: k2 signs, k1 is kept for the tokens it signed.
+        let after = try Self.harness(keys: [Self.k2, Self.k1], folder: before)
+        after.clock.set(before.clock.now)
+        try await after.test { client in
+            #expect(try await client.request(.get, "/api/v1/profile", token: old).status == .ok)
+            let fresh = try await after.signIn(client, phone: "+13125550199")
+            #expect(try header(fresh)["kid"] as? String == "k2")
+            #expect(try await client.request(.get, "/api/v1/profile", token: fresh).status == .ok)
+        }
+
+        // k1 removed: its tokens are refused.
+        let removed = try Self.harness(keys: [Self.k2], folder: before)
+        removed.clock.set(before.clock.now)
+        try await removed.test { client in
+            let response = try await client.request(.get, "/api/v1/profile", token: old)
+            #expect(response.status == .unauthorized)
+            #expect(response.errorCode == "unauthorized")
+        }
+    }
+
+    @Test func anUnknownKidIsRejectedEvenWithAValidSignature() async throws {
+        let harness = try Self.harness(keys: [Self.k1])
+        let real = try await harness.test { client in try await harness.signIn(client) }
+        let payload = try JWTTestSupport.payload(of: real)
+        let forged = JWTTestSupport.token(header: ["alg": "HS256", "typ": "JWT", "kid": "k9"], payload: payload, secret: Self.k1.secret)
+        let noKid = JWTTestSupport.token(header: ["alg": "HS256", "typ": "JWT"], payload: payload, secret: Self.k1.secret)
+        try await harness.test { (client) async throws -> Void in
+            #expect(try await client.request(.get, "/api/v1/profile", token: forged).status == .unauthorized)
+            #expect(try await client.request(.get, "/api/v1/profile", token: noKid).status == .ok)  // the signing key's
+        }
+    }
+
+    @Test func keyringsComeFromTheEnvironmentOrAFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let generated = JWTKeyEntry.generate()
+        let old = "k1:" + String(repeating: "o", count: 40)
+        let config = try ServeOptions.parse(["--database", folder.path + "/db.sqlite"]).resolve(environment: ["PHONEAUTH_JWT_KEYS": "\(generated),\(old)"])
+        #expect(config.jwtKeyID == String(generated.split(separator: ":")[0]))
+        #expect(config.jwtSecret.count >= 32)
+        #expect(config.jwtPreviousKeys.map(\.kid) == ["k1"])
+
+        let file = folder.path + "/keys.json"
+        try #"{"keys":[{"kid":"a","secret":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},{"kid":"b","secret":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}]}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let fromFile = try ServeOptions.parse(["--database", folder.path + "/db.sqlite", "--jwt-keys-file", file]).resolve(environment: [:])
+        #expect(fromFile.jwtKeyID == "a")
+        #expect(fromFile.jwtPreviousKeys.map(\.kid) == ["b"])
+
+        #expect(throws: ConfigError.self) {
+            try ServeOptions.parse(["--database", folder.path + "/db.sqlite"]).resolve(environment: ["PHONEAUTH_JWT_KEYS": "k1:short"])
+        }
+        #expect(throws: ConfigError.self) {
+            try ServeOptions.parse(["--database", folder.path + "/db.sqlite"]).resolve(environment: ["PHONEAUTH_JWT_KEYS": "\(old),\(old)"])
+        }
+    }
+
+    @Test func keysGeneratePrintsAStrongKey() async throws {
+        let result = try await CLIRunner.run(["keys", "generate"], binary: "PhoneAuthServer")
+        #expect(result.status == 0)
+        let line = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = line.split(separator: ":")
+        #expect(parts.count == 2)
+        #expect(parts[0].hasPrefix("k"))
+        #expect(parts[1].utf8.count >= 43)
+        #expect(try JWTKeyEntry.parseList(line).first?.secret.count ?? 0 >= 32)
+    }
+}

@@ -56,6 +56,7 @@ let package = Package(
                 "ClientCore",
                 "clientcli",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

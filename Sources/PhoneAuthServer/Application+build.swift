@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JWTKit
 import Logging
 
 /// What tests may swap: time, randomness, the SMS gateway and the database. Production uses the defaults.
@@ -35,8 +36,10 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     }
     let users = GRDBUserRepository(database: database)
     let now = dependencies.now
+    // validate() has parsed the PEM once already.
+    let es256 = try config.jwtES256.map { (kid: $0.kid, key: try ES256PrivateKey(pem: $0.privateKeyPEM)) }
     let tokens = await TokenService(
-        keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime,
+        keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, es256: es256, issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime,
         leeway: config.tokenLeeway, now: now
     )
     let otp = OTPService(
@@ -54,6 +57,7 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     let routes = RecordingRouter(router, catalog: catalog)
 
     HealthController(users: users).addRoutes(to: routes)
+    routes.get(".well-known/jwks.json") { _, _ in tokens.jwks }
 
     let sessions = GRDBSessionRepository(database: database)
     let refreshTokens = RefreshTokens(pepper: config.pepper, random: dependencies.random)

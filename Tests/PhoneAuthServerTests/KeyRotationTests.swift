@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import JWTKit
 import Testing
 
 @testable import PhoneAuthServer
@@ -95,5 +96,65 @@ import Testing
         #expect(parts[0].hasPrefix("k"))
         #expect(parts[1].utf8.count >= 43)
         #expect(try JWTKeyEntry.parseList(line).first?.secret.count ?? 0 >= 32)
+    }
+}
+
+/// ES256 signing with the public key published as a JWKS, so other services verify tokens without a secret.
+@Suite struct JWKSTests {
+    static func harness(pem: String) throws -> TestHarness {
+        try TestHarness { $0.jwtES256 = .init(kid: "es1", privateKeyPEM: pem) }
+    }
+
+    @Test func es256TokensVerifyFromThePublishedJWKSAlone() async throws {
+        let harness = try Self.harness(pem: ES256PrivateKey().pemRepresentation)
+        try await harness.test { (client) async throws -> Void in
+            let token = try await harness.signIn(client)
+            let header = try JSONSerialization.jsonObject(with: Data(base64URLEncoded: token.split(separator: ".")[0])!) as? [String: Any]
+            #expect(header?["alg"] as? String == "ES256")
+            #expect(header?["kid"] as? String == "es1")
+            #expect(try await client.request(.get, "/api/v1/profile", token: token).status == .ok)
+
+            let jwks = try await client.request(.get, "/.well-known/jwks.json")
+            #expect(jwks.status == .ok)
+            let keys = try #require(jwks.json["keys"] as? [[String: Any]])
+            #expect(keys.count == 1)
+            #expect(keys.first?["kty"] as? String == "EC" && keys.first?["crv"] as? String == "P-256" && keys.first?["kid"] as? String == "es1")
+            #expect(keys.first?["d"] == nil)  // never the private part
+
+            // Another service: only the JWKS, no secret.
+            let verifier = JWTKeyCollection()
+            try await verifier.add(jwksJSON: String(buffer: jwks.body))
+            let claims = try await verifier.verify(token, as: AccessClaims.self)
+            #expect(claims.market == "us")
+        }
+    }
+
+    @Test func theAlgorithmMustBeTheKeys() async throws {
+        let harness = try Self.harness(pem: ES256PrivateKey().pemRepresentation)
+        let real = try await harness.test { client in try await harness.signIn(client) }
+        let payload = try JWTTestSupport.payload(of: real)
+        // An HS256 token naming the ES256 key (the public key used as an HMAC secret, say) is refused…
+        let confused = JWTTestSupport.token(header: ["alg": "HS256", "kid": "es1"], payload: payload, secret: harness.config.jwtSecret)
+        // …while one signed by the still-configured HS256 key, under its own kid, is accepted.
+        let hmac = JWTTestSupport.token(header: ["alg": "HS256", "kid": "k1"], payload: payload, secret: harness.config.jwtSecret)
+        try await harness.test { (client) async throws -> Void in
+            #expect(try await client.request(.get, "/api/v1/profile", token: confused).status == .unauthorized)
+            #expect(try await client.request(.get, "/api/v1/profile", token: hmac).status == .ok)
+        }
+    }
+
+    @Test func hmacOnlyServersPublishAnEmptyKeySet() async throws {
+        let harness = try TestHarness()
+        try await harness.test { (client) async throws -> Void in
+            let jwks = try await client.request(.get, "/.well-known/jwks.json")
+            #expect(jwks.status == .ok)
+            #expect((jwks.json["keys"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func aBadPEMIsAConfigurationError() {
+        var config = AppConfig.testing
+        config.jwtES256 = .init(kid: "es1", privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----")
+        #expect(throws: ConfigError.self) { try config.validate() }
     }
 }

@@ -5,23 +5,37 @@ import JWTKit
 struct TokenService: Sendable {
     private let keys: JWTKeyCollection
     private let signingKeyID: String
-    private let knownKeyIDs: Set<String>
+    /// Every accepted `kid` and the one algorithm its tokens may use.
+    private let algorithms: [String: String]
+    /// The public half of the ES256 signing key, for `/.well-known/jwks.json`.
+    let jwks: JWKSDocument
     private let issuer: String
     private let audience: String
     private let lifetime: TimeInterval
     private let leeway: TimeInterval
     private let now: WallClock
 
-    /// `keys`: the signing key first, then retired ones still accepted.
-    init(keys entries: [JWTKeyEntry], issuer: String, audience: String, lifetime: Duration, leeway: Duration, now: @escaping WallClock) async {
+    /// `keys`: HS256 keys, the signing key first, then retired ones still accepted. With `es256`, new tokens are signed
+    /// ES256 by that key instead (other services verify them from the JWKS), and the HS256 keys only verify.
+    init(
+        keys entries: [JWTKeyEntry], es256: (kid: String, key: ES256PrivateKey)? = nil, issuer: String, audience: String,
+        lifetime: Duration, leeway: Duration, now: @escaping WallClock
+    ) async {
         precondition(!entries.isEmpty && entries.allSatisfy { $0.secret.count >= AppConfig.minimumSecretBytes }, "AppConfig.validate() checks keys")
         keys = JWTKeyCollection()
+        var algorithms: [String: String] = [:]
         // The first key added is also jwt-kit's default, used for tokens without a `kid`.
+        if let es256 {
+            await keys.add(ecdsa: es256.key, kid: JWKIdentifier(string: es256.kid))
+            algorithms[es256.kid] = "ES256"
+        }
         for entry in entries {
             await keys.add(hmac: HMACKey(from: entry.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: entry.kid))
+            algorithms[entry.kid] = "HS256"
         }
-        signingKeyID = entries[0].kid
-        knownKeyIDs = Set(entries.map(\.kid))
+        signingKeyID = es256?.kid ?? entries[0].kid
+        self.algorithms = algorithms
+        jwks = JWKSDocument(es256: es256)
         self.issuer = issuer
         self.audience = audience
         self.lifetime = lifetime.seconds
@@ -46,7 +60,8 @@ struct TokenService: Sendable {
         return try await keys.sign(claims, kid: JWKIdentifier(string: signingKeyID), header: ["typ": "JWT"])
     }
 
-    /// Accepts only HS256 tokens of ours: signature, then `iss`, `aud`, `exp` and `nbf` with the configured leeway.
+    /// Accepts only our tokens, each with its key's one algorithm (HS256, or ES256 when configured): signature, then
+    /// `iss`, `aud`, `exp` and `nbf` with the configured leeway.
     func verify(_ token: String) async throws(AppError) -> AccessClaims {
         let claims: AccessClaims = try await verifySignature(token, as: AccessClaims.self)
         let current = now()
@@ -64,11 +79,11 @@ struct TokenService: Sendable {
 
     /// Header and signature checks shared by every payload type (tests use it with RFC 7515's example).
     func verifySignature<Payload: JWTPayload>(_ token: String, as _: Payload.Type) async throws(AppError) -> Payload {
-        guard let header = Self.header(of: token), header["alg"] as? String == "HS256" else { throw .unauthorized }
-        // A removed or unknown key id is refused outright, never tried against another key.
-        if let kid = header["kid"] {
-            guard let kid = kid as? String, knownKeyIDs.contains(kid) else { throw .unauthorized }
-        }
+        guard let header = Self.header(of: token) else { throw .unauthorized }
+        // A removed or unknown key id is refused outright, never tried against another key; a token without one is
+        // checked against the signing key. Either way the header's algorithm must be that key's.
+        let kid = header["kid"] == nil ? signingKeyID : header["kid"] as? String
+        guard let kid, let algorithm = algorithms[kid], header["alg"] as? String == algorithm else { throw .unauthorized }
         do {
             return try await keys.verify(token, as: Payload.self)
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import JWTKit
 import Logging
 
 /// Everything the server needs to know, parsed and checked once at start-up and immutable after.
@@ -34,6 +35,13 @@ struct AppConfig: Sendable {
     var jwtKeyID = "k1"
     /// Retired keys, still accepted until their tokens expire; drop one to reject its tokens.
     var jwtPreviousKeys: [JWTKeyEntry] = []
+    /// When set, new tokens are signed ES256 with this PEM private key and published at /.well-known/jwks.json.
+    var jwtES256: ES256Setting?
+
+    struct ES256Setting: Sendable, Equatable {
+        var kid: String
+        var privateKeyPEM: String
+    }
     var issuer = "phoneauth"
     var audience = "phoneauth-api"
     /// Key of the HMAC that stores codes; at least 32 bytes.
@@ -63,7 +71,11 @@ struct AppConfig: Sendable {
                 throw ConfigError("the JWT secret \(key.kid) must be at least \(Self.minimumSecretBytes) bytes")
             }
         }
-        guard Set(jwtPreviousKeys.map(\.kid) + [jwtKeyID]).count == jwtPreviousKeys.count + 1 else {
+        if let es256 = jwtES256 {
+            guard (try? ES256PrivateKey(pem: es256.privateKeyPEM)) != nil else { throw ConfigError("the ES256 key is not a PEM EC P-256 private key") }
+        }
+        let kids = jwtPreviousKeys.map(\.kid) + [jwtKeyID] + (jwtES256.map { [$0.kid] } ?? [])
+        guard Set(kids).count == kids.count else {
             throw ConfigError("JWT key ids must be distinct")
         }
         guard pepper.count >= Self.minimumSecretBytes else {

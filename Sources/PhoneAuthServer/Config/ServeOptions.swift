@@ -11,6 +11,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "HS256 secret, at least 32 bytes (PHONEAUTH_JWT_SECRET).") var jwtSecret: String?
     @Option(help: "HS256 keyring kid:secret,… with the signing key first (PHONEAUTH_JWT_KEYS); replaces --jwt-secret.") var jwtKeys: String?
     @Option(help: "JSON keyring file {\"keys\":[{\"kid\",\"secret\"}]} (PHONEAUTH_JWT_KEYS_FILE).") var jwtKeysFile: String?
+    @Option(help: "PEM EC P-256 private key: sign ES256 and publish /.well-known/jwks.json (PHONEAUTH_JWT_ES256_KEY_FILE).")
+    var jwtEs256KeyFile: String?
+    @Option(help: "kid of the ES256 key (PHONEAUTH_JWT_ES256_KID, default es1).") var jwtEs256Kid: String?
     @Option(help: "Code HMAC pepper, at least 32 bytes (PHONEAUTH_PEPPER).") var pepper: String?
     @Option(help: "Token issuer (PHONEAUTH_ISSUER, default phoneauth).") var issuer: String?
     @Option(help: "Token audience (PHONEAUTH_AUDIENCE, default phoneauth-api).") var audience: String?
@@ -56,6 +59,10 @@ struct ServeOptions: ParsableArguments {
             jwtSecret: try keyring.first?.secret ?? secret(jwtSecret, "PHONEAUTH_JWT_SECRET", file: "jwt-secret"),
             pepper: try secret(pepper, "PHONEAUTH_PEPPER", file: "pepper")
         )
+        if let path = value(jwtEs256KeyFile, "PHONEAUTH_JWT_ES256_KEY_FILE") {
+            guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw ConfigError("cannot read ES256 key file \(path)") }
+            config.jwtES256 = .init(kid: value(jwtEs256Kid, "PHONEAUTH_JWT_ES256_KID") ?? "es1", privateKeyPEM: pem)
+        }
         if let signing = keyring.first {
             config.jwtKeyID = signing.kid
             config.jwtPreviousKeys = Array(keyring.dropFirst())

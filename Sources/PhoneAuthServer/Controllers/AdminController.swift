@@ -23,29 +23,6 @@ struct AdminController: Sendable {
         var role: String
     }
 
-    struct Sessions: ResponseEncodable {
-        struct Item: Encodable {
-            var id: String
-            var createdAt: Date
-            var lastActivityAt: Date
-            var expiresAt: Date
-            var isActive: Bool
-            var userAgent: String?
-            var ip: String?
-
-            enum CodingKeys: String, CodingKey {
-                case id, ip
-                case createdAt = "created_at"
-                case lastActivityAt = "last_activity_at"
-                case expiresAt = "expires_at"
-                case isActive = "is_active"
-                case userAgent = "user_agent"
-            }
-        }
-
-        var sessions: [Item]
-    }
-
     struct ForceLogoutResult: ResponseEncodable {
         var sessionsRevoked: Int
 
@@ -78,13 +55,11 @@ struct AdminController: Sendable {
         return AdminUser(user: UserResponse(user), role: user.role)
     }
 
-    @Sendable func sessions(_ request: Request, context: AuthenticatedContext) async throws -> Sessions {
+    @Sendable func sessions(_ request: Request, context: AuthenticatedContext) async throws -> SessionList {
         let id = try userID(context)
         guard try await admin.user(id: id) != nil else { throw AppError.notFound }
-        return Sessions(sessions: try await admin.sessions(userID: id).map {
-            .init(id: $0.id, createdAt: $0.createdAt, lastActivityAt: $0.lastActivityAt, expiresAt: $0.expiresAt,
-                  isActive: $0.isUsable(at: now()), userAgent: $0.userAgent, ip: $0.ip)
-        })
+        let now = now()
+        return SessionList(sessions: try await admin.sessions(userID: id).map { SessionResponse($0, at: now) })
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {

@@ -18,26 +18,6 @@ struct SessionController: Sendable {
         }
     }
 
-    struct SessionList: ResponseEncodable {
-        struct Item: Encodable {
-            var id: String
-            var createdAt: Date
-            var lastActivityAt: Date
-            var userAgent: String?
-            var ip: String?
-            var current: Bool
-
-            enum CodingKeys: String, CodingKey {
-                case id, ip, current
-                case createdAt = "created_at"
-                case lastActivityAt = "last_activity_at"
-                case userAgent = "user_agent"
-            }
-        }
-
-        var sessions: [Item]
-    }
-
     func addPublicRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("refresh", use: refresh)
     }
@@ -105,10 +85,7 @@ struct SessionController: Sendable {
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> SessionList {
         let active = try await sessions.listActive(userID: context.caller.userID, now: now())
-        return SessionList(sessions: active.map {
-            .init(id: $0.id, createdAt: $0.createdAt, lastActivityAt: $0.lastActivityAt, userAgent: $0.userAgent, ip: $0.ip,
-                  current: $0.id == context.caller.sessionID)
-        })
+        return SessionList(sessions: active.map { SessionResponse($0, currentID: context.caller.sessionID) })
     }
 
     /// Another user's session id answers 404, exactly like a missing one.

@@ -176,7 +176,7 @@ import Testing
             harness.clock.advance(by: 5)
             let cutoff = harness.clock.now
             _ = try await harness.database().writer.write { db in
-                try db.execute(sql: "INSERT INTO market_states (code, force_logout_after) VALUES ('us', ?)", arguments: [cutoff])
+                try db.execute(sql: "INSERT INTO markets (code, force_logout_after) VALUES ('us', ?)", arguments: [cutoff])
             }
             #expect(try await client.request(.get, "/api/v1/profile", token: access).errorCode == "token_stale")
         }

@@ -4,7 +4,7 @@ import GRDB
 struct GRDBAdminRepository: AdminRepository {
     let database: AppDatabase
 
-    /// The `market_states` row whose cutoff applies to every market.
+    /// The `markets` row whose cutoff applies to every market.
     static let everyMarket = "*"
 
     func user(id: Int64) async throws -> User? {
@@ -56,7 +56,7 @@ struct GRDBAdminRepository: AdminRepository {
 
     private static func stampMarket(_ db: Database, code: String, now: Date) throws {
         try db.execute(
-            sql: "INSERT INTO market_states (code, force_logout_after) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET force_logout_after = excluded.force_logout_after",
+            sql: "INSERT INTO markets (code, force_logout_after) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET force_logout_after = excluded.force_logout_after",
             arguments: [code, now])
     }
 }

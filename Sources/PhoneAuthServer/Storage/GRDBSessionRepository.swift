@@ -10,7 +10,7 @@ struct GRDBSessionRepository: SessionRepository {
             let session = try sessionID.flatMap { try UserSession.fetchOne(db, key: $0) }.flatMap { $0.userID == userID ? $0 : nil }
             // The market's own cutoff or the one for every market, whichever is later.
             let marketCutoff = try Date.fetchOne(
-                db, sql: "SELECT MAX(force_logout_after) FROM market_states WHERE code IN (?, ?)",
+                db, sql: "SELECT MAX(force_logout_after) FROM markets WHERE code IN (?, ?)",
                 arguments: [market ?? user.market, GRDBAdminRepository.everyMarket])
             return CallerState(user: user, session: session, marketForceLogoutAfter: marketCutoff)
         }

@@ -93,7 +93,7 @@ enum Migrations {
                 t.add(column: "force_logout_after", .datetime)
                 t.add(column: "permissions_updated_at", .datetime)
             }
-            try db.create(table: "market_states") { t in
+            try db.create(table: "markets") { t in
                 t.primaryKey("code", .text)
                 t.column("force_logout_after", .datetime)
             }

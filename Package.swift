@@ -60,6 +60,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        .testTarget(name: "ClientCoreTests", dependencies: ["ClientCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,8 @@ import ArgumentParser
 import ClientCore
 import Foundation
 
-/// Exit codes: 0 success, 1 server refused, 3 cannot reach the server, 64 usage.
+/// Exit codes: 0 success, 1 the server refused, 2 not logged in, 3 cannot reach the server (offline, timeout),
+/// 4 an answer this client does not understand, 64 bad usage.
 @main
 struct ClientCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +32,9 @@ func fail(_ error: PhoneAuthClientError) -> ExitCode {
     FileHandle.standardError.write(Data("clientcli: \(error)\n".utf8))
     switch error {
     case .server: return ExitCode(1)
-    case .transport, .unexpectedResponse: return ExitCode(3)
+    case .notAuthenticated: return ExitCode(2)
+    case .transport, .timeout: return ExitCode(3)
+    case .unexpectedResponse: return ExitCode(4)
     }
 }
 

@@ -4,55 +4,79 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// Talks to a PhoneAuth server over HTTP (URLSession; on Linux it runs over libcurl).
+/// Stateless calls to a PhoneAuth server: builds requests, decodes answers, types errors. `PhoneAuthSession` adds
+/// tokens on top.
 public struct PhoneAuthClient: Sendable {
     public let baseURL: URL
-    private let session: URLSession
+    private let transport: any HTTPTransport
     private let timeout: TimeInterval
 
-    public init(baseURL: URL, timeout: TimeInterval = 15, session: URLSession = .shared) {
+    public init(baseURL: URL, timeout: TimeInterval = 15, transport: any HTTPTransport = URLSessionTransport()) {
         self.baseURL = baseURL
-        self.session = session
+        self.transport = transport
         self.timeout = timeout
     }
 
     /// Asks the server to text a one-time code to `phone`.
     public func sendCode(phone: String) async throws(PhoneAuthClientError) -> CodeSent {
-        try await post("auth/send-code", body: ["phone": phone])
+        try await call("POST", "auth/send-code", body: ["phone": phone])
     }
 
-    /// Trades the texted code for an access token.
+    /// Trades the texted code for tokens.
     public func verifyCode(phone: String, code: String) async throws(PhoneAuthClientError) -> TokenGrant {
-        try await post("auth/verify-code", body: ["phone": phone, "verification_code": code])
+        try await call("POST", "auth/verify-code", body: ["phone": phone, "verification_code": code])
     }
 
-    private func post<Response: Decodable>(_ path: String, body: [String: String]) async throws(PhoneAuthClientError) -> Response {
-        var request = URLRequest(url: baseURL.appendingPathComponent(path), timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try? JSONEncoder().encode(body)
-        return try await send(request)
+    public func refresh(refreshToken: String) async throws(PhoneAuthClientError) -> TokenGrant {
+        try await call("POST", "auth/refresh", body: ["refresh_token": refreshToken])
     }
 
-    private func send<Response: Decodable>(_ request: URLRequest) async throws(PhoneAuthClientError) -> Response {
-        let data: Data
-        let response: URLResponse
+    /// One request; `token` adds `Authorization: Bearer`.
+    func call<Response: Decodable>(
+        _ method: String, _ path: String, body: (any Encodable)? = nil, token: String? = nil, query: [URLQueryItem] = []
+    ) async throws(PhoneAuthClientError) -> Response {
+        let data = try await raw(method, path, body: body, token: token, query: query)
         do {
-            (data, response) = try await session.data(for: request)
-        } catch {
-            throw .transport(error.localizedDescription)
-        }
-        guard let http = response as? HTTPURLResponse else { throw .unexpectedResponse("not HTTP") }
-        guard (200..<300).contains(http.statusCode) else {
-            if let body = try? JSONDecoder().decode(ServerErrorBody.self, from: data) {
-                throw .server(status: http.statusCode, code: body.error.code, message: body.error.message)
-            }
-            throw .server(status: http.statusCode, code: "http_\(http.statusCode)", message: "HTTP \(http.statusCode)")
-        }
-        do {
-            return try JSONDecoder().decode(Response.self, from: data)
+            return try Self.decoder.decode(Response.self, from: data.isEmpty ? Data("{}".utf8) : data)
         } catch {
             throw .unexpectedResponse("cannot decode \(Response.self): \(error)")
         }
     }
+
+    func raw(_ method: String, _ path: String, body: (any Encodable)? = nil, token: String? = nil, query: [URLQueryItem] = [])
+        async throws(PhoneAuthClientError) -> Data
+    {
+        var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        if !query.isEmpty { components.queryItems = query }
+        var request = URLRequest(url: components.url!, timeoutInterval: timeout)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try? JSONEncoder().encode(body)
+        }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let data: Data
+        let response: HTTPURLResponse
+        do {
+            (data, response) = try await transport.send(request)
+        } catch let error as URLError where error.code == .timedOut {
+            throw .timeout
+        } catch {
+            throw .transport(error.localizedDescription)
+        }
+        guard (200..<300).contains(response.statusCode) else {
+            if let body = try? Self.decoder.decode(ServerErrorBody.self, from: data) {
+                throw .server(status: response.statusCode, code: body.error.code, message: body.error.message)
+            }
+            throw .server(status: response.statusCode, code: "http_\(response.statusCode)", message: "HTTP \(response.statusCode)")
+        }
+        return data
+    }
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
 }

@@ -15,18 +15,23 @@ public struct CodeSent: Codable, Sendable, Equatable {
     }
 }
 
-/// A signed-in session as returned by `POST /auth/verify-code`.
+/// A signed-in session as returned by `POST /auth/verify-code` and `POST /auth/refresh`.
 public struct TokenGrant: Codable, Sendable, Equatable {
     public var accessToken: String
     public var tokenType: String
     /// Seconds until the access token expires.
     public var expiresIn: Int
+    public var refreshToken: String
+    /// Seconds until the refresh token expires unless used.
+    public var refreshExpiresIn: Int
     public var user: UserProfile
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
         case tokenType = "token_type"
         case expiresIn = "expires_in"
+        case refreshToken = "refresh_token"
+        case refreshExpiresIn = "refresh_expires_in"
         case user
     }
 }

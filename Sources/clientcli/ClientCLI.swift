@@ -9,7 +9,7 @@ struct ClientCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clientcli",
         abstract: "Terminal client for a PhoneAuth server.",
-        subcommands: [SendCode.self, VerifyCode.self]
+        subcommands: [Login.self, Status.self, Me.self, Logout.self, SendCode.self, VerifyCode.self]
     )
 }
 
@@ -24,6 +24,23 @@ struct ServerOptions: ParsableArguments {
         let text = server ?? ProcessInfo.processInfo.environment["PHONEAUTH_SERVER"] ?? "http://127.0.0.1:8080"
         guard let url = URL(string: text), url.scheme != nil else { throw ValidationError("--server must be a URL, not \(text)") }
         return PhoneAuthClient(baseURL: url)
+    }
+
+    /// The signed-in client, with credentials in `$PHONEAUTH_HOME/credentials.json` (see FileTokenStore).
+    func session() throws -> PhoneAuthSession {
+        PhoneAuthSession(client: try client(), store: FileTokenStore(folder: FileTokenStore.defaultFolder()))
+    }
+}
+
+/// Runs a command body, turning client and store errors into one line on stderr and the documented exit code.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as PhoneAuthClientError {
+        throw fail(error)
+    } catch let error as TokenStoreError {
+        FileHandle.standardError.write(Data("clientcli: \(error)\n".utf8))
+        throw ExitCode(2)
     }
 }
 

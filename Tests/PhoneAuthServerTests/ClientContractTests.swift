@@ -68,3 +68,71 @@ import Testing
         #expect(offline.stderr.hasPrefix("clientcli: cannot reach the server"))
     }
 }
+
+/// clientcli as people and scripts use it: a real process, its credentials file, a live server.
+@Suite final class ClientCLITests: Sendable {
+    let home = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-cli-\(UUID().uuidString)").path
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    private func cli(_ arguments: [String], server: String, input: String? = nil) async throws -> CLIRunner.Result {
+        try await CLIRunner.run(arguments + ["--server", server], environment: ["PHONEAUTH_HOME": home], input: input)
+    }
+
+    @Test func loginStatusMeLogout() async throws {
+        let harness = try TestHarness()
+        harness.clock.set(Date())
+        try await harness.test(.live) { (client) async throws -> Void in
+            let server = "http://127.0.0.1:\(client.port!)"
+            #expect(try await cli(["status"], server: server).status == 2)  // not logged in
+
+            let sent = try await cli(["send-code", "--phone", "+996555123456"], server: server)
+            #expect(sent.status == 0)
+            let code = try #require(harness.sms.lastCode(to: "+996555123456"))
+            let loggedIn = try await cli(["login", "--phone", "+996555123456", "--code", code], server: server)
+            #expect(loggedIn.status == 0, "\(loggedIn.stderr)")
+            #expect(loggedIn.stdout.contains("signed in as user"))
+
+            let attributes = try FileManager.default.attributesOfItem(atPath: home + "/credentials.json")
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+            let status = try await cli(["status"], server: server)
+            #expect(status.status == 0)
+            #expect(status.stdout.contains("market") && status.stdout.contains("kg"))
+            #expect(!status.stdout.contains("eyJ"))  // never the token
+            let me = try await cli(["me", "--json"], server: server)
+            #expect(me.status == 0)
+            #expect((try JSONSerialization.jsonObject(with: Data(me.stdout.utf8)) as? [String: Any])?["phone_number"] as? String == "+996555123456")
+            #expect(try await cli(["me"], server: server).stdout.contains("Kyrgyzstan"))
+
+            #expect(try await cli(["logout"], server: server).status == 0)
+            let after = try await cli(["me"], server: server)
+            #expect(after.status == 2)
+            #expect(after.stderr == "clientcli: not logged in\n")
+        }
+    }
+
+    @Test func loginReadsTheCodeFromStandardInput() async throws {
+        // A test number's code is known in advance, as a script piping it in would know it.
+        let withNumber = try TestHarness { $0.testNumbers = try! TestNumberBook(parsing: "+13125550123:424242:2099-01-01") }
+        withNumber.clock.set(Date())
+        try await withNumber.test(.live) { (client) async throws -> Void in
+            let server = "http://127.0.0.1:\(client.port!)"
+            let login = try await cli(["login", "--phone", "+13125550123", "--json"], server: server, input: "424242\n")
+            #expect(login.status == 0, "\(login.stderr)")
+            #expect((try JSONSerialization.jsonObject(with: Data(login.stdout.utf8)) as? [String: Any])?["market"] as? String == "us")
+            #expect(try await cli(["me"], server: server).status == 0)
+        }
+    }
+
+    @Test func aCorruptCredentialsFileIsReportedAndMeansLoggedOut() async throws {
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: home + "/credentials.json"))
+        let status = try await cli(["status"], server: "http://127.0.0.1:1")
+        #expect(status.status == 2)
+        #expect(status.stderr.contains("moved to") && status.stderr.contains("credentials.json.corrupt"))
+        #expect(try await cli(["status"], server: "http://127.0.0.1:1").stderr == "clientcli: not logged in\n")
+    }
+}

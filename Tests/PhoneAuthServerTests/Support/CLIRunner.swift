@@ -16,7 +16,9 @@ enum CLIRunner {
         return folder.appendingPathComponent(name)
     }
 
-    static func run(_ arguments: [String], binary name: String = "clientcli", environment: [String: String] = [:]) async throws -> Result {
+    static func run(_ arguments: [String], binary name: String = "clientcli", environment: [String: String] = [:], input: String? = nil)
+        async throws -> Result
+    {
         let process = Process()
         process.executableURL = binary(name)
         process.arguments = arguments
@@ -25,11 +27,16 @@ enum CLIRunner {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         // Blocking reads and waits happen on Dispatch threads: blocking Swift's cooperative pool (two threads on a
         // 2-core machine) would starve the in-process server the child is talking to.
         let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         async let o = readAll(out.fileHandleForReading)
         async let e = readAll(err.fileHandleForReading)
         for await _ in exited {}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import ClientCore
+
+/// The signed-in user's profile, fresh from the server.
+struct Me: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show your profile.")
+
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let user = try await server.session().profile()
+            if server.json {
+                try printJSON(user)
+                return
+            }
+            printTable([
+                ("id", String(user.id)), ("phone", user.phoneNumber), ("name", user.fullName ?? "-"), ("market", user.market),
+                ("language", user.language), ("country", user.country), ("verified", user.isVerified ? "yes" : "no"),
+            ])
+        }
+    }
+}

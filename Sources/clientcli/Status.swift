@@ -1,0 +1,46 @@
+import ArgumentParser
+import ClientCore
+import Foundation
+
+/// Who is signed in on this server, and until when, from the credentials file alone (no network).
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show who is signed in and when the tokens expire (offline).")
+
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let session = try server.session()
+            guard let stored = try await session.credentials() else { throw PhoneAuthClientError.notAuthenticated }
+            if server.json {
+                try printJSON(stored.redacted)
+                return
+            }
+            let formatter = ISO8601DateFormatter()
+            printTable([
+                ("server", session.client.baseURL.absoluteString),
+                ("user", String(stored.userID)),
+                ("market", stored.market),
+                ("access token expires", formatter.string(from: stored.accessExpiresAt)),
+                ("session expires", formatter.string(from: stored.refreshExpiresAt)),
+            ])
+        }
+    }
+}
+
+extension StoredCredentials {
+    /// For `--json`: everything but the tokens themselves.
+    var redacted: [String: String] {
+        let formatter = ISO8601DateFormatter()
+        return ["user_id": String(userID), "market": market, "access_expires_at": formatter.string(from: accessExpiresAt),
+                "refresh_expires_at": formatter.string(from: refreshExpiresAt)]
+    }
+}
+
+/// Two aligned columns for people.
+func printTable(_ rows: [(String, String)]) {
+    let width = rows.map(\.0.count).max() ?? 0
+    for (key, value) in rows {
+        print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+    }
+}

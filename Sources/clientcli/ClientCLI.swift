@@ -9,7 +9,10 @@ struct ClientCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clientcli",
         abstract: "Terminal client for a PhoneAuth server.",
-        subcommands: [Login.self, Status.self, Me.self, Logout.self, SendCode.self, VerifyCode.self]
+        subcommands: [
+            Login.self, Status.self, Me.self, ProfileCommand.self, AddressesCommand.self, SessionsCommand.self, Logout.self, SendCode.self,
+            VerifyCode.self,
+        ]
     )
 }
 

@@ -114,6 +114,46 @@ import Testing
         }
     }
 
+    @Test func profileAddressesAndSessionsCommands() async throws {
+        let harness = try TestHarness { $0.testNumbers = try! TestNumberBook(parsing: "+996555123456:424242:2099-01-01") }
+        harness.clock.set(Date())
+        try await harness.test(.live) { (client) async throws -> Void in
+            let server = "http://127.0.0.1:\(client.port!)"
+            #expect(try await cli(["send-code", "--phone", "+996555123456"], server: server).status == 0)
+            #expect(try await cli(["login", "--phone", "+996555123456", "--code", "424242"], server: server).status == 0)
+            // A second device of the same user.
+            _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+996555123456"])
+            let verified = try await client.request(
+                .post, "/auth/verify-code", json: ["phone": "+996555123456", "verification_code": "424242"], headers: [.userAgent: "other-device"])
+            let otherAccess = try #require(verified.json["access_token"] as? String)
+
+            let named = try await cli(["profile", "set", "--name", "Aida Bekova", "--language", "ky"], server: server)
+            #expect(named.status == 0, "\(named.stderr)")
+            #expect(try await cli(["me"], server: server).stdout.contains("Aida Bekova"))
+            let badLanguage = try await cli(["profile", "set", "--language", "xx"], server: server)
+            #expect(badLanguage.status == 1)
+            #expect(badLanguage.stderr.contains("validation_failed"))
+
+            let added = try await cli(["addresses", "add", "--line1", "Chui Ave 120", "--city", "Bishkek", "--postal-code", "720040", "--json"], server: server)
+            #expect(added.status == 0, "\(added.stderr)")
+            let id = try #require((try JSONSerialization.jsonObject(with: Data(added.stdout.utf8)) as? [String: Any])?["id"] as? Int)
+            #expect(try await cli(["addresses", "edit", String(id), "--city", "Osh"], server: server).status == 0)
+            let listed = try await cli(["addresses", "list"], server: server)
+            #expect(listed.stdout.hasPrefix("ID"))
+            #expect(listed.stdout.contains("Chui Ave 120") && listed.stdout.contains("Osh"))
+            #expect(try await cli(["addresses", "rm", String(id)], server: server).status == 0)
+            #expect(try await cli(["addresses", "rm", String(id)], server: server).status == 1)
+
+            let sessions = try await cli(["sessions", "list", "--json"], server: server)
+            let items = try #require(try JSONSerialization.jsonObject(with: Data(sessions.stdout.utf8)) as? [[String: Any]])
+            #expect(items.count == 2)
+            let otherID = try #require(items.first { $0["user_agent"] as? String == "other-device" }?["id"] as? String)
+            #expect(try await cli(["sessions", "revoke", otherID], server: server).status == 0)
+            #expect(try await client.request(.get, "/api/v1/profile", token: otherAccess).status == .unauthorized)
+            #expect(try await cli(["me"], server: server).status == 0)
+        }
+    }
+
     @Test func loginReadsTheCodeFromStandardInput() async throws {
         // A test number's code is known in advance, as a script piping it in would know it.
         let withNumber = try TestHarness { $0.testNumbers = try! TestNumberBook(parsing: "+13125550123:424242:2099-01-01") }

@@ -11,6 +11,8 @@ struct AppDependencies: Sendable {
     var smsGateway: (any SMSGateway)?
     /// nil: open `config.databasePath`.
     var database: AppDatabase?
+    /// nil: the process-wide libcurl client.
+    var curl: CurlClient?
     /// Counts tokens of older claims versions (tests read it).
     var claimsFallbacks = ClaimsFallbackCounter()
 }
@@ -45,7 +47,7 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     let otp = OTPService(
         codes: GRDBVerificationCodeRepository(database: database), sendLog: GRDBSendLogRepository(database: database),
         limits: config.limits, testNumbers: config.testNumbers, hasher: CodeHasher(pepper: config.pepper),
-        sms: dependencies.smsGateway ?? SMSGatewayFactory.make(config, random: dependencies.random), texts: SMSTextCatalog(appName: config.appName),
+        sms: dependencies.smsGateway ?? SMSGatewayFactory.make(config, random: dependencies.random, client: dependencies.curl ?? .shared), texts: SMSTextCatalog(appName: config.appName),
         random: dependencies.random, lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, now: now
     )
 

@@ -20,7 +20,7 @@ import Testing
 
     static func dispatcher(_ urls: [String], policy: DeliveryPolicy = DeliveryPolicy(), sleeper: SleepRecorder = SleepRecorder()) -> SMSDispatcher {
         SMSDispatcher(
-            providers: urls.map { WebhookSMSProvider(url: $0, secret: "s", client: .shared) }, policy: policy, sleep: sleeper.sleep
+            providers: urls.map { WebhookSMSProvider(url: $0, secret: "s", client: .isolated()) }, policy: policy, sleep: sleeper.sleep
         )
     }
 

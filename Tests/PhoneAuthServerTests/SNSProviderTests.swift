@@ -10,7 +10,7 @@ import Testing
     static let limits = AttemptLimits(connectTimeout: .seconds(2), timeout: .seconds(10))
 
     static func provider(_ moto: MotoServer, key: String = "AKIAIOSFODNN7EXAMPLE", secret: String = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY") -> SNSSMSProvider {
-        SNSSMSProvider(config: .init(region: "us-east-1", accessKeyID: key, secretAccessKey: secret, endpoint: moto.endpoint + "/"), client: .shared)
+        SNSSMSProvider(config: .init(region: "us-east-1", accessKeyID: key, secretAccessKey: secret, endpoint: moto.endpoint + "/"), client: .isolated())
     }
 
     @Test func sendCodeThroughSNSDeliversTheCode() async throws {
@@ -58,7 +58,7 @@ import Testing
         // Unsigned, moto cannot tell which service is meant and answers 200 with something else.
         let receiver = WebhookReceiver()
         try await receiver.run { base in
-            let provider = SNSSMSProvider(config: .init(region: "us-east-1", accessKeyID: "a", secretAccessKey: "b", endpoint: base + "/ok"), client: .shared)
+            let provider = SNSSMSProvider(config: .init(region: "us-east-1", accessKeyID: "a", secretAccessKey: "b", endpoint: base + "/ok"), client: .isolated())
             let message = SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "x", code: "1")
             await #expect(throws: SMSFailure.rejected("sns answered 200 without a PublishResponse")) {
                 try await provider.send(message, limits: Self.limits)

@@ -13,7 +13,7 @@ import Testing
     /// The webhook behind a dispatcher that tries once, as send-code would with `--sms-max-attempts 1`.
     static func gateway(_ url: String, timeout: Duration = .seconds(5)) -> SMSDispatcher {
         let policy = DeliveryPolicy(connectTimeout: .seconds(1), attemptTimeout: timeout, maxAttempts: 1)
-        return SMSDispatcher(providers: [WebhookSMSProvider(url: url, secret: secret, client: .shared)], policy: policy)
+        return SMSDispatcher(providers: [WebhookSMSProvider(url: url, secret: secret, client: .isolated())], policy: policy)
     }
 
     static func message() throws -> SMSMessage {
@@ -62,7 +62,7 @@ import Testing
         try await receiver.run { base in
             // libcurl itself reports the deadline: the attempt was cut off, not answered late.
             do {
-                _ = try await CurlClient.shared.perform(CurlRequest(url: base + "/slow", timeout: .milliseconds(500)))
+                _ = try await CurlClient.isolated().perform(CurlRequest(url: base + "/slow", timeout: .milliseconds(500)))
                 Issue.record("a 3 s answer beat a 500 ms deadline")
             } catch let error as CurlError {
                 #expect(error.isTimeout)

@@ -44,15 +44,21 @@ struct CurlError: Error, CustomStringConvertible, Equatable {
 /// connections (and TLS sessions) alive between sends.
 struct CurlClient: Sendable {
     private let pool: NIOThreadPool
-    private let handles = CurlHandlePool()
+    private let handles: CurlHandlePool
 
     /// One pool per process; 16 threads bounds how many sends may hang at once without queueing behind each other.
     static let shared: CurlClient = {
         _ = globalInit
         let pool = NIOThreadPool(numberOfThreads: 16)
         pool.start()
-        return CurlClient(pool: pool)
+        return CurlClient(pool: pool, handles: CurlHandlePool())
     }()
+
+    /// The same threads, but connections of its own: a client whose cached connections no other client can reach
+    /// (tests whose loopback servers come and go, and may reuse a port number).
+    static func isolated() -> CurlClient {
+        CurlClient(pool: shared.pool, handles: CurlHandlePool())
+    }
 
     private static let globalInit: Void = { curl_global_init(CCURL_GLOBAL_DEFAULT) }()
 

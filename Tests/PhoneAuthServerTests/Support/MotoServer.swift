@@ -7,6 +7,8 @@ import Testing
 final class MotoServer: Sendable {
     let port: Int
     private let process: Process
+    /// Its own connections, so none outlives this server and reaches another that later gets the same port.
+    private let curl = CurlClient.isolated()
 
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
@@ -44,7 +46,7 @@ final class MotoServer: Sendable {
 
     private func waitUntilReady() async throws {
         for _ in 0..<300 {
-            if let response = try? await CurlClient.shared.perform(CurlRequest(url: endpoint + "/moto-api/data.json", method: "GET")),
+            if let response = try? await curl.perform(CurlRequest(url: endpoint + "/moto-api/data.json", method: "GET")),
                 response.status == 200
             {
                 return
@@ -57,14 +59,14 @@ final class MotoServer: Sendable {
 
     /// The SMS messages moto recorded, across regions: `(phone_number, message)`.
     func sentSMS() async throws -> [(phone: String, message: String)] {
-        let response = try await CurlClient.shared.perform(CurlRequest(url: endpoint + "/moto-api/data.json", method: "GET"))
+        let response = try await curl.perform(CurlRequest(url: endpoint + "/moto-api/data.json", method: "GET"))
         let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
         let sms = (json?["sns"] as? [String: Any])?["SMS"] as? [[String: Any]] ?? []
         return sms.map { ($0["phone_number"] as? String ?? "", $0["message"] as? String ?? "") }
     }
 
     func reset() async throws {
-        _ = try await CurlClient.shared.perform(CurlRequest(url: endpoint + "/moto-api/reset", method: "POST"))
+        _ = try await curl.perform(CurlRequest(url: endpoint + "/moto-api/reset", method: "POST"))
     }
 
     /// One IAM query call, SigV4-signed (moto routes by the signature's service); returns the body.
@@ -74,7 +76,7 @@ final class MotoServer: Sendable {
             body: Array(FormEncoding.encode(fields + [("Version", "2010-05-08")]).utf8),
             userPassword: "\(key):\(secret)", awsSigV4: "aws:amz:us-east-1:iam"
         )
-        let response = try await CurlClient.shared.perform(request)
+        let response = try await curl.perform(request)
         guard response.status == 200 else { throw MotoError("IAM call failed: HTTP \(response.status) \(response.text)") }
         return response.text
     }

@@ -16,6 +16,8 @@ final class TestHarness: Sendable {
     let config: AppConfig
     let clock = ManualClock()
     let sms = RecordingSMSGateway()
+    /// Connections of this test's own: loopback servers of other tests never see its requests.
+    let curl = CurlClient.isolated()
 
     init(configure: (inout AppConfig) -> Void = { _ in }) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-test-\(UUID().uuidString)")
@@ -32,7 +34,7 @@ final class TestHarness: Sendable {
 
     /// The recording gateway stands in for the console one; a configured webhook is used for real.
     var dependencies: AppDependencies {
-        AppDependencies(now: clock.wallClock, smsGateway: config.smsProviders == [.console] ? sms : nil)
+        AppDependencies(now: clock.wallClock, smsGateway: config.smsProviders == [.console] ? sms : nil, curl: curl)
     }
 
     func app(_ dependencies: AppDependencies? = nil) async throws -> some ApplicationProtocol {

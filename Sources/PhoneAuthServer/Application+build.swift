@@ -82,7 +82,9 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     let api = routes.group("api").add(middleware: authentication).group(context: AuthenticatedContext.self)
         .add(middleware: MarketGuardMiddleware())
     ProfileController(users: users, validator: ProfileValidator(languages: config.markets.languages), now: now).addRoutes(to: api)
-    AddressController(addresses: GRDBAddressRepository(database: database), markets: config.markets, limit: config.addressLimit, now: now)
+    AddressController(
+        addresses: GRDBAddressRepository(database: database), idempotency: GRDBIdempotencyRepository(database: database),
+        markets: config.markets, limit: config.addressLimit, now: now)
         .addRoutes(to: api)
     MarketController(markets: config.markets).addRoutes(to: api)
 

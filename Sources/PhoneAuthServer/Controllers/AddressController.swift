@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The signed-in user's address book. Another user's address id answers 404, exactly like a missing one.
 struct AddressController: Sendable {
     let addresses: any AddressRepository
+    let idempotency: any IdempotencyRepository
     let markets: MarketCatalog
     let limit: Int
     let now: WallClock
@@ -20,30 +22,67 @@ struct AddressController: Sendable {
         group.delete(":id", use: delete)
     }
 
-    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> AddressList {
-        AddressList(addresses: try await addresses.list(userID: context.caller.userID).map(AddressResponse.init))
+    /// With the list's `ETag`; `If-None-Match` → 304.
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let all = try await addresses.list(userID: context.caller.userID)
+        return try ETag.respond(AddressList(addresses: all.map(AddressResponse.init)), tag: ETag.of(all), request: request, context: context)
     }
 
-    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<AddressResponse> {
+    /// With an `Idempotency-Key`, a retried create answers the first result (for a day) and adds nothing.
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         var request = request
         let market = try market(of: context)
         let fields = try AddressValidator(rules: market.address).validate(try await request.decodeJSON(as: AddressInput.self))
+        guard let key = request.headers[.idempotencyKey] else { return try created(try await insert(fields, market: market, context: context), request, context) }
+        guard (1...255).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw AppError.invalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.", field: "Idempotency-Key")
+        }
+        // Scoped to the user, so two users' keys never meet.
+        let scoped = "address:\(context.caller.userID):\(key)"
+        let owner = "user:\(context.caller.userID)"
+        switch try await idempotency.claim(key: scoped, phone: owner, expiresAt: now().addingTimeInterval(86_400), now: now()) {
+        case .replay(let status, let body):
+            return Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        case .inProgress: throw AppError.idempotencyKeyInUse
+        case .mismatch: throw AppError.idempotencyKeyReused
+        case .claimed:
+            do {
+                let address = try await insert(fields, market: market, context: context)
+                try await idempotency.complete(key: scoped, status: 201, body: try JSONCoding.encoder.encode(AddressResponse(address)))
+                return try created(address, request, context)
+            } catch {
+                try await idempotency.release(key: scoped)
+                throw error
+            }
+        }
+    }
+
+    private func insert(_ fields: AddressFields, market: Market, context: AuthenticatedContext) async throws -> Address {
         switch try await addresses.insert(fields, userID: context.caller.userID, country: market.country, limit: limit, now: now()) {
-        case .created(let address): return EditedResponse(status: .created, response: AddressResponse(address))
+        case .created(let address): return address
         case .limitReached: throw AppError(.addressLimitReached, "At most \(limit) addresses per user.")
         }
     }
 
-    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> AddressResponse {
+    private func created(_ address: Address, _ request: Request, _ context: AuthenticatedContext) throws -> Response {
+        try ETag.respond(AddressResponse(address), tag: ETag.of(address), request: request, context: context, status: .created)
+    }
+
+    /// With `If-Match`, refused (412) when the address changed since the client read it.
+    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         var request = request
         let id = try addressID(context)
         let patch = try await request.decodeJSON(as: AddressInput.self)
         guard let stored = try await addresses.find(id: id, userID: context.caller.userID) else { throw AppError.notFound }
+        let conditional = request.headers[.ifMatch] != nil
+        try ETag.checkIfMatch(request, tag: ETag.of(stored))
         let fields = try AddressValidator(rules: try market(of: context).address).validate(patch.merged(over: stored))
-        guard let updated = try await addresses.update(id: id, userID: context.caller.userID, fields, now: now()) else {
-            throw AppError.notFound
+        guard let updated = try await addresses.update(
+            id: id, userID: context.caller.userID, fields, ifUnchangedSince: conditional ? stored.updatedAt : nil, now: now())
+        else {
+            throw conditional ? AppError.preconditionFailed : AppError.notFound
         }
-        return AddressResponse(updated)
+        return try ETag.respond(AddressResponse(updated), tag: ETag.of(updated), request: request, context: context)
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -12,17 +12,22 @@ struct ProfileController: Sendable {
         api.patch("v1/profile", use: update)
     }
 
-    /// The authentication step has just read the row; it is this request's fresh copy.
-    @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> UserResponse {
-        UserResponse(context.caller.user)
+    /// The authentication step has just read the row; it is this request's fresh copy. `If-None-Match` → 304.
+    @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try ETag.respond(UserResponse(context.caller.user), tag: ETag.of(context.caller.user), request: request, context: context)
     }
 
-    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> UserResponse {
+    /// With `If-Match`, refused (412) when the profile changed since the client read it.
+    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         var request = request
         let changes = try validator.validate(try await request.decodeJSON(as: ProfilePatch.self))
-        guard let user = try await users.updateProfile(id: context.caller.userID, changes, now: now()) else {
-            throw AppError.unauthorized
+        let conditional = request.headers[.ifMatch] != nil
+        try ETag.checkIfMatch(request, tag: ETag.of(context.caller.user))
+        // The row is checked again inside the write, so an edit racing this one still gets its 412.
+        let since = conditional ? context.caller.user.updatedAt : nil
+        guard let user = try await users.updateProfile(id: context.caller.userID, changes, ifUnchangedSince: since, now: now()) else {
+            throw conditional ? AppError.preconditionFailed : AppError.unauthorized
         }
-        return UserResponse(user)
+        return try ETag.respond(UserResponse(user), tag: ETag.of(user), request: request, context: context)
     }
 }

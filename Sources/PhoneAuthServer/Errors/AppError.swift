@@ -34,6 +34,7 @@ struct AppError: Error, Equatable, Sendable {
         case invalidRefreshToken
         case refreshTokenReused
         case forbidden
+        case preconditionFailed
     }
 
     let kind: Kind
@@ -79,6 +80,7 @@ struct AppError: Error, Equatable, Sendable {
     static let invalidRefreshToken = AppError(.invalidRefreshToken, "The refresh token is unknown, expired or revoked; sign in again.")
     static let refreshTokenReused = AppError(.refreshTokenReused, "This refresh token was already used; the session has been ended.")
     static let forbidden = AppError(.forbidden, "This needs a role the caller does not have.")
+    static let preconditionFailed = AppError(.preconditionFailed, "The resource changed since it was read (If-Match); read it again.")
 
     static func invalidCode(attemptsRemaining: Int?) -> AppError {
         AppError(.invalidCode(attemptsRemaining: attemptsRemaining), "The code is wrong or has expired.")
@@ -127,6 +129,7 @@ struct AppError: Error, Equatable, Sendable {
         case .invalidRefreshToken: "invalid_refresh_token"
         case .refreshTokenReused: "refresh_token_reused"
         case .forbidden: "forbidden"
+        case .preconditionFailed: "precondition_failed"
         }
     }
 
@@ -137,6 +140,7 @@ struct AppError: Error, Equatable, Sendable {
         case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited: .tooManyRequests
         case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted: .serviceUnavailable
         case .idempotencyKeyInUse: .conflict
+        case .preconditionFailed: .preconditionFailed
         case .idempotencyKeyReused: .unprocessableContent
         case .unauthorized, .tokenExpired, .tokenStale, .invalidRefreshToken, .refreshTokenReused: .unauthorized
         case .payloadTooLarge: .contentTooLarge

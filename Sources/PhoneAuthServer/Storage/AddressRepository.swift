@@ -20,7 +20,8 @@ protocol AddressRepository: Sendable {
     func list(userID: Int64) async throws -> [Address]
     func find(id: Int64, userID: Int64) async throws -> Address?
     func insert(_ fields: AddressFields, userID: Int64, country: String, limit: Int, now: Date) async throws -> AddressInsertOutcome
-    func update(id: Int64, userID: Int64, _ fields: AddressFields, now: Date) async throws -> Address?
+    /// nil when no such address is the user's, or, with `ifUnchangedSince`, when it changed after that instant.
+    func update(id: Int64, userID: Int64, _ fields: AddressFields, ifUnchangedSince: Date?, now: Date) async throws -> Address?
     /// Returns false when no such address belongs to the user.
     func delete(id: Int64, userID: Int64) async throws -> Bool
 }

@@ -27,9 +27,10 @@ struct GRDBAddressRepository: AddressRepository {
         }
     }
 
-    func update(id: Int64, userID: Int64, _ fields: AddressFields, now: Date) async throws -> Address? {
+    func update(id: Int64, userID: Int64, _ fields: AddressFields, ifUnchangedSince: Date?, now: Date) async throws -> Address? {
         try await database.writer.write { db in
             guard var address = try Self.owned(db, id: id, userID: userID) else { return nil }
+            if let ifUnchangedSince, address.updatedAt.milliseconds != ifUnchangedSince.milliseconds { return nil }
             address.label = fields.label
             address.line1 = fields.line1
             address.line2 = fields.line2

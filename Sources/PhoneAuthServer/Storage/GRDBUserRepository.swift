@@ -8,9 +8,10 @@ struct GRDBUserRepository: UserRepository {
         try await database.writer.read { db in try User.fetchOne(db, key: id) }
     }
 
-    func updateProfile(id: Int64, _ changes: ProfileChanges, now: Date) async throws -> User? {
+    func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User? {
         try await database.writer.write { db in
             guard var user = try User.fetchOne(db, key: id) else { return nil }
+            if let ifUnchangedSince, user.updatedAt.milliseconds != ifUnchangedSince.milliseconds { return nil }
             if let fullName = changes.fullName { user.fullName = fullName }
             if let url = changes.profileImageURL { user.profileImageURL = url }
             if let language = changes.language { user.language = language }

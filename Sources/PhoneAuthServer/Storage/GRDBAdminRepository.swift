@@ -37,19 +37,21 @@ struct GRDBAdminRepository: AdminRepository {
 
     func forceLogout(_ target: ForceLogoutTarget, now: Date) async throws -> Int {
         try await database.writer.write { db in
-            let sessions: String
+            let scope: (sql: String, arguments: StatementArguments)
             switch target {
             case .user(let id):
                 try db.execute(sql: "UPDATE users SET force_logout_after = ?, updated_at = ? WHERE id = ?", arguments: [now, now, id])
-                sessions = "user_id = \(id)"
+                scope = ("user_id = ?", [id])
             case .market(let code):
                 try Self.stampMarket(db, code: code, now: now)
-                sessions = "user_id IN (SELECT id FROM users WHERE market = \(code.quotedDatabaseValue))"
+                scope = ("user_id IN (SELECT id FROM users WHERE market = ?)", [code])
             case .everyone:
                 try Self.stampMarket(db, code: Self.everyMarket, now: now)
-                sessions = "1 = 1"
+                scope = ("1 = 1", [])
             }
-            try db.execute(sql: "UPDATE user_sessions SET is_active = 0, revoked_at = ? WHERE is_active = 1 AND \(sessions)", arguments: [now])
+            try db.execute(
+                sql: "UPDATE user_sessions SET is_active = 0, revoked_at = ? WHERE is_active = 1 AND \(scope.sql)",
+                arguments: [now] + scope.arguments)
             return db.changesCount
         }
     }
@@ -59,9 +61,4 @@ struct GRDBAdminRepository: AdminRepository {
             sql: "INSERT INTO markets (code, force_logout_after) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET force_logout_after = excluded.force_logout_after",
             arguments: [code, now])
     }
-}
-
-extension String {
-    /// An SQL string literal, for the rare fragment built from a value (here a market code already validated).
-    fileprivate var quotedDatabaseValue: String { "'" + replacingOccurrences(of: "'", with: "''") + "'" }
 }

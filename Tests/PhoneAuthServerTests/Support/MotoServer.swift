@@ -18,6 +18,7 @@ final class MotoServer: Sendable {
     }
 
     /// `noAuthActions`: moto's INITIAL_NO_AUTH_ACTION_COUNT; after that many AWS calls every request is authenticated.
+    @discardableResult
     static func with<Value: Sendable>(noAuthActions: Int? = nil, _ body: @Sendable (MotoServer) async throws -> Value) async throws -> Value {
         let port = try freePort()
         let process = Process()

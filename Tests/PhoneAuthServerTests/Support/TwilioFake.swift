@@ -25,6 +25,7 @@ final class TwilioFake: Sendable {
     var messages: [Sent] { sent.withLock { $0 } }
     var requestCount: Int { requests.withLock { $0 } }
 
+    @discardableResult
     func run<Value: Sendable>(_ body: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
         let router = Router()
         router.post("2010-04-01/Accounts/:sid/Messages.json") { request, context -> Response in

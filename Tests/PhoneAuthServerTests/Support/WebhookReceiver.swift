@@ -34,6 +34,7 @@ final class WebhookReceiver: Sendable {
     var slowRequestsArrived: Int { slowArrivals.withLock { $0 } }
 
     /// Runs the receiver on a free loopback port for the duration of `body`.
+    @discardableResult
     func run<Value: Sendable>(_ body: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
         let router = Router()
         router.post("ok") { request, _ -> HTTPResponse.Status in

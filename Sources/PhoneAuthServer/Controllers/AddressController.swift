@@ -33,10 +33,7 @@ struct AddressController: Sendable {
         var request = request
         let market = try market(of: context)
         let fields = try AddressValidator(rules: market.address).validate(try await request.decodeJSON(as: AddressInput.self))
-        guard let key = request.headers[.idempotencyKey] else { return try created(try await insert(fields, market: market, context: context), request, context) }
-        guard (1...255).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw AppError.invalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.", field: "Idempotency-Key")
-        }
+        guard let key = try IdempotencyKey.of(request) else { return try created(try await insert(fields, market: market, context: context), request, context) }
         // Scoped to the user, so two users' keys never meet.
         let scoped = "address:\(context.caller.userID):\(key)"
         let owner = "user:\(context.caller.userID)"

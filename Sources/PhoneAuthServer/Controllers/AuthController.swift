@@ -55,10 +55,7 @@ struct AuthController: Sendable {
         var request = request
         let body = try await request.decodeJSON(as: SendCodeRequest.self)
         let phone = try PhoneNumber(parsing: body.phone)
-        guard let key = request.headers[.idempotencyKey] else { return try await send(to: phone, request: request, context: context) }
-        guard (1...255).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw AppError.invalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.", field: "Idempotency-Key")
-        }
+        guard let key = try IdempotencyKey.of(request) else { return try await send(to: phone, request: request, context: context) }
         let issuedAt = now()
         switch try await idempotency.claim(key: key, phone: phone.e164, expiresAt: issuedAt.addingTimeInterval(codeLifetime.seconds), now: issuedAt) {
         case .replay(let status, let stored):

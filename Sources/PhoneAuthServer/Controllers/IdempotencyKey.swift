@@ -1,0 +1,12 @@
+import Hummingbird
+
+/// The `Idempotency-Key` header: absent, or 1 to 255 visible ASCII characters.
+enum IdempotencyKey {
+    static func of(_ request: Request) throws -> String? {
+        guard let key = request.headers[.idempotencyKey] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw AppError.invalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.", field: "Idempotency-Key")
+        }
+        return key
+    }
+}

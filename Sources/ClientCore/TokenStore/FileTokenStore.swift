@@ -1,7 +1,6 @@
 import Foundation
 
-/// Credentials in `credentials.json` inside a private folder: folder 0700, file 0600, every write a temp file renamed
-/// over the old one, so a crash never leaves half a file. One entry per server URL.
+/// Credentials in `credentials.json` inside a private folder (see `PrivateJSONFile`), one entry per server URL.
 public struct FileTokenStore: TokenStore {
     public let folder: URL
     public var file: URL { folder.appendingPathComponent("credentials.json") }
@@ -45,40 +44,10 @@ public struct FileTokenStore: TokenStore {
     }
 
     private func read() throws(TokenStoreError) -> Contents {
-        guard FileManager.default.fileExists(atPath: file.path) else { return Contents(servers: [:]) }
-        let data: Data
-        do { data = try Data(contentsOf: file) } catch { throw .unreadable(path: file.path, reason: error.localizedDescription) }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        if let contents = try? decoder.decode(Contents.self, from: data) { return contents }
-        // Kept for inspection, out of the way, so the next run starts logged out instead of failing again.
-        let aside = folder.appendingPathComponent("credentials.json.corrupt")
-        try? FileManager.default.removeItem(at: aside)
-        do { try FileManager.default.moveItem(at: file, to: aside) } catch {
-            throw .unreadable(path: file.path, reason: "not valid, and it could not be moved aside: \(error.localizedDescription)")
-        }
-        throw .corruptFileMovedAside(original: file.path, movedTo: aside.path)
+        try PrivateJSONFile<Contents>(url: file).read() ?? Contents(servers: [:])
     }
 
     private func write(_ contents: Contents) throws(TokenStoreError) {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let manager = FileManager.default
-        do {
-            try manager.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
-            let temp = folder.appendingPathComponent(".credentials.\(UUID().uuidString).tmp")
-            guard manager.createFile(atPath: temp.path, contents: try encoder.encode(contents), attributes: [.posixPermissions: 0o600]) else {
-                throw CocoaError(.fileWriteUnknown)
-            }
-            // rename(2) replaces the old file in one step.
-            guard rename(temp.path, file.path) == 0 else {
-                try? manager.removeItem(at: temp)
-                throw CocoaError(.fileWriteUnknown)
-            }
-        } catch {
-            throw .unwritable(path: file.path, reason: error.localizedDescription)
-        }
+        try PrivateJSONFile<Contents>(url: file).write(contents)
     }
 }

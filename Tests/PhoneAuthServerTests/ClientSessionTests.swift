@@ -15,12 +15,18 @@ import FoundationNetworking
 final class CountingTransport: HTTPTransport {
     private let inner = URLSessionTransport()
     private let counts = Mutex<[String: Int]>([:])
+    private let answers = Mutex<[String: [Int]]>([:])
 
     func count(_ path: String) -> Int { counts.withLock { $0[path] ?? 0 } }
+    /// The statuses answered for a path, in order.
+    func statuses(_ path: String) -> [Int] { answers.withLock { $0[path] ?? [] } }
 
     func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
-        counts.withLock { $0[request.url?.path ?? "", default: 0] += 1 }
-        return try await inner.send(request)
+        let path = request.url?.path ?? ""
+        counts.withLock { $0[path, default: 0] += 1 }
+        let (data, response) = try await inner.send(request)
+        answers.withLock { $0[path, default: []].append(response.statusCode) }
+        return (data, response)
     }
 }
 

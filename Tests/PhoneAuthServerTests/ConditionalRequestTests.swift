@@ -26,6 +26,18 @@ import Testing
         }
     }
 
+    @Test func anEditWithinTheSameMillisecondStillChangesTheETag() async throws {
+        let harness = try TestHarness()
+        try await harness.test { (client) async throws -> Void in
+            let token = try await harness.signIn(client)
+            let tag = try #require(try await client.request(.get, "/api/v1/profile", token: token).headers[.eTag])
+            _ = try await client.request(.patch, "/api/v1/profile", json: ["full_name": "Same instant"], token: token)  // clock not moved
+            let again = try await client.request(.get, "/api/v1/profile", token: token, headers: [.ifNoneMatch: tag])
+            #expect(again.status == .ok)
+            #expect(again.json["full_name"] as? String == "Same instant")
+        }
+    }
+
     @Test func aProfileEditWithAStaleIfMatchIs412AndChangesNothing() async throws {
         let harness = try TestHarness()
         try await harness.test { (client) async throws -> Void in

@@ -43,9 +43,30 @@ public struct PhoneAuthClient: Sendable {
         }
     }
 
+    /// A conditional GET: with `etag`, a 304 answers `value: nil` (the caller's copy is current).
+    func revalidate<Value: Decodable & Sendable>(_ path: String, token: String, etag: String?) async throws(PhoneAuthClientError)
+        -> Revalidated<Value>
+    {
+        let (data, response) = try await exchange("GET", path, token: token, headers: etag.map { ["If-None-Match": $0] } ?? [:])
+        if response.statusCode == 304 { return Revalidated(value: nil, etag: etag) }
+        do {
+            return Revalidated(value: try Self.decoder.decode(Value.self, from: data), etag: response.value(forHTTPHeaderField: "ETag"))
+        } catch {
+            throw .unexpectedResponse("cannot decode \(Value.self): \(error)")
+        }
+    }
+
     func raw(_ method: String, _ path: String, body: (any Encodable)? = nil, token: String? = nil, query: [URLQueryItem] = [])
         async throws(PhoneAuthClientError) -> Data
     {
+        try await exchange(method, path, body: body, token: token, query: query).0
+    }
+
+    /// One request and its answer; any status but 2xx and 304 is thrown as the server's error.
+    func exchange(
+        _ method: String, _ path: String, body: (any Encodable)? = nil, token: String? = nil, query: [URLQueryItem] = [],
+        headers: [String: String] = [:]
+    ) async throws(PhoneAuthClientError) -> (Data, HTTPURLResponse) {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query }
         var request = URLRequest(url: components.url!, timeoutInterval: timeout)
@@ -56,6 +77,7 @@ public struct PhoneAuthClient: Sendable {
             request.httpBody = try? JSONEncoder().encode(body)
         }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let data: Data
         let response: HTTPURLResponse
         do {
@@ -65,13 +87,13 @@ public struct PhoneAuthClient: Sendable {
         } catch {
             throw .transport(error.localizedDescription)
         }
-        guard (200..<300).contains(response.statusCode) else {
+        guard (200..<300).contains(response.statusCode) || response.statusCode == 304 else {
             if let body = try? Self.decoder.decode(ServerErrorBody.self, from: data) {
                 throw .server(status: response.statusCode, code: body.error.code, message: body.error.message)
             }
             throw .server(status: response.statusCode, code: "http_\(response.statusCode)", message: "HTTP \(response.statusCode)")
         }
-        return data
+        return (data, response)
     }
 
     static let decoder: JSONDecoder = {
@@ -79,4 +101,10 @@ public struct PhoneAuthClient: Sendable {
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
+}
+
+/// A conditional GET's answer: a fresh value and its tag, or nil when the cached copy is current.
+struct Revalidated<Value: Sendable>: Sendable {
+    var value: Value?
+    var etag: String?
 }

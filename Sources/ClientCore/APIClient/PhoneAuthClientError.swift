@@ -29,6 +29,14 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
         return false
     }
 
+    /// The server could not be reached: a cached copy may stand in.
+    var isOffline: Bool {
+        switch self {
+        case .transport, .timeout: true
+        default: false
+        }
+    }
+
     /// The refresh token itself was refused: the session is over.
     var endsSession: Bool {
         if case .server(401, _, _) = self { return true }

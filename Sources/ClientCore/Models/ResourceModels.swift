@@ -92,7 +92,7 @@ public struct SessionInfo: Codable, Sendable, Equatable {
     }
 }
 
-struct AddressList: Decodable {
+struct AddressList: Decodable, Sendable {
     var addresses: [Address]
 }
 

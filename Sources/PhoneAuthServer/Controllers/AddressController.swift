@@ -25,7 +25,7 @@ struct AddressController: Sendable {
     /// With the list's `ETag`; `If-None-Match` → 304.
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let all = try await addresses.list(userID: context.caller.userID)
-        return try ETag.respond(AddressList(addresses: all.map(AddressResponse.init)), tag: ETag.of(all), request: request, context: context)
+        return try ETag.respond(AddressList(addresses: all.map(AddressResponse.init)), request: request)
     }
 
     /// With an `Idempotency-Key`, a retried create answers the first result (for a day) and adds nothing.
@@ -62,7 +62,7 @@ struct AddressController: Sendable {
     }
 
     private func created(_ address: Address, _ request: Request, _ context: AuthenticatedContext) throws -> Response {
-        try ETag.respond(AddressResponse(address), tag: ETag.of(address), request: request, context: context, status: .created)
+        try ETag.respond(AddressResponse(address), request: request, status: .created)
     }
 
     /// With `If-Match`, refused (412) when the address changed since the client read it.
@@ -72,14 +72,14 @@ struct AddressController: Sendable {
         let patch = try await request.decodeJSON(as: AddressInput.self)
         guard let stored = try await addresses.find(id: id, userID: context.caller.userID) else { throw AppError.notFound }
         let conditional = request.headers[.ifMatch] != nil
-        try ETag.checkIfMatch(request, tag: ETag.of(stored))
+        try ETag.checkIfMatch(request, tag: try ETag.of(stored))
         let fields = try AddressValidator(rules: try market(of: context).address).validate(patch.merged(over: stored))
         guard let updated = try await addresses.update(
             id: id, userID: context.caller.userID, fields, ifUnchangedSince: conditional ? stored.updatedAt : nil, now: now())
         else {
             throw conditional ? AppError.preconditionFailed : AppError.notFound
         }
-        return try ETag.respond(AddressResponse(updated), tag: ETag.of(updated), request: request, context: context)
+        return try ETag.respond(AddressResponse(updated), request: request)
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {

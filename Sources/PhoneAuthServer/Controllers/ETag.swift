@@ -2,21 +2,22 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
-/// Entity tags for conditional requests: a resource's id and last change (to the millisecond), or a digest of a list.
-/// Clients revalidate caches with `If-None-Match` (304) and guard edits with `If-Match` (412).
+/// Entity tags for conditional requests: a digest of the exact JSON a client would receive, so any change to what it
+/// sees changes the tag, however close together two edits come. Clients revalidate caches with `If-None-Match` (304)
+/// and guard edits with `If-Match` (412).
 enum ETag {
-    static func of(_ user: User) -> String {
-        "\"u\(user.id ?? 0)-\(user.updatedAt.milliseconds)\""
+    static func of(_ user: User) throws -> String { try of(UserResponse(user)) }
+
+    static func of(_ address: Address) throws -> String { try of(AddressResponse(address)) }
+
+    static func of(_ value: some Encodable) throws -> String {
+        tag(for: try JSONCoding.encoder.encode(value))
     }
 
-    static func of(_ address: Address) -> String {
-        "\"a\(address.id ?? 0)-\(address.updatedAt.milliseconds)\""
-    }
-
-    static func of(_ addresses: [Address]) -> String {
-        let text = addresses.map { "\($0.id ?? 0):\($0.updatedAt.milliseconds)" }.joined(separator: ",")
-        return "\"l" + SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+    private static func tag(for body: Data) -> String {
+        "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
     }
 
     /// True when `If-None-Match` names this tag (or `*`): the client's copy is current.
@@ -32,15 +33,15 @@ enum ETag {
         guard matches else { throw AppError.preconditionFailed }
     }
 
-    /// A JSON response carrying its tag, or a bodiless 304 when the client already has it.
-    static func respond(_ value: some ResponseEncodable, tag: String, request: Request, context: some RequestContext, status: HTTPResponse.Status = .ok)
-        throws -> Response
-    {
+    /// A JSON response carrying its tag, or a bodiless 304 when the client already has it. Encoded once.
+    static func respond(_ value: some Encodable, request: Request, status: HTTPResponse.Status = .ok) throws -> Response {
+        let body = try JSONCoding.encoder.encode(value)
+        let tag = tag(for: body)
         if status == .ok, notModified(request, tag: tag) {
             return Response(status: .notModified, headers: [.eTag: tag])
         }
-        var response = try EditedResponse(status: status, response: value).response(from: request, context: context)
-        response.headers[.eTag] = tag
-        return response
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .eTag: tag],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -14,7 +14,7 @@ struct ProfileController: Sendable {
 
     /// The authentication step has just read the row; it is this request's fresh copy. `If-None-Match` → 304.
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try ETag.respond(UserResponse(context.caller.user), tag: ETag.of(context.caller.user), request: request, context: context)
+        try ETag.respond(UserResponse(context.caller.user), request: request)
     }
 
     /// With `If-Match`, refused (412) when the profile changed since the client read it.
@@ -22,12 +22,12 @@ struct ProfileController: Sendable {
         var request = request
         let changes = try validator.validate(try await request.decodeJSON(as: ProfilePatch.self))
         let conditional = request.headers[.ifMatch] != nil
-        try ETag.checkIfMatch(request, tag: ETag.of(context.caller.user))
+        try ETag.checkIfMatch(request, tag: try ETag.of(context.caller.user))
         // The row is checked again inside the write, so an edit racing this one still gets its 412.
         let since = conditional ? context.caller.user.updatedAt : nil
         guard let user = try await users.updateProfile(id: context.caller.userID, changes, ifUnchangedSince: since, now: now()) else {
             throw conditional ? AppError.preconditionFailed : AppError.unauthorized
         }
-        return try ETag.respond(UserResponse(user), tag: ETag.of(user), request: request, context: context)
+        return try ETag.respond(UserResponse(user), request: request)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Sign-in: send a code, trade it for a token, log out.
+/// Sign-in: send a code, trade it for tokens (refresh and logout live in SessionController).
 struct AuthController: Sendable {
     let otp: OTPService
     let tokens: TokenService

@@ -1,6 +1,11 @@
 import ClientCore
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @testable import PhoneAuthServer
@@ -73,5 +78,113 @@ import Testing
             session: PhoneAuthSession(client: PhoneAuthClient(baseURL: serverURL, timeout: 5), store: tokens, now: { harness.clock.now }),
             store: FileProfileCacheStore(folder: folder.appendingPathComponent("other")), now: { harness.clock.now })
         await #expect(throws: PhoneAuthClientError.self) { try await empty.profile() }
+    }
+}
+
+/// The real transport, which can be cut (offline: nothing is sent) or made to lose answers (sent, then a timeout).
+final class SwitchableTransport: HTTPTransport {
+    enum Mode { case online, offline, losingAnswers }
+    private let inner = URLSessionTransport()
+    private let mode = Mutex(Mode.online)
+
+    func set(_ newMode: Mode) { mode.withLock { $0 = newMode } }
+
+    func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
+        switch mode.withLock({ $0 }) {
+        case .offline: throw URLError(.notConnectedToInternet)
+        case .online: return try await inner.send(request)
+        case .losingAnswers:
+            _ = try await inner.send(request)
+            throw URLError(.timedOut)
+        }
+    }
+}
+
+@Suite struct OfflineEditTests {
+    /// A signed-in sync client whose network can be switched, with its cache in `folder`.
+    private func setUp(_ harness: TestHarness, port: Int, folder: URL, phone: String = "+996555123456")
+        async throws -> (ProfileSync, SwitchableTransport, InMemoryTokenStore)
+    {
+        let transport = SwitchableTransport()
+        let tokens = InMemoryTokenStore()
+        let session = PhoneAuthSession(
+            client: PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, transport: transport), store: tokens,
+            now: { harness.clock.now })
+        _ = try await session.client.sendCode(phone: phone)
+        try await session.signIn(phone: phone, code: try #require(harness.sms.lastCode(to: phone)))
+        let sync = ProfileSync(session: session, store: FileProfileCacheStore(folder: folder), now: { harness.clock.now })
+        try await sync.sync()
+        return (sync, transport, tokens)
+    }
+
+    @Test func offlineEditsAreQueuedDurablyAndPushedOnceInOrder() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-queue-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let harness = try TestHarness()
+        try await harness.test(.live) { (client) async throws -> Void in
+            let (sync, transport, tokens) = try await setUp(harness, port: client.port!, folder: folder)
+            transport.set(.offline)
+            guard case .queued = try await sync.addAddress(AddressFields(line1: "Chui 1", city: "Bishkek")) else { Issue.record("not queued"); return }
+            guard case .queued = try await sync.updateProfile(ProfileUpdate(fullName: "Offline Name")) else { Issue.record("not queued"); return }
+            let cachedProfile = try await sync.profile()
+            #expect(cachedProfile.isStale && cachedProfile.value.fullName == "Offline Name")
+            await #expect(throws: PhoneAuthClientError.self) { try await sync.sync() }  // still offline: nothing lost
+            #expect(try await sync.pendingEdits().count == 2)
+
+            // A new process: the queue comes back from the file.
+            transport.set(.online)
+            let restarted = ProfileSync(session: sync.session, store: FileProfileCacheStore(folder: folder), now: { harness.clock.now })
+            let report = try await restarted.sync()
+            #expect(report.pushed == 2)
+            #expect(report.dropped.isEmpty)
+            #expect(try await restarted.pendingEdits().isEmpty)
+            #expect(try await restarted.sync().pushed == 0)
+            let addresses = try await harness.database().writer.read { db in try Address.fetchAll(db) }
+            #expect(addresses.map(\.line1) == ["Chui 1"])
+            #expect(try await restarted.profile().value.fullName == "Offline Name")
+            _ = tokens
+        }
+    }
+
+    @Test func aPushWhoseAnswerWasLostCreatesTheAddressOnce() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-queue-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let harness = try TestHarness()
+        try await harness.test(.live) { (client) async throws -> Void in
+            let (sync, transport, _) = try await setUp(harness, port: client.port!, folder: folder)
+            transport.set(.offline)
+            _ = try await sync.addAddress(AddressFields(line1: "Chui 1", city: "Bishkek"))
+            transport.set(.losingAnswers)  // the push reaches the server, its answer does not come back
+            await #expect(throws: PhoneAuthClientError.self) { try await sync.sync() }
+            #expect(try await sync.pendingEdits().count == 1)
+            transport.set(.online)
+            #expect(try await sync.sync().pushed == 1)
+            let count = try await harness.database().writer.read { db in try Address.fetchCount(db) }
+            #expect(count == 1)
+        }
+    }
+
+    @Test func anOfflineEditOfAnAddressChangedMeanwhileIsDroppedAndTheServerWins() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-queue-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let harness = try TestHarness()
+        try await harness.test(.live) { (client) async throws -> Void in
+            let (sync, transport, tokens) = try await setUp(harness, port: client.port!, folder: folder)
+            guard case .applied(let address) = try await sync.addAddress(AddressFields(line1: "Chui 1", city: "Bishkek")) else {
+                Issue.record("not applied"); return
+            }
+            try await sync.sync()  // the cache now holds the address with its etag
+            transport.set(.offline)
+            _ = try await sync.editAddress(id: address.id, AddressFields(city: "Naryn"))
+            // Meanwhile, another device changes the same address.
+            let token = try #require(try tokens.load(server: sync.session.client.baseURL)).accessToken
+            #expect(try await client.request(.patch, "/api/v1/profile/addresses/\(address.id)", json: ["city": "Osh"], token: token).status == .ok)
+
+            transport.set(.online)
+            let report = try await sync.sync()
+            #expect(report.pushed == 0)
+            #expect(report.dropped.map(\.code) == ["precondition_failed"])
+            #expect(try await sync.addresses().value.first?.city == "Osh")
+        }
     }
 }

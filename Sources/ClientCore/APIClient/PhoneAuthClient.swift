@@ -33,9 +33,10 @@ public struct PhoneAuthClient: Sendable {
 
     /// One request; `token` adds `Authorization: Bearer`.
     func call<Response: Decodable>(
-        _ method: String, _ path: String, body: (any Encodable)? = nil, token: String? = nil, query: [URLQueryItem] = []
+        _ method: String, _ path: String, body: (any Encodable)? = nil, token: String? = nil, query: [URLQueryItem] = [],
+        headers: [String: String] = [:]
     ) async throws(PhoneAuthClientError) -> Response {
-        let data = try await raw(method, path, body: body, token: token, query: query)
+        let data = try await exchange(method, path, body: body, token: token, query: query, headers: headers).0
         do {
             return try Self.decoder.decode(Response.self, from: data.isEmpty ? Data("{}".utf8) : data)
         } catch {

@@ -2,20 +2,31 @@ import Foundation
 
 /// The signed-in user's resources; every call goes through `authorized`, so it refreshes as needed.
 extension PhoneAuthSession {
-    public func updateProfile(_ update: ProfileUpdate) async throws -> UserProfile {
-        try await authorized { token in try await self.client.call("PATCH", "api/v1/profile", body: update, token: token) }
+    /// With `ifMatch`, refused (412) when the profile changed since that version.
+    public func updateProfile(_ update: ProfileUpdate, ifMatch: String? = nil) async throws -> UserProfile {
+        try await authorized { token in
+            try await self.client.call("PATCH", "api/v1/profile", body: update, token: token, headers: ifMatch.map { ["If-Match": $0] } ?? [:])
+        }
     }
 
     public func addresses() async throws -> [Address] {
         try await authorized { token -> AddressList in try await self.client.call("GET", "api/v1/profile/addresses", token: token) }.addresses
     }
 
-    public func addAddress(_ fields: AddressFields) async throws -> Address {
-        try await authorized { token in try await self.client.call("POST", "api/v1/profile/addresses", body: fields, token: token) }
+    /// With `idempotencyKey`, a retried create (after a lost answer) adds nothing twice.
+    public func addAddress(_ fields: AddressFields, idempotencyKey: String? = nil) async throws -> Address {
+        try await authorized { token in
+            try await self.client.call(
+                "POST", "api/v1/profile/addresses", body: fields, token: token, headers: idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:])
+        }
     }
 
-    public func updateAddress(id: Int64, _ fields: AddressFields) async throws -> Address {
-        try await authorized { token in try await self.client.call("PATCH", "api/v1/profile/addresses/\(id)", body: fields, token: token) }
+    /// With `ifMatch` (an address's `etag`), refused (412) when it changed since that version.
+    public func updateAddress(id: Int64, _ fields: AddressFields, ifMatch: String? = nil) async throws -> Address {
+        try await authorized { token in
+            try await self.client.call(
+                "PATCH", "api/v1/profile/addresses/\(id)", body: fields, token: token, headers: ifMatch.map { ["If-Match": $0] } ?? [:])
+        }
     }
 
     public func deleteAddress(id: Int64) async throws {

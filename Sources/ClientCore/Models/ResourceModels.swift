@@ -10,9 +10,11 @@ public struct Address: Codable, Sendable, Equatable {
     public var region: String?
     public var postalCode: String?
     public var country: String
+    /// This version's tag, for `If-Match` when editing it.
+    public var etag: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, label, line1, line2, city, region, country
+        case id, label, line1, line2, city, region, country, etag
         case postalCode = "postal_code"
     }
 }

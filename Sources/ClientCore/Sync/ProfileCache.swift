@@ -8,14 +8,26 @@ public struct ProfileCache: Codable, Sendable, Equatable {
     public var addressesETag: String?
     /// When the server last confirmed or replaced this copy.
     public var lastSync: Date?
+    /// Offline changes not yet pushed, oldest first.
+    public var pending: [PendingEdit] = []
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case profile, addresses
+        case profile, addresses, pending
         case profileETag = "profile_etag"
         case addressesETag = "addresses_etag"
         case lastSync = "last_sync"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        profile = try container.decodeIfPresent(UserProfile.self, forKey: .profile)
+        profileETag = try container.decodeIfPresent(String.self, forKey: .profileETag)
+        addresses = try container.decodeIfPresent([Address].self, forKey: .addresses)
+        addressesETag = try container.decodeIfPresent(String.self, forKey: .addressesETag)
+        lastSync = try container.decodeIfPresent(Date.self, forKey: .lastSync)
+        pending = try container.decodeIfPresent([PendingEdit].self, forKey: .pending) ?? []
     }
 }
 

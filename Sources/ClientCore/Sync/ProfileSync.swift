@@ -1,11 +1,12 @@
 import Foundation
 
 /// Keeps a local copy of the profile and addresses. Online, reads revalidate it with `If-None-Match` (a 304 keeps the
-/// copy); offline (the server cannot be reached), reads come from it, marked stale with the time of the last sync.
+/// copy); offline (the server cannot be reached), reads come from it, marked stale with the time of the last sync, and
+/// edits are queued durably, in order, until `sync()` pushes them.
 public actor ProfileSync {
-    public let session: PhoneAuthSession
-    private let store: any ProfileCacheStore
-    private let now: @Sendable () -> Date
+    public nonisolated let session: PhoneAuthSession
+    let store: any ProfileCacheStore
+    let now: @Sendable () -> Date
 
     public init(session: PhoneAuthSession, store: any ProfileCacheStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.session = session
@@ -13,16 +14,52 @@ public actor ProfileSync {
         self.now = now
     }
 
-    /// Revalidates both resources; returns the sync time.
+    /// Pushes queued edits oldest first (each leaves the queue, durably, once the server has answered), then
+    /// revalidates both resources. An edit the server refuses (412 when the resource changed meanwhile, or another 4xx)
+    /// is dropped and reported: the server's version wins. Offline, or on a server failure, the rest stays queued.
     @discardableResult
-    public func sync() async throws -> Date {
+    public func sync() async throws -> SyncReport {
         var cache = try store.load(server: session.client.baseURL)
+        var pushed = 0
+        var dropped: [DroppedEdit] = []
+        while let edit = cache.pending.first {
+            do {
+                try await push(edit)
+                pushed += 1
+            } catch let error as PhoneAuthClientError {
+                guard case .server(let status, let code, let message) = error, (400..<500).contains(status), status != 401 else {
+                    try store.save(cache, server: session.client.baseURL)
+                    throw error
+                }
+                dropped.append(DroppedEdit(edit: edit, code: code, message: message))
+            }
+            cache.pending.removeFirst()
+            try store.save(cache, server: session.client.baseURL)
+        }
         try await refreshProfile(&cache)
         try await refreshAddresses(&cache)
         let time = now()
         cache.lastSync = time
         try store.save(cache, server: session.client.baseURL)
-        return time
+        return SyncReport(pushed: pushed, dropped: dropped, lastSync: time)
+    }
+
+    private func push(_ edit: PendingEdit) async throws {
+        switch edit {
+        case .updateProfile(let update, let ifMatch):
+            _ = try await session.updateProfile(update, ifMatch: ifMatch)
+        case .addAddress(let fields, let key):
+            _ = try await session.addAddress(fields, idempotencyKey: key)
+        case .editAddress(let id, let fields, let ifMatch):
+            _ = try await session.updateAddress(id: id, fields, ifMatch: ifMatch)
+        case .deleteAddress(let id):
+            do {
+                try await session.deleteAddress(id: id)
+            } catch let error as PhoneAuthClientError {
+                // Already gone is what the delete wanted.
+                guard case .server(404, _, _) = error else { throw error }
+            }
+        }
     }
 
     public func profile() async throws -> Cached<UserProfile> {

@@ -62,7 +62,7 @@ struct AddressController: Sendable {
     }
 
     private func created(_ address: Address, _ request: Request, _ context: AuthenticatedContext) throws -> Response {
-        try ETag.respond(AddressResponse(address), request: request, status: .created)
+        try ETag.respond(AddressResponse(address), request: request, status: .created, tag: ETag.of(address))
     }
 
     /// With `If-Match`, refused (412) when the address changed since the client read it.
@@ -79,7 +79,7 @@ struct AddressController: Sendable {
         else {
             throw conditional ? AppError.preconditionFailed : AppError.notFound
         }
-        return try ETag.respond(AddressResponse(updated), request: request)
+        return try ETag.respond(AddressResponse(updated), request: request, tag: ETag.of(updated))
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -10,7 +10,7 @@ import NIOCore
 enum ETag {
     static func of(_ user: User) throws -> String { try of(UserResponse(user)) }
 
-    static func of(_ address: Address) throws -> String { try of(AddressResponse(address)) }
+    static func of(_ address: Address) throws -> String { try AddressResponse(address).etag }
 
     static func of(_ value: some Encodable) throws -> String {
         tag(for: try JSONCoding.encoder.encode(value))
@@ -33,10 +33,13 @@ enum ETag {
         guard matches else { throw AppError.preconditionFailed }
     }
 
-    /// A JSON response carrying its tag, or a bodiless 304 when the client already has it. Encoded once.
-    static func respond(_ value: some Encodable, request: Request, status: HTTPResponse.Status = .ok) throws -> Response {
+    /// A JSON response carrying its tag (by default a digest of the body), or a bodiless 304 when the client already
+    /// has it. Encoded once.
+    static func respond(_ value: some Encodable, request: Request, status: HTTPResponse.Status = .ok, tag explicit: String? = nil) throws
+        -> Response
+    {
         let body = try JSONCoding.encoder.encode(value)
-        let tag = tag(for: body)
+        let tag = explicit ?? tag(for: body)
         if status == .ok, notModified(request, tag: tag) {
             return Response(status: .notModified, headers: [.eTag: tag])
         }

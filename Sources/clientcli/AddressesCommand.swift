@@ -25,7 +25,9 @@ struct AddressesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let addresses = try await server.session().addresses()
+                let cached = try await server.sync().addresses()
+                noteIfCached(cached)
+                let addresses = cached.value
                 if server.json { try printJSON(addresses); return }
                 printRows([["ID", "LABEL", "ADDRESS", "CITY", "REGION", "POSTAL"]] + addresses.map {
                     [String($0.id), $0.label ?? "-", [$0.line1, $0.line2].compactMap { $0 }.joined(separator: ", "), $0.city, $0.region ?? "-", $0.postalCode ?? "-"]
@@ -41,8 +43,9 @@ struct AddressesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let address = try await server.session().addAddress(fields.fields)
-                if server.json { try printJSON(address) } else { print("added address \(address.id)") }
+                try report(try await server.sync().addAddress(fields.fields), json: server.json) { address in
+                    if server.json { try printJSON(address) } else { print("added address \(address.id)") }
+                }
             }
         }
     }
@@ -55,8 +58,9 @@ struct AddressesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let address = try await server.session().updateAddress(id: id, fields.fields)
-                if server.json { try printJSON(address) } else { print("updated address \(address.id)") }
+                try report(try await server.sync().editAddress(id: id, fields.fields), json: server.json) { address in
+                    if server.json { try printJSON(address) } else { print("updated address \(address.id)") }
+                }
             }
         }
     }
@@ -68,8 +72,9 @@ struct AddressesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await server.session().deleteAddress(id: id)
-                if !server.json { print("deleted address \(id)") }
+                try report(try await server.sync().deleteAddress(id: id), json: server.json) { id in
+                    if !server.json { print("deleted address \(id)") }
+                }
             }
         }
     }

@@ -10,8 +10,8 @@ struct ClientCLI: AsyncParsableCommand {
         commandName: "clientcli",
         abstract: "Terminal client for a PhoneAuth server.",
         subcommands: [
-            Login.self, Status.self, Me.self, ProfileCommand.self, AddressesCommand.self, SessionsCommand.self, Logout.self, SendCode.self,
-            VerifyCode.self,
+            Login.self, Status.self, Me.self, ProfileCommand.self, AddressesCommand.self, SyncCommand.self, SessionsCommand.self,
+            Logout.self, SendCode.self, VerifyCode.self,
         ]
     )
 }
@@ -32,6 +32,11 @@ struct ServerOptions: ParsableArguments {
     /// The signed-in client, with credentials in `$PHONEAUTH_HOME/credentials.json` (see FileTokenStore).
     func session() throws -> PhoneAuthSession {
         PhoneAuthSession(client: try client(), store: FileTokenStore(folder: FileTokenStore.defaultFolder()))
+    }
+
+    /// The session plus the offline cache and edit queue, `cache.json` next to the credentials.
+    func sync() throws -> ProfileSync {
+        ProfileSync(session: try session(), store: FileProfileCacheStore(folder: FileTokenStore.defaultFolder()))
     }
 }
 
@@ -62,4 +67,20 @@ func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Says on stderr that what follows came from the cache, and from when.
+func noteIfCached<Value>(_ cached: Cached<Value>) {
+    guard cached.isStale else { return }
+    let when = cached.lastSync.map { ISO8601DateFormatter().string(from: $0) } ?? "never"
+    FileHandle.standardError.write(Data("clientcli: the server cannot be reached; showing cached data (last sync \(when))\n".utf8))
+}
+
+/// Says what happened to an edit: done now, or queued for the next sync.
+func report<Value>(_ outcome: ChangeOutcome<Value>, json: Bool, done: (Value) throws -> Void) throws {
+    switch outcome {
+    case .applied(let value): try done(value)
+    case .queued:
+        if json { try printJSON(["status": "queued"]) } else { print("offline: queued; it will be sent on the next sync") }
+    }
 }

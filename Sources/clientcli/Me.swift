@@ -9,7 +9,9 @@ struct Me: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let user = try await server.session().profile()
+            let cached = try await server.sync().profile()
+            noteIfCached(cached)
+            let user = cached.value
             if server.json {
                 try printJSON(user)
                 return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClientCore
+import Foundation
 
 /// `clientcli profile set --name … --language …`.
 struct ProfileCommand: AsyncParsableCommand {
@@ -18,8 +19,10 @@ struct ProfileCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let user = try await server.session().updateProfile(ProfileUpdate(fullName: name, profileImageURL: imageUrl, language: language))
-                if server.json { try printJSON(user) } else { print("profile updated: \(user.fullName ?? "-"), language \(user.language)") }
+                let outcome = try await server.sync().updateProfile(ProfileUpdate(fullName: name, profileImageURL: imageUrl, language: language))
+                try report(outcome, json: server.json) { user in
+                    if server.json { try printJSON(user) } else { print("profile updated: \(user.fullName ?? "-"), language \(user.language)") }
+                }
             }
         }
     }

@@ -10,8 +10,10 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let session = try server.session()
+            let sync = try server.sync()
+            let session = sync.session
             guard let stored = try await session.credentials() else { throw PhoneAuthClientError.notAuthenticated }
+            let cache = try FileProfileCacheStore(folder: FileTokenStore.defaultFolder()).load(server: session.client.baseURL)
             if server.json {
                 try printJSON(stored.redacted)
                 return
@@ -23,6 +25,8 @@ struct Status: AsyncParsableCommand {
                 ("market", stored.market),
                 ("access token expires", formatter.string(from: stored.accessExpiresAt)),
                 ("session expires", formatter.string(from: stored.refreshExpiresAt)),
+                ("last sync", cache.lastSync.map { formatter.string(from: $0) } ?? "never"),
+                ("queued edits", String(cache.pending.count)),
             ])
         }
     }

@@ -1,0 +1,39 @@
+import Foundation
+
+@testable import PhoneAuthServer
+
+/// The real PhoneAuthServer binary as a process on 127.0.0.1, stopped with SIGTERM.
+final class ServerProcess: Sendable {
+    private let process: Process
+    private let exited: AsyncStream<Void>
+
+    private init(process: Process, exited: AsyncStream<Void>) {
+        self.process = process
+        self.exited = exited
+    }
+
+    static func start(port: Int, arguments: [String]) async throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = CLIRunner.binary("PhoneAuthServer")
+        process.arguments = ["serve", "--port", String(port), "--log-level", "warning"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
+        try process.run()
+        let server = ServerProcess(process: process, exited: exited)
+        let curl = CurlClient.isolated()
+        for _ in 0..<200 {
+            if let health = try? await curl.perform(CurlRequest(url: "http://127.0.0.1:\(port)/health", method: "GET")), health.status == 200 {
+                return server
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await server.stop()
+        throw MotoError("the server did not become healthy on port \(port)")
+    }
+
+    func stop() async {
+        process.terminate()
+        for await _ in exited {}
+    }
+}

@@ -16,6 +16,9 @@ struct DatabaseCallerResolver: CallerResolver {
     let fallbacks: ClaimsFallbackCounter
     let now: WallClock
 
+    /// How stale `last_activity_at` may get before a request refreshes it.
+    static let activityResolution: TimeInterval = 300
+
     func resolve(bearer token: String, logger: Logger) async throws -> Caller {
         let claims = try await tokens.verify(token)
         let issuedAt = claims.issuedAt.value.milliseconds
@@ -36,8 +39,9 @@ struct DatabaseCallerResolver: CallerResolver {
         } else {
             fallbacks.record(claims, logger: logger)
         }
-        if let session = state.session {
-            try await sessions.touch(id: session.id, now: now(), every: 300)
+        // The row is in hand: only an old activity stamp costs a write, so the hot path stays read-only.
+        if let session = state.session, now().timeIntervalSince(session.lastActivityAt) > Self.activityResolution {
+            try await sessions.touch(id: session.id, now: now(), every: Self.activityResolution)
         }
         return Caller(user: user, claims: claims, session: state.session)
     }

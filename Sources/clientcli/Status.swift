@@ -43,8 +43,5 @@ extension StoredCredentials {
 
 /// Two aligned columns for people.
 func printTable(_ rows: [(String, String)]) {
-    let width = rows.map(\.0.count).max() ?? 0
-    for (key, value) in rows {
-        print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
-    }
+    printRows(rows.map { [$0.0, $0.1] })
 }

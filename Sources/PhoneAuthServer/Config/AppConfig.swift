@@ -59,7 +59,6 @@ struct AppConfig: Sendable {
     var refreshAbsoluteLifetime: TimeInterval = 90 * 86_400
     var refreshGrace: TimeInterval = 10
     var addressLimit = 20
-    var maxBodyBytes = 16 * 1024
     var logLevel = Logger.Level.info
 
     static let minimumSecretBytes = 32

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -18,6 +19,15 @@ enum JSONCoding {
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
+}
+
+extension Response {
+    /// A JSON body already encoded (an error, a replayed answer, an ETag-ed value).
+    static func json(_ body: Data, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
 }
 
 extension Request {

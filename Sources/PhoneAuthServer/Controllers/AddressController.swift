@@ -39,7 +39,7 @@ struct AddressController: Sendable {
         let owner = "user:\(context.caller.userID)"
         switch try await idempotency.claim(key: scoped, phone: owner, expiresAt: now().addingTimeInterval(86_400), now: now()) {
         case .replay(let status, let body):
-            return Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            return .json(body, status: .init(code: status))
         case .inProgress: throw AppError.idempotencyKeyInUse
         case .mismatch: throw AppError.idempotencyKeyReused
         case .claimed:

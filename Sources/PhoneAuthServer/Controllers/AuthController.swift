@@ -59,7 +59,7 @@ struct AuthController: Sendable {
         let issuedAt = now()
         switch try await idempotency.claim(key: key, phone: phone.e164, expiresAt: issuedAt.addingTimeInterval(codeLifetime.seconds), now: issuedAt) {
         case .replay(let status, let stored):
-            return Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: stored)))
+            return .json(stored, status: .init(code: status))
         case .inProgress: throw AppError.idempotencyKeyInUse
         case .mismatch: throw AppError.idempotencyKeyReused
         case .claimed:
@@ -80,10 +80,12 @@ struct AuthController: Sendable {
 
     private func send(to phone: PhoneNumber, request: Request, context: AppRequestContext) async throws -> Response {
         let market = try markets.market(for: phone)
-        let clientIP = ClientAddress.resolve(
-            peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
-        try await otp.send(to: phone, market: market, clientIP: clientIP, logger: context.logger)
+        try await otp.send(to: phone, market: market, clientIP: clientIP(request, context), logger: context.logger)
         return try EditedResponse(status: .accepted, response: sentBody).response(from: request, context: context)
+    }
+
+    private func clientIP(_ request: Request, _ context: AppRequestContext) -> String {
+        ClientAddress.resolve(peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
     }
 
     @Sendable func verifyCode(_ request: Request, context: AppRequestContext) async throws -> TokenResponse {
@@ -100,13 +102,13 @@ struct AuthController: Sendable {
             id: UUID().uuidString.lowercased(), refreshTokenHash: refreshTokens.hash(refreshToken),
             expiresAt: issuedAt.addingTimeInterval(refreshLifetime), absoluteExpiresAt: issuedAt.addingTimeInterval(refreshAbsoluteLifetime),
             userAgent: request.headers[.userAgent].map { String($0.prefix(256)) },
-            ip: ClientAddress.resolve(peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
+            ip: clientIP(request, context)
         )
         let user = try await otp.redeem(phone: phone, code: body.verificationCode, market: market, session: session)
         guard let userID = user.id else { throw AppError.internalError }
         let token = try await tokens.issue(
             userID: userID, market: user.market, role: user.role, sessionID: session.id,
-            notBefore: [user.tokensValidAfter, user.forceLogoutAfter, user.permissionsUpdatedAt].compactMap { $0 }.max()
+            notBefore: user.tokenCutoff
         )
         context.logger.info("signed in", metadata: ["user_id": "\(userID)", "market": "\(user.market)", "session": "\(session.id)"])
         return TokenResponse(

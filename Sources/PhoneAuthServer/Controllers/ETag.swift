@@ -43,8 +43,6 @@ enum ETag {
         if status == .ok, notModified(request, tag: tag) {
             return Response(status: .notModified, headers: [.eTag: tag])
         }
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8", .eTag: tag],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return .json(body, status: status, headers: [.eTag: tag])
     }
 }

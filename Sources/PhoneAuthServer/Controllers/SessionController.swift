@@ -40,7 +40,7 @@ struct SessionController: Sendable {
             let pair = RefreshTokens.Pair(
                 accessToken: try await tokens.issue(
                     userID: session.userID, market: user.market, role: user.role, sessionID: session.id,
-                    notBefore: [user.tokensValidAfter, user.forceLogoutAfter, user.permissionsUpdatedAt].compactMap { $0 }.max()),
+                    notBefore: user.tokenCutoff),
                 refreshToken: refreshTokens.generate()
             )
             replacement = (refreshTokens.hash(pair.refreshToken), try refreshTokens.seal(pair))

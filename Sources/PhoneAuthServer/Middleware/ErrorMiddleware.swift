@@ -42,9 +42,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func response(for error: AppError) -> Response {
-        var headers = error.headers
-        headers[.contentType] = "application/json; charset=utf-8"
         let body = (try? JSONCoding.encoder.encode(error.body)) ?? Data(#"{"error":{"code":"internal_error","message":""}}"#.utf8)
-        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return .json(body, status: error.status, headers: error.headers)
     }
 }

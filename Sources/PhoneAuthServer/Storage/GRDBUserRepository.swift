@@ -4,10 +4,6 @@ import GRDB
 struct GRDBUserRepository: UserRepository {
     let database: AppDatabase
 
-    func find(id: Int64) async throws -> User? {
-        try await database.writer.read { db in try User.fetchOne(db, key: id) }
-    }
-
     func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User? {
         try await database.writer.write { db in
             guard var user = try User.fetchOne(db, key: id) else { return nil }

@@ -50,6 +50,11 @@ struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRe
         static let forceLogoutAfter = Column(CodingKeys.forceLogoutAfter)
     }
 
+    /// New tokens must be issued after this: the latest logout, force-logout or permission change.
+    var tokenCutoff: Date? {
+        [tokensValidAfter, forceLogoutAfter, permissionsUpdatedAt].compactMap { $0 }.max()
+    }
+
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

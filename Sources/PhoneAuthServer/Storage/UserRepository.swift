@@ -9,7 +9,6 @@ struct ProfileChanges: Sendable, Equatable {
 
 /// Users as the controllers see them.
 protocol UserRepository: Sendable {
-    func find(id: Int64) async throws -> User?
     /// nil when the user is gone, or, with `ifUnchangedSince`, when the row changed after that instant.
     func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User?
     func ping() async throws

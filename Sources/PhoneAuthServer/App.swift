@@ -26,15 +26,15 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
+/// Needs only the database: no secrets are read or generated.
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema, then exit.")
 
-    @OptionGroup var options: ServeOptions
+    @OptionGroup var options: AdminCommand.DatabaseOption
 
     func run() async throws {
-        let config = try resolveOrExit(options)
-        _ = try await AppDatabase.open(path: config.databasePath)
-        print("database \(config.databasePath) is up to date")
+        _ = try await AppDatabase.open(path: options.path)
+        print("database \(options.path) is up to date")
     }
 }
 

@@ -21,9 +21,13 @@ struct AppDependencies: Sendable {
 func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init()) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "phoneauth")
     logger.logLevel = config.logLevel
+    for warning in config.startupWarnings { logger.warning("\(warning)") }
     let router = try await buildRouter(config, dependencies: dependencies)
+    let (readTimeout, idleTimeout) = (config.readTimeout, config.idleTimeout)
     return Application(
         router: router,
+        server: .http1(
+            configuration: .init(additionalChannelHandlers: [ConnectionTimeoutHandler(readTimeout: readTimeout, idleTimeout: idleTimeout)])),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "PhoneAuth"),
         logger: logger
     )
@@ -41,14 +45,16 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     // validate() has parsed the PEM once already.
     let es256 = try config.jwtES256.map { (kid: $0.kid, key: try ES256PrivateKey(pem: $0.privateKeyPEM)) }
     let tokens = await TokenService(
-        keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, es256: es256, issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime,
+        keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, es256: es256, issuer: config.issuer,
+        audience: config.audience, lifetime: config.tokenLifetime,
         leeway: config.tokenLeeway, now: now
     )
+    let sms = dependencies.smsGateway ?? SMSGatewayFactory.make(config, random: dependencies.random, client: dependencies.curl ?? .shared)
     let otp = OTPService(
-        codes: GRDBVerificationCodeRepository(database: database), sendLog: GRDBSendLogRepository(database: database),
-        limits: config.limits, testNumbers: config.testNumbers, hasher: CodeHasher(pepper: config.pepper),
-        sms: dependencies.smsGateway ?? SMSGatewayFactory.make(config, random: dependencies.random, client: dependencies.curl ?? .shared), texts: SMSTextCatalog(appName: config.appName),
-        random: dependencies.random, lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, now: now
+        codes: GRDBVerificationRepository(database: database), sendLog: GRDBSendLogRepository(database: database), users: users,
+        limits: config.limits, testNumbers: config.testNumbers, hasher: CodeHasher(pepper: config.pepper), sms: sms,
+        texts: SMSTextCatalog(appName: config.appName), random: dependencies.random, lifetime: config.codeLifetime,
+        maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), now: now
     )
 
     let router = Router(context: AppRequestContext.self)
@@ -56,6 +62,7 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     // Order matters: the logger sees the final status, and every error below it gets our JSON shape.
     router.add(middleware: RequestLoggingMiddleware())
     router.add(middleware: ErrorMiddleware(routes: catalog))
+    router.add(middleware: HeaderSizeMiddleware())
     let routes = RecordingRouter(router, catalog: catalog)
 
     HealthController(users: users).addRoutes(to: routes)
@@ -66,8 +73,8 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     let auth = AuthController(
         otp: otp, tokens: tokens, refreshTokens: refreshTokens, refreshLifetime: config.refreshLifetime,
         refreshAbsoluteLifetime: config.refreshAbsoluteLifetime, idempotency: GRDBIdempotencyRepository(database: database),
-        trustedProxies: config.limits.trustedProxies, markets: config.markets, codeLifetime: config.codeLifetime,
-        resendAfter: config.resendAfter, now: now
+        trustedProxies: config.limits.trustedProxies, ipv6PrefixLength: config.limits.ipv6PrefixLength, markets: config.markets,
+        codeLifetime: config.codeLifetime, resendAfter: config.limits.resendCooldown, now: now
     )
     auth.addRoutes(to: routes.group("auth"))
     let sessionController = SessionController(

@@ -15,12 +15,20 @@ struct Login: AsyncParsableCommand {
         try await reportingErrors {
             let session = try server.session()
             let phone = try self.phone ?? Self.ask("Phone number (with country code): ")
+            var verificationID: String?
             if code == nil {
                 let sent = try await session.client.sendCode(phone: phone)
+                verificationID = sent.verificationID
                 if !server.json { FileHandle.standardError.write(Data("code sent; valid for \(sent.expiresIn) s\n".utf8)) }
             }
             let code = try self.code ?? Self.ask("Code: ")
-            let user = try await session.signIn(phone: phone, code: code)
+            // The send this command made is verified by its id; a code given up front (sent earlier) by phone.
+            let user =
+                if let verificationID {
+                    try await session.signIn(verificationID: verificationID, code: code)
+                } else {
+                    try await session.signIn(phone: phone, code: code)
+                }
             if server.json {
                 try printJSON(user)
             } else {

@@ -10,7 +10,12 @@ struct SendCode: AsyncParsableCommand {
     func run() async throws {
         do {
             let sent = try await server.client().sendCode(phone: phone)
-            if server.json { try printJSON(sent) } else { print("code sent; valid for \(sent.expiresIn) s") }
+            if server.json {
+                try printJSON(sent)
+            } else {
+                print("code sent; valid for \(sent.expiresIn) s")
+                print("verification id: \(sent.verificationID)")
+            }
         } catch let error as PhoneAuthClientError {
             throw fail(error)
         }

@@ -20,6 +20,7 @@ import Testing
     @Test(arguments: [
         (HTTPRequest.Method.get, "/admin/users?phone=%2B13125550001"), (.get, "/admin/users/1"), (.get, "/admin/users/1/sessions"),
         (.patch, "/admin/users/1"), (.post, "/admin/users/1/force-logout"), (.post, "/admin/markets/us/force-logout"), (.post, "/admin/force-logout"),
+        (.post, "/admin/users/1/disable"), (.post, "/admin/users/1/enable"),
     ])
     func nonAdminsAreRefused(method: HTTPRequest.Method, path: String) async throws {
         let harness = try TestHarness()

@@ -41,8 +41,8 @@ final class CountingTransport: HTTPTransport {
     }
 
     private func signIn(_ session: PhoneAuthSession, _ harness: TestHarness, phone: String = "+13125550100") async throws {
-        _ = try await session.client.sendCode(phone: phone)
-        try await session.signIn(phone: phone, code: try #require(harness.sms.lastCode(to: phone)))
+        let sent = try await session.client.sendCode(phone: phone)
+        try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: phone)))
     }
 
     @Test func signInKeepsTokensAndCallsCarryThem() async throws {

@@ -141,7 +141,7 @@ import Testing
             ["--resend-cooldown", "30", "--max-sends-per-ip-hour", "7", "--deny-prefixes", "+1900,+1976", "--trusted-proxies", "10.0.0.1",
              "--test-numbers", "+13125550123:424242:2027-01-31"],
             env: ["PHONEAUTH_SMS_BUDGET_DAY": "500"])
-        #expect(config.limits.resendCooldown == 30)
+        #expect(config.limits.resendCooldown == .seconds(30))
         #expect(config.limits.perIPPerHour == 7)
         #expect(config.limits.globalPerDay == 500)
         #expect(config.limits.deniedPrefixes == ["+1900", "+1976"])

@@ -28,6 +28,27 @@ import Testing
         #expect(throws: AppError.invalidPhone) { try PhoneNumber(parsing: raw) }
     }
 
+    /// Each of these once reached the gateway as a second spelling of a real number (issue 10, finding 4).
+    @Test(arguments: [
+        "+1312555010\u{301}0",  // combining acute accent on a digit
+        "+13125550100\u{301}",  // combining mark at the end
+        "+1312555010\u{20E3}",  // keycap mark
+        "+1312555010\u{FE0F}\u{20E3}",  // emoji keycap sequence
+        "+１３１２５５５０１００",  // full-width digits
+        "+1312555０100",  // one full-width digit
+        "+١٣١٢٥٥٥٠١٠٠",  // Arabic-Indic digits
+        "+۱۳۱۲۵۵۵۰۱۰۰",  // extended Arabic-Indic digits
+        "+1312\u{200B}5550100",  // zero-width space
+        "+1312\u{200D}5550100",  // zero-width joiner
+        "\u{FEFF}+13125550100",  // byte-order mark
+        "+1312\u{00A0}5550100",  // no-break space
+        "\u{FF0B}13125550100",  // full-width plus
+        "+\u{301}13125550100",  // combining mark on the plus
+    ])
+    func onlyASCIIDigitsCount(raw: String) {
+        #expect(throws: AppError.invalidPhone) { try PhoneNumber(parsing: raw) }
+    }
+
     @Test(arguments: [("+13125550100", "us"), ("+996555123456", "kg"), ("+996700111222", "kg")])
     func callingCodePicksTheMarket(raw: String, market: String) throws {
         #expect(try MarketCatalog.builtIn.market(for: PhoneNumber(parsing: raw)).code == market)

@@ -27,8 +27,8 @@ import Testing
             let session = PhoneAuthSession(
                 client: PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(client.port!)")!, transport: transport), store: tokens,
                 now: { harness.clock.now })
-            _ = try await session.client.sendCode(phone: "+996555123456")
-            try await session.signIn(phone: "+996555123456", code: try #require(harness.sms.lastCode(to: "+996555123456")))
+            let sent = try await session.client.sendCode(phone: "+996555123456")
+            try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: "+996555123456")))
             _ = try await session.addAddress(AddressFields(line1: "Chui 1", city: "Bishkek"))
             let sync = ProfileSync(session: session, store: cache, now: { harness.clock.now })
 
@@ -55,8 +55,8 @@ import Testing
         let serverURL = try await harness.test(.live) { (client) async throws -> URL in
             let url = URL(string: "http://127.0.0.1:\(client.port!)")!
             let session = PhoneAuthSession(client: PhoneAuthClient(baseURL: url), store: tokens, now: { harness.clock.now })
-            _ = try await session.client.sendCode(phone: "+13125550100")
-            try await session.signIn(phone: "+13125550100", code: try #require(harness.sms.lastCode(to: "+13125550100")))
+            let sent = try await session.client.sendCode(phone: "+13125550100")
+            try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: "+13125550100")))
             _ = try await session.addAddress(AddressFields(line1: "233 S Wacker Dr", city: "Chicago", region: "IL", postalCode: "60606"))
             try await ProfileSync(session: session, store: cache, now: { harness.clock.now }).sync()
             return url
@@ -110,8 +110,8 @@ final class SwitchableTransport: HTTPTransport {
         let session = PhoneAuthSession(
             client: PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, transport: transport), store: tokens,
             now: { harness.clock.now })
-        _ = try await session.client.sendCode(phone: phone)
-        try await session.signIn(phone: phone, code: try #require(harness.sms.lastCode(to: phone)))
+        let sent = try await session.client.sendCode(phone: phone)
+        try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: phone)))
         let sync = ProfileSync(session: session, store: FileProfileCacheStore(folder: folder), now: { harness.clock.now })
         try await sync.sync()
         return (sync, transport, tokens)

@@ -51,23 +51,67 @@ import Testing
         #expect(harness.sms.sent.isEmpty)
     }
 
-    @Test func aTestNumberSignsInWithItsFixedCodeWithoutSMSOrLimits() async throws {
-        let harness = try TestHarness { config in
+    private static func testNumberHarness() throws -> TestHarness {
+        try TestHarness { config in
             config.limits = SendLimits()
             config.testNumbers = try! TestNumberBook(parsing: "+13125550123:424242:2027-01-31")
         }
+    }
+
+    /// Issue 10, finding 2: test numbers skipped every limit, the cooldown included.
+    @Test func aTestNumberSkipsTheLimitsThatCostMoneyButNotTheCooldown() async throws {
+        let harness = try Self.testNumberHarness()
         try await harness.test { (client) async throws -> Void in
-            for _ in 0..<8 {
+            for _ in 0..<8 {  // more than the 5 per phone and hour a real number gets
                 #expect(try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"]).status == .accepted)
+                let tooSoon = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"])
+                #expect(tooSoon.errorCode == "resend_too_soon")
+                harness.clock.advance(by: 61)
             }
-            for _ in 0..<12 {
-                _ = try await client.request(.post, "/auth/verify-code", json: ["phone": "+13125550123", "verification_code": "111111"])
-                _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"])
-            }
-            let verified = try await client.request(.post, "/auth/verify-code", json: ["phone": "+13125550123", "verification_code": "424242"])
+            let sent = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"])
+            let id = try #require(sent.json["verification_id"] as? String)
+            let verified = try await client.request(.post, "/auth/verify-code", json: ["verification_id": id, "verification_code": "424242"])
             #expect(verified.status == .ok)
         }
         #expect(harness.sms.sent.isEmpty)
+    }
+
+    /// Issue 10, finding 2: each send reset the fixed code's tries, so guessing never ended.
+    @Test func aTestNumberKeepsItsTriesAcrossResends() async throws {
+        let harness = try Self.testNumberHarness()
+        try await harness.test { (client) async throws -> Void in
+            func send() async throws -> String {
+                let sent = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"])
+                harness.clock.advance(by: 61)
+                return try #require(sent.json["verification_id"] as? String)
+            }
+            func verify(_ id: String, _ code: String) async throws -> TestResponse {
+                try await client.request(.post, "/auth/verify-code", json: ["verification_id": id, "verification_code": code])
+            }
+            let first = try await send()
+            for remaining in [4, 3, 2, 1] { #expect(try await verify(first, "111111").errorDetail["attempts_remaining"] as? Int == remaining) }
+            let second = try await send()
+            #expect(try await verify(second, "111111").errorCode == "too_many_attempts")  // the fifth try, not a fresh first
+            #expect(try await verify(second, "424242").errorCode == "too_many_attempts")
+            // The phone path has its own five, then the per-phone limit holds: ten wrong in the hour.
+            for _ in 0..<5 {
+                _ = try await client.request(.post, "/auth/verify-code", json: ["phone": "+13125550123", "verification_code": "111111"])
+            }
+            let third = try await send()
+            let limited = try await verify(third, "424242")
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.errorCode == "verify_rate_limited")
+        }
+    }
+
+    @Test func testNumbersAllowedInProductionAreAnnouncedAtStartUpWithoutTheirCodes() throws {
+        var config = AppConfig.testing
+        config.mode = .production
+        config.allowTestNumbersInProduction = true
+        config.testNumbers = try TestNumberBook(parsing: "+13125550123:424242:2027-01-31,+996555000123:135790:2027-01-31")
+        #expect(config.startupWarnings == ["2 test number(s) with fixed codes are enabled in production"])
+        config.mode = .development
+        #expect(config.startupWarnings.isEmpty)
     }
 
     @Test func anExpiredTestNumberIsAnOrdinaryPhone() async throws {

@@ -5,11 +5,12 @@ import Testing
 
 @testable import PhoneAuthServer
 
+/// Redeeming a code by the verification id send-code returned: the path ClientCore uses.
 @Suite struct VerificationCodeTests {
     let phone = "+996555123456"
 
-    private func verify(_ client: some TestClientProtocol, code: String) async throws -> TestResponse {
-        try await client.request(.post, "/auth/verify-code", json: ["phone": phone, "verification_code": code])
+    private func verify(_ client: some TestClientProtocol, id: String, code: String) async throws -> TestResponse {
+        try await client.request(.post, "/auth/verify-code", json: ["verification_id": id, "verification_code": code])
     }
 
     /// A code that is certainly not the one sent.
@@ -20,10 +21,9 @@ import Testing
     @Test func aCodeWorksOnlyOnce() async throws {
         let harness = try TestHarness()
         try await harness.test { client in
-            _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
-            let code = try #require(harness.sms.lastCode(to: phone))
-            #expect(try await verify(client, code: code).status == .ok)
-            let again = try await verify(client, code: code)
+            let (id, code) = try await harness.sendCode(client, phone: phone)
+            #expect(try await verify(client, id: id, code: code).status == .ok)
+            let again = try await verify(client, id: id, code: code)
             #expect(again.status == .badRequest)
             #expect(again.errorCode == "invalid_code")
             #expect(again.errorDetail["attempts_remaining"] == nil)
@@ -33,10 +33,9 @@ import Testing
     @Test func aCodeExpiresAfterItsLifetime() async throws {
         let harness = try TestHarness()
         try await harness.test { client in
-            _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
-            let code = try #require(harness.sms.lastCode(to: phone))
+            let (id, code) = try await harness.sendCode(client, phone: phone)
             harness.clock.advance(by: 300)
-            let late = try await verify(client, code: code)
+            let late = try await verify(client, id: id, code: code)
             #expect(late.status == .badRequest)
             #expect(late.errorCode == "invalid_code")
         }
@@ -45,70 +44,100 @@ import Testing
     @Test func aCodeStillWorksJustBeforeItExpires() async throws {
         let harness = try TestHarness()
         try await harness.test { client in
-            _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
-            let code = try #require(harness.sms.lastCode(to: phone))
+            let (id, code) = try await harness.sendCode(client, phone: phone)
             harness.clock.advance(by: 299)
-            #expect(try await verify(client, code: code).status == .ok)
+            #expect(try await verify(client, id: id, code: code).status == .ok)
         }
     }
 
     @Test func wrongCodesCountDownThenTheFifthKillsTheCode() async throws {
         let harness = try TestHarness()
         try await harness.test { client in
-            _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
-            let code = try #require(harness.sms.lastCode(to: phone))
+            let (id, code) = try await harness.sendCode(client, phone: phone)
             for remaining in [4, 3, 2, 1] {
-                let response = try await verify(client, code: wrong(code))
+                let response = try await verify(client, id: id, code: wrong(code))
                 #expect(response.status == .badRequest)
                 #expect(response.errorCode == "invalid_code")
                 #expect(response.errorDetail["attempts_remaining"] as? Int == remaining)
             }
-            let fifth = try await verify(client, code: wrong(code))
+            let fifth = try await verify(client, id: id, code: wrong(code))
             #expect(fifth.status == .tooManyRequests)
             #expect(fifth.errorCode == "too_many_attempts")
             // Dead: even the right code is refused now.
-            let right = try await verify(client, code: code)
+            let right = try await verify(client, id: id, code: code)
             #expect(right.status == .tooManyRequests)
             #expect(right.errorCode == "too_many_attempts")
         }
     }
 
-    @Test func aNewCodeReplacesTheOldOne() async throws {
+    /// Each send is a verification of its own: a second send (the owner's or a stranger's) does not kill the first.
+    @Test func aSecondSendLeavesTheFirstVerificationUsable() async throws {
         let harness = try TestHarness()
         try await harness.test { client in
-            _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
-            let first = try #require(harness.sms.lastCode(to: phone))
-            _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
-            let second = try #require(harness.sms.lastCode(to: phone))
-            if first != second {
-                #expect(try await verify(client, code: first).status == .badRequest)
+            let first = try await harness.sendCode(client, phone: phone)
+            let second = try await harness.sendCode(client, phone: phone)
+            #expect(first.id != second.id)
+            #expect(try await verify(client, id: first.id, code: first.code).status == .ok)
+            // Signing in burns every verification of the phone.
+            #expect(try await verify(client, id: second.id, code: second.code).errorCode == "invalid_code")
+        }
+    }
+
+    @Test func aCodeIsBoundToItsVerification() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let mine = try await harness.sendCode(client, phone: phone)
+            let other = try await harness.sendCode(client, phone: "+996555000111")
+            let crossed = try await verify(client, id: other.id, code: mine.code)
+            if mine.code != other.code {
+                #expect(crossed.status == .badRequest)
+                #expect(crossed.errorCode == "invalid_code")
             }
-            #expect(try await verify(client, code: second).status == .ok)
+            #expect(try await verify(client, id: mine.id, code: mine.code).status == .ok)
         }
     }
 
-    @Test func aCodeIsBoundToItsPhone() async throws {
+    @Test func anUnknownVerificationIDIsAWrongCode() async throws {
         let harness = try TestHarness()
         try await harness.test { client in
-            _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
-            let code = try #require(harness.sms.lastCode(to: phone))
-            let other = try await client.request(.post, "/auth/verify-code", json: ["phone": "+996555000111", "verification_code": code])
-            #expect(other.status == .badRequest)
-            #expect(other.errorCode == "invalid_code")
+            let response = try await verify(client, id: String(repeating: "A", count: 24), code: "123456")
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "invalid_code")
+            #expect(response.errorDetail["attempts_remaining"] == nil)
         }
     }
 
-    @Test(arguments: ["12345", "1234567", "abcdef", "12 345", ""])
-    func malformedCodesAreRefusedWithoutSpendingATry(code: String) async throws {
+    @Test(arguments: ["", "short", String(repeating: "A", count: 25), "AAAAAAAAAAAAAAAAAAAAAAA=", "AAAAAAAAAAAAAAAAAAAAAAA/"])
+    func aMalformedVerificationIDIsABadRequest(id: String) async throws {
         let harness = try TestHarness()
         try await harness.test { client in
-            _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
-            let response = try await verify(client, code: code)
+            let response = try await verify(client, id: id, code: "123456")
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "invalid_request")
+            #expect(response.errorDetail["field"] as? String == "verification_id")
+        }
+    }
+
+    @Test func theVerificationIDIsStoredOnlyAsItsHash() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let (id, _) = try await harness.sendCode(client, phone: phone)
+            let row = try #require(try await harness.database().writer.read { db in try Verification.fetchOne(db) })
+            #expect(row.idHash == OTPService.hash(verificationID: id))
+            #expect(!row.idHash.elementsEqual(Data(id.utf8)))
+        }
+    }
+
+    @Test(arguments: ["12345", "1234567", "abcdef", "12 345", "", "١٢٣٤٥٦", "12345\u{301}6"])
+    func malformedCodesAreRefusedWithoutSpendingATry(malformed: String) async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let (id, code) = try await harness.sendCode(client, phone: phone)
+            let response = try await verify(client, id: id, code: malformed)
             #expect(response.status == .badRequest)
             #expect(response.errorCode == "invalid_request")
             #expect(response.errorDetail["field"] as? String == "verification_code")
-            let real = try #require(harness.sms.lastCode(to: phone))
-            let wrongTry = try await verify(client, code: wrong(real))
+            let wrongTry = try await verify(client, id: id, code: wrong(code))
             #expect(wrongTry.errorDetail["attempts_remaining"] as? Int == 4)
         }
     }
@@ -116,11 +145,10 @@ import Testing
     @Test func twentyConcurrentVerificationsOfOneCodeYieldExactlyOneToken() async throws {
         let harness = try TestHarness()
         try await harness.test(.ahc(.http)) { client in
-            _ = try await client.request(.post, "/auth/send-code", json: ["phone": phone])
-            let code = try #require(harness.sms.lastCode(to: phone))
+            let (id, code) = try await harness.sendCode(client, phone: phone)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<20 {
-                    group.addTask { try await verify(client, code: code).status }
+                    group.addTask { try await verify(client, id: id, code: code).status }
                 }
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
             }

@@ -22,7 +22,13 @@ public struct PhoneAuthClient: Sendable {
         try await call("POST", "auth/send-code", body: ["phone": phone])
     }
 
-    /// Trades the texted code for tokens.
+    /// Trades the texted code for tokens, naming the send by the id `sendCode` returned: the way to sign in.
+    public func verifyCode(verificationID: String, code: String) async throws(PhoneAuthClientError) -> TokenGrant {
+        try await call("POST", "auth/verify-code", body: ["verification_id": verificationID, "verification_code": code])
+    }
+
+    /// Trades the texted code for tokens by phone number, for a code whose verification id is lost (the server keeps
+    /// a smaller try budget for this path).
     public func verifyCode(phone: String, code: String) async throws(PhoneAuthClientError) -> TokenGrant {
         try await call("POST", "auth/verify-code", body: ["phone": phone, "verification_code": code])
     }

@@ -15,7 +15,15 @@ public actor PhoneAuthSession {
         self.now = now
     }
 
-    /// Verifies the code and keeps the tokens.
+    /// Verifies the code of the send named by `verificationID` and keeps the tokens.
+    @discardableResult
+    public func signIn(verificationID: String, code: String) async throws -> UserProfile {
+        let grant = try await client.verifyCode(verificationID: verificationID, code: code)
+        try keep(grant)
+        return grant.user
+    }
+
+    /// Verifies a code by phone number (when the verification id is not at hand) and keeps the tokens.
     @discardableResult
     public func signIn(phone: String, code: String) async throws -> UserProfile {
         let grant = try await client.verifyCode(phone: phone, code: code)

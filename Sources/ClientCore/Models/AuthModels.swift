@@ -3,6 +3,9 @@ import Foundation
 /// The answer to `POST /auth/send-code`.
 public struct CodeSent: Codable, Sendable, Equatable {
     public var status: String
+    /// Names this send: pass it with the code to `verifyCode(verificationID:code:)`. Only someone holding it can spend
+    /// this code's tries, so keep it in memory until the user has typed the code.
+    public var verificationID: String
     /// Seconds the code stays valid.
     public var expiresIn: Int
     /// Seconds before another code may be requested.
@@ -10,6 +13,7 @@ public struct CodeSent: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case status
+        case verificationID = "verification_id"
         case expiresIn = "expires_in"
         case resendAfter = "resend_after"
     }

@@ -26,6 +26,8 @@ struct DatabaseCallerResolver: CallerResolver {
             throw AppError.unauthorized
         }
         let user = state.user
+        // First: a banned user's client must hear why, whichever cutoff the ban also stamped.
+        guard !user.isDisabled else { throw AppError.accountDisabledSession }
         guard user.isActive else { throw AppError.unauthorized }
         if let revokedAt = user.tokensValidAfter, issuedAt <= revokedAt.milliseconds { throw AppError.unauthorized }
         // Before the session check: a force-logout also revokes sessions, and the client should hear "stale" (try a

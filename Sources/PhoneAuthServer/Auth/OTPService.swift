@@ -1,11 +1,14 @@
+import Crypto
 import Foundation
 import Logging
 
-/// Issues one-time codes and redeems them. Codes are stored hashed, replaced by a newer send, burnt on first use,
-/// and die after `maxAttempts` wrong tries. Sends pass the abuse limits first; test numbers skip SMS and limits.
+/// Issues one-time codes and redeems them. Each send is a verification of its own, named by an unguessable id the
+/// client keeps; codes and ids are stored hashed, burnt on first use, and die after `maxAttempts` wrong tries per path.
+/// Sends pass the abuse limits first; test numbers text nothing and pass only the cooldown.
 struct OTPService: Sendable {
-    let codes: any VerificationCodeRepository
+    let codes: any VerificationRepository
     let sendLog: any SendLogRepository
+    let users: any UserRepository
     let limits: SendLimits
     let testNumbers: TestNumberBook
     let hasher: CodeHasher
@@ -14,33 +17,36 @@ struct OTPService: Sendable {
     let random: any RandomSource
     let lifetime: Duration
     let maxAttempts: Int
+    let timing: SendTimingMask
     let now: WallClock
 
-    /// Stores a fresh code and sends it. If sending fails the code is removed, so no usable code is left behind; the
-    /// attempt still counts toward the limits.
-    func send(to phone: PhoneNumber, market: Market, clientIP: String, logger: Logger) async throws {
+    /// Bytes of randomness in a verification id: 144 bits, 24 characters of base64url.
+    static let verificationIDBytes = 18
+
+    /// Stores a fresh code, sends it and returns the verification id. If sending fails the code is removed, so no usable
+    /// code is left behind; the attempt still counts toward the limits. A disabled user's phone gets the same answer,
+    /// after about as long, and no SMS.
+    func send(to phone: PhoneNumber, market: Market, network: String, logger: Logger) async throws -> String {
         let issuedAt = now()
+        let verificationID = random.bytes(Self.verificationIDBytes).base64URL
+        let attempt = SendAttempt(phone: phone.e164, ip: network, prefix: String(phone.e164.prefix(1 + market.callingCode.count + 3)))
         if let fixed = testNumbers.code(for: phone, at: issuedAt) {
-            _ = try await codes.replace(
-                phone: phone.e164, codeHash: hasher.hash(phone: phone, code: fixed),
-                expiresAt: issuedAt.addingTimeInterval(lifetime.seconds), now: issuedAt)
+            try await admit(attempt, rules: limits.testNumberRules, at: issuedAt, logger: logger)
+            _ = try await store(verificationID, phone: phone, code: fixed, at: issuedAt)
             logger.info("test number: code stored, no sms", metadata: ["phone": "\(phone.masked)"])
-            return
+            return verificationID
         }
         guard !limits.deniedPrefixes.contains(where: { phone.e164.hasPrefix($0) }) else { throw AppError.phoneNotAllowed }
-        let attempt = SendAttempt(phone: phone.e164, ip: clientIP, prefix: String(phone.e164.prefix(1 + market.callingCode.count + 3)))
-        if let refusal = try await sendLog.admit(attempt, rules: limits.sendRules, now: issuedAt) {
-            if refusal.rule.refusal.kind == .smsBudgetExhausted {
-                logger.warning("sms budget exhausted: every send is refused", metadata: ["retry_after": "\(refusal.retryAfter)"])
-            }
-            throw refusal.rule.refusal.retrying(after: refusal.retryAfter)
-        }
+        try await admit(attempt, rules: limits.sendRules, at: issuedAt, logger: logger)
         let code = random.numericCode(digits: 6)
-        let id = try await codes.replace(
-            phone: phone.e164, codeHash: hasher.hash(phone: phone, code: code),
-            expiresAt: issuedAt.addingTimeInterval(lifetime.seconds), now: issuedAt
-        )
+        let id = try await store(verificationID, phone: phone, code: code, at: issuedAt)
+        if try await users.isDisabled(phone: phone.e164) {
+            try? await Task.sleep(for: timing.delay(random: random))
+            logger.info("disabled user: no sms", metadata: ["phone": "\(phone.masked)"])
+            return verificationID
+        }
         let message = SMSMessage(to: phone, body: texts.text(code: code, language: market.defaultLanguage, otpDomain: market.otpDomain), code: code)
+        let started = ContinuousClock.now
         do {
             try await sms.send(message, logger: logger)
         } catch {
@@ -49,27 +55,55 @@ struct OTPService: Sendable {
             logger.warning("sms send failed", metadata: ["phone": "\(phone.masked)", "error": "\(error)"])
             throw error as? AppError ?? AppError.smsUnavailable
         }
+        timing.record(ContinuousClock.now - started)
         logger.info("code sent", metadata: ["phone": "\(phone.masked)", "market": "\(market.code)"])
+        return verificationID
+    }
+
+    private func admit(_ attempt: SendAttempt, rules: [WindowRule], at instant: Date, logger: Logger) async throws {
+        guard let refusal = try await sendLog.admit(attempt, rules: rules, now: instant) else { return }
+        if refusal.rule.refusal.kind == .smsBudgetExhausted {
+            logger.warning("sms budget exhausted: every send is refused", metadata: ["retry_after": "\(refusal.retryAfter)"])
+        }
+        throw refusal.rule.refusal.retrying(after: refusal.retryAfter)
+    }
+
+    private func store(_ verificationID: String, phone: PhoneNumber, code: String, at instant: Date) async throws -> Int64 {
+        try await codes.create(
+            idHash: Self.hash(verificationID: verificationID), phone: phone.e164, codeHash: hasher.hash(phone: phone, code: code),
+            expiresAt: instant.addingTimeInterval(lifetime.seconds), now: instant)
     }
 
     /// Checks a code in one transaction with the user's activation and the opening of `session`.
-    func redeem(phone: PhoneNumber, code: String, market: Market, session: NewSession) async throws -> User {
+    func redeem(_ target: VerificationTarget, code: String, network: String, markets: MarketCatalog, session: NewSession) async throws -> User {
         let hasher = self.hasher
-        let outcome = try await codes.redeem(
-            phone: phone.e164,
-            matches: { stored in hasher.matches(stored, phone: phone, code: code) },
-            maxAttempts: maxAttempts,
-            failureLimit: testNumbers.code(for: phone, at: now()) == nil ? limits.verifyFailureLimit : nil,
-            newUser: NewUserDefaults(market: market.code, language: market.defaultLanguage, country: market.country),
-            session: session,
-            now: now()
-        )
-        switch outcome {
+        let guess = Guess(
+            target: target, network: network,
+            matches: { phone, stored in (try? PhoneNumber(parsing: phone)).map { hasher.matches(stored, phone: $0, code: code) } ?? false },
+            newUser: { phone in
+                guard let number = try? PhoneNumber(parsing: phone), let market = try? markets.market(for: number) else { return nil }
+                return NewUserDefaults(market: market.code, language: market.defaultLanguage, country: market.country)
+            })
+        switch try await codes.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now()) {
         case .success(let user): return user
-        case .noLiveCode: throw AppError.invalidCode(attemptsRemaining: nil)
-        case .wrongCode(let remaining): throw AppError.invalidCode(attemptsRemaining: remaining)
+        case .rejected(let remaining): throw AppError.invalidCode(attemptsRemaining: remaining)
         case .locked: throw AppError.tooManyAttempts
-        case .rateLimited(let retryAfter): throw AppError.verifyRateLimited.retrying(after: retryAfter)
+        case .disabled: throw AppError.accountDisabled
+        case .phoneRateLimited(let retryAfter): throw AppError.verifyRateLimited.retrying(after: retryAfter)
+        case .networkRateLimited(let retryAfter): throw AppError.networkRateLimited.retrying(after: retryAfter)
+        }
+    }
+
+    /// What is stored of a verification id: its SHA-256 (the id carries 144 random bits, so no salt or pepper is needed).
+    static func hash(verificationID: String) -> Data {
+        Data(SHA256.hash(data: Data(verificationID.utf8)))
+    }
+
+    /// Whether a client's text can be a verification id at all; anything else is a malformed request.
+    static func isWellFormed(verificationID: String) -> Bool {
+        verificationID.utf8.count == 24 && verificationID.utf8.allSatisfy { byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
         }
     }
 }

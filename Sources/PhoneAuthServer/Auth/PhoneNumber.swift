@@ -5,25 +5,28 @@ struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
     let e164: String
 
     /// Accepts `+` or a leading `00`, with spaces, dashes, dots and parentheses between digits; anything else is refused.
+    /// Read scalar by scalar, ASCII only: a combining mark, a keycap, a full-width or Arabic-Indic digit or a zero-width
+    /// character would otherwise make a second spelling of one number (its own cooldown, limits and deny-list miss).
     init(parsing raw: String) throws(AppError) {
-        var text = Substring(raw.trimmingCharacters(in: .whitespaces))
-        if text.hasPrefix("+") {
-            text = text.dropFirst()
-        } else if text.hasPrefix("00") {
-            text = text.dropFirst(2)
+        var scalars = Substring(raw).unicodeScalars.drop { $0 == " " || $0 == "\t" }
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        if scalars.first == "+" {
+            scalars = scalars.dropFirst()
+        } else if scalars.starts(with: "00".unicodeScalars) {
+            scalars = scalars.dropFirst(2)
         } else {
             throw .invalidPhone  // no country code
         }
         var digits = ""
-        for character in text {
-            switch character {
-            case "0"..."9": digits.append(character)
+        for scalar in scalars {
+            switch scalar {
+            case "0"..."9": digits.unicodeScalars.append(scalar)
             case " ", "-", ".", "(", ")": continue
             default: throw .invalidPhone
             }
         }
         // E.164: at most 15 digits, country codes never start with 0; fewer than 8 is no real subscriber number.
-        guard (8...15).contains(digits.count), digits.first != "0" else { throw .invalidPhone }
+        guard (8...15).contains(digits.unicodeScalars.count), digits.first != "0" else { throw .invalidPhone }
         e164 = "+" + digits
     }
 

@@ -14,8 +14,7 @@ struct RefreshTokens: Sendable {
     }
 
     func generate() -> String {
-        Data(random.bytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        random.bytes(32).base64URL
     }
 
     func hash(_ token: String) -> Data {

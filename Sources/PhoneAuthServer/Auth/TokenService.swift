@@ -101,6 +101,8 @@ struct TokenService: Sendable {
 }
 
 extension Duration {
+    static func days(_ count: Int) -> Duration { .seconds(count * 86_400) }
+
     var seconds: TimeInterval {
         TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
     }

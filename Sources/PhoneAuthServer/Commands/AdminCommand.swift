@@ -7,16 +7,17 @@ import Foundation
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Operator actions on the database: roles, force-logout, sessions.",
-        subcommands: [Promote.self, Demote.self, ForceLogout.self, Sessions.self]
+        abstract: "Operator actions on the database: roles, bans, force-logout, sessions.",
+        subcommands: [Promote.self, Demote.self, Disable.self, Enable.self, ForceLogout.self, Sessions.self]
     )
 
     struct DatabaseOption: ParsableArguments {
         @Option(help: "SQLite file (PHONEAUTH_DATABASE, default ./data/phoneauth.sqlite).") var database: String?
 
+        var path: String { database ?? ProcessInfo.processInfo.environment["PHONEAUTH_DATABASE"] ?? "./data/phoneauth.sqlite" }
+
         func repository() async throws -> GRDBAdminRepository {
-            let path = database ?? ProcessInfo.processInfo.environment["PHONEAUTH_DATABASE"] ?? "./data/phoneauth.sqlite"
-            return GRDBAdminRepository(database: try await AppDatabase.open(path: path))
+            GRDBAdminRepository(database: try await AppDatabase.open(path: path))
         }
     }
 
@@ -53,8 +54,60 @@ struct AdminCommand: AsyncParsableCommand {
     static func setRole(_ role: UserRole, phone: String, options: DatabaseOption) async throws {
         let repository = try await options.repository()
         let user = try await user(repository, phone: phone)
-        _ = try await repository.update(userID: user.id!, role: role, isActive: nil, now: Date())
+        _ = try await repository.update(userID: user.id!, role: role, now: Date())
         print("user \(user.id!) is now \(role.rawValue)")
+    }
+
+    /// `--user ID` or `--phone NUMBER`, exactly one.
+    struct UserTarget: ParsableArguments {
+        @Option(help: "A user id.") var user: Int64?
+        @Option(help: "A user's phone number.") var phone: String?
+
+        func validate() throws {
+            guard (user == nil) != (phone == nil) else { throw ValidationError("name exactly one of --user, --phone") }
+        }
+
+        func resolve(_ repository: GRDBAdminRepository) async throws -> Int64 {
+            if let phone { return try await AdminCommand.user(repository, phone: phone).id! }
+            guard let user, try await repository.user(id: user) != nil else {
+                FileHandle.standardError.write(Data("phoneauth: no user \(user ?? 0)\n".utf8))
+                throw ExitCode(1)
+            }
+            return user
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ban a user: every session ends, every token fails on its next use, and signing in is refused until enabled.")
+        @OptionGroup var options: DatabaseOption
+        @OptionGroup var target: UserTarget
+        @Option(help: "Why, for other operators (at most 500 characters).") var reason: String?
+
+        func validate() throws {
+            guard (reason?.count ?? 0) <= 500 else { throw ValidationError("--reason must be at most 500 characters") }
+        }
+
+        func run() async throws {
+            let repository = try await options.repository()
+            let id = try await target.resolve(repository)
+            let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+            _ = try await repository.disable(userID: id, reason: reason, now: Date())
+            print("user \(id) is disabled; every session ended")
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift a ban: the user may sign in again (old sessions stay ended).")
+        @OptionGroup var options: DatabaseOption
+        @OptionGroup var target: UserTarget
+
+        func run() async throws {
+            let repository = try await options.repository()
+            let id = try await target.resolve(repository)
+            _ = try await repository.enable(userID: id, now: Date())
+            print("user \(id) is enabled")
+        }
     }
 
     struct ForceLogout: AsyncParsableCommand {

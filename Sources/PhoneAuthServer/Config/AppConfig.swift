@@ -49,17 +49,20 @@ struct AppConfig: Sendable {
     var appName = "PhoneAuth"
     var markets = MarketCatalog.builtIn
     var codeLifetime: Duration = .seconds(300)
-    var resendAfter: Duration = .seconds(60)
     var maxCodeAttempts = 5
     var tokenLifetime: Duration = .seconds(1800)
     var tokenLeeway: Duration = .seconds(30)
     /// Refresh tokens: each refresh extends the session by `refreshLifetime`, never past `refreshAbsoluteLifetime`
     /// from sign-in; a retired token presented again within `refreshGrace` gets the same new pair.
-    var refreshLifetime: TimeInterval = 30 * 86_400
-    var refreshAbsoluteLifetime: TimeInterval = 90 * 86_400
-    var refreshGrace: TimeInterval = 10
+    var refreshLifetime: Duration = .days(30)
+    var refreshAbsoluteLifetime: Duration = .days(90)
+    var refreshGrace: Duration = .seconds(10)
     var addressLimit = 20
     var logLevel = Logger.Level.info
+    /// A request whose next part takes longer than this to arrive is dropped.
+    var readTimeout: Duration = .seconds(10)
+    /// A keep-alive connection idle for this long between requests is closed.
+    var idleTimeout: Duration = .seconds(60)
 
     static let minimumSecretBytes = 32
 
@@ -71,7 +74,9 @@ struct AppConfig: Sendable {
             }
         }
         if let es256 = jwtES256 {
-            guard (try? ES256PrivateKey(pem: es256.privateKeyPEM)) != nil else { throw ConfigError("the ES256 key is not a PEM EC P-256 private key") }
+            guard (try? ES256PrivateKey(pem: es256.privateKeyPEM)) != nil else {
+                throw ConfigError("the ES256 key is not a PEM EC P-256 private key")
+            }
         }
         let kids = jwtPreviousKeys.map(\.kid) + [jwtKeyID] + (jwtES256.map { [$0.kid] } ?? [])
         guard Set(kids).count == kids.count else {
@@ -92,6 +97,15 @@ struct AppConfig: Sendable {
         if mode == .production, !testNumbers.entries.isEmpty, !allowTestNumbersInProduction {
             throw ConfigError("test numbers are refused in production unless --allow-test-numbers-in-production is given")
         }
+    }
+
+    /// What start-up logs as a warning: settings that are allowed but an operator should know are on.
+    var startupWarnings: [String] {
+        var warnings: [String] = []
+        if mode == .production, !testNumbers.entries.isEmpty {
+            warnings.append("\(testNumbers.entries.count) test number(s) with fixed codes are enabled in production")
+        }
+        return warnings
     }
 
     private func validate(_ provider: SMSProviderKind) throws {

@@ -35,8 +35,7 @@ struct JWTKeyEntry: Sendable, Equatable {
         formatter.dateFormat = "yyyyMMdd"
         formatter.timeZone = TimeZone(identifier: "UTC")
         let suffix = random.bytes(2).map { String(format: "%02x", $0) }.joined()
-        let secret = Data(random.bytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let secret = random.bytes(32).base64URL
         return "k\(formatter.string(from: now))-\(suffix):\(secret)"
     }
 }

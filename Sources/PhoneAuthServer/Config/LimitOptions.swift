@@ -13,6 +13,10 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "SMS budget per day, all phones (PHONEAUTH_SMS_BUDGET_DAY, default 10000).") var smsBudgetDay: Int?
     @Option(help: "Wrong codes per phone per hour, across codes (PHONEAUTH_MAX_VERIFY_FAILURES_HOUR, default 10).")
     var maxVerifyFailuresHour: Int?
+    @Option(help: "Wrong codes per client network per hour, across phones (PHONEAUTH_MAX_VERIFY_FAILURES_PER_NETWORK_HOUR, default 30).")
+    var maxVerifyFailuresPerNetworkHour: Int?
+    @Option(help: "Leading bits of an IPv6 address that name one network for per-network limits (PHONEAUTH_IPV6_PREFIX_LENGTH, default 64).")
+    var ipv6PrefixLength: Int?
     @Option(help: "Comma-separated E.164 prefixes never texted, e.g. +1900 (PHONEAUTH_DENY_PREFIXES).") var denyPrefixes: String?
     @Option(help: "Comma-separated proxy IPs whose X-Forwarded-For is believed (PHONEAUTH_TRUSTED_PROXIES).") var trustedProxies: String?
     @Option(help: "Fixed codes, PHONE:CODE:YYYY-MM-DD,… (PHONEAUTH_TEST_NUMBERS).") var testNumbers: String?
@@ -32,9 +36,14 @@ struct LimitOptions: ParsableArguments {
         try count(smsBudgetHour, "PHONEAUTH_SMS_BUDGET_HOUR", \.globalPerHour)
         try count(smsBudgetDay, "PHONEAUTH_SMS_BUDGET_DAY", \.globalPerDay)
         try count(maxVerifyFailuresHour, "PHONEAUTH_MAX_VERIFY_FAILURES_HOUR", \.verifyFailuresPerPhonePerHour)
+        try count(maxVerifyFailuresPerNetworkHour, "PHONEAUTH_MAX_VERIFY_FAILURES_PER_NETWORK_HOUR", \.verifyFailuresPerNetworkPerHour)
+        if let bits: Int = try source.number(ipv6PrefixLength, "PHONEAUTH_IPV6_PREFIX_LENGTH") {
+            guard (16...128).contains(bits) else { throw ConfigError("the IPv6 prefix length must be 16 to 128") }
+            limits.ipv6PrefixLength = bits
+        }
         if let cooldown: Int = try source.number(resendCooldown, "PHONEAUTH_RESEND_COOLDOWN") {
             guard (0...3600).contains(cooldown) else { throw ConfigError("the resend cooldown must be 0 to 3600 seconds") }
-            limits.resendCooldown = TimeInterval(cooldown)
+            limits.resendCooldown = .seconds(cooldown)
         }
         if let prefixes = source.value(denyPrefixes, "PHONEAUTH_DENY_PREFIXES") {
             limits.deniedPrefixes = try Self.list(prefixes).map { prefix in

@@ -2,14 +2,19 @@ import Foundation
 
 /// The SMS-fraud defenses. Every number is configurable; these defaults are the documented ones.
 struct SendLimits: Sendable, Equatable {
-    var resendCooldown: TimeInterval = 60
+    var resendCooldown: Duration = .seconds(60)
     var perPhonePerHour = 5
     var perPhonePerDay = 10
     var perIPPerHour = 20
     var perPrefixPerHour = 50
     var globalPerHour = 1_000
     var globalPerDay = 10_000
+    /// Across both verify paths; the phone path may spend half of it.
     var verifyFailuresPerPhonePerHour = 10
+    /// Per client network (IPv4 address, IPv6 prefix), across every phone.
+    var verifyFailuresPerNetworkPerHour = 30
+    /// How much of an IPv6 address names one network for every per-network limit.
+    var ipv6PrefixLength = NetworkKey.defaultIPv6PrefixLength
     /// E.164 prefixes never texted (premium-rate ranges), e.g. `+1900`.
     var deniedPrefixes: [String] = []
     /// Peers whose `X-Forwarded-For` is believed.
@@ -17,8 +22,8 @@ struct SendLimits: Sendable, Equatable {
 
     /// No limits at all: for tests of everything but the limits.
     static let off = SendLimits(
-        resendCooldown: 0, perPhonePerHour: .max, perPhonePerDay: .max, perIPPerHour: .max, perPrefixPerHour: .max,
-        globalPerHour: .max, globalPerDay: .max, verifyFailuresPerPhonePerHour: .max
+        resendCooldown: .zero, perPhonePerHour: .max, perPhonePerDay: .max, perIPPerHour: .max, perPrefixPerHour: .max,
+        globalPerHour: .max, globalPerDay: .max, verifyFailuresPerPhonePerHour: .max, verifyFailuresPerNetworkPerHour: .max
     )
 
     /// The rules in the order they are checked: budgets first (they protect the bill), then the narrower ones.
@@ -33,13 +38,30 @@ struct SendLimits: Sendable, Equatable {
             WindowRule(scope: .ip, window: hour, max: perIPPerHour, refusal: .ipRateLimited),
             WindowRule(scope: .prefix, window: hour, max: perPrefixPerHour, refusal: .prefixRateLimited),
         ]
-        if resendCooldown > 0 {
-            rules.insert(WindowRule(scope: .phone, window: resendCooldown, max: 1, refusal: .resendTooSoon), at: 2)
+        if resendCooldown > .zero {
+            rules.insert(cooldownRule, at: 2)
         }
         return rules.filter { $0.max < .max }
     }
 
-    var verifyFailureLimit: FailureLimit? {
-        verifyFailuresPerPhonePerHour == .max ? nil : FailureLimit(max: verifyFailuresPerPhonePerHour, window: 3_600)
+    /// The rules a test number passes: it texts nothing, so only the cooldown applies.
+    var testNumberRules: [WindowRule] {
+        resendCooldown > .zero ? [cooldownRule] : []
+    }
+
+    private var cooldownRule: WindowRule {
+        WindowRule(scope: .phone, window: resendCooldown.seconds, max: 1, refusal: .resendTooSoon)
+    }
+
+    /// The brute-force bounds of verify-code, `perVerification` wrong tries per code and path.
+    func guessLimits(perVerification: Int) -> GuessLimits {
+        let hour: TimeInterval = 3_600
+        let perPhone = verifyFailuresPerPhonePerHour
+        let perNetwork = verifyFailuresPerNetworkPerHour
+        return GuessLimits(
+            perVerification: perVerification,
+            perPhone: perPhone == .max ? nil : FailureLimit(max: perPhone, window: hour),
+            perPhoneOnPhonePath: perPhone == .max ? nil : Swift.max(1, perPhone / 2),
+            perNetwork: perNetwork == .max ? nil : FailureLimit(max: perNetwork, window: hour))
     }
 }

@@ -21,6 +21,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "JSON file of markets (PHONEAUTH_MARKETS_FILE, default: us and kg built in).") var marketsFile: String?
     @Option(help: "Code lifetime in seconds (PHONEAUTH_CODE_TTL, default 300).") var codeTtl: Int?
     @Option(help: "trace, debug, info, notice, warning, error (PHONEAUTH_LOG_LEVEL, default info).") var logLevel: String?
+    @Option(help: "Seconds a started request may wait for its next part (PHONEAUTH_READ_TIMEOUT, default 10).") var readTimeout: Double?
+    @Option(help: "Seconds a keep-alive connection may stay idle (PHONEAUTH_IDLE_TIMEOUT, default 60).") var idleTimeout: Double?
     @Option(help: "Sliding refresh-token lifetime in days (PHONEAUTH_REFRESH_DAYS, default 30).") var refreshDays: Int?
     @Option(help: "Absolute session lifetime in days from sign-in (PHONEAUTH_SESSION_MAX_DAYS, default 90).") var sessionMaxDays: Int?
     @OptionGroup var smsOptions: SMSOptions
@@ -38,12 +40,14 @@ struct ServeOptions: ParsableArguments {
         guard let mode = AppConfig.Mode(rawValue: modeText) else {
             throw ConfigError("environment must be development or production, not \(modeText)")
         }
+        if let path = source.filePath { try SecretFilePolicy.enforce(path, mode: mode, log: log) }
         let databasePath = value(database, "PHONEAUTH_DATABASE") ?? "./data/phoneauth.sqlite"
         let dataFolder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
 
         func secret(_ flag: String?, _ name: String, file: String) throws -> [UInt8] {
             if let given = value(flag, name) { return Array(given.utf8) }
             guard mode == .development else { throw ConfigError("production needs \(name) (at least 32 bytes)") }
+            try SecretFilePolicy.enforce((dataFolder as NSString).appendingPathComponent(file), mode: mode, log: log)
             let stored = try DevelopmentSecret.loadOrCreate(folder: dataFolder, name: file)
             if stored.created { log("generated a development \(file) in \(dataFolder)/\(file) (mode 0600)") }
             return stored.bytes
@@ -53,6 +57,7 @@ struct ServeOptions: ParsableArguments {
         if let list = value(jwtKeys, "PHONEAUTH_JWT_KEYS") {
             keyring = try JWTKeyEntry.parseList(list)
         } else if let path = value(jwtKeysFile, "PHONEAUTH_JWT_KEYS_FILE") {
+            try SecretFilePolicy.enforce(path, mode: mode, log: log)
             keyring = try JWTKeyEntry.loadFile(path)
         }
         var config = AppConfig(
@@ -60,6 +65,7 @@ struct ServeOptions: ParsableArguments {
             pepper: try secret(pepper, "PHONEAUTH_PEPPER", file: "pepper")
         )
         if let path = value(jwtEs256KeyFile, "PHONEAUTH_JWT_ES256_KEY_FILE") {
+            try SecretFilePolicy.enforce(path, mode: mode, log: log)
             guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw ConfigError("cannot read ES256 key file \(path)") }
             config.jwtES256 = .init(kid: value(jwtEs256Kid, "PHONEAUTH_JWT_ES256_KID") ?? "es1", privateKeyPEM: pem)
         }
@@ -87,12 +93,14 @@ struct ServeOptions: ParsableArguments {
         }
         if let days: Int = try number(refreshDays, "PHONEAUTH_REFRESH_DAYS") {
             guard (1...365).contains(days) else { throw ConfigError("the refresh lifetime must be 1 to 365 days") }
-            config.refreshLifetime = TimeInterval(days) * 86_400
+            config.refreshLifetime = .days(days)
         }
         if let days: Int = try number(sessionMaxDays, "PHONEAUTH_SESSION_MAX_DAYS") {
             guard (1...3650).contains(days) else { throw ConfigError("the session lifetime must be 1 to 3650 days") }
-            config.refreshAbsoluteLifetime = TimeInterval(days) * 86_400
+            config.refreshAbsoluteLifetime = .days(days)
         }
+        config.readTimeout = try source.seconds(readTimeout, "PHONEAUTH_READ_TIMEOUT", range: 0.1...3600) ?? config.readTimeout
+        config.idleTimeout = try source.seconds(idleTimeout, "PHONEAUTH_IDLE_TIMEOUT", range: 0.1...3600) ?? config.idleTimeout
         guard config.refreshAbsoluteLifetime >= config.refreshLifetime else {
             throw ConfigError("the session lifetime must not be shorter than the refresh lifetime")
         }

@@ -4,10 +4,13 @@ import Foundation
 struct SettingSource {
     let environment: [String: String]
     let file: [String: String]
+    /// Where `file` came from, so its permissions can be checked once the mode is known.
+    let filePath: String?
 
     init(environment: [String: String], credentialsFile: String? = nil) throws {
         self.environment = environment
-        guard let path = credentialsFile ?? environment["PHONEAUTH_SMS_CREDENTIALS_FILE"] else {
+        filePath = credentialsFile ?? environment["PHONEAUTH_SMS_CREDENTIALS_FILE"]
+        guard let path = filePath else {
             file = [:]
             return
         }

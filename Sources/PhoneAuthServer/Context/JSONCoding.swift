@@ -31,20 +31,42 @@ extension Response {
 }
 
 extension Request {
-    /// Reads at most 16 KiB and decodes it, naming the offending field when the JSON does not fit the shape.
+    /// Reads at most 16 KiB and decodes it, naming the offending field when the JSON does not fit the shape. A body
+    /// declared as anything but JSON is refused with 415 before it is read.
     mutating func decodeJSON<Value: Decodable>(as type: Value.Type) async throws -> Value {
-        let buffer: ByteBuffer
+        try checkJSONContentType()
+        return try Self.decode(Value.self, from: try await collectJSONBody())
+    }
+
+    /// Like `decodeJSON`, but an empty body (an optional one, such as a ban's reason) is nil.
+    mutating func decodeJSONIfPresent<Value: Decodable>(as type: Value.Type) async throws -> Value? {
+        let buffer = try await collectJSONBody()
+        guard buffer.readableBytes > 0 else { return nil }
+        try checkJSONContentType()
+        return try Self.decode(Value.self, from: buffer)
+    }
+
+    private func checkJSONContentType() throws {
+        guard let declared = headers[.contentType] else { return }
+        let media = declared.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json")) else {
+            throw AppError.unsupportedMediaType
+        }
+    }
+
+    private mutating func collectJSONBody() async throws -> ByteBuffer {
         do {
-            buffer = try await collectBody(upTo: JSONCoding.maxBodyBytes)
+            return try await collectBody(upTo: JSONCoding.maxBodyBytes)
         } catch is NIOTooManyBytesError {
             throw AppError.payloadTooLarge
         }
+    }
+
+    private static func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer) throws -> Value {
         do {
             return try JSONCoding.decoder.decode(Value.self, from: buffer)
         } catch let error as DecodingError {
             throw Self.describe(error)
-        } catch let error as AppError {
-            throw error
         }
     }
 

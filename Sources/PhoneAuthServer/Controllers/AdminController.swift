@@ -8,19 +8,50 @@ struct AdminController: Sendable {
     let markets: MarketCatalog
     let now: WallClock
 
+    /// `is_active: false` is a ban (as `POST …/disable`), `true` lifts it; global logout is the user's own business.
     struct UserPatch: Decodable {
         var role: String?
         var isActive: Bool?
+        var disabledReason: String?
 
         enum CodingKeys: String, CodingKey {
             case role
             case isActive = "is_active"
+            case disabledReason = "disabled_reason"
         }
+    }
+
+    struct DisableRequest: Decodable {
+        var reason: String?
     }
 
     struct AdminUser: ResponseEncodable {
         var user: UserResponse
         var role: String
+        var disabledAt: Date?
+        var disabledReason: String?
+
+        init(_ user: User) {
+            self.user = UserResponse(user)
+            role = user.role
+            disabledAt = user.disabledAt
+            disabledReason = user.disabledReason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case user, role
+            case disabledAt = "disabled_at"
+            case disabledReason = "disabled_reason"
+        }
+
+        // Explicit nulls: "not disabled" is an answer, not a missing field.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(user, forKey: .user)
+            try container.encode(role, forKey: .role)
+            try container.encode(disabledAt, forKey: .disabledAt)
+            try container.encode(disabledReason, forKey: .disabledReason)
+        }
     }
 
     struct ForceLogoutResult: ResponseEncodable {
@@ -37,6 +68,8 @@ struct AdminController: Sendable {
         group.get("users/:id", use: show)
         group.get("users/:id/sessions", use: sessions)
         group.patch("users/:id", use: update)
+        group.post("users/:id/disable", use: disable)
+        group.post("users/:id/enable", use: enable)
         group.post("users/:id/force-logout", use: forceLogoutUser)
         group.post("markets/:code/force-logout", use: forceLogoutMarket)
         group.post("force-logout", use: forceLogoutEveryone)
@@ -47,12 +80,12 @@ struct AdminController: Sendable {
             throw AppError.invalidRequest("The query parameter phone is required.", field: "phone")
         }
         guard let user = try await admin.user(phone: try PhoneNumber(parsing: raw).e164) else { throw AppError.notFound }
-        return AdminUser(user: UserResponse(user), role: user.role)
+        return AdminUser(user)
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
         guard let user = try await admin.user(id: try userID(context)) else { throw AppError.notFound }
-        return AdminUser(user: UserResponse(user), role: user.role)
+        return AdminUser(user)
     }
 
     @Sendable func sessions(_ request: Request, context: AuthenticatedContext) async throws -> SessionList {
@@ -69,11 +102,45 @@ struct AdminController: Sendable {
             guard let role = UserRole(rawValue: text) else { throw AppError.validation("role", "role must be user or admin.") }
             return role
         }
-        guard let user = try await admin.update(userID: try userID(context), role: role, isActive: patch.isActive, now: now()) else {
+        let reason = try Self.reason(patch.disabledReason, field: "disabled_reason")
+        let id = try userID(context)
+        var changed: User?
+        if let role { changed = try await admin.update(userID: id, role: role, now: now()) }
+        switch patch.isActive {
+        case false?: changed = try await admin.disable(userID: id, reason: reason, now: now())
+        case true?: changed = try await admin.enable(userID: id, now: now())
+        case nil: if role == nil { changed = try await admin.user(id: id) }
+        }
+        guard let user = changed else { throw AppError.notFound }
+        context.logger.notice("admin changed user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
+        return AdminUser(user)
+    }
+
+    /// A ban: every session ends and every token fails on its next request; sign-in cannot undo it.
+    @Sendable func disable(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
+        var request = request
+        let id = try userID(context)
+        let body = try await request.decodeJSONIfPresent(as: DisableRequest.self) ?? DisableRequest()
+        guard let user = try await admin.disable(userID: id, reason: try Self.reason(body.reason, field: "reason"), now: now()) else {
             throw AppError.notFound
         }
-        context.logger.notice("admin changed user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(user.id ?? 0)"])
-        return AdminUser(user: UserResponse(user), role: user.role)
+        context.logger.notice("admin disabled user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
+        return AdminUser(user)
+    }
+
+    /// Lifts a ban; the sessions it ended stay ended.
+    @Sendable func enable(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
+        let id = try userID(context)
+        guard let user = try await admin.enable(userID: id, now: now()) else { throw AppError.notFound }
+        context.logger.notice("admin enabled user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
+        return AdminUser(user)
+    }
+
+    private static func reason(_ text: String?, field: String) throws -> String? {
+        guard let text else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count <= 500 else { throw AppError.validation(field, "\(field) must be at most 500 characters.") }
+        return trimmed.isEmpty ? nil : trimmed
     }
 
     @Sendable func forceLogoutUser(_ request: Request, context: AuthenticatedContext) async throws -> ForceLogoutResult {

@@ -7,10 +7,11 @@ struct AuthController: Sendable {
     let otp: OTPService
     let tokens: TokenService
     let refreshTokens: RefreshTokens
-    let refreshLifetime: TimeInterval
-    let refreshAbsoluteLifetime: TimeInterval
+    let refreshLifetime: Duration
+    let refreshAbsoluteLifetime: Duration
     let idempotency: any IdempotencyRepository
     let trustedProxies: Set<String>
+    let ipv6PrefixLength: Int
     let markets: MarketCatalog
     let codeLifetime: Duration
     let resendAfter: Duration
@@ -22,22 +23,28 @@ struct AuthController: Sendable {
 
     struct SendCodeResponse: ResponseEncodable, Equatable {
         var status = "sent"
+        /// Names this send for verify-code; only its hash is stored.
+        var verificationID: String
         var expiresIn: Int
         var resendAfter: Int
 
         enum CodingKeys: String, CodingKey {
             case status
+            case verificationID = "verification_id"
             case expiresIn = "expires_in"
             case resendAfter = "resend_after"
         }
     }
 
+    /// `verification_id` with the code, or (older clients) `phone` with the code.
     struct VerifyCodeRequest: Decodable {
-        var phone: String
+        var phone: String?
+        var verificationID: String?
         var verificationCode: String
 
         enum CodingKeys: String, CodingKey {
             case phone
+            case verificationID = "verification_id"
             case verificationCode = "verification_code"
         }
     }
@@ -48,14 +55,17 @@ struct AuthController: Sendable {
         group.post("verify-code", use: verifyCode)
     }
 
-    /// The answer is the same whether or not the phone belongs to a user: no user lookup happens here at all.
+    /// The answer is the same whether or not the phone belongs to a user, and for a disabled user (who gets no SMS).
     /// With an `Idempotency-Key`, a repeat for the same phone within the code's lifetime replays the first success and
     /// sends nothing; a failed first try frees the key, so retrying with it is a fresh attempt.
     @Sendable func sendCode(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let body = try await request.decodeJSON(as: SendCodeRequest.self)
         let phone = try PhoneNumber(parsing: body.phone)
-        guard let key = try IdempotencyKey.of(request) else { return try await send(to: phone, request: request, context: context) }
+        guard let key = try IdempotencyKey.of(request) else {
+            return try EditedResponse(status: .accepted, response: try await send(to: phone, request: request, context: context))
+                .response(from: request, context: context)
+        }
         let issuedAt = now()
         switch try await idempotency.claim(key: key, phone: phone.e164, expiresAt: issuedAt.addingTimeInterval(codeLifetime.seconds), now: issuedAt) {
         case .replay(let status, let stored):
@@ -64,9 +74,9 @@ struct AuthController: Sendable {
         case .mismatch: throw AppError.idempotencyKeyReused
         case .claimed:
             do {
-                let response = try await send(to: phone, request: request, context: context)
-                try await idempotency.complete(key: key, status: response.status.code, body: try JSONCoding.encoder.encode(sentBody))
-                return response
+                let sent = try await send(to: phone, request: request, context: context)
+                try await idempotency.complete(key: key, status: HTTPResponse.Status.accepted.code, body: try JSONCoding.encoder.encode(sent))
+                return try EditedResponse(status: .accepted, response: sent).response(from: request, context: context)
             } catch {
                 try await idempotency.release(key: key)
                 throw error
@@ -74,37 +84,51 @@ struct AuthController: Sendable {
         }
     }
 
-    private var sentBody: SendCodeResponse {
-        SendCodeResponse(expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
-    }
-
-    private func send(to phone: PhoneNumber, request: Request, context: AppRequestContext) async throws -> Response {
+    private func send(to phone: PhoneNumber, request: Request, context: AppRequestContext) async throws -> SendCodeResponse {
         let market = try markets.market(for: phone)
-        try await otp.send(to: phone, market: market, clientIP: clientIP(request, context), logger: context.logger)
-        return try EditedResponse(status: .accepted, response: sentBody).response(from: request, context: context)
+        let id = try await otp.send(to: phone, market: market, network: network(request, context), logger: context.logger)
+        return SendCodeResponse(verificationID: id, expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
     }
 
     private func clientIP(_ request: Request, _ context: AppRequestContext) -> String {
         ClientAddress.resolve(peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
     }
 
+    /// The client's network, as every per-network limit counts it.
+    private func network(_ request: Request, _ context: AppRequestContext) -> String {
+        NetworkKey.of(clientIP(request, context), ipv6PrefixLength: ipv6PrefixLength)
+    }
+
     @Sendable func verifyCode(_ request: Request, context: AppRequestContext) async throws -> TokenResponse {
         var request = request
         let body = try await request.decodeJSON(as: VerifyCodeRequest.self)
-        let phone = try PhoneNumber(parsing: body.phone)
-        let market = try markets.market(for: phone)
-        guard body.verificationCode.wholeMatch(of: /[0-9]{6}/) != nil else {
+        let target: VerificationTarget
+        if let id = body.verificationID {
+            guard OTPService.isWellFormed(verificationID: id) else {
+                throw AppError.invalidRequest("verification_id is not one send-code returned.", field: "verification_id")
+            }
+            target = .id(hash: OTPService.hash(verificationID: id))
+        } else if let raw = body.phone {
+            let phone = try PhoneNumber(parsing: raw)
+            _ = try markets.market(for: phone)
+            target = .phone(phone.e164)
+        } else {
+            throw AppError.invalidRequest("The field \"verification_id\" (or, for older clients, \"phone\") is required.", field: "verification_id")
+        }
+        guard body.verificationCode.utf8.count == 6, body.verificationCode.utf8.allSatisfy({ (48...57).contains($0) }) else {
             throw AppError.invalidRequest("The verification code must be 6 digits.", field: "verification_code")
         }
         let refreshToken = refreshTokens.generate()
         let issuedAt = now()
         let session = NewSession(
             id: UUID().uuidString.lowercased(), refreshTokenHash: refreshTokens.hash(refreshToken),
-            expiresAt: issuedAt.addingTimeInterval(refreshLifetime), absoluteExpiresAt: issuedAt.addingTimeInterval(refreshAbsoluteLifetime),
+            expiresAt: issuedAt.addingTimeInterval(refreshLifetime.seconds),
+            absoluteExpiresAt: issuedAt.addingTimeInterval(refreshAbsoluteLifetime.seconds),
             userAgent: request.headers[.userAgent].map { String($0.prefix(256)) },
             ip: clientIP(request, context)
         )
-        let user = try await otp.redeem(phone: phone, code: body.verificationCode, market: market, session: session)
+        let user = try await otp.redeem(
+            target, code: body.verificationCode, network: network(request, context), markets: markets, session: session)
         guard let userID = user.id else { throw AppError.internalError }
         let token = try await tokens.issue(
             userID: userID, market: user.market, role: user.role, sessionID: session.id,
@@ -112,7 +136,7 @@ struct AuthController: Sendable {
         )
         context.logger.info("signed in", metadata: ["user_id": "\(userID)", "market": "\(user.market)", "session": "\(session.id)"])
         return TokenResponse(
-            accessToken: token, expiresIn: tokens.lifetimeSeconds, refreshToken: refreshToken, refreshExpiresIn: Int(refreshLifetime),
+            accessToken: token, expiresIn: tokens.lifetimeSeconds, refreshToken: refreshToken, refreshExpiresIn: Int(refreshLifetime.seconds),
             user: UserResponse(user)
         )
     }

@@ -6,8 +6,8 @@ struct SessionController: Sendable {
     let tokens: TokenService
     let refreshTokens: RefreshTokens
     let sessions: any SessionRepository
-    let refreshLifetime: TimeInterval
-    let graceWindow: TimeInterval
+    let refreshLifetime: Duration
+    let graceWindow: Duration
     let now: WallClock
 
     struct RefreshRequest: Decodable {
@@ -36,7 +36,7 @@ struct SessionController: Sendable {
         let presentedHash = refreshTokens.hash(presented)
         var replacement: (hash: Data, sealedPair: Data)?
         var issued: RefreshTokens.Pair?
-        if let (session, user) = try await sessions.current(refreshHash: presentedHash), session.isUsable(at: now()), user.isActive {
+        if let (session, user) = try await sessions.current(refreshHash: presentedHash), session.isUsable(at: now()), user.canUseSessions {
             let pair = RefreshTokens.Pair(
                 accessToken: try await tokens.issue(
                     userID: session.userID, market: user.market, role: user.role, sessionID: session.id,
@@ -47,7 +47,8 @@ struct SessionController: Sendable {
             issued = pair
         }
         let outcome = try await sessions.rotate(
-            presentedHash: presentedHash, replacement: replacement, now: now(), slidingLifetime: refreshLifetime, graceWindow: graceWindow)
+            presentedHash: presentedHash, replacement: replacement, now: now(), slidingLifetime: refreshLifetime.seconds,
+            graceWindow: graceWindow.seconds)
         switch outcome {
         case .rotated(let session, let user):
             guard let issued else { throw AppError.invalidRefreshToken }
@@ -58,6 +59,8 @@ struct SessionController: Sendable {
         case .reused:
             context.logger.warning("refresh token reused: session revoked")
             throw AppError.refreshTokenReused
+        case .disabled:
+            throw AppError.accountDisabledSession
         case .invalid:
             throw AppError.invalidRefreshToken
         }
@@ -66,7 +69,7 @@ struct SessionController: Sendable {
     private func response(_ pair: RefreshTokens.Pair, user: User) -> TokenResponse {
         TokenResponse(
             accessToken: pair.accessToken, expiresIn: tokens.lifetimeSeconds, refreshToken: pair.refreshToken,
-            refreshExpiresIn: Int(refreshLifetime), user: UserResponse(user))
+            refreshExpiresIn: Int(refreshLifetime.seconds), user: UserResponse(user))
     }
 
     /// `?scope=global` (default: the user is deactivated and every session ends), `local` (this session), `others`.

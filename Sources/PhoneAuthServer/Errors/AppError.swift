@@ -35,6 +35,11 @@ struct AppError: Error, Equatable, Sendable {
         case refreshTokenReused
         case forbidden
         case preconditionFailed
+        case accountDisabled
+        case accountDisabledSession
+        case unsupportedMediaType
+        case headersTooLarge
+        case networkRateLimited
     }
 
     let kind: Kind
@@ -80,6 +85,12 @@ struct AppError: Error, Equatable, Sendable {
     static let invalidRefreshToken = AppError(.invalidRefreshToken, "The refresh token is unknown, expired or revoked; sign in again.")
     static let refreshTokenReused = AppError(.refreshTokenReused, "This refresh token was already used; the session has been ended.")
     static let forbidden = AppError(.forbidden, "This needs a role the caller does not have.")
+    static let accountDisabled = AppError(.accountDisabled, "This account is disabled.")
+    /// The ban as a token or refresh token meets it: 401, so clients drop their tokens, with the ban's own code.
+    static let accountDisabledSession = AppError(.accountDisabledSession, "This account is disabled; its sessions have ended.")
+    static let unsupportedMediaType = AppError(.unsupportedMediaType, "The body must be JSON (Content-Type: application/json).")
+    static let headersTooLarge = AppError(.headersTooLarge, "The request headers are larger than 16 KiB in all.")
+    static let networkRateLimited = AppError(.networkRateLimited, "Too many wrong codes from this network; try again later.")
     static let preconditionFailed = AppError(.preconditionFailed, "The resource changed since it was read (If-Match); read it again.")
 
     static func invalidCode(attemptsRemaining: Int?) -> AppError {
@@ -130,19 +141,27 @@ struct AppError: Error, Equatable, Sendable {
         case .refreshTokenReused: "refresh_token_reused"
         case .forbidden: "forbidden"
         case .preconditionFailed: "precondition_failed"
+        case .accountDisabled, .accountDisabledSession: "account_disabled"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .headersTooLarge: "request_header_fields_too_large"
+        case .networkRateLimited: "network_rate_limited"
         }
     }
 
     var status: HTTPResponse.Status {
         switch kind {
         case .invalidPhone, .invalidCode, .invalidRequest, .validationFailed: .badRequest
-        case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden: .forbidden
-        case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited: .tooManyRequests
+        case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden, .accountDisabled: .forbidden
+        case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited,
+            .networkRateLimited:
+            .tooManyRequests
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted: .serviceUnavailable
         case .idempotencyKeyInUse: .conflict
         case .preconditionFailed: .preconditionFailed
         case .idempotencyKeyReused: .unprocessableContent
-        case .unauthorized, .tokenExpired, .tokenStale, .invalidRefreshToken, .refreshTokenReused: .unauthorized
+        case .unauthorized, .tokenExpired, .tokenStale, .invalidRefreshToken, .refreshTokenReused, .accountDisabledSession: .unauthorized
         case .payloadTooLarge: .contentTooLarge
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
@@ -155,7 +174,7 @@ struct AppError: Error, Equatable, Sendable {
     var headers: HTTPFields {
         var fields = HTTPFields()
         switch kind {
-        case .unauthorized, .tokenExpired, .tokenStale:
+        case .unauthorized, .tokenExpired, .tokenStale, .accountDisabledSession:
             fields[.wwwAuthenticate] = #"Bearer error="invalid_token""#
         case .methodNotAllowed(let allowed):
             fields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")

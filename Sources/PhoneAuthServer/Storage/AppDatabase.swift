@@ -15,9 +15,27 @@ struct AppDatabase: Sendable {
     /// run on the blocking-I/O pool rather than on Swift's few cooperative threads.
     static func open(path: String) async throws -> AppDatabase {
         try await NIOThreadPool.singleton.runIfActive {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try makePrivate(path: path)
             return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+        }
+    }
+
+    /// The data folder is created 0700 and the database file 0600 before SQLite opens it: SQLite gives the `-wal` and
+    /// `-shm` files the database file's mode, so all three stay private. Files left wider by an older version are
+    /// tightened.
+    static func makePrivate(path: String) throws {
+        let files = FileManager.default
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !files.fileExists(atPath: folder) {
+            try files.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        if !files.fileExists(atPath: path) {
+            guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw ConfigError("cannot create the database file \(path)")
+            }
+        }
+        for file in [path, path + "-wal", path + "-shm"] where files.fileExists(atPath: file) {
+            try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
         }
     }
 

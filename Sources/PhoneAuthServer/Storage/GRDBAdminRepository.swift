@@ -21,14 +21,39 @@ struct GRDBAdminRepository: AdminRepository {
         }
     }
 
-    func update(userID: Int64, role: UserRole?, isActive: Bool?, now: Date) async throws -> User? {
+    func update(userID: Int64, role: UserRole?, now: Date) async throws -> User? {
         try await database.writer.write { db in
             guard var user = try User.fetchOne(db, key: userID) else { return nil }
             if let role, role.rawValue != user.role {
                 user.role = role.rawValue
                 user.permissionsUpdatedAt = now
             }
-            if let isActive { user.isActive = isActive }
+            user.updatedAt = now
+            try user.update(db)
+            return user
+        }
+    }
+
+    func disable(userID: Int64, reason: String?, now: Date) async throws -> User? {
+        try await database.writer.write { db in
+            guard var user = try User.fetchOne(db, key: userID) else { return nil }
+            user.disabledAt = user.disabledAt ?? now
+            user.disabledReason = reason
+            user.tokensValidAfter = now
+            user.updatedAt = now
+            try user.update(db)
+            try db.execute(
+                sql: "UPDATE user_sessions SET is_active = 0, revoked_at = ? WHERE is_active = 1 AND user_id = ?", arguments: [now, userID])
+            return user
+        }
+    }
+
+    func enable(userID: Int64, now: Date) async throws -> User? {
+        try await database.writer.write { db in
+            guard var user = try User.fetchOne(db, key: userID) else { return nil }
+            guard user.isDisabled else { return user }
+            user.disabledAt = nil
+            user.disabledReason = nil
             user.updatedAt = now
             try user.update(db)
             return user
@@ -58,7 +83,10 @@ struct GRDBAdminRepository: AdminRepository {
 
     private static func stampMarket(_ db: Database, code: String, now: Date) throws {
         try db.execute(
-            sql: "INSERT INTO markets (code, force_logout_after) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET force_logout_after = excluded.force_logout_after",
+            sql: """
+                INSERT INTO markets (code, force_logout_after) VALUES (?, ?)
+                ON CONFLICT(code) DO UPDATE SET force_logout_after = excluded.force_logout_after
+                """,
             arguments: [code, now])
     }
 }

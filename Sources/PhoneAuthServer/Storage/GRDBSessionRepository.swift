@@ -36,8 +36,9 @@ struct GRDBSessionRepository: SessionRepository {
     ) async throws -> RotationOutcome {
         try await database.writer.write { db in
             if var session = try UserSession.filter(UserSession.Columns.refreshTokenHash == presentedHash).fetchOne(db) {
-                guard let replacement, session.isUsable(at: now), let user = try User.fetchOne(db, key: session.userID), user.isActive
-                else { return .invalid }
+                guard let user = try User.fetchOne(db, key: session.userID) else { return .invalid }
+                if user.isDisabled { return .disabled }
+                guard let replacement, session.isUsable(at: now), user.isActive else { return .invalid }
                 session.previousRefreshHash = presentedHash
                 session.refreshTokenHash = replacement.hash
                 session.rotatedAt = now
@@ -50,8 +51,10 @@ struct GRDBSessionRepository: SessionRepository {
             guard var session = try UserSession.filter(UserSession.Columns.previousRefreshHash == presentedHash).fetchOne(db) else {
                 return .invalid
             }
+            let user = try User.fetchOne(db, key: session.userID)
+            if user?.isDisabled == true { return .disabled }
             if session.isUsable(at: now), let rotatedAt = session.rotatedAt, now.timeIntervalSince(rotatedAt) <= graceWindow,
-                let payload = session.gracePayload, let user = try User.fetchOne(db, key: session.userID), user.isActive
+                let payload = session.gracePayload, let user, user.isActive
             {
                 return .graceReplay(payload: payload, user: user)
             }

@@ -17,6 +17,12 @@ struct GRDBUserRepository: UserRepository {
         }
     }
 
+    func isDisabled(phone: String) async throws -> Bool {
+        try await database.writer.read { db in
+            try User.filter(User.Columns.phoneNumber == phone && User.Columns.disabledAt != nil).fetchCount(db) > 0
+        }
+    }
+
     func ping() async throws {
         try await database.ping()
     }

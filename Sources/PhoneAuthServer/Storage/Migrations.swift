@@ -98,6 +98,39 @@ enum Migrations {
                 t.column("force_logout_after", .datetime)
             }
         }
+        migrator.registerMigration("v4: bans, verifications by id, wrong guesses by path and network") { db in
+            try db.alter(table: "users") { t in
+                // A ban of its own: sign-in never clears it (is_active is global logout's flag and sign-in sets it).
+                t.add(column: "disabled_at", .datetime)
+                t.add(column: "disabled_reason", .text)
+            }
+            // One row per send: a stranger's send or guesses no longer replace or kill the owner's code.
+            try db.create(table: "verifications") { t in
+                t.autoIncrementedPrimaryKey("id")
+                // SHA-256 of the verification id handed to the client; the id itself is never stored.
+                t.column("id_hash", .blob).notNull().unique()
+                t.column("phone_number", .text).notNull()
+                t.column("code_hash", .blob).notNull()
+                // Wrong tries through each path: the id path's budget cannot be spent by someone without the id.
+                t.column("id_attempts", .integer).notNull().defaults(to: 0)
+                t.column("phone_attempts", .integer).notNull().defaults(to: 0)
+                t.column("expires_at", .datetime).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(index: "verifications_phone", on: "verifications", columns: ["phone_number", "created_at"])
+            // Live codes survive the upgrade on the phone path; their random id is unknown to anyone.
+            try db.execute(sql: """
+                INSERT INTO verifications (id_hash, phone_number, code_hash, id_attempts, phone_attempts, expires_at, created_at)
+                SELECT randomblob(32), phone_number, code_hash, attempts, attempts, expires_at, created_at FROM verification_codes
+                """)
+            try db.drop(table: "verification_codes")
+            try db.alter(table: "verify_failures") { t in
+                t.add(column: "path", .text).notNull().defaults(to: "phone")
+                // IPv4 address or IPv6 prefix: one network's guesses across every phone.
+                t.add(column: "network", .text).notNull().defaults(to: "")
+            }
+            try db.create(index: "verify_failures_network", on: "verify_failures", columns: ["network", "created_at"])
+        }
         return migrator
     }
 }

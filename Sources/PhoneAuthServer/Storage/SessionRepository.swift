@@ -18,6 +18,8 @@ enum RotationOutcome: Sendable, Equatable {
     case graceReplay(payload: Data, user: User)
     /// A retired token after the grace window: the whole session was revoked.
     case reused
+    /// The session's user is disabled (a ban).
+    case disabled
     /// Unknown, expired, or its session or user is no longer active.
     case invalid
 }

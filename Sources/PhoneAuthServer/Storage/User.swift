@@ -23,6 +23,9 @@ struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRe
     /// Access tokens issued before these instants are stale (401 `token_stale`): refresh for current claims.
     var forceLogoutAfter: Date?
     var permissionsUpdatedAt: Date?
+    /// A ban: set and cleared only by an operator, never by signing in.
+    var disabledAt: Date?
+    var disabledReason: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -39,6 +42,8 @@ struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRe
         case role
         case forceLogoutAfter = "force_logout_after"
         case permissionsUpdatedAt = "permissions_updated_at"
+        case disabledAt = "disabled_at"
+        case disabledReason = "disabled_reason"
     }
 
     enum Columns {
@@ -48,7 +53,14 @@ struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRe
         static let updatedAt = Column(CodingKeys.updatedAt)
         static let tokensValidAfter = Column(CodingKeys.tokensValidAfter)
         static let forceLogoutAfter = Column(CodingKeys.forceLogoutAfter)
+        static let disabledAt = Column(CodingKeys.disabledAt)
+        static let disabledReason = Column(CodingKeys.disabledReason)
     }
+
+    var isDisabled: Bool { disabledAt != nil }
+
+    /// Signed in and not banned: what refresh and every API call require.
+    var canUseSessions: Bool { isActive && !isDisabled }
 
     /// New tokens must be issued after this: the latest logout, force-logout or permission change.
     var tokenCutoff: Date? {

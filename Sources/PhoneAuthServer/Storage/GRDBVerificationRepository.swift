@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+
+struct GRDBVerificationRepository: VerificationRepository {
+    let database: AppDatabase
+    /// Wrong guesses older than this can no longer affect any limit.
+    static let failureRetention: TimeInterval = 2 * 86_400
+
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> Int64 {
+        try await database.writer.write { db in
+            try Verification.filter(Verification.Columns.phoneNumber == phone && Verification.Columns.expiresAt <= now).deleteAll(db)
+            let earlier = try Verification
+                .filter(Verification.Columns.phoneNumber == phone && Verification.Columns.codeHash == codeHash)
+                .fetchAll(db)
+            var verification = Verification(
+                id: nil, idHash: idHash, phoneNumber: phone, codeHash: codeHash,
+                idAttempts: earlier.map(\.idAttempts).max() ?? 0, phoneAttempts: earlier.map(\.phoneAttempts).max() ?? 0,
+                expiresAt: expiresAt, createdAt: now)
+            try verification.insert(db)
+            return verification.id!
+        }
+    }
+
+    func delete(id: Int64) async throws {
+        _ = try await database.writer.write { db in try Verification.deleteOne(db, key: id) }
+    }
+
+    func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {
+        // One write transaction: SQLite serialises writers, so of many concurrent redemptions of one code exactly one
+        // sees it alive, and every counter below is read and bumped without a gap.
+        try await database.writer.write { db in
+            try db.execute(sql: "DELETE FROM verify_failures WHERE created_at < ?", arguments: [now.addingTimeInterval(-Self.failureRetention)])
+            if let limit = limits.perNetwork,
+                let retryAfter = try Self.failures(db, "network = ?", [guess.network], max: limit.max, window: limit.window, now: now)
+            {
+                return .networkRateLimited(retryAfter: retryAfter)
+            }
+            var verification: Verification?
+            let phone: String
+            switch guess.target {
+            case .id(let hash):
+                verification = try Verification
+                    .filter(Verification.Columns.idHash == hash && Verification.Columns.expiresAt > now).fetchOne(db)
+                guard let found = verification else {
+                    try Self.recordFailure(db, phone: "", guess: guess, now: now)
+                    return .rejected(attemptsRemaining: nil)
+                }
+                phone = found.phoneNumber
+            case .phone(let number):
+                phone = number
+                verification = try Verification
+                    .filter(Verification.Columns.phoneNumber == number && Verification.Columns.expiresAt > now)
+                    .order(Verification.Columns.createdAt.desc, Verification.Columns.id.desc).fetchOne(db)
+            }
+            if let retryAfter = try Self.phoneRetryAfter(db, phone: phone, target: guess.target, limits: limits, now: now) {
+                return .phoneRateLimited(retryAfter: retryAfter)
+            }
+            guard var code = verification else {
+                try Self.recordFailure(db, phone: phone, guess: guess, now: now)
+                return .rejected(attemptsRemaining: nil)
+            }
+            let spent = guess.target.path == "id" ? code.idAttempts : code.phoneAttempts
+            guard spent < limits.perVerification else {
+                if case .id = guess.target { return .locked }
+                try Self.recordFailure(db, phone: phone, guess: guess, now: now)
+                return .rejected(attemptsRemaining: nil)
+            }
+            guard guess.matches(phone, code.codeHash) else {
+                if case .id = guess.target { code.idAttempts += 1 } else { code.phoneAttempts += 1 }
+                try code.update(db)
+                try Self.recordFailure(db, phone: phone, guess: guess, now: now)
+                guard case .id = guess.target else { return .rejected(attemptsRemaining: nil) }
+                // The try that uses up the allowance already answers "locked": the code is dead on this path.
+                return code.idAttempts >= limits.perVerification
+                    ? .locked : .rejected(attemptsRemaining: limits.perVerification - code.idAttempts)
+            }
+            let existing = try User.filter(User.Columns.phoneNumber == phone).fetchOne(db)
+            if existing?.isDisabled == true {
+                try code.delete(db)
+                return .disabled
+            }
+            guard let defaults = guess.newUser(phone) else { return .rejected(attemptsRemaining: nil) }
+            try Verification.filter(Verification.Columns.phoneNumber == phone).deleteAll(db)
+            let user = try Self.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
+            try UserSession(
+                id: session.id, userID: user.id!, refreshTokenHash: session.refreshTokenHash, previousRefreshHash: nil, rotatedAt: nil,
+                gracePayload: nil, createdAt: now, expiresAt: session.expiresAt, absoluteExpiresAt: session.absoluteExpiresAt,
+                lastActivityAt: now, isActive: true, userAgent: session.userAgent, ip: session.ip, revokedAt: nil
+            ).insert(db)
+            return .success(user)
+        }
+    }
+
+    /// nil while the phone is under its limits of wrong codes: the total across paths, and on the phone path its share.
+    private static func phoneRetryAfter(_ db: Database, phone: String, target: VerificationTarget, limits: GuessLimits, now: Date) throws
+        -> Int?
+    {
+        guard let limit = limits.perPhone else { return nil }
+        if let total = try failures(db, "phone_number = ?", [phone], max: limit.max, window: limit.window, now: now) { return total }
+        guard case .phone = target, let share = limits.perPhoneOnPhonePath else { return nil }
+        return try failures(db, "phone_number = ? AND path = 'phone'", [phone], max: share, window: limit.window, now: now)
+    }
+
+    private static func failures(_ db: Database, _ filter: String, _ arguments: StatementArguments, max: Int, window: TimeInterval, now: Date)
+        throws -> Int?
+    {
+        try SlidingWindow.retryAfter(db, table: "verify_failures", filter: filter, arguments: arguments, max: max, window: window, now: now)
+    }
+
+    private static func recordFailure(_ db: Database, phone: String, guess: Guess, now: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO verify_failures (phone_number, path, network, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [phone, guess.target.path, guess.network, now])
+    }
+
+    private static func activate(_ db: Database, existing: User?, phone: String, defaults: NewUserDefaults, now: Date) throws -> User {
+        var user =
+            existing
+            ?? User(
+                id: nil, phoneNumber: phone, fullName: nil, profileImageURL: nil, isActive: true, isVerified: false,
+                lastLogin: nil, market: defaults.market, language: defaults.language, country: defaults.country,
+                createdAt: now, updatedAt: now, tokensValidAfter: nil
+            )
+        user.isActive = true
+        user.isVerified = true
+        user.lastLogin = now
+        user.updatedAt = now
+        try user.save(db)
+        return user
+    }
+}

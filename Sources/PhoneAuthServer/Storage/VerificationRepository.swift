@@ -1,0 +1,80 @@
+import Foundation
+
+/// Which verification a guess is aimed at.
+enum VerificationTarget: Sendable, Equatable {
+    /// The SHA-256 of the id send-code returned: tries count against that verification only.
+    case id(hash: Data)
+    /// The seed's path for older clients: the phone's newest live verification, with its own try budget.
+    case phone(String)
+
+    var path: String {
+        switch self {
+        case .id: "id"
+        case .phone: "phone"
+        }
+    }
+}
+
+/// The outcome of presenting a code. Failures are values, not errors, so the counters they bump are committed.
+enum RedemptionOutcome: Sendable, Equatable {
+    case success(User)
+    /// Wrong code, expired code or no code at all. `attemptsRemaining` only on the id path: the phone path answers the
+    /// same for all three, so a stranger learns nothing about a live code.
+    case rejected(attemptsRemaining: Int?)
+    /// The verification's tries on the id path are spent.
+    case locked
+    /// The right code for a disabled user: the code is burnt and no session opens.
+    case disabled
+    /// Too many wrong codes for this phone lately, across codes and paths.
+    case phoneRateLimited(retryAfter: Int)
+    /// Too many wrong codes from this network lately, across phones.
+    case networkRateLimited(retryAfter: Int)
+}
+
+/// At most `max` events per `window`.
+struct FailureLimit: Sendable, Equatable {
+    var max: Int
+    var window: TimeInterval
+}
+
+/// The brute-force bounds on verify-code.
+struct GuessLimits: Sendable, Equatable {
+    /// Wrong tries per verification and path.
+    var perVerification: Int
+    /// Wrong codes per phone across both paths.
+    var perPhone: FailureLimit?
+    /// The part of `perPhone` the phone path may spend, so strangers leave the id path its tries.
+    var perPhoneOnPhonePath: Int?
+    /// Wrong codes per client network across every phone.
+    var perNetwork: FailureLimit?
+}
+
+/// What a new user gets when a code creates them.
+struct NewUserDefaults: Sendable, Equatable {
+    var market: String
+    var language: String
+    var country: String
+}
+
+/// A guess at a code, with everything the transaction needs to judge it.
+struct Guess: Sendable {
+    var target: VerificationTarget
+    var network: String
+    /// Whether the stored code hash is that of the presented code for this phone (constant time).
+    var matches: @Sendable (_ phone: String, _ codeHash: Data) -> Bool
+    /// A new user's defaults for the verified phone; nil when its market is no longer served.
+    var newUser: @Sendable (_ phone: String) -> NewUserDefaults?
+}
+
+protocol VerificationRepository: Sendable {
+    /// Stores a verification for a send. Atomically, a live verification of the phone with the same code hash (a test
+    /// number's fixed code) hands its tries on, so sending again never resets the tries of an unused code. Returns the
+    /// row id.
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> Int64
+    /// Removes one verification (and only that one).
+    func delete(id: Int64) async throws
+    /// In one transaction: checks the network's and the phone's limits, judges the code, counts a wrong guess (also
+    /// when no code exists), and on success burns the phone's verifications, creates or activates the user and opens
+    /// `session`.
+    func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome
+}

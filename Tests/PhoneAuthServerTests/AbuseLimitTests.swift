@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import Testing
@@ -65,6 +66,22 @@ import Testing
             #expect(eleventh.errorCode == "phone_rate_limited")  // the day's ten are spent
             #expect(try await send(client, "+13125550199").status == .accepted)  // another phone is unaffected
         }
+    }
+
+    /// Issue 10, finding 5: each address of one /64 counted as a network of its own.
+    @Test func anIPv6ClientIsCountedByItsSlash64() async throws {
+        let harness = try Self.harness { $0.trustedProxies = ["127.0.0.1"] }
+        try await harness.test(.live) { (client) async throws -> Void in
+            for index in 0..<20 {
+                let address = "2001:db8:aa:bb:\(String(index + 1, radix: 16))::\(index + 7)"
+                #expect(try await send(client, "+1312555\(1000 + index)", forwardedFor: address).status == .accepted)
+            }
+            let rotated = try await send(client, "+13125552000", forwardedFor: "2001:db8:aa:bb:ffff:ffff:ffff:ffff")
+            #expect(rotated.errorCode == "ip_rate_limited")
+            #expect(try await send(client, "+13125552001", forwardedFor: "2001:db8:aa:bc::1").status == .accepted)
+        }
+        let networks = try await harness.database().writer.read { db in try String.fetchSet(db, sql: "SELECT DISTINCT ip FROM sms_sends") }
+        #expect(networks == ["2001:db8:aa:bb::/64", "2001:db8:aa:bc::/64"])
     }
 
     @Test func twentyPerClientIPBehindATrustedProxy() async throws {

@@ -27,8 +27,15 @@ deps:
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-# The SNS tests run moto's AWS server on loopback.
+# The SNS tests run moto's AWS server on loopback; the storage tests a throwaway PostgreSQL 15 cluster.
+TEST_PACKAGES  = postgresql-15
 test-deps: deps
+	@missing=""; \
+	for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing test packages:$$missing"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
 	@$(PYTHON) -c "import moto.server, flask_cors" >/dev/null 2>&1 || { \
 		echo "installing moto[server] from PyPI"; \
 		$(PYTHON) -m pip install -q 'moto[server]'; }
@@ -41,8 +48,14 @@ run: build
 
 # Serial: several tests check deadlines, spawn the CLIs and start moto; run all at once on 2 cores they starve each
 # other's timers. Serially the suite takes about 25 s.
+# The PostgreSQL cluster is stopped and removed when the tests end, pass or fail. PHONEAUTH_TEST_POSTGRES makes every
+# storage suite run on PostgreSQL too, and a PostgreSQL case that cannot reach it fail.
 test: test-deps
-	$(SWIFT) test --no-parallel
+	@eval "$$(bash Tests/postgres.sh start)"; \
+	trap 'bash Tests/postgres.sh stop "$$PG_DIR"' EXIT; \
+	echo "PostgreSQL 15 test cluster on 127.0.0.1:$$PG_PORT"; \
+	PHONEAUTH_TEST_POSTGRES="postgres://postgres@127.0.0.1:$$PG_PORT/postgres" PHONEAUTH_TEST_POSTGRES_DATA="$$PG_DIR/data" \
+		$(SWIFT) test --no-parallel
 
 # Loopback only, ends by itself: send-code burst and profile reads, release build, beside the Django peer (PEER=0 skips it).
 bench: deps

@@ -33,8 +33,8 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var options: AdminCommand.DatabaseOption
 
     func run() async throws {
-        _ = try await AppDatabase.open(path: options.path)
-        print("database \(options.path) is up to date")
+        let setting = try options.setting
+        try await options.withStorage { _ in print("database \(setting) is up to date") }
     }
 }
 

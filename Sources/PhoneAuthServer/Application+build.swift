@@ -3,14 +3,14 @@ import Hummingbird
 import JWTKit
 import Logging
 
-/// What tests may swap: time, randomness, the SMS gateway and the database. Production uses the defaults.
+/// What tests may swap: time, randomness, the SMS gateway and the storage. Production uses the defaults.
 struct AppDependencies: Sendable {
     var now: WallClock = { Date() }
     var random: any RandomSource = SystemRandomSource()
     /// nil: the gateway the configuration names.
     var smsGateway: (any SMSGateway)?
-    /// nil: open `config.databasePath`.
-    var database: AppDatabase?
+    /// nil: open `config.database`.
+    var storage: Storage?
     /// nil: the process-wide libcurl client.
     var curl: CurlClient?
     /// Counts tokens of older claims versions (tests read it).
@@ -22,40 +22,46 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     var logger = Logger(label: "phoneauth")
     logger.logLevel = config.logLevel
     for warning in config.startupWarnings { logger.warning("\(warning)") }
-    let router = try await buildRouter(config, dependencies: dependencies)
+    let storage: Storage
+    if let injected = dependencies.storage {
+        storage = injected
+    } else {
+        storage = try await Storage.open(config.database, logger: logger)
+    }
+    let router = try await buildRouter(config, storage: storage, dependencies: dependencies)
     let (readTimeout, idleTimeout) = (config.readTimeout, config.idleTimeout)
-    return Application(
+    var app = Application(
         router: router,
         server: .http1(
             configuration: .init(additionalChannelHandlers: [ConnectionTimeoutHandler(readTimeout: readTimeout, idleTimeout: idleTimeout)])),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "PhoneAuth"),
+        services: storage.services,
         logger: logger
     )
+    // The backend's services (PostgreSQL's pool) run first; no request is served before the schema is current.
+    app.beforeServerStarts { try await storage.migrate() }
+    return app
 }
 
-func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throws -> Router<AppRequestContext> {
-    let database: AppDatabase
-    if let injected = dependencies.database {
-        database = injected
-    } else {
-        database = try await AppDatabase.open(path: config.databasePath)
-    }
-    let users = GRDBUserRepository(database: database)
+func buildRouter(_ config: AppConfig, storage: Storage, dependencies: AppDependencies) async throws -> Router<AppRequestContext> {
     let now = dependencies.now
     // validate() has parsed the PEM once already.
     let es256 = try config.jwtES256.map { (kid: $0.kid, key: try ES256PrivateKey(pem: $0.privateKeyPEM)) }
     let tokens = await TokenService(
         keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, es256: es256, issuer: config.issuer,
-        audience: config.audience, lifetime: config.tokenLifetime,
-        leeway: config.tokenLeeway, now: now
+        audience: config.audience, lifetime: config.tokenLifetime, leeway: config.tokenLeeway, now: now
     )
     let sms = dependencies.smsGateway ?? SMSGatewayFactory.make(config, random: dependencies.random, client: dependencies.curl ?? .shared)
     let otp = OTPService(
-        codes: GRDBVerificationRepository(database: database), sendLog: GRDBSendLogRepository(database: database), users: users,
-        limits: config.limits, testNumbers: config.testNumbers, hasher: CodeHasher(pepper: config.pepper), sms: sms,
-        texts: SMSTextCatalog(appName: config.appName), random: dependencies.random, lifetime: config.codeLifetime,
-        maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), now: now
+        codes: storage.verifications, sendLog: storage.sendLog, users: storage.users, limits: config.limits, testNumbers: config.testNumbers,
+        hasher: CodeHasher(pepper: config.pepper), sms: sms, texts: SMSTextCatalog(appName: config.appName), random: dependencies.random,
+        lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), now: now
     )
+    let sessions = SessionService(
+        otp: otp, tokens: tokens, refreshTokens: RefreshTokens(pepper: config.pepper, random: dependencies.random), sessions: storage.sessions,
+        markets: config.markets, refreshLifetime: config.refreshLifetime, refreshAbsoluteLifetime: config.refreshAbsoluteLifetime,
+        graceWindow: config.refreshGrace, now: now)
+    let resolver = DatabaseCallerResolver(tokens: tokens, sessions: storage.sessions, fallbacks: dependencies.claimsFallbacks, now: now)
 
     let router = Router(context: AppRequestContext.self)
     let catalog = RouteCatalog()
@@ -64,38 +70,30 @@ func buildRouter(_ config: AppConfig, dependencies: AppDependencies) async throw
     router.add(middleware: ErrorMiddleware(routes: catalog))
     router.add(middleware: HeaderSizeMiddleware())
     let routes = RecordingRouter(router, catalog: catalog)
+    /// Routes behind a bearer token, with the caller's current state in a non-optional context.
+    func authenticated(_ path: RouterPath) -> RouterGroup<AuthenticatedContext> {
+        routes.group(path).add(middleware: AuthenticationMiddleware(resolver: resolver)).group(context: AuthenticatedContext.self)
+    }
 
-    HealthController(users: users).addRoutes(to: routes)
+    HealthController(ping: storage.ping).addRoutes(to: routes)
     routes.get(".well-known/jwks.json") { _, _ in tokens.jwks }
 
-    let sessions = GRDBSessionRepository(database: database)
-    let refreshTokens = RefreshTokens(pepper: config.pepper, random: dependencies.random)
-    let auth = AuthController(
-        otp: otp, tokens: tokens, refreshTokens: refreshTokens, refreshLifetime: config.refreshLifetime,
-        refreshAbsoluteLifetime: config.refreshAbsoluteLifetime, idempotency: GRDBIdempotencyRepository(database: database),
-        trustedProxies: config.limits.trustedProxies, ipv6PrefixLength: config.limits.ipv6PrefixLength, markets: config.markets,
-        codeLifetime: config.codeLifetime, resendAfter: config.limits.resendCooldown, now: now
-    )
-    auth.addRoutes(to: routes.group("auth"))
-    let sessionController = SessionController(
-        tokens: tokens, refreshTokens: refreshTokens, sessions: sessions, refreshLifetime: config.refreshLifetime,
-        graceWindow: config.refreshGrace, now: now)
+    AuthController(
+        otp: otp, sessions: sessions, idempotency: storage.idempotency, trustedProxies: config.limits.trustedProxies,
+        ipv6PrefixLength: config.limits.ipv6PrefixLength, markets: config.markets, codeLifetime: config.codeLifetime,
+        resendAfter: config.limits.resendCooldown, now: now
+    ).addRoutes(to: routes.group("auth"))
+    let sessionController = SessionController(service: sessions, sessions: storage.sessions, now: now)
     sessionController.addPublicRoutes(to: routes.group("auth"))
+    sessionController.addAuthenticatedRoutes(to: authenticated("auth"))
 
-    let resolver = DatabaseCallerResolver(tokens: tokens, sessions: sessions, fallbacks: dependencies.claimsFallbacks, now: now)
-    let authentication = AuthenticationMiddleware(resolver: resolver)
-    sessionController.addAuthenticatedRoutes(to: routes.group("auth").add(middleware: authentication).group(context: AuthenticatedContext.self))
-
-    let api = routes.group("api").add(middleware: authentication).group(context: AuthenticatedContext.self)
-        .add(middleware: MarketGuardMiddleware())
-    ProfileController(users: users, validator: ProfileValidator(languages: config.markets.languages), now: now).addRoutes(to: api)
-    AddressController(
-        addresses: GRDBAddressRepository(database: database), idempotency: GRDBIdempotencyRepository(database: database),
-        markets: config.markets, limit: config.addressLimit, now: now)
+    let api = authenticated("api").add(middleware: MarketGuardMiddleware())
+    ProfileController(users: storage.users, validator: ProfileValidator(languages: config.markets.languages), now: now).addRoutes(to: api)
+    AddressController(addresses: storage.addresses, idempotency: storage.idempotency, markets: config.markets, limit: config.addressLimit, now: now)
         .addRoutes(to: api)
     MarketController(markets: config.markets).addRoutes(to: api)
 
-    let adminRoutes = routes.group("admin").add(middleware: authentication).group(context: AuthenticatedContext.self)
-    AdminController(admin: GRDBAdminRepository(database: database), markets: config.markets, now: now).addRoutes(to: adminRoutes)
+    AdminController(users: storage.users, sessions: storage.sessions, admin: storage.admin, markets: config.markets, now: now)
+        .addRoutes(to: authenticated("admin"))
     return router
 }

@@ -8,8 +8,8 @@ import Testing
 
 /// The SMS-fraud limits, with the shipped defaults unless a test says otherwise, and a pinned clock.
 @Suite struct AbuseLimitTests {
-    static func harness(_ adjust: @escaping (inout SendLimits) -> Void = { _ in }) throws -> TestHarness {
-        try TestHarness { config in
+    static func harness(_ backend: Backend = .sqlite, _ adjust: @escaping (inout SendLimits) -> Void = { _ in }) async throws -> TestHarness {
+        try await TestHarness.make(backend) { config in
             var limits = SendLimits()
             adjust(&limits)
             config.limits = limits
@@ -30,8 +30,8 @@ import Testing
         #expect((limits.globalPerHour, limits.globalPerDay, limits.verifyFailuresPerPhonePerHour) == (1000, 10000, 10))
     }
 
-    @Test func aSecondCodeWithinSixtySecondsIsTooSoon() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func aSecondCodeWithinSixtySecondsIsTooSoon(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         try await harness.test { (client) async throws -> Void in
             #expect(try await send(client, "+13125550100").status == .accepted)
             harness.clock.advance(by: 20)
@@ -45,8 +45,8 @@ import Testing
         #expect(harness.sms.sent.count == 2)
     }
 
-    @Test func fivePerHourAndTenPerDayPerPhone() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func fivePerHourAndTenPerDayPerPhone(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         try await harness.test { (client) async throws -> Void in
             for _ in 1...5 {
                 #expect(try await send(client, "+13125550100").status == .accepted)
@@ -69,8 +69,8 @@ import Testing
     }
 
     /// Issue 10, finding 5: each address of one /64 counted as a network of its own.
-    @Test func anIPv6ClientIsCountedByItsSlash64() async throws {
-        let harness = try Self.harness { $0.trustedProxies = ["127.0.0.1"] }
+    @Test(arguments: Backend.all) func anIPv6ClientIsCountedByItsSlash64(backend: Backend) async throws {
+        let harness = try await Self.harness(backend) { $0.trustedProxies = ["127.0.0.1"] }
         try await harness.test(.live) { (client) async throws -> Void in
             for index in 0..<20 {
                 let address = "2001:db8:aa:bb:\(String(index + 1, radix: 16))::\(index + 7)"
@@ -80,12 +80,12 @@ import Testing
             #expect(rotated.errorCode == "ip_rate_limited")
             #expect(try await send(client, "+13125552001", forwardedFor: "2001:db8:aa:bc::1").status == .accepted)
         }
-        let networks = try await harness.database().writer.read { db in try String.fetchSet(db, sql: "SELECT DISTINCT ip FROM sms_sends") }
+        let networks = try await Set(harness.sql.strings("SELECT DISTINCT ip FROM sms_sends"))
         #expect(networks == ["2001:db8:aa:bb::/64", "2001:db8:aa:bc::/64"])
     }
 
-    @Test func twentyPerClientIPBehindATrustedProxy() async throws {
-        let harness = try Self.harness { $0.trustedProxies = ["127.0.0.1"] }
+    @Test(arguments: Backend.all) func twentyPerClientIPBehindATrustedProxy(backend: Backend) async throws {
+        let harness = try await Self.harness(backend) { $0.trustedProxies = ["127.0.0.1"] }
         try await harness.test(.live) { (client) async throws -> Void in
             for index in 0..<20 {
                 #expect(try await send(client, "+1312555\(1000 + index)", forwardedFor: "203.0.113.7").status == .accepted)
@@ -100,8 +100,8 @@ import Testing
         }
     }
 
-    @Test func forwardedForIsIgnoredFromAnUntrustedPeer() async throws {
-        let harness = try Self.harness { $0.perIPPerHour = 2 }
+    @Test(arguments: Backend.all) func forwardedForIsIgnoredFromAnUntrustedPeer(backend: Backend) async throws {
+        let harness = try await Self.harness(backend) { $0.perIPPerHour = 2 }
         try await harness.test(.live) { (client) async throws -> Void in
             #expect(try await send(client, "+13125551000", forwardedFor: "203.0.113.1").status == .accepted)
             #expect(try await send(client, "+13125551001", forwardedFor: "203.0.113.2").status == .accepted)
@@ -109,8 +109,8 @@ import Testing
         }
     }
 
-    @Test func aNumberRangeIsLimitedAcrossPhones() async throws {
-        let harness = try Self.harness { $0.perPrefixPerHour = 3 }
+    @Test(arguments: Backend.all) func aNumberRangeIsLimitedAcrossPhones(backend: Backend) async throws {
+        let harness = try await Self.harness(backend) { $0.perPrefixPerHour = 3 }
         try await harness.test { (client) async throws -> Void in
             for phone in ["+13125550001", "+13125550002", "+13129990003"] {
                 #expect(try await send(client, phone).status == .accepted)
@@ -122,8 +122,8 @@ import Testing
         }
     }
 
-    @Test func theGlobalBudgetRefusesEverySendWith503() async throws {
-        let harness = try Self.harness { $0.globalPerHour = 3 }
+    @Test(arguments: Backend.all) func theGlobalBudgetRefusesEverySendWith503(backend: Backend) async throws {
+        let harness = try await Self.harness(backend) { $0.globalPerHour = 3 }
         try await harness.test { (client) async throws -> Void in
             for phone in ["+13125550001", "+996555000002", "+13135550003"] {
                 #expect(try await send(client, phone).status == .accepted)
@@ -138,8 +138,8 @@ import Testing
         #expect(harness.sms.sent.count == 4)
     }
 
-    @Test func aFailedSendStillCountsTowardTheLimits() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func aFailedSendStillCountsTowardTheLimits(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         harness.sms.failNext(1)
         try await harness.test { (client) async throws -> Void in
             #expect(try await send(client, "+13125550100").status == .serviceUnavailable)
@@ -147,8 +147,8 @@ import Testing
         }
     }
 
-    @Test func limitsSurviveARestart() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func limitsSurviveARestart(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         try await harness.test { (client) async throws -> Void in
             #expect(try await send(client, "+13125550100").status == .accepted)
         }
@@ -158,8 +158,8 @@ import Testing
         }
     }
 
-    @Test func tenWrongCodesPerHourAcrossCodesThenEvenTheRightOneWaits() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func tenWrongCodesPerHourAcrossCodesThenEvenTheRightOneWaits(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         let phone = "+996555123456"
         try await harness.test { (client) async throws -> Void in
             var sent = (id: "", code: "")
@@ -181,8 +181,8 @@ import Testing
         }
     }
 
-    @Test func deniedPrefixesAreNeverTexted() async throws {
-        let harness = try Self.harness { $0.deniedPrefixes = ["+1900"] }
+    @Test(arguments: Backend.all) func deniedPrefixesAreNeverTexted(backend: Backend) async throws {
+        let harness = try await Self.harness(backend) { $0.deniedPrefixes = ["+1900"] }
         try await harness.test { (client) async throws -> Void in
             let refused = try await send(client, "+1 900 555 0100")
             #expect(refused.status == .forbidden)

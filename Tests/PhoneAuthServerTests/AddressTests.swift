@@ -10,8 +10,8 @@ import Testing
     static var usAddress: [String: Any] { ["label": "Home", "line1": "233 S Wacker Dr", "city": "Chicago", "region": "IL", "postal_code": "60606"] }
     static var kgAddress: [String: Any] { ["line1": "Chui Ave 120", "city": "Bishkek", "postal_code": "720040"] }
 
-    @Test func createListUpdateAndDelete() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func createListUpdateAndDelete(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client, phone: "+13125550100")
             let created = try await client.request(.post, "/api/v1/profile/addresses", json: Self.usAddress, token: token)
@@ -40,8 +40,8 @@ import Testing
         }
     }
 
-    @Test func aUserCannotSeeOrChangeAnotherUsersAddress() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aUserCannotSeeOrChangeAnotherUsersAddress(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let owner = try await harness.signIn(client, phone: "+13125550100")
             let intruder = try await harness.signIn(client, phone: "+13125550199")
@@ -55,13 +55,13 @@ import Testing
             #expect(patch.errorCode == "not_found")
             #expect(try await client.request(.delete, "/api/v1/profile/addresses/\(id)", token: intruder).status == .notFound)
 
-            let stored = try await harness.database().writer.read { db in try Address.fetchOne(db) }
+            let stored = try await harness.sql.addresses().first
             #expect(stored?.city == "Chicago")
         }
     }
 
-    @Test func countryComesFromTheMarketNotTheClient() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func countryComesFromTheMarketNotTheClient(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client, phone: "+996555123456")
             var body = Self.kgAddress
@@ -116,8 +116,8 @@ import Testing
         }
     }
 
-    @Test func anInvalidPatchLeavesTheAddressUnchanged() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func anInvalidPatchLeavesTheAddressUnchanged(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client, phone: "+13125550100")
             let created = try await client.request(.post, "/api/v1/profile/addresses", json: Self.usAddress, token: token)
@@ -125,13 +125,13 @@ import Testing
             let response = try await client.request(.patch, "/api/v1/profile/addresses/\(id)", json: ["region": NSNull()], token: token)
             #expect(response.status == .badRequest)
             #expect(response.errorDetail["field"] as? String == "region")
-            let stored = try await harness.database().writer.read { db in try Address.fetchOne(db) }
+            let stored = try await harness.sql.addresses().first
             #expect(stored?.region == "IL")
         }
     }
 
-    @Test func theTwentyFirstAddressIsRefused() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func theTwentyFirstAddressIsRefused(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client, phone: "+996555123456")
             for index in 1...20 {
@@ -141,7 +141,7 @@ import Testing
             let extra = try await client.request(.post, "/api/v1/profile/addresses", json: ["line1": "One too many", "city": "Osh"], token: token)
             #expect(extra.status == .conflict)
             #expect(extra.errorCode == "address_limit_reached")
-            let count = try await harness.database().writer.read { db in try Address.fetchCount(db) }
+            let count = try await harness.sql.addresses().count
             #expect(count == 20)
         }
     }

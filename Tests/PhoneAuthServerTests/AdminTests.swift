@@ -11,9 +11,7 @@ import Testing
     private func adminAndUser(_ harness: TestHarness, _ client: some TestClientProtocol) async throws -> (admin: String, user: (access: String, refresh: String)) {
         let admin = try await harness.signInGrant(client, phone: "+13125550001")
         let user = try await harness.signInGrant(client, phone: "+996555123456")
-        _ = try await harness.database().writer.write { db in
-            try db.execute(sql: "UPDATE users SET role = 'admin' WHERE phone_number = '+13125550001'")
-        }
+        try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '+13125550001'")
         return (admin.access, user)
     }
 
@@ -31,12 +29,12 @@ import Testing
             #expect(response.errorCode == "forbidden")
             #expect(try await client.request(method, path).status == .unauthorized)
         }
-        let user = try await harness.database().writer.read { db in try User.fetchOne(db) }
+        let user = try await harness.sql.users().first
         #expect(user?.role == "user")
     }
 
-    @Test func anAdminFindsUsersAndTheirSessions() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func anAdminFindsUsersAndTheirSessions(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let (admin, _) = try await adminAndUser(harness, client)
             let found = try await client.request(.get, "/admin/users?phone=%2B996%20555%20123%20456", token: admin)
@@ -53,8 +51,8 @@ import Testing
         }
     }
 
-    @Test func aRoleChangeMakesOlderTokensStaleAndRefreshCarriesTheNewRole() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aRoleChangeMakesOlderTokensStaleAndRefreshCarriesTheNewRole(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let (admin, user) = try await adminAndUser(harness, client)
             harness.clock.advance(by: 1)
@@ -70,8 +68,8 @@ import Testing
         }
     }
 
-    @Test func forceLogoutOfAUserRejectsOlderTokensAndLetsAFreshLoginThrough() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func forceLogoutOfAUserRejectsOlderTokensAndLetsAFreshLoginThrough(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let (admin, user) = try await adminAndUser(harness, client)
             harness.clock.advance(by: 1)
@@ -86,8 +84,8 @@ import Testing
         }
     }
 
-    @Test func forceLogoutOfAMarketOnlyTouchesThatMarket() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func forceLogoutOfAMarketOnlyTouchesThatMarket(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let (admin, user) = try await adminAndUser(harness, client)
             harness.clock.advance(by: 1)
@@ -101,8 +99,8 @@ import Testing
         }
     }
 
-    @Test func forceLogoutOfEveryoneIncludesTheAdmin() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func forceLogoutOfEveryoneIncludesTheAdmin(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let (admin, user) = try await adminAndUser(harness, client)
             harness.clock.advance(by: 1)
@@ -116,28 +114,28 @@ import Testing
     }
 
     /// The operator CLI works on the database file; a running server sees the change on its very next request.
-    @Test func cliForceLogoutWhileTheServerRunsTakesEffectOnTheNextRequest() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func cliForceLogoutWhileTheServerRunsTakesEffectOnTheNextRequest(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         harness.clock.set(Date())  // the CLI stamps wall-clock time
         try await harness.test(.live) { (client) async throws -> Void in
             let grant = try await harness.signInGrant(client, phone: "+996555123456")
             #expect(try await client.request(.get, "/api/v1/profile", token: grant.access).status == .ok)
             try await Task.sleep(for: .milliseconds(5))
             let cli = try await CLIRunner.run(
-                ["admin", "force-logout", "--phone", "+996 555 123 456", "--database", harness.config.databasePath], binary: "PhoneAuthServer")
+                ["admin", "force-logout", "--phone", "+996 555 123 456", "--database", harness.databaseURL], binary: "PhoneAuthServer")
             #expect(cli.status == 0, "\(cli.stderr)")
             #expect(cli.stdout.contains("1 session(s) revoked"))
             #expect(try await client.request(.get, "/api/v1/profile", token: grant.access).errorCode == "token_stale")
 
-            let promote = try await CLIRunner.run(["admin", "promote", "+996555123456", "--database", harness.config.databasePath], binary: "PhoneAuthServer")
+            let promote = try await CLIRunner.run(["admin", "promote", "+996555123456", "--database", harness.databaseURL], binary: "PhoneAuthServer")
             #expect(promote.status == 0)
-            let listed = try await CLIRunner.run(["admin", "sessions", "--phone", "+996555123456", "--database", harness.config.databasePath], binary: "PhoneAuthServer")
+            let listed = try await CLIRunner.run(["admin", "sessions", "--phone", "+996555123456", "--database", harness.databaseURL], binary: "PhoneAuthServer")
             #expect(listed.stdout.contains("tests/1.0"))
-            let missing = try await CLIRunner.run(["admin", "demote", "+13125559999", "--database", harness.config.databasePath], binary: "PhoneAuthServer")
+            let missing = try await CLIRunner.run(["admin", "demote", "+13125559999", "--database", harness.databaseURL], binary: "PhoneAuthServer")
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("+13125***999"))
         }
-        let user = try await harness.database().writer.read { db in try User.fetchOne(db) }
+        let user = try await harness.sql.users().first
         #expect(user?.role == "admin")
     }
 }

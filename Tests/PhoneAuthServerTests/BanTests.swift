@@ -16,21 +16,17 @@ import Testing
     {
         let admin = try await harness.signInGrant(client, phone: "+13125550001")
         let user = try await harness.signInGrant(client, phone: userPhone)
-        _ = try await harness.database().writer.write { db in
-            try db.execute(sql: "UPDATE users SET role = 'admin' WHERE phone_number = '+13125550001'")
-        }
-        let id = try await harness.database().writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE phone_number = ?", arguments: [userPhone])
-        }
+        try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '+13125550001'")
+        let id = try await harness.sql.users().first { $0.phoneNumber == userPhone }?.id
         return (admin.access, user, try #require(id))
     }
 
     private func userRow(_ harness: TestHarness) async throws -> User? {
-        try await harness.database().writer.read { db in try User.filter(User.Columns.phoneNumber == userPhone).fetchOne(db) }
+        try await harness.sql.users().first { $0.phoneNumber == userPhone }
     }
 
-    @Test func deactivatingThroughTheAdminAPIIsABanThatTheNextSignInCannotUndo() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func deactivatingThroughTheAdminAPIIsABanThatTheNextSignInCannotUndo(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let (admin, user, id) = try await adminAndUser(harness, client)
             // A code the user already holds when the ban lands.
@@ -59,14 +55,12 @@ import Testing
         let row = try #require(try await userRow(harness))
         #expect(row.disabledAt != nil)
         #expect(row.disabledReason == "chargebacks")
-        let live = try await harness.database().writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user_sessions WHERE user_id = ? AND is_active = 1", arguments: [row.id])
-        }
-        #expect(live == 0)
+        let live = try await harness.sql.sessions().filter { $0.userID == row.id && $0.isActive }
+        #expect(live.isEmpty)
     }
 
-    @Test func sendCodeToADisabledUserAnswersAsForAnyoneButTextsNothing() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func sendCodeToADisabledUserAnswersAsForAnyoneButTextsNothing(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let (admin, _, id) = try await adminAndUser(harness, client)
             #expect(try await client.request(.post, "/admin/users/\(id)/disable", token: admin).status == .ok)
@@ -82,8 +76,8 @@ import Testing
         }
     }
 
-    @Test func reEnablingLetsTheUserSignInAgainWhileOldSessionsStayEnded() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func reEnablingLetsTheUserSignInAgainWhileOldSessionsStayEnded(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let (admin, user, id) = try await adminAndUser(harness, client)
             harness.clock.advance(by: 1)
@@ -100,8 +94,8 @@ import Testing
         #expect(try await userRow(harness)?.disabledAt == nil)
     }
 
-    @Test func globalLogoutStillOnlyLastsUntilTheNextSignIn() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func globalLogoutStillOnlyLastsUntilTheNextSignIn(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let token = try await harness.signIn(client, phone: userPhone)
             #expect(try await client.request(.post, "/auth/logout", token: token).status == .noContent)
@@ -126,11 +120,11 @@ import Testing
         #expect(try await userRow(harness)?.disabledAt == nil)
     }
 
-    @Test func theOperatorCLIDisablesAndEnablesAgainstARunningServer() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func theOperatorCLIDisablesAndEnablesAgainstARunningServer(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test(.live) { (client) async throws -> Void in
             let user = try await harness.signInGrant(client, phone: userPhone)
-            let database = ["--database", harness.config.databasePath]
+            let database = ["--database", harness.databaseURL]
             let disabled = try await CLIRunner.run(
                 ["admin", "disable", "--phone", "+996 555 123 456", "--reason", "fraud ring"] + database, binary: "PhoneAuthServer")
             #expect(disabled.status == 0)

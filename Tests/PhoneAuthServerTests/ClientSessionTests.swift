@@ -85,9 +85,7 @@ final class CountingTransport: HTTPTransport {
             try await signIn(session, harness)
             harness.clock.advance(by: 1)
             let now = harness.clock.now
-            _ = try await harness.database().writer.write { db in
-                try db.execute(sql: "UPDATE users SET permissions_updated_at = ?", arguments: [now])
-            }
+            try await harness.sql.execute("UPDATE users SET permissions_updated_at = ?", dates: [now])
             #expect(try await session.profile().phoneNumber == "+13125550100")
             #expect(transport.count("/auth/refresh") == 1)
             #expect(transport.count("/api/v1/profile") == 2)
@@ -99,7 +97,7 @@ final class CountingTransport: HTTPTransport {
         try await harness.test(.live) { client in
             let session = session(harness, port: client.port!, transport: CountingTransport())
             try await signIn(session, harness)
-            _ = try await harness.database().writer.write { db in try db.execute(sql: "UPDATE user_sessions SET is_active = 0") }
+            _ = try await harness.sql.execute("UPDATE user_sessions SET is_active = FALSE")
             harness.clock.advance(by: 1800)
             await #expect(throws: PhoneAuthClientError.notAuthenticated) { try await session.profile() }
             #expect(try await session.credentials() == nil)

@@ -8,8 +8,8 @@ import Testing
 
 /// ETags, If-None-Match (304), If-Match (412) and Idempotency-Key on address creation: what offline sync stands on.
 @Suite struct ConditionalRequestTests {
-    @Test func theProfileRevalidatesWithItsETag() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func theProfileRevalidatesWithItsETag(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let token = try await harness.signIn(client)
             let first = try await client.request(.get, "/api/v1/profile", token: token)
@@ -26,8 +26,8 @@ import Testing
         }
     }
 
-    @Test func anEditWithinTheSameMillisecondStillChangesTheETag() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func anEditWithinTheSameMillisecondStillChangesTheETag(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let token = try await harness.signIn(client)
             let tag = try #require(try await client.request(.get, "/api/v1/profile", token: token).headers[.eTag])
@@ -38,8 +38,8 @@ import Testing
         }
     }
 
-    @Test func aProfileEditWithAStaleIfMatchIs412AndChangesNothing() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aProfileEditWithAStaleIfMatchIs412AndChangesNothing(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let token = try await harness.signIn(client)
             let tag = try #require(try await client.request(.get, "/api/v1/profile", token: token).headers[.eTag])
@@ -50,13 +50,13 @@ import Testing
             let stale = try await client.request(.patch, "/api/v1/profile", json: ["full_name": "Second"], token: token, headers: [.ifMatch: tag])
             #expect(stale.status == .preconditionFailed)
             #expect(stale.errorCode == "precondition_failed")
-            let user = try await harness.database().writer.read { db in try User.fetchOne(db) }
+            let user = try await harness.sql.users().first
             #expect(user?.fullName == "First")
         }
     }
 
-    @Test func theAddressListAndAddressEditsAreConditional() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func theAddressListAndAddressEditsAreConditional(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let token = try await harness.signIn(client, phone: "+996555123456")
             let emptyTag = try #require(try await client.request(.get, "/api/v1/profile/addresses", token: token).headers[.eTag])
@@ -71,13 +71,13 @@ import Testing
             #expect(edited.status == .ok)
             let stale = try await client.request(.patch, "/api/v1/profile/addresses/\(id)", json: ["city": "Naryn"], token: token, headers: [.ifMatch: addressTag])
             #expect(stale.status == .preconditionFailed)
-            let stored = try await harness.database().writer.read { db in try Address.fetchOne(db) }
+            let stored = try await harness.sql.addresses().first
             #expect(stored?.city == "Osh")
         }
     }
 
-    @Test func aRetriedCreateWithTheSameIdempotencyKeyAddsOneAddress() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aRetriedCreateWithTheSameIdempotencyKeyAddsOneAddress(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let token = try await harness.signIn(client, phone: "+996555123456")
             let other = try await harness.signIn(client, phone: "+996555000111")
@@ -90,7 +90,7 @@ import Testing
             let theirs = try await client.request(.post, "/api/v1/profile/addresses", json: body, token: other, headers: [.init("Idempotency-Key")!: "add-1"])
             #expect(theirs.status == .created)
             #expect(theirs.json["id"] as? Int != first.json["id"] as? Int)
-            let count = try await harness.database().writer.read { db in try Address.fetchCount(db) }
+            let count = try await harness.sql.addresses().count
             #expect(count == 2)
         }
     }

@@ -49,7 +49,7 @@ import Testing
             #expect(try await self.cli(["sync"], port: port).stdout == "synced: 0 edit(s) sent, 0 refused\n")
             let listed = try await self.cli(["addresses", "list"], port: port)
             #expect(listed.stdout.contains("Erkindik 5") && listed.stderr.isEmpty)
-            let stored = try await AppDatabase.open(path: database).writer.read { db in try Address.fetchCount(db) }
+            let stored = try await SQLiteDatabase.open(path: database).writer.read { db in try Address.fetchCount(db) }
             #expect(stored == 2)
 
             #expect(try await self.cli(["logout"], port: port).status == 0)

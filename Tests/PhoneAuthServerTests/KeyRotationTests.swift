@@ -15,7 +15,7 @@ import Testing
             config.jwtKeyID = keys[0].kid
             config.jwtSecret = keys[0].secret
             config.jwtPreviousKeys = Array(keys.dropFirst())
-            if let folder { config.databasePath = folder.config.databasePath }
+            if let folder { config.database = folder.config.database }
         }
     }
 

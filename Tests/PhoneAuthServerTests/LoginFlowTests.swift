@@ -7,8 +7,8 @@ import Testing
 @testable import PhoneAuthServer
 
 @Suite struct LoginFlowTests {
-    @Test func sendCodeAnswers202AndTextsASixDigitCode() async throws {
-        let harness = try TestHarness { $0.limits.resendCooldown = .seconds(60) }
+    @Test(arguments: Backend.all) func sendCodeAnswers202AndTextsASixDigitCode(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend) { $0.limits.resendCooldown = .seconds(60) }
         try await harness.test { client in
             let response = try await client.request(.post, "/auth/send-code", json: ["phone": "+1 (312) 555-0100"])
             #expect(response.status == .accepted)
@@ -25,12 +25,12 @@ import Testing
         }
     }
 
-    @Test func codeIsStoredOnlyAsAnHMAC() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func codeIsStoredOnlyAsAnHMAC(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+996555123456"])
             let code = try #require(harness.sms.lastCode(to: "+996555123456"))
-            let stored = try await harness.database().writer.read { db in try Verification.fetchOne(db) }
+            let stored = try await harness.sql.verifications().first
             let row = try #require(stored)
             let expected = CodeHasher(pepper: harness.config.pepper).hash(phone: try PhoneNumber(parsing: "+996555123456"), code: code)
             #expect(row.codeHash == expected)
@@ -40,16 +40,16 @@ import Testing
     }
 
     /// Issue 10, finding 5: it always said 60 whatever the cooldown was.
-    @Test func resendAfterIsTheConfiguredCooldown() async throws {
-        let harness = try TestHarness { $0.limits.resendCooldown = .seconds(30) }
+    @Test(arguments: Backend.all) func resendAfterIsTheConfiguredCooldown(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend) { $0.limits.resendCooldown = .seconds(30) }
         try await harness.test { client in
             let response = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"])
             #expect(response.json["resend_after"] as? Int == 30)
         }
     }
 
-    @Test func sendCodeLooksTheSameForKnownAndUnknownPhones() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func sendCodeLooksTheSameForKnownAndUnknownPhones(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             _ = try await harness.signIn(client, phone: "+13125550100")
             let known = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"])
@@ -62,8 +62,8 @@ import Testing
         }
     }
 
-    @Test func verifiedUserGetsAThirtyMinuteTokenAndAnActiveVerifiedRow() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func verifiedUserGetsAThirtyMinuteTokenAndAnActiveVerifiedRow(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+996 555 123 456"])
             let code = try #require(harness.sms.lastCode(to: "+996555123456"))
@@ -98,15 +98,15 @@ import Testing
             #expect(claims["phone"] == nil && claims["phone_number"] == nil)
 
             let userID = try #require(user["id"] as? Int64)
-            let row = try await harness.database().writer.read { db in try User.fetchOne(db, key: userID) }
+            let row = try await harness.sql.users().first { $0.id == userID }
             #expect(row?.isActive == true)
             #expect(row?.isVerified == true)
             #expect(row?.lastLogin == harness.clock.now)
         }
     }
 
-    @Test func usUserGetsTheUSMarketAndEnglish() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func usUserGetsTheUSMarketAndEnglish(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client, phone: "+1.312.555.0100")
             let profile = try await client.request(.get, "/api/v1/profile", token: token)
@@ -116,21 +116,21 @@ import Testing
         }
     }
 
-    @Test func differentSpellingsOfOnePhoneAreOneUser() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func differentSpellingsOfOnePhoneAreOneUser(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let first = try await harness.signIn(client, phone: "+996 555 123 456")
             let second = try await harness.signIn(client, phone: "00996-555-123-456")
             let a = try await client.request(.get, "/api/v1/profile", token: first)
             let b = try await client.request(.get, "/api/v1/profile", token: second)
             #expect(a.json["id"] as? Int == b.json["id"] as? Int)
-            let count = try await harness.database().writer.read { db in try User.fetchCount(db) }
+            let count = try await harness.sql.users().count
             #expect(count == 1)
         }
     }
 
-    @Test func logoutKillsEveryEarlierTokenEvenAfterTheNextLogin() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func logoutKillsEveryEarlierTokenEvenAfterTheNextLogin(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let first = try await harness.signIn(client)
             harness.clock.advance(by: 1)
@@ -144,7 +144,7 @@ import Testing
                 #expect(response.status == .unauthorized)
                 #expect(response.errorCode == "unauthorized")
             }
-            let row = try await harness.database().writer.read { db in try User.fetchOne(db) }
+            let row = try await harness.sql.users().first
             #expect(row?.isActive == false)
 
             harness.clock.advance(by: 1)
@@ -155,8 +155,8 @@ import Testing
         }
     }
 
-    @Test func loginRightAfterLogoutInTheSameMillisecondStillWorks() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func loginRightAfterLogoutInTheSameMillisecondStillWorks(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let old = try await harness.signIn(client)
             #expect(try await client.request(.post, "/auth/logout", token: old).status == .noContent)
@@ -166,17 +166,17 @@ import Testing
         }
     }
 
-    @Test func deactivatingAUserInTheDatabaseRejectsTheirTokenOnTheNextRequest() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func deactivatingAUserInTheDatabaseRejectsTheirTokenOnTheNextRequest(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client)
-            _ = try await harness.database().writer.write { db in try User.updateAll(db, User.Columns.isActive.set(to: false)) }
+            _ = try await harness.sql.execute("UPDATE users SET is_active = FALSE")
             #expect(try await client.request(.get, "/api/v1/profile", token: token).status == .unauthorized)
         }
     }
 
-    @Test func theWholeFlowWorksOverARealSocket() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func theWholeFlowWorksOverARealSocket(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test(.live) { client in
             let token = try await harness.signIn(client, phone: "+996700111222")
             let me = try await client.request(.get, "/api/user/me", token: token)

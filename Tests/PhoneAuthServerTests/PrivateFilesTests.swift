@@ -24,7 +24,7 @@ import Testing
 
     @Test func theDataFolderIsCreated0700AndTheDatabaseFiles0600() async throws {
         let path = folder + "/data/phoneauth.sqlite"
-        let database = try await AppDatabase.open(path: path)
+        let database = try await SQLiteDatabase.open(path: path)
         // A write makes SQLite create the -wal and -shm files next to the database.
         try await database.writer.write { db in try db.execute(sql: "UPDATE markets SET code = code") }
         #expect(try mode(folder + "/data") == 0o700)
@@ -35,7 +35,7 @@ import Testing
 
     @Test func aWiderDatabaseFileLeftByAnOlderVersionIsTightened() async throws {
         let path = try write("", to: "old.sqlite", mode: 0o644)
-        _ = try await AppDatabase.open(path: path)
+        _ = try await SQLiteDatabase.open(path: path)
         #expect(try mode(path) == 0o600)
     }
 

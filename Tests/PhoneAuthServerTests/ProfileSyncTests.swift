@@ -139,7 +139,7 @@ final class SwitchableTransport: HTTPTransport {
             #expect(report.dropped.isEmpty)
             #expect(try await restarted.pendingEdits().isEmpty)
             #expect(try await restarted.sync().pushed == 0)
-            let addresses = try await harness.database().writer.read { db in try Address.fetchAll(db) }
+            let addresses = try await harness.sql.addresses()
             #expect(addresses.map(\.line1) == ["Chui 1"])
             #expect(try await restarted.profile().value.fullName == "Offline Name")
             _ = tokens
@@ -159,7 +159,7 @@ final class SwitchableTransport: HTTPTransport {
             #expect(try await sync.pendingEdits().count == 1)
             transport.set(.online)
             #expect(try await sync.sync().pushed == 1)
-            let count = try await harness.database().writer.read { db in try Address.fetchCount(db) }
+            let count = try await harness.sql.addresses().count
             #expect(count == 1)
         }
     }

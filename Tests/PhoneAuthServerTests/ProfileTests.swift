@@ -7,13 +7,11 @@ import Testing
 @testable import PhoneAuthServer
 
 @Suite struct ProfileTests {
-    @Test func profileIsReadFreshFromTheDatabaseNotFromTheToken() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func profileIsReadFreshFromTheDatabaseNotFromTheToken(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client)
-            _ = try await harness.database().writer.write { db in
-                try db.execute(sql: "UPDATE users SET full_name = ?, language = ?", arguments: ["Changed Elsewhere", "ru"])
-            }
+            try await harness.sql.execute("UPDATE users SET full_name = 'Changed Elsewhere', language = 'ru'")
             for path in ["/api/v1/profile", "/api/user/me"] {
                 let response = try await client.request(.get, path, token: token)
                 #expect(response.status == .ok)
@@ -23,8 +21,8 @@ import Testing
         }
     }
 
-    @Test func patchUpdatesTheGivenFieldsAndLeavesTheRest() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func patchUpdatesTheGivenFieldsAndLeavesTheRest(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client)
             harness.clock.advance(by: 10)
@@ -41,14 +39,14 @@ import Testing
             #expect(partial.json["full_name"] as? String == "Aida Bekova")
             #expect(partial.json["language"] as? String == "en")
 
-            let stored = try await harness.database().writer.read { db in try User.fetchOne(db) }
+            let stored = try await harness.sql.users().first
             #expect(stored?.fullName == "Aida Bekova")
             #expect(stored?.updatedAt == harness.clock.now)
         }
     }
 
-    @Test func nullClearsAnOptionalField() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func nullClearsAnOptionalField(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client)
             _ = try await client.request(.patch, "/api/v1/profile", json: ["full_name": "Someone"], token: token)
@@ -76,13 +74,13 @@ import Testing
             #expect(response.status == .badRequest)
             #expect(response.errorCode == "validation_failed")
             #expect(response.errorDetail["field"] as? String == field)
-            let stored = try await harness.database().writer.read { db in try User.fetchOne(db) }
+            let stored = try await harness.sql.users().first
             #expect(stored?.fullName == nil && stored?.profileImageURL == nil && stored?.language == "en")
         }
     }
 
-    @Test func aMistypedFieldIsNamed() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aMistypedFieldIsNamed(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let token = try await harness.signIn(client)
             let response = try await client.request(.patch, "/api/v1/profile", body: #"{"full_name": 42}"#, token: token)

@@ -11,8 +11,8 @@ import Testing
         try await client.request(.post, "/auth/refresh", json: ["refresh_token": token])
     }
 
-    @Test func refreshRotatesBothTokensAndRetiresTheOldRefreshToken() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func refreshRotatesBothTokensAndRetiresTheOldRefreshToken(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let first = try await harness.signInGrant(client)
             harness.clock.advance(by: 60)
@@ -31,19 +31,19 @@ import Testing
         }
     }
 
-    @Test func refreshTokensAreStoredOnlyAsHashes() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func refreshTokensAreStoredOnlyAsHashes(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let grant = try await harness.signInGrant(client)
-            let session = try await harness.database().writer.read { db in try UserSession.fetchOne(db) }
+            let session = try await harness.sql.sessions().first
             #expect(session?.refreshTokenHash == RefreshTokens(pepper: [], random: SystemRandomSource()).hash(grant.refresh))
-            let raw = try await harness.database().writer.read { db in try Data.fetchAll(db, sql: "SELECT refresh_token_hash FROM user_sessions") }
+            let raw = try await harness.sql.sessions().map(\.refreshTokenHash)
             #expect(!raw.contains(Data(grant.refresh.utf8)))
         }
     }
 
-    @Test func reusingARetiredRefreshTokenAfterTheGraceWindowRevokesTheSession() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func reusingARetiredRefreshTokenAfterTheGraceWindowRevokesTheSession(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let first = try await harness.signInGrant(client)
             let rotated = try await refresh(client, first.refresh)
@@ -59,8 +59,8 @@ import Testing
         }
     }
 
-    @Test func concurrentRefreshesWithinTheGraceWindowAllGetTheSamePair() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func concurrentRefreshesWithinTheGraceWindowAllGetTheSamePair(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test(.ahc(.http)) { (client) async throws -> Void in
             let grant = try await harness.signInGrant(client)
             let pairs = try await withThrowingTaskGroup(of: (Int, String?, String?).self) { group in
@@ -80,8 +80,8 @@ import Testing
         }
     }
 
-    @Test func unknownOrMalformedRefreshTokensAreRefused() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func unknownOrMalformedRefreshTokensAreRefused(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             #expect(try await refresh(client, "not-a-token").errorCode == "invalid_refresh_token")
             #expect(try await refresh(client, "").errorCode == "invalid_refresh_token")
@@ -89,8 +89,8 @@ import Testing
         }
     }
 
-    @Test func aSessionEndsAtItsSlidingAndAbsoluteLimits() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aSessionEndsAtItsSlidingAndAbsoluteLimits(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             var refreshToken = try await harness.signInGrant(client).refresh
             // Refreshing every 29 days keeps the session alive, but never past 90 days from sign-in.
@@ -109,8 +109,8 @@ import Testing
         }
     }
 
-    @Test func logoutScopes() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func logoutScopes(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let a = try await harness.signInGrant(client, userAgent: "phone")
             let b = try await harness.signInGrant(client, userAgent: "laptop")
@@ -129,13 +129,13 @@ import Testing
             #expect(try await client.request(.post, "/auth/logout", token: b.access).status == .noContent)  // global
             #expect(try await client.request(.get, "/api/v1/profile", token: b.access).status == .unauthorized)
             #expect(try await refresh(client, b.refresh).errorCode == "invalid_refresh_token")
-            let user = try await harness.database().writer.read { db in try User.fetchOne(db) }
+            let user = try await harness.sql.users().first
             #expect(user?.isActive == false)
         }
     }
 
-    @Test func sessionsAreListedAndRevocableOnlyByTheirOwner() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func sessionsAreListedAndRevocableOnlyByTheirOwner(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let phone = try await harness.signInGrant(client, userAgent: "phone")
             let laptop = try await harness.signInGrant(client, userAgent: "laptop")
@@ -156,15 +156,13 @@ import Testing
         }
     }
 
-    @Test func forceLogoutAndRoleChangesMakeOlderTokensStaleUntilRefreshed() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func forceLogoutAndRoleChangesMakeOlderTokensStaleUntilRefreshed(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { (client) async throws -> Void in
             let grant = try await harness.signInGrant(client)
             harness.clock.advance(by: 5)
             let now = harness.clock.now
-            _ = try await harness.database().writer.write { db in
-                try db.execute(sql: "UPDATE users SET role = 'admin', permissions_updated_at = ?", arguments: [now])
-            }
+            try await harness.sql.execute("UPDATE users SET role = 'admin', permissions_updated_at = ?", dates: [now])
             let stale = try await client.request(.get, "/api/v1/profile", token: grant.access)
             #expect(stale.status == .unauthorized)
             #expect(stale.errorCode == "token_stale")
@@ -175,15 +173,13 @@ import Testing
 
             harness.clock.advance(by: 5)
             let cutoff = harness.clock.now
-            _ = try await harness.database().writer.write { db in
-                try db.execute(sql: "INSERT INTO markets (code, force_logout_after) VALUES ('us', ?)", arguments: [cutoff])
-            }
+            try await harness.sql.execute("INSERT INTO markets (code, force_logout_after) VALUES ('us', ?)", dates: [cutoff])
             #expect(try await client.request(.get, "/api/v1/profile", token: access).errorCode == "token_stale")
         }
     }
 
-    @Test func aVersionOneTokenIsAcceptedWithDatabaseFallbackAndCountedOnce() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aVersionOneTokenIsAcceptedWithDatabaseFallbackAndCountedOnce(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         let fallbacks = ClaimsFallbackCounter()
         var dependencies = harness.dependencies
         dependencies.claimsFallbacks = fallbacks
@@ -204,8 +200,8 @@ import Testing
         #expect(fallbacks.count == 1)
     }
 
-    @Test func aCurrentVersionTokenMissingItsSessionIsRejected() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aCurrentVersionTokenMissingItsSessionIsRejected(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         let real = try await harness.test { client in try await harness.signIn(client) }
         var payload = try JWTTestSupport.payload(of: real)
         payload.removeValue(forKey: "sid")

@@ -11,8 +11,8 @@ import Testing
 @Suite struct StrangerGuessTests {
     let owner = "+996555123456"
 
-    static func harness(_ adjust: @escaping (inout SendLimits) -> Void = { _ in }) throws -> TestHarness {
-        try TestHarness { config in
+    static func harness(_ backend: Backend = .sqlite, _ adjust: @escaping (inout SendLimits) -> Void = { _ in }) async throws -> TestHarness {
+        try await TestHarness.make(backend) { config in
             var limits = SendLimits()
             limits.resendCooldown = .zero  // the owner asks twice in some tests
             limits.trustedProxies = ["127.0.0.1"]
@@ -35,8 +35,8 @@ import Testing
 
     private func wrong(_ code: String) -> String { code == "000000" ? "111111" : "000000" }
 
-    @Test func aStrangerWithoutTheIDCannotBurnTheOwnersCode() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func aStrangerWithoutTheIDCannotBurnTheOwnersCode(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         try await harness.test { client in
             let sent = try await harness.sendCode(client, phone: owner)
             for _ in 0..<5 { _ = try await guessByPhone(client, owner, wrong(sent.code)) }
@@ -45,8 +45,8 @@ import Testing
         }
     }
 
-    @Test func onThePhonePathWrongExpiredAndMissingCodesLookAlike() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func onThePhonePathWrongExpiredAndMissingCodesLookAlike(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         try await harness.test { client in
             let none = try await guessByPhone(client, "+996555000111")
             let sent = try await harness.sendCode(client, phone: owner)
@@ -62,8 +62,8 @@ import Testing
         }
     }
 
-    @Test func guessesAtAPhoneWithoutACodeStillCount() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func guessesAtAPhoneWithoutACodeStillCount(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         try await harness.test { client in
             for _ in 0..<5 { #expect(try await guessByPhone(client, owner).errorCode == "invalid_code") }
             let sixth = try await guessByPhone(client, owner)
@@ -73,8 +73,8 @@ import Testing
         }
     }
 
-    @Test func aSpentPhonePathLeavesTheIDPathAllItsTries() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func aSpentPhonePathLeavesTheIDPathAllItsTries(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         try await harness.test { client in
             let sent = try await harness.sendCode(client, phone: owner)
             for _ in 0..<5 { _ = try await guessByPhone(client, owner, wrong(sent.code)) }
@@ -87,8 +87,8 @@ import Testing
         }
     }
 
-    @Test func tenWrongGuessesPerPhonePerHourAcrossBothPaths() async throws {
-        let harness = try Self.harness()
+    @Test(arguments: Backend.all) func tenWrongGuessesPerPhonePerHourAcrossBothPaths(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
         try await harness.test { client in
             for _ in 0..<5 { _ = try await guessByPhone(client, owner) }
             let first = try await harness.sendCode(client, phone: owner)
@@ -106,8 +106,8 @@ import Testing
         }
     }
 
-    @Test func oneNetworkCannotHarvestGuessesOverManyPhones() async throws {
-        let harness = try Self.harness { $0.verifyFailuresPerNetworkPerHour = 8 }
+    @Test(arguments: Backend.all) func oneNetworkCannotHarvestGuessesOverManyPhones(backend: Backend) async throws {
+        let harness = try await Self.harness(backend) { $0.verifyFailuresPerNetworkPerHour = 8 }
         try await harness.test(.live) { client in
             // Four phones, two wrong guesses each: the network's eight.
             for index in 0..<4 {
@@ -122,8 +122,8 @@ import Testing
         }
     }
 
-    @Test func anIPv6NetworkIsCountedByItsSlash64() async throws {
-        let harness = try Self.harness { $0.verifyFailuresPerNetworkPerHour = 4 }
+    @Test(arguments: Backend.all) func anIPv6NetworkIsCountedByItsSlash64(backend: Backend) async throws {
+        let harness = try await Self.harness(backend) { $0.verifyFailuresPerNetworkPerHour = 4 }
         try await harness.test(.live) { client in
             for host in 1...4 {
                 _ = try await guessByPhone(client, "+99655500012\(host)", from: "2001:db8:5:6::\(host)")

@@ -18,8 +18,8 @@ import Testing
         code == "000000" ? "111111" : "000000"
     }
 
-    @Test func aCodeWorksOnlyOnce() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aCodeWorksOnlyOnce(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let (id, code) = try await harness.sendCode(client, phone: phone)
             #expect(try await verify(client, id: id, code: code).status == .ok)
@@ -30,8 +30,8 @@ import Testing
         }
     }
 
-    @Test func aCodeExpiresAfterItsLifetime() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aCodeExpiresAfterItsLifetime(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let (id, code) = try await harness.sendCode(client, phone: phone)
             harness.clock.advance(by: 300)
@@ -41,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func aCodeStillWorksJustBeforeItExpires() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aCodeStillWorksJustBeforeItExpires(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let (id, code) = try await harness.sendCode(client, phone: phone)
             harness.clock.advance(by: 299)
@@ -50,8 +50,8 @@ import Testing
         }
     }
 
-    @Test func wrongCodesCountDownThenTheFifthKillsTheCode() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func wrongCodesCountDownThenTheFifthKillsTheCode(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let (id, code) = try await harness.sendCode(client, phone: phone)
             for remaining in [4, 3, 2, 1] {
@@ -71,8 +71,8 @@ import Testing
     }
 
     /// Each send is a verification of its own: a second send (the owner's or a stranger's) does not kill the first.
-    @Test func aSecondSendLeavesTheFirstVerificationUsable() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aSecondSendLeavesTheFirstVerificationUsable(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let first = try await harness.sendCode(client, phone: phone)
             let second = try await harness.sendCode(client, phone: phone)
@@ -83,8 +83,8 @@ import Testing
         }
     }
 
-    @Test func aCodeIsBoundToItsVerification() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func aCodeIsBoundToItsVerification(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let mine = try await harness.sendCode(client, phone: phone)
             let other = try await harness.sendCode(client, phone: "+996555000111")
@@ -97,8 +97,8 @@ import Testing
         }
     }
 
-    @Test func anUnknownVerificationIDIsAWrongCode() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func anUnknownVerificationIDIsAWrongCode(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let response = try await verify(client, id: String(repeating: "A", count: 24), code: "123456")
             #expect(response.status == .badRequest)
@@ -118,11 +118,11 @@ import Testing
         }
     }
 
-    @Test func theVerificationIDIsStoredOnlyAsItsHash() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func theVerificationIDIsStoredOnlyAsItsHash(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             let (id, _) = try await harness.sendCode(client, phone: phone)
-            let row = try #require(try await harness.database().writer.read { db in try Verification.fetchOne(db) })
+            let row = try #require(try await harness.sql.verifications().first)
             #expect(row.idHash == OTPService.hash(verificationID: id))
             #expect(!row.idHash.elementsEqual(Data(id.utf8)))
         }
@@ -142,8 +142,8 @@ import Testing
         }
     }
 
-    @Test func twentyConcurrentVerificationsOfOneCodeYieldExactlyOneToken() async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all) func twentyConcurrentVerificationsOfOneCodeYieldExactlyOneToken(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test(.ahc(.http)) { client in
             let (id, code) = try await harness.sendCode(client, phone: phone)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in

@@ -97,7 +97,7 @@ import Testing
                 #expect(sent.status == .serviceUnavailable)
                 #expect(sent.errorCode == "sms_unavailable")
                 #expect(sent.headers[.retryAfter] != nil)
-                let codes = try await harness.database().writer.read { db in try Verification.fetchCount(db) }
+                let codes = try await harness.sql.verifications().count
                 #expect(codes == 0)
             }
         }

@@ -22,7 +22,7 @@ struct DatabaseCallerResolver: CallerResolver {
     func resolve(bearer token: String, logger: Logger) async throws -> Caller {
         let claims = try await tokens.verify(token)
         let issuedAt = claims.issuedAt.value.milliseconds
-        guard let state = try await sessions.state(userID: claims.userID, sessionID: claims.sessionID, market: claims.market) else {
+        guard let state = try await sessions.callerState(userID: claims.userID, sessionID: claims.sessionID, market: claims.market) else {
             throw AppError.unauthorized
         }
         let user = state.user

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// `PhoneAuthServer admin …`: operator actions straight on the database, whether or not the server runs. Changes
 /// reach a running server on its next request, because every request reads the user, session and cutoffs afresh.
@@ -11,20 +12,29 @@ struct AdminCommand: AsyncParsableCommand {
         subcommands: [Promote.self, Demote.self, Disable.self, Enable.self, ForceLogout.self, Sessions.self]
     )
 
+    /// The database every operator command works on: the server's, SQLite or PostgreSQL alike.
     struct DatabaseOption: ParsableArguments {
-        @Option(help: "SQLite file (PHONEAUTH_DATABASE, default ./data/phoneauth.sqlite).") var database: String?
+        @Option(help: "SQLite file or postgres:// URL (PHONEAUTH_DATABASE, default ./data/phoneauth.sqlite).") var database: String?
 
-        var path: String { database ?? ProcessInfo.processInfo.environment["PHONEAUTH_DATABASE"] ?? "./data/phoneauth.sqlite" }
+        var setting: DatabaseSetting {
+            get throws {
+                let text = database ?? ProcessInfo.processInfo.environment["PHONEAUTH_DATABASE"] ?? DatabaseSetting.defaultPath
+                do { return try DatabaseSetting(parsing: text) } catch let error as ConfigError { throw ValidationError(error.description) }
+            }
+        }
 
-        func repository() async throws -> GRDBAdminRepository {
-            GRDBAdminRepository(database: try await AppDatabase.open(path: path))
+        /// Opens (and migrates) the storage for the length of `body`.
+        func withStorage<Value: Sendable>(_ body: @Sendable (Storage) async throws -> Value) async throws -> Value {
+            var logger = Logger(label: "phoneauth")
+            logger.logLevel = .warning
+            return try await Storage.with(try setting, logger: logger, body)
         }
     }
 
-    static func user(_ repository: GRDBAdminRepository, phone: String) async throws -> User {
+    static func user(_ storage: Storage, phone: String) async throws -> User {
         let e164: String
         do { e164 = try PhoneNumber(parsing: phone).e164 } catch { throw ValidationError("\(phone) is not an international phone number") }
-        guard let user = try await repository.user(phone: e164) else {
+        guard let user = try await storage.users.find(phone: e164) else {
             FileHandle.standardError.write(Data("phoneauth: no user with phone \(PhoneNumber.mask(e164))\n".utf8))
             throw ExitCode(1)
         }
@@ -52,10 +62,11 @@ struct AdminCommand: AsyncParsableCommand {
     }
 
     static func setRole(_ role: UserRole, phone: String, options: DatabaseOption) async throws {
-        let repository = try await options.repository()
-        let user = try await user(repository, phone: phone)
-        _ = try await repository.update(userID: user.id!, role: role, now: Date())
-        print("user \(user.id!) is now \(role.rawValue)")
+        try await options.withStorage { storage in
+            let user = try await user(storage, phone: phone)
+            _ = try await storage.users.setRole(userID: user.id!, role: role, now: Date())
+            print("user \(user.id!) is now \(role.rawValue)")
+        }
     }
 
     /// `--user ID` or `--phone NUMBER`, exactly one.
@@ -67,9 +78,9 @@ struct AdminCommand: AsyncParsableCommand {
             guard (user == nil) != (phone == nil) else { throw ValidationError("name exactly one of --user, --phone") }
         }
 
-        func resolve(_ repository: GRDBAdminRepository) async throws -> Int64 {
-            if let phone { return try await AdminCommand.user(repository, phone: phone).id! }
-            guard let user, try await repository.user(id: user) != nil else {
+        func resolve(_ storage: Storage) async throws -> Int64 {
+            if let phone { return try await AdminCommand.user(storage, phone: phone).id! }
+            guard let user, try await storage.users.find(id: user) != nil else {
                 FileHandle.standardError.write(Data("phoneauth: no user \(user ?? 0)\n".utf8))
                 throw ExitCode(1)
             }
@@ -89,11 +100,12 @@ struct AdminCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let repository = try await options.repository()
-            let id = try await target.resolve(repository)
             let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-            _ = try await repository.disable(userID: id, reason: reason, now: Date())
-            print("user \(id) is disabled; every session ended")
+            try await options.withStorage { [target] storage in
+                let id = try await target.resolve(storage)
+                _ = try await storage.users.disable(userID: id, reason: reason, now: Date())
+                print("user \(id) is disabled; every session ended")
+            }
         }
     }
 
@@ -103,10 +115,11 @@ struct AdminCommand: AsyncParsableCommand {
         @OptionGroup var target: UserTarget
 
         func run() async throws {
-            let repository = try await options.repository()
-            let id = try await target.resolve(repository)
-            _ = try await repository.enable(userID: id, now: Date())
-            print("user \(id) is enabled")
+            try await options.withStorage { [target] storage in
+                let id = try await target.resolve(storage)
+                _ = try await storage.users.enable(userID: id, now: Date())
+                print("user \(id) is enabled")
+            }
         }
     }
 
@@ -125,23 +138,24 @@ struct AdminCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let repository = try await options.repository()
-            let target: ForceLogoutTarget
-            if let user {
-                guard try await repository.user(id: user) != nil else {
-                    FileHandle.standardError.write(Data("phoneauth: no user \(user)\n".utf8))
-                    throw ExitCode(1)
+            try await options.withStorage { [user, phone, market] storage in
+                let target: ForceLogoutTarget
+                if let user {
+                    guard try await storage.users.find(id: user) != nil else {
+                        FileHandle.standardError.write(Data("phoneauth: no user \(user)\n".utf8))
+                        throw ExitCode(1)
+                    }
+                    target = .user(user)
+                } else if let phone {
+                    target = .user(try await AdminCommand.user(storage, phone: phone).id!)
+                } else if let market {
+                    target = .market(market)
+                } else {
+                    target = .everyone
                 }
-                target = .user(user)
-            } else if let phone {
-                target = .user(try await AdminCommand.user(repository, phone: phone).id!)
-            } else if let market {
-                target = .market(market)
-            } else {
-                target = .everyone
+                let revoked = try await storage.admin.forceLogout(target, now: Date())
+                print("force-logout done; \(revoked) session(s) revoked")
             }
-            let revoked = try await repository.forceLogout(target, now: Date())
-            print("force-logout done; \(revoked) session(s) revoked")
         }
     }
 
@@ -151,14 +165,19 @@ struct AdminCommand: AsyncParsableCommand {
         @Option(help: "The user's phone number.") var phone: String
 
         func run() async throws {
-            let repository = try await options.repository()
-            let user = try await AdminCommand.user(repository, phone: phone)
+            try await options.withStorage { [phone] storage in
+                let user = try await AdminCommand.user(storage, phone: phone)
+                Self.printTable(try await storage.sessions.listAll(userID: user.id!))
+            }
+        }
+
+        private static func printTable(_ sessions: [UserSession]) {
             let formatter = ISO8601DateFormatter()
             let now = Date()
-            print("ID                                    ACTIVE  CREATED               LAST ACTIVITY         USER AGENT")
-            for session in try await repository.sessions(userID: user.id!) {
+            Swift.print("ID                                    ACTIVE  CREATED               LAST ACTIVITY         USER AGENT")
+            for session in sessions {
                 let active = session.isUsable(at: now) ? "yes" : "no"
-                print("\(session.id)  \(active.padding(toLength: 6, withPad: " ", startingAt: 0))  "
+                Swift.print("\(session.id)  \(active.padding(toLength: 6, withPad: " ", startingAt: 0))  "
                     + "\(formatter.string(from: session.createdAt))  \(formatter.string(from: session.lastActivityAt))  \(session.userAgent ?? "-")")
             }
         }

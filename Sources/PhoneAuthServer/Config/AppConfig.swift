@@ -19,7 +19,7 @@ struct AppConfig: Sendable {
 
     var host = "127.0.0.1"
     var port = 8080
-    var databasePath = "./data/phoneauth.sqlite"
+    var database = DatabaseSetting.sqlite(path: DatabaseSetting.defaultPath)
     var mode = Mode.development
     /// Tried in order: the next one takes over when one fails for good.
     var smsProviders: [SMSProviderKind] = [.console]

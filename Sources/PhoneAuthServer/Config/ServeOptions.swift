@@ -6,7 +6,13 @@ import Logging
 struct ServeOptions: ParsableArguments {
     @Option(help: "Address to bind (PHONEAUTH_HOST, default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (PHONEAUTH_PORT, default 8080).") var port: Int?
-    @Option(help: "SQLite file (PHONEAUTH_DATABASE, default ./data/phoneauth.sqlite).") var database: String?
+    @Option(help: "SQLite file, or postgres://user:password@host:5432/db (PHONEAUTH_DATABASE, default ./data/phoneauth.sqlite).")
+    var database: String?
+    @Option(help: "PostgreSQL connections per instance (PHONEAUTH_DATABASE_POOL_SIZE, default 10).") var databasePoolSize: Int?
+    @Option(help: "Seconds to connect to PostgreSQL (PHONEAUTH_DATABASE_CONNECT_TIMEOUT, default 5).") var databaseConnectTimeout: Double?
+    @Option(help: "Seconds one PostgreSQL statement may run (PHONEAUTH_DATABASE_STATEMENT_TIMEOUT, default 10).")
+    var databaseStatementTimeout: Double?
+    @Option(help: "PostgreSQL TLS: disable, prefer or require (PHONEAUTH_DATABASE_TLS, default prefer).") var databaseTls: String?
     @Option(help: "development or production (PHONEAUTH_ENVIRONMENT, default development).") var environment: String?
     @Option(help: "HS256 secret, at least 32 bytes (PHONEAUTH_JWT_SECRET).") var jwtSecret: String?
     @Option(help: "HS256 keyring kid:secret,… with the signing key first (PHONEAUTH_JWT_KEYS); replaces --jwt-secret.") var jwtKeys: String?
@@ -41,8 +47,8 @@ struct ServeOptions: ParsableArguments {
             throw ConfigError("environment must be development or production, not \(modeText)")
         }
         if let path = source.filePath { try SecretFilePolicy.enforce(path, mode: mode, log: log) }
-        let databasePath = value(database, "PHONEAUTH_DATABASE") ?? "./data/phoneauth.sqlite"
-        let dataFolder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
+        let databaseSetting = try self.databaseSetting(source)
+        let dataFolder = databaseSetting.dataFolder
 
         func secret(_ flag: String?, _ name: String, file: String) throws -> [UInt8] {
             if let given = value(flag, name) { return Array(given.utf8) }
@@ -74,7 +80,7 @@ struct ServeOptions: ParsableArguments {
             config.jwtPreviousKeys = Array(keyring.dropFirst())
         }
         config.mode = mode
-        config.databasePath = databasePath
+        config.database = databaseSetting
         config.host = value(host, "PHONEAUTH_HOST") ?? config.host
         config.port = try number(port, "PHONEAUTH_PORT") ?? config.port
         config.issuer = value(issuer, "PHONEAUTH_ISSUER") ?? config.issuer
@@ -108,5 +114,25 @@ struct ServeOptions: ParsableArguments {
         try limitOptions.apply(to: &config, source: source)
         try config.validate()
         return config
+    }
+
+    /// The backend and, for PostgreSQL, its pool, timeouts and TLS mode.
+    private func databaseSetting(_ source: SettingSource) throws -> DatabaseSetting {
+        var setting = try DatabaseSetting(parsing: source.value(database, "PHONEAUTH_DATABASE") ?? DatabaseSetting.defaultPath)
+        guard case .postgres(var postgres) = setting else { return setting }
+        if let size: Int = try source.number(databasePoolSize, "PHONEAUTH_DATABASE_POOL_SIZE") {
+            guard (1...500).contains(size) else { throw ConfigError("the database pool size must be 1 to 500") }
+            postgres.poolSize = size
+        }
+        postgres.connectTimeout =
+            try source.seconds(databaseConnectTimeout, "PHONEAUTH_DATABASE_CONNECT_TIMEOUT", range: 0.1...300) ?? postgres.connectTimeout
+        postgres.statementTimeout =
+            try source.seconds(databaseStatementTimeout, "PHONEAUTH_DATABASE_STATEMENT_TIMEOUT", range: 0.1...3600) ?? postgres.statementTimeout
+        if let mode = source.value(databaseTls, "PHONEAUTH_DATABASE_TLS") {
+            guard let parsed = PostgresSetting.TLSMode(rawValue: mode) else { throw ConfigError("--database-tls must be disable, prefer or require") }
+            postgres.tls = parsed
+        }
+        setting = .postgres(postgres)
+        return setting
     }
 }

@@ -4,6 +4,8 @@ import Hummingbird
 /// Operator endpoints. The admin role is read from the database on every call (the caller row is fresh), never
 /// trusted from the token alone.
 struct AdminController: Sendable {
+    let users: any UserRepository
+    let sessions: any SessionRepository
     let admin: any AdminRepository
     let markets: MarketCatalog
     let now: WallClock
@@ -79,20 +81,20 @@ struct AdminController: Sendable {
         guard let raw = request.uri.queryParameters.get("phone") else {
             throw AppError.invalidRequest("The query parameter phone is required.", field: "phone")
         }
-        guard let user = try await admin.user(phone: try PhoneNumber(parsing: raw).e164) else { throw AppError.notFound }
+        guard let user = try await users.find(phone: try PhoneNumber(parsing: raw).e164) else { throw AppError.notFound }
         return AdminUser(user)
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
-        guard let user = try await admin.user(id: try userID(context)) else { throw AppError.notFound }
+        guard let user = try await users.find(id: try userID(context)) else { throw AppError.notFound }
         return AdminUser(user)
     }
 
     @Sendable func sessions(_ request: Request, context: AuthenticatedContext) async throws -> SessionList {
         let id = try userID(context)
-        guard try await admin.user(id: id) != nil else { throw AppError.notFound }
+        guard try await users.find(id: id) != nil else { throw AppError.notFound }
         let now = now()
-        return SessionList(sessions: try await admin.sessions(userID: id).map { SessionResponse($0, at: now) })
+        return SessionList(sessions: try await sessions.listAll(userID: id).map { SessionResponse($0, at: now) })
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
@@ -105,11 +107,11 @@ struct AdminController: Sendable {
         let reason = try Self.reason(patch.disabledReason, field: "disabled_reason")
         let id = try userID(context)
         var changed: User?
-        if let role { changed = try await admin.update(userID: id, role: role, now: now()) }
+        if let role { changed = try await users.setRole(userID: id, role: role, now: now()) }
         switch patch.isActive {
-        case false?: changed = try await admin.disable(userID: id, reason: reason, now: now())
-        case true?: changed = try await admin.enable(userID: id, now: now())
-        case nil: if role == nil { changed = try await admin.user(id: id) }
+        case false?: changed = try await users.disable(userID: id, reason: reason, now: now())
+        case true?: changed = try await users.enable(userID: id, now: now())
+        case nil: if role == nil { changed = try await users.find(id: id) }
         }
         guard let user = changed else { throw AppError.notFound }
         context.logger.notice("admin changed user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
@@ -121,7 +123,7 @@ struct AdminController: Sendable {
         var request = request
         let id = try userID(context)
         let body = try await request.decodeJSONIfPresent(as: DisableRequest.self) ?? DisableRequest()
-        guard let user = try await admin.disable(userID: id, reason: try Self.reason(body.reason, field: "reason"), now: now()) else {
+        guard let user = try await users.disable(userID: id, reason: try Self.reason(body.reason, field: "reason"), now: now()) else {
             throw AppError.notFound
         }
         context.logger.notice("admin disabled user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
@@ -131,7 +133,7 @@ struct AdminController: Sendable {
     /// Lifts a ban; the sessions it ended stay ended.
     @Sendable func enable(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
         let id = try userID(context)
-        guard let user = try await admin.enable(userID: id, now: now()) else { throw AppError.notFound }
+        guard let user = try await users.enable(userID: id, now: now()) else { throw AppError.notFound }
         context.logger.notice("admin enabled user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
         return AdminUser(user)
     }
@@ -145,7 +147,7 @@ struct AdminController: Sendable {
 
     @Sendable func forceLogoutUser(_ request: Request, context: AuthenticatedContext) async throws -> ForceLogoutResult {
         let id = try userID(context)
-        guard try await admin.user(id: id) != nil else { throw AppError.notFound }
+        guard try await users.find(id: id) != nil else { throw AppError.notFound }
         return try await forceLogout(.user(id), context: context)
     }
 

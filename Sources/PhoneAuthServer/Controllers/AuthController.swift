@@ -2,13 +2,11 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Sign-in: send a code, trade it for tokens (refresh and logout live in SessionController).
+/// Sign-in over HTTP: send a code, trade it for tokens. `SessionService` does the work; refresh and logout are
+/// `SessionController`'s routes.
 struct AuthController: Sendable {
     let otp: OTPService
-    let tokens: TokenService
-    let refreshTokens: RefreshTokens
-    let refreshLifetime: Duration
-    let refreshAbsoluteLifetime: Duration
+    let sessions: SessionService
     let idempotency: any IdempotencyRepository
     let trustedProxies: Set<String>
     let ipv6PrefixLength: Int
@@ -118,26 +116,9 @@ struct AuthController: Sendable {
         guard body.verificationCode.utf8.count == 6, body.verificationCode.utf8.allSatisfy({ (48...57).contains($0) }) else {
             throw AppError.invalidRequest("The verification code must be 6 digits.", field: "verification_code")
         }
-        let refreshToken = refreshTokens.generate()
-        let issuedAt = now()
-        let session = NewSession(
-            id: UUID().uuidString.lowercased(), refreshTokenHash: refreshTokens.hash(refreshToken),
-            expiresAt: issuedAt.addingTimeInterval(refreshLifetime.seconds),
-            absoluteExpiresAt: issuedAt.addingTimeInterval(refreshAbsoluteLifetime.seconds),
-            userAgent: request.headers[.userAgent].map { String($0.prefix(256)) },
-            ip: clientIP(request, context)
-        )
-        let user = try await otp.redeem(
-            target, code: body.verificationCode, network: network(request, context), markets: markets, session: session)
-        guard let userID = user.id else { throw AppError.internalError }
-        let token = try await tokens.issue(
-            userID: userID, market: user.market, role: user.role, sessionID: session.id,
-            notBefore: user.tokenCutoff
-        )
-        context.logger.info("signed in", metadata: ["user_id": "\(userID)", "market": "\(user.market)", "session": "\(session.id)"])
-        return TokenResponse(
-            accessToken: token, expiresIn: tokens.lifetimeSeconds, refreshToken: refreshToken, refreshExpiresIn: Int(refreshLifetime.seconds),
-            user: UserResponse(user)
-        )
+        let grant = try await sessions.signIn(
+            target, code: body.verificationCode, network: network(request, context), userAgent: request.headers[.userAgent],
+            ip: clientIP(request, context), logger: context.logger)
+        return TokenResponse(grant, service: sessions)
     }
 }

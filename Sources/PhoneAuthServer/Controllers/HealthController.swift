@@ -2,7 +2,7 @@ import Hummingbird
 
 /// `GET /health`: 200 only after a real database round trip.
 struct HealthController: Sendable {
-    let users: any UserRepository
+    let ping: @Sendable () async throws -> Void
 
     struct Status: ResponseEncodable {
         var status: String
@@ -14,7 +14,7 @@ struct HealthController: Sendable {
 
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Status {
         do {
-            try await users.ping()
+            try await ping()
         } catch {
             context.logger.error("health check: database unusable", metadata: ["error": "\(error)"])
             throw AppError.serviceUnavailable

@@ -1,13 +1,10 @@
 import Foundation
 import Hummingbird
 
-/// Refresh-token rotation, logout scopes, and the caller's own sessions.
+/// Refresh-token rotation, logout scopes, and the caller's own sessions, over HTTP; `SessionService` does the work.
 struct SessionController: Sendable {
-    let tokens: TokenService
-    let refreshTokens: RefreshTokens
+    let service: SessionService
     let sessions: any SessionRepository
-    let refreshLifetime: Duration
-    let graceWindow: Duration
     let now: WallClock
 
     struct RefreshRequest: Decodable {
@@ -28,48 +25,10 @@ struct SessionController: Sendable {
         group.delete("sessions/:id", use: revoke)
     }
 
-    /// A new access token with current claims (the user is re-read) and a new refresh token; the old one is retired.
     @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> TokenResponse {
         var request = request
         let presented = try await request.decodeJSON(as: RefreshRequest.self).refreshToken
-        guard (1...512).contains(presented.utf8.count) else { throw AppError.invalidRefreshToken }
-        let presentedHash = refreshTokens.hash(presented)
-        var replacement: (hash: Data, sealedPair: Data)?
-        var issued: RefreshTokens.Pair?
-        if let (session, user) = try await sessions.current(refreshHash: presentedHash), session.isUsable(at: now()), user.canUseSessions {
-            let pair = RefreshTokens.Pair(
-                accessToken: try await tokens.issue(
-                    userID: session.userID, market: user.market, role: user.role, sessionID: session.id,
-                    notBefore: user.tokenCutoff),
-                refreshToken: refreshTokens.generate()
-            )
-            replacement = (refreshTokens.hash(pair.refreshToken), try refreshTokens.seal(pair))
-            issued = pair
-        }
-        let outcome = try await sessions.rotate(
-            presentedHash: presentedHash, replacement: replacement, now: now(), slidingLifetime: refreshLifetime.seconds,
-            graceWindow: graceWindow.seconds)
-        switch outcome {
-        case .rotated(let session, let user):
-            guard let issued else { throw AppError.invalidRefreshToken }
-            context.logger.info("session refreshed", metadata: ["user_id": "\(session.userID)", "session": "\(session.id)"])
-            return response(issued, user: user)
-        case .graceReplay(let payload, let user):
-            return response(try refreshTokens.open(payload), user: user)
-        case .reused:
-            context.logger.warning("refresh token reused: session revoked")
-            throw AppError.refreshTokenReused
-        case .disabled:
-            throw AppError.accountDisabledSession
-        case .invalid:
-            throw AppError.invalidRefreshToken
-        }
-    }
-
-    private func response(_ pair: RefreshTokens.Pair, user: User) -> TokenResponse {
-        TokenResponse(
-            accessToken: pair.accessToken, expiresIn: tokens.lifetimeSeconds, refreshToken: pair.refreshToken,
-            refreshExpiresIn: Int(refreshLifetime.seconds), user: UserResponse(user))
+        return TokenResponse(try await service.refresh(presented, logger: context.logger), service: service)
     }
 
     /// `?scope=global` (default: the user is deactivated and every session ends), `local` (this session), `others`.
@@ -78,11 +37,7 @@ struct SessionController: Sendable {
         guard let scope = LogoutScope(rawValue: text) else {
             throw AppError.invalidRequest("scope must be global, local or others.", field: "scope")
         }
-        guard scope == .global || context.caller.sessionID != nil else {
-            throw AppError.invalidRequest("This token has no session; use scope=global.", field: "scope")
-        }
-        try await sessions.logOut(userID: context.caller.userID, sessionID: context.caller.sessionID, scope: scope, now: now())
-        context.logger.info("logged out", metadata: ["user_id": "\(context.caller.userID)", "scope": "\(scope.rawValue)"])
+        try await service.logOut(context.caller, scope: scope, logger: context.logger)
         return Response(status: .noContent)
     }
 

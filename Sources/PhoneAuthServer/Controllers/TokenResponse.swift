@@ -9,6 +9,14 @@ struct TokenResponse: ResponseEncodable {
     var refreshExpiresIn: Int
     var user: UserResponse
 
+    init(_ grant: SessionService.Grant, service: SessionService) {
+        accessToken = grant.pair.accessToken
+        expiresIn = service.tokens.lifetimeSeconds
+        refreshToken = grant.pair.refreshToken
+        refreshExpiresIn = Int(service.refreshLifetime.seconds)
+        user = UserResponse(grant.user)
+    }
+
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
         case tokenType = "token_type"

@@ -40,6 +40,7 @@ struct AppError: Error, Equatable, Sendable {
         case unsupportedMediaType
         case headersTooLarge
         case networkRateLimited
+        case storageUnavailable
     }
 
     let kind: Kind
@@ -91,6 +92,7 @@ struct AppError: Error, Equatable, Sendable {
     static let unsupportedMediaType = AppError(.unsupportedMediaType, "The body must be JSON (Content-Type: application/json).")
     static let headersTooLarge = AppError(.headersTooLarge, "The request headers are larger than 16 KiB in all.")
     static let networkRateLimited = AppError(.networkRateLimited, "Too many wrong codes from this network; try again later.")
+    static let storageUnavailable = AppError(.storageUnavailable, "The database is unavailable right now; nothing was changed. Try again shortly.")
     static let preconditionFailed = AppError(.preconditionFailed, "The resource changed since it was read (If-Match); read it again.")
 
     static func invalidCode(attemptsRemaining: Int?) -> AppError {
@@ -145,6 +147,7 @@ struct AppError: Error, Equatable, Sendable {
         case .unsupportedMediaType: "unsupported_media_type"
         case .headersTooLarge: "request_header_fields_too_large"
         case .networkRateLimited: "network_rate_limited"
+        case .storageUnavailable: "storage_unavailable"
         }
     }
 
@@ -157,7 +160,7 @@ struct AppError: Error, Equatable, Sendable {
             .tooManyRequests
         case .unsupportedMediaType: .unsupportedMediaType
         case .headersTooLarge: .requestHeaderFieldsTooLarge
-        case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted: .serviceUnavailable
+        case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted, .storageUnavailable: .serviceUnavailable
         case .idempotencyKeyInUse: .conflict
         case .preconditionFailed: .preconditionFailed
         case .idempotencyKeyReused: .unprocessableContent
@@ -180,6 +183,8 @@ struct AppError: Error, Equatable, Sendable {
             fields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
         case .smsUnavailable, .serviceUnavailable:
             fields[.retryAfter] = String(retryAfter ?? 30)
+        case .storageUnavailable:
+            fields[.retryAfter] = String(retryAfter ?? 5)
         default:
             if let retryAfter { fields[.retryAfter] = String(retryAfter) }
         }

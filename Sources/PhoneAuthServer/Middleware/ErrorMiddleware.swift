@@ -36,6 +36,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 return .internalError
             }
         default:
+            if let unavailable = StorageUnavailable.classify(error) {
+                logger.warning("storage unavailable", metadata: ["reason": "\(unavailable.reason)"])
+                return .storageUnavailable
+            }
             logger.error("internal error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return .internalError
         }

@@ -9,8 +9,8 @@ import Testing
 
 @testable import PhoneAuthServer
 
-/// A server as it ships, on a real SQLite file in a fresh temp folder, with a pinned clock and a gateway that
-/// records what it would have texted.
+/// A server as it ships, on a real SQLite file in a fresh temp folder (or a fresh PostgreSQL database), with a pinned
+/// clock and a gateway that records what it would have texted.
 final class TestHarness: Sendable {
     let folder: URL
     let config: AppConfig
@@ -19,17 +19,51 @@ final class TestHarness: Sendable {
     /// Connections of this test's own: loopback servers of other tests never see its requests.
     let curl = CurlClient.isolated()
 
-    init(configure: (inout AppConfig) -> Void = { _ in }) throws {
+    /// On SQLite.
+    convenience init(configure: (inout AppConfig) -> Void = { _ in }) throws {
+        try self.init(postgres: nil, configure: configure)
+    }
+
+    private init(postgres: PostgresSetting?, configure: (inout AppConfig) -> Void) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var config = AppConfig.testing
-        config.databasePath = folder.appendingPathComponent("test.sqlite").path
+        config.database = postgres.map { .postgres($0) } ?? .sqlite(path: folder.appendingPathComponent("test.sqlite").path)
         configure(&config)
         self.config = config
     }
 
+    /// On the given backend; PostgreSQL gets a database of its own.
+    static func make(_ backend: Backend, configure: (inout AppConfig) -> Void = { _ in }) async throws -> TestHarness {
+        switch backend {
+        case .sqlite: try TestHarness(configure: configure)
+        case .postgres: try TestHarness(postgres: try await TestPostgres.createDatabase(), configure: configure)
+        }
+    }
+
     deinit {
         try? FileManager.default.removeItem(at: folder)
+        if case .postgres(let setting) = config.database {
+            let name = setting.database
+            Task { await TestPostgres.dropDatabase(name) }
+        }
+    }
+
+    /// The rows under test, on whichever backend.
+    var sql: TestSQL { TestSQL(database: config.database) }
+
+    /// What `--database` takes for this harness's database (the operator CLI, a second server process).
+    var databaseURL: String {
+        switch config.database {
+        case .sqlite(let path): path
+        case .postgres(let setting): "postgres://\(setting.username)@\(setting.host):\(setting.port)/\(setting.database)?sslmode=disable"
+        }
+    }
+
+    /// The SQLite file's path (SQLite-only tests).
+    var databasePath: String {
+        guard case .sqlite(let path) = config.database else { fatalError("this test runs on SQLite only") }
+        return path
     }
 
     /// The recording gateway stands in for the console one; a configured webhook is used for real.
@@ -75,8 +109,8 @@ final class TestHarness: Sendable {
         return (try #require(verified.json["access_token"] as? String), try #require(verified.json["refresh_token"] as? String))
     }
 
-    func database() async throws -> AppDatabase {
-        try await AppDatabase.open(path: config.databasePath)
+    func database() async throws -> SQLiteDatabase {
+        try await SQLiteDatabase.open(path: databasePath)
     }
 }
 

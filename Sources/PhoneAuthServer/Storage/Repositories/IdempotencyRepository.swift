@@ -12,6 +12,7 @@ enum IdempotencyClaim: Sendable, Equatable {
 }
 
 protocol IdempotencyRepository: Sendable {
+    /// Atomically: of concurrent claims of one key exactly one gets `.claimed`; expired keys are forgotten first.
     func claim(key: String, phone: String, expiresAt: Date, now: Date) async throws -> IdempotencyClaim
     func complete(key: String, status: Int, body: Data) async throws
     /// Forgets a claimed key whose request failed, so a retry with it is a fresh attempt.

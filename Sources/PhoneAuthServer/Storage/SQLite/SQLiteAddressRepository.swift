@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 
-struct GRDBAddressRepository: AddressRepository {
-    let database: AppDatabase
+struct SQLiteAddressRepository: AddressRepository {
+    let database: SQLiteDatabase
 
     func list(userID: Int64) async throws -> [Address] {
         try await database.writer.read { db in

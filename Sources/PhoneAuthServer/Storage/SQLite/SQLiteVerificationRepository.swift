@@ -1,10 +1,9 @@
 import Foundation
 import GRDB
 
-struct GRDBVerificationRepository: VerificationRepository {
-    let database: AppDatabase
-    /// Wrong guesses older than this can no longer affect any limit.
-    static let failureRetention: TimeInterval = 2 * 86_400
+/// Every SQL statement about `verifications` and `verify_failures`.
+struct SQLiteVerificationRepository: VerificationRepository {
+    let database: SQLiteDatabase
 
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> Int64 {
         try await database.writer.write { db in
@@ -29,7 +28,7 @@ struct GRDBVerificationRepository: VerificationRepository {
         // One write transaction: SQLite serialises writers, so of many concurrent redemptions of one code exactly one
         // sees it alive, and every counter below is read and bumped without a gap.
         try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM verify_failures WHERE created_at < ?", arguments: [now.addingTimeInterval(-Self.failureRetention)])
+            try db.execute(sql: "DELETE FROM verify_failures WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.verifyFailures)])
             if let limit = limits.perNetwork,
                 let retryAfter = try Self.failures(db, "network = ?", [guess.network], max: limit.max, window: limit.window, now: now)
             {
@@ -74,19 +73,15 @@ struct GRDBVerificationRepository: VerificationRepository {
                 return code.idAttempts >= limits.perVerification
                     ? .locked : .rejected(attemptsRemaining: limits.perVerification - code.idAttempts)
             }
-            let existing = try User.filter(User.Columns.phoneNumber == phone).fetchOne(db)
+            let existing = try SQLiteUserRepository.fetch(db, phone: phone)
             if existing?.isDisabled == true {
                 try code.delete(db)
                 return .disabled
             }
             guard let defaults = guess.newUser(phone) else { return .rejected(attemptsRemaining: nil) }
             try Verification.filter(Verification.Columns.phoneNumber == phone).deleteAll(db)
-            let user = try Self.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
-            try UserSession(
-                id: session.id, userID: user.id!, refreshTokenHash: session.refreshTokenHash, previousRefreshHash: nil, rotatedAt: nil,
-                gracePayload: nil, createdAt: now, expiresAt: session.expiresAt, absoluteExpiresAt: session.absoluteExpiresAt,
-                lastActivityAt: now, isActive: true, userAgent: session.userAgent, ip: session.ip, revokedAt: nil
-            ).insert(db)
+            let user = try SQLiteUserRepository.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
+            try SQLiteSessionRepository.open(db, session, userID: user.id!, now: now)
             return .success(user)
         }
     }
@@ -111,21 +106,5 @@ struct GRDBVerificationRepository: VerificationRepository {
         try db.execute(
             sql: "INSERT INTO verify_failures (phone_number, path, network, created_at) VALUES (?, ?, ?, ?)",
             arguments: [phone, guess.target.path, guess.network, now])
-    }
-
-    private static func activate(_ db: Database, existing: User?, phone: String, defaults: NewUserDefaults, now: Date) throws -> User {
-        var user =
-            existing
-            ?? User(
-                id: nil, phoneNumber: phone, fullName: nil, profileImageURL: nil, isActive: true, isVerified: false,
-                lastLogin: nil, market: defaults.market, language: defaults.language, country: defaults.country,
-                createdAt: now, updatedAt: now, tokensValidAfter: nil
-            )
-        user.isActive = true
-        user.isVerified = true
-        user.lastLogin = now
-        user.updatedAt = now
-        try user.save(db)
-        return user
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 
-struct GRDBIdempotencyRepository: IdempotencyRepository {
-    let database: AppDatabase
+struct SQLiteIdempotencyRepository: IdempotencyRepository {
+    let database: SQLiteDatabase
 
     func claim(key: String, phone: String, expiresAt: Date, now: Date) async throws -> IdempotencyClaim {
         try await database.writer.write { db in

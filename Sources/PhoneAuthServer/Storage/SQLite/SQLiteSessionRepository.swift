@@ -1,31 +1,28 @@
 import Foundation
 import GRDB
 
-struct GRDBSessionRepository: SessionRepository {
-    let database: AppDatabase
+/// Every SQL statement about `user_sessions`. SQLite serialises writers, so each write transaction below is atomic
+/// against every other process on the file.
+struct SQLiteSessionRepository: SessionRepository {
+    let database: SQLiteDatabase
 
     /// The hot path: three cached, prepared statements in one read transaction.
-    func state(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState? {
+    func callerState(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState? {
         try await database.writer.read { db in
-            guard let user = try User.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [userID]) else {
-                return nil
-            }
+            guard let user = try SQLiteUserRepository.fetch(db, id: userID) else { return nil }
             let session = try sessionID.flatMap {
                 try UserSession.fetchOne(
                     db.cachedStatement(sql: "SELECT * FROM user_sessions WHERE id = ? AND user_id = ?"), arguments: [$0, userID])
             }
-            // The market's own cutoff or the one for every market, whichever is later.
-            let marketCutoff = try Date.fetchOne(
-                db.cachedStatement(sql: "SELECT MAX(force_logout_after) FROM markets WHERE code IN (?, ?)"),
-                arguments: [market ?? user.market, GRDBAdminRepository.everyMarket])
-            return CallerState(user: user, session: session, marketForceLogoutAfter: marketCutoff)
+            let cutoff = try SQLiteAdminRepository.marketCutoff(db, market: market ?? user.market)
+            return CallerState(user: user, session: session, marketForceLogoutAfter: cutoff)
         }
     }
 
     func current(refreshHash: Data) async throws -> (UserSession, User)? {
         try await database.writer.read { db in
             guard let session = try UserSession.filter(UserSession.Columns.refreshTokenHash == refreshHash).fetchOne(db),
-                let user = try User.fetchOne(db, key: session.userID)
+                let user = try SQLiteUserRepository.fetch(db, id: session.userID)
             else { return nil }
             return (session, user)
         }
@@ -36,7 +33,7 @@ struct GRDBSessionRepository: SessionRepository {
     ) async throws -> RotationOutcome {
         try await database.writer.write { db in
             if var session = try UserSession.filter(UserSession.Columns.refreshTokenHash == presentedHash).fetchOne(db) {
-                guard let user = try User.fetchOne(db, key: session.userID) else { return .invalid }
+                guard let user = try SQLiteUserRepository.fetch(db, id: session.userID) else { return .invalid }
                 if user.isDisabled { return .disabled }
                 guard let replacement, session.isUsable(at: now), user.isActive else { return .invalid }
                 session.previousRefreshHash = presentedHash
@@ -51,7 +48,7 @@ struct GRDBSessionRepository: SessionRepository {
             guard var session = try UserSession.filter(UserSession.Columns.previousRefreshHash == presentedHash).fetchOne(db) else {
                 return .invalid
             }
-            let user = try User.fetchOne(db, key: session.userID)
+            let user = try SQLiteUserRepository.fetch(db, id: session.userID)
             if user?.isDisabled == true { return .disabled }
             if session.isUsable(at: now), let rotatedAt = session.rotatedAt, now.timeIntervalSince(rotatedAt) <= graceWindow,
                 let payload = session.gracePayload, let user, user.isActive
@@ -77,6 +74,12 @@ struct GRDBSessionRepository: SessionRepository {
         }
     }
 
+    func listAll(userID: Int64) async throws -> [UserSession] {
+        try await database.writer.read { db in
+            try UserSession.filter(UserSession.Columns.userID == userID).order(UserSession.Columns.lastActivityAt.desc).fetchAll(db)
+        }
+    }
+
     func revoke(id: String, userID: Int64, now: Date) async throws -> Bool {
         try await database.writer.write { db in
             try UserSession
@@ -87,17 +90,15 @@ struct GRDBSessionRepository: SessionRepository {
 
     func logOut(userID: Int64, sessionID: String?, scope: LogoutScope, now: Date) async throws {
         try await database.writer.write { db in
-            var sessions = UserSession.filter(UserSession.Columns.userID == userID && UserSession.Columns.isActive == true)
             switch scope {
             case .global:
-                _ = try User.filter(key: userID).updateAll(
-                    db, User.Columns.isActive.set(to: false), User.Columns.tokensValidAfter.set(to: now), User.Columns.updatedAt.set(to: now))
+                try SQLiteUserRepository.deactivate(db, id: userID, now: now)
+                try Self.revokeAll(db, userID: userID, now: now)
             case .local:
-                sessions = sessions.filter(UserSession.Columns.id == sessionID)
+                if let sessionID { try Self.revokeAll(db, userID: userID, only: sessionID, now: now) }
             case .others:
-                if let sessionID { sessions = sessions.filter(UserSession.Columns.id != sessionID) }
+                try Self.revokeAll(db, userID: userID, except: sessionID, now: now)
             }
-            _ = try sessions.updateAll(db, UserSession.Columns.isActive.set(to: false), UserSession.Columns.revokedAt.set(to: now))
         }
     }
 
@@ -107,5 +108,19 @@ struct GRDBSessionRepository: SessionRepository {
                 .filter(UserSession.Columns.id == id && UserSession.Columns.lastActivityAt < now.addingTimeInterval(-every))
                 .updateAll(db, UserSession.Columns.lastActivityAt.set(to: now))
         }
+    }
+
+    // MARK: Queries other transactions compose
+
+    static func open(_ db: Database, _ session: NewSession, userID: Int64, now: Date) throws {
+        try UserSession(opening: session, userID: userID, now: now).insert(db)
+    }
+
+    /// Ends the user's active sessions: all of them, all but `except`, or `only` one.
+    static func revokeAll(_ db: Database, userID: Int64, except: String? = nil, only: String? = nil, now: Date) throws {
+        var sessions = UserSession.filter(UserSession.Columns.userID == userID && UserSession.Columns.isActive == true)
+        if let except { sessions = sessions.filter(UserSession.Columns.id != except) }
+        if let only { sessions = sessions.filter(UserSession.Columns.id == only) }
+        _ = try sessions.updateAll(db, UserSession.Columns.isActive.set(to: false), UserSession.Columns.revokedAt.set(to: now))
     }
 }

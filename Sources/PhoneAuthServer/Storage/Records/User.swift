@@ -1,10 +1,7 @@
 import Foundation
-import GRDB
 
 /// A row of `users`. Always read fresh from the database: the token only says who is asking.
-struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "users"
-
+struct User: Codable, Sendable, Equatable {
     var id: Int64?
     var phoneNumber: String
     var fullName: String?
@@ -46,15 +43,37 @@ struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRe
         case disabledReason = "disabled_reason"
     }
 
-    enum Columns {
-        static let id = Column(CodingKeys.id)
-        static let phoneNumber = Column(CodingKeys.phoneNumber)
-        static let isActive = Column(CodingKeys.isActive)
-        static let updatedAt = Column(CodingKeys.updatedAt)
-        static let tokensValidAfter = Column(CodingKeys.tokensValidAfter)
-        static let forceLogoutAfter = Column(CodingKeys.forceLogoutAfter)
-        static let disabledAt = Column(CodingKeys.disabledAt)
-        static let disabledReason = Column(CodingKeys.disabledReason)
+    /// A user signing in for the first time.
+    init(newPhone phone: String, defaults: NewUserDefaults, now: Date) {
+        self.init(
+            id: nil, phoneNumber: phone, fullName: nil, profileImageURL: nil, isActive: true, isVerified: false, lastLogin: nil,
+            market: defaults.market, language: defaults.language, country: defaults.country, createdAt: now, updatedAt: now,
+            tokensValidAfter: nil)
+    }
+
+    init(
+        id: Int64?, phoneNumber: String, fullName: String?, profileImageURL: String?, isActive: Bool, isVerified: Bool, lastLogin: Date?,
+        market: String, language: String, country: String, createdAt: Date, updatedAt: Date, tokensValidAfter: Date?, role: String = "user",
+        forceLogoutAfter: Date? = nil, permissionsUpdatedAt: Date? = nil, disabledAt: Date? = nil, disabledReason: String? = nil
+    ) {
+        self.id = id
+        self.phoneNumber = phoneNumber
+        self.fullName = fullName
+        self.profileImageURL = profileImageURL
+        self.isActive = isActive
+        self.isVerified = isVerified
+        self.lastLogin = lastLogin
+        self.market = market
+        self.language = language
+        self.country = country
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.tokensValidAfter = tokensValidAfter
+        self.role = role
+        self.forceLogoutAfter = forceLogoutAfter
+        self.permissionsUpdatedAt = permissionsUpdatedAt
+        self.disabledAt = disabledAt
+        self.disabledReason = disabledReason
     }
 
     var isDisabled: Bool { disabledAt != nil }
@@ -65,9 +84,5 @@ struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRe
     /// New tokens must be issued after this: the latest logout, force-logout or permission change.
     var tokenCutoff: Date? {
         [tokensValidAfter, forceLogoutAfter, permissionsUpdatedAt].compactMap { $0 }.max()
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
     }
 }

@@ -29,6 +29,22 @@ struct SendRefusal: Sendable, Equatable {
 
 /// Persistent send and verification history behind the abuse limits.
 protocol SendLogRepository: Sendable {
-    /// In one transaction: checks the rules in order and, if none refuses, records the attempt.
+    /// Atomically (across every process on the database): checks the rules in order and, if none refuses, records the
+    /// attempt, so concurrent sends cannot overshoot any limit.
     func admit(_ attempt: SendAttempt, rules: [WindowRule], now: Date) async throws -> SendRefusal?
+}
+
+/// How long counted events are kept: older ones can no longer affect any limit.
+enum StorageRetention {
+    static let sendLog: TimeInterval = 2 * 86_400
+    static let verifyFailures: TimeInterval = 2 * 86_400
+}
+
+/// The sliding-window arithmetic every backend's limit queries share.
+enum SlidingWindowMath {
+    /// Seconds until `oldestCounted` (the oldest of the `max` newest events in the window) leaves it: then one more
+    /// event passes. At least 1.
+    static func retryAfter(oldestCounted: Date, window: TimeInterval, now: Date) -> Int {
+        max(1, Int(oldestCounted.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)))
+    }
 }

@@ -1,14 +1,12 @@
 import Foundation
 import GRDB
 
-struct GRDBSendLogRepository: SendLogRepository {
-    let database: AppDatabase
-    /// Older rows can no longer affect any limit.
-    static let retention: TimeInterval = 2 * 86_400
+struct SQLiteSendLogRepository: SendLogRepository {
+    let database: SQLiteDatabase
 
     func admit(_ attempt: SendAttempt, rules: [WindowRule], now: Date) async throws -> SendRefusal? {
         try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM sms_sends WHERE created_at < ?", arguments: [now.addingTimeInterval(-Self.retention)])
+            try db.execute(sql: "DELETE FROM sms_sends WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.sendLog)])
             for rule in rules {
                 if let retryAfter = try Self.retryAfter(db, rule: rule, attempt: attempt, now: now) {
                     return SendRefusal(rule: rule, retryAfter: retryAfter)

@@ -36,20 +36,26 @@ struct CallerState: Sendable, Equatable {
 }
 
 protocol SessionRepository: Sendable {
-    /// `market`: the token's; nil (older tokens) uses the user's.
-    func state(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState?
-    /// The live session whose current refresh token has this hash, with its user.
+    /// The caller's user, session and market cutoff in one consistent read (the hot path). `market`: the token's; nil
+    /// (older tokens) uses the user's.
+    func callerState(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState?
+    /// The session whose current refresh token has this hash, with its user.
     func current(refreshHash: Data) async throws -> (UserSession, User)?
-    /// Compare-and-swap: rotates only if `presentedHash` is still the session's current token; otherwise reads it as a
-    /// retired token (grace replay, or reuse that revokes the session). `replacement` is nil when the caller found no
-    /// live session for the token.
+    /// Compare-and-swap, atomically: rotates only if `presentedHash` is still the session's current token (so of
+    /// concurrent refreshes exactly one rotates); otherwise reads it as a retired token (grace replay, or reuse that
+    /// revokes the session). `replacement` is nil when the caller found no live session for the token.
     func rotate(
         presentedHash: Data, replacement: (hash: Data, sealedPair: Data)?, now: Date, slidingLifetime: TimeInterval, graceWindow: TimeInterval
     ) async throws -> RotationOutcome
+    /// The user's usable sessions, most recently active first.
     func listActive(userID: Int64, now: Date) async throws -> [UserSession]
+    /// Every session of the user, ended ones too (for operators).
+    func listAll(userID: Int64) async throws -> [UserSession]
     /// Revokes one of the user's sessions; false when no such active session is theirs.
     func revoke(id: String, userID: Int64, now: Date) async throws -> Bool
+    /// Atomically: ends the sessions in `scope`; `global` also deactivates the user and stamps the logout cutoff.
     func logOut(userID: Int64, sessionID: String?, scope: LogoutScope, now: Date) async throws
-    /// Records activity at most every `every` seconds, so the hot path rarely writes.
+    /// Records activity unless it was recorded within `every` seconds (a conditional update), so the hot path rarely
+    /// writes.
     func touch(id: String, now: Date, every: TimeInterval) async throws
 }

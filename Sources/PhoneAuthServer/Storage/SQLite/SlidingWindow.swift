@@ -15,6 +15,6 @@ enum SlidingWindow {
             db, sql: "SELECT created_at FROM \(table) WHERE \(filter) AND created_at > ? ORDER BY created_at LIMIT 1 OFFSET ?",
             arguments: arguments + [since, count - max]
         )
-        return Swift.max(1, Int((oldest ?? now).addingTimeInterval(window).timeIntervalSince(now).rounded(.up)))
+        return SlidingWindowMath.retryAfter(oldestCounted: oldest ?? now, window: window, now: now)
     }
 }

@@ -1,7 +1,7 @@
 import GRDB
 
 /// The schema's history. A migration that has landed is never edited: change the schema with a new one.
-enum Migrations {
+enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: users, verification codes, addresses") { db in

@@ -2,21 +2,22 @@ import Foundation
 import GRDB
 import NIOPosix
 
-/// Owns the SQLite connection pool and the schema. Repositories are built on top of it; no SQL lives outside `Storage/`.
-struct AppDatabase: Sendable {
+/// Owns the SQLite connection pool and the schema. Repositories are built on top of it; SQLite SQL lives only here, under
+/// `Storage/SQLite/`.
+struct SQLiteDatabase: Sendable {
     let writer: any DatabaseWriter
 
     init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
-        try Migrations.migrator.migrate(writer)
+        try SQLiteMigrations.migrator.migrate(writer)
     }
 
     /// A WAL-mode pool on a file, creating its folder when missing. Opening and migrating wait on disk syncs, so they
     /// run on the blocking-I/O pool rather than on Swift's few cooperative threads.
-    static func open(path: String) async throws -> AppDatabase {
+    static func open(path: String) async throws -> SQLiteDatabase {
         try await NIOThreadPool.singleton.runIfActive {
             try makePrivate(path: path)
-            return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+            return try SQLiteDatabase(DatabasePool(path: path, configuration: configuration))
         }
     }
 
@@ -40,8 +41,8 @@ struct AppDatabase: Sendable {
     }
 
     /// An in-memory database for fast unit tests.
-    static func inMemory() throws -> AppDatabase {
-        try AppDatabase(DatabaseQueue(configuration: configuration))
+    static func inMemory() throws -> SQLiteDatabase {
+        try SQLiteDatabase(DatabaseQueue(configuration: configuration))
     }
 
     private static var configuration: Configuration {

@@ -19,8 +19,10 @@ enum AddressInsertOutcome: Sendable, Equatable {
 protocol AddressRepository: Sendable {
     func list(userID: Int64) async throws -> [Address]
     func find(id: Int64, userID: Int64) async throws -> Address?
+    /// Count then insert, atomically: at most `limit` addresses per user, however many creates race.
     func insert(_ fields: AddressFields, userID: Int64, country: String, limit: Int, now: Date) async throws -> AddressInsertOutcome
-    /// nil when no such address is the user's, or, with `ifUnchangedSince`, when it changed after that instant.
+    /// Atomically: nil when no such address is the user's, or, with `ifUnchangedSince`, when it changed after that
+    /// instant (checked and written under one lock).
     func update(id: Int64, userID: Int64, _ fields: AddressFields, ifUnchangedSince: Date?, now: Date) async throws -> Address?
     /// Returns false when no such address belongs to the user.
     func delete(id: Int64, userID: Int64) async throws -> Bool

@@ -1,10 +1,7 @@
 import Foundation
-import GRDB
 
 /// A row of `addresses`; always owned by exactly one user.
-struct Address: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "addresses"
-
+struct Address: Codable, Sendable, Equatable {
     var id: Int64?
     var userID: Int64
     var label: String?
@@ -25,14 +22,5 @@ struct Address: Codable, Sendable, Equatable, FetchableRecord, MutablePersistabl
         case country
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-    }
-
-    enum Columns {
-        static let id = Column(CodingKeys.id)
-        static let userID = Column(CodingKeys.userID)
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
     }
 }

@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// Owns the PostgreSQL connection pool (one `PostgresClient` per process, run as a service) and the schema.
+/// Repositories are built on top of it; PostgreSQL SQL lives only under `Storage/PostgreSQL/`.
+struct PostgresDatabase: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// How long a request waits for a pooled connection. The pool itself would queue a request for up to a minute while
+    /// the server is unreachable; past this the request fails with 503 instead.
+    let leaseTimeout: Duration
+
+    init(_ setting: PostgresSetting, logger: Logger) {
+        var configuration = PostgresClient.Configuration(
+            host: setting.host, port: setting.port, username: setting.username, password: setting.password, database: setting.database,
+            tls: Self.tls(setting.tls))
+        configuration.options.maximumConnections = setting.poolSize
+        configuration.options.connectTimeout = setting.connectTimeout
+        // The server aborts a statement that runs longer, so a stuck query cannot hold a pooled connection for ever.
+        configuration.options.additionalStartupParameters = [("statement_timeout", "\(setting.statementTimeout.milliseconds)")]
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        leaseTimeout = setting.connectTimeout
+    }
+
+    private static func tls(_ mode: PostgresSetting.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+    }
+
+    /// Statements outside a transaction (single statements are atomic on their own).
+    func read<Value: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) async throws -> Value) async throws -> Value {
+        try await withLeaseDeadline { leased in
+            try await client.withConnection { connection in
+                leased.mark()
+                return try await body(PostgresExecutor(connection: connection, logger: logger))
+            }
+        }
+    }
+
+    /// One transaction: committed when `body` returns, rolled back when it throws.
+    func write<Value: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) async throws -> Value) async throws -> Value {
+        try await withLeaseDeadline { leased in
+            try await client.withConnection { connection in
+                leased.mark()
+                return try await connection.withTransaction(logger: logger) { connection in
+                    try await body(PostgresExecutor(connection: connection, logger: logger))
+                }
+            }
+        }
+    }
+
+    /// Runs `operation`, failing with `StorageUnavailable` when it has not leased a connection within `leaseTimeout`.
+    /// Once leased, the statement timeout bounds it instead.
+    private func withLeaseDeadline<Value: Sendable>(_ operation: @escaping @Sendable (LeaseFlag) async throws -> Value) async throws -> Value {
+        let leased = LeaseFlag()
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await operation(leased) }
+            group.addTask { [leaseTimeout] in
+                try await Task.sleep(for: leaseTimeout)
+                if leased.isSet { return nil }
+                throw StorageUnavailable(reason: "no database connection within \(leaseTimeout)")
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let value = result { return value }
+            }
+            throw StorageUnavailable(reason: "the database operation ended without a result")
+        }
+    }
+
+    /// One round trip, for health checks.
+    func ping() async throws {
+        _ = try await read { try await $0.rows("SELECT 1") }
+    }
+}
+
+/// Set once a connection is leased.
+final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func mark() { value.withLock { $0 = true } }
+}
+
+/// A leased connection with the logger its queries go to. `PostgresQuery` interpolation binds parameters; it never
+/// splices text into the SQL.
+struct PostgresExecutor {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// The whole result, random-access by column name.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        var result: [PostgresRandomAccessRow] = []
+        for try await row in try await connection.query(query, logger: logger) {
+            result.append(row.makeRandomAccess())
+        }
+        return result
+    }
+
+    func row(_ query: PostgresQuery) async throws -> PostgresRandomAccessRow? {
+        try await rows(query).first
+    }
+
+    func execute(_ query: PostgresQuery) async throws {
+        _ = try await rows(query)
+    }
+
+    /// Serialises this transaction against every other one, in every instance, that takes the same lock; released at
+    /// commit or rollback.
+    func lock(_ name: String) async throws {
+        try await execute("SELECT pg_advisory_xact_lock(hashtextextended(\(name), 0))")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import PostgresNIO
+
+/// The PostgreSQL schema's history, versioned like the SQLite one: a migration that has landed is never edited.
+/// Several instances may start at once: the whole run holds an advisory lock, so exactly one applies each version.
+enum PostgresMigrations {
+    static let migrations: [(version: String, statements: [PostgresQuery])] = [
+        ("v1: users, sessions, verifications, limits, idempotency, addresses, markets", [
+            """
+            CREATE TABLE users (
+                id BIGSERIAL PRIMARY KEY,
+                phone_number TEXT NOT NULL UNIQUE,
+                full_name TEXT,
+                profile_image_url TEXT,
+                is_active BOOLEAN NOT NULL DEFAULT TRUE,
+                is_verified BOOLEAN NOT NULL DEFAULT FALSE,
+                last_login TIMESTAMPTZ,
+                market TEXT NOT NULL,
+                language TEXT NOT NULL,
+                country TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL,
+                tokens_valid_after TIMESTAMPTZ,
+                role TEXT NOT NULL DEFAULT 'user',
+                force_logout_after TIMESTAMPTZ,
+                permissions_updated_at TIMESTAMPTZ,
+                disabled_at TIMESTAMPTZ,
+                disabled_reason TEXT
+            )
+            """,
+            "CREATE INDEX users_market ON users (market)",
+            """
+            CREATE TABLE user_sessions (
+                id TEXT PRIMARY KEY,
+                user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                refresh_token_hash BYTEA NOT NULL UNIQUE,
+                previous_refresh_hash BYTEA,
+                rotated_at TIMESTAMPTZ,
+                grace_payload BYTEA,
+                created_at TIMESTAMPTZ NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL,
+                absolute_expires_at TIMESTAMPTZ NOT NULL,
+                last_activity_at TIMESTAMPTZ NOT NULL,
+                is_active BOOLEAN NOT NULL DEFAULT TRUE,
+                user_agent TEXT,
+                ip TEXT,
+                revoked_at TIMESTAMPTZ
+            )
+            """,
+            "CREATE INDEX user_sessions_user ON user_sessions (user_id)",
+            "CREATE INDEX user_sessions_previous ON user_sessions (previous_refresh_hash)",
+            """
+            CREATE TABLE verifications (
+                id BIGSERIAL PRIMARY KEY,
+                id_hash BYTEA NOT NULL UNIQUE,
+                phone_number TEXT NOT NULL,
+                code_hash BYTEA NOT NULL,
+                id_attempts INTEGER NOT NULL DEFAULT 0,
+                phone_attempts INTEGER NOT NULL DEFAULT 0,
+                expires_at TIMESTAMPTZ NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX verifications_phone ON verifications (phone_number, created_at)",
+            """
+            CREATE TABLE sms_sends (
+                id BIGSERIAL PRIMARY KEY,
+                phone_number TEXT NOT NULL,
+                ip TEXT NOT NULL,
+                prefix TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX sms_sends_created ON sms_sends (created_at)",
+            "CREATE INDEX sms_sends_phone ON sms_sends (phone_number, created_at)",
+            "CREATE INDEX sms_sends_ip ON sms_sends (ip, created_at)",
+            "CREATE INDEX sms_sends_prefix ON sms_sends (prefix, created_at)",
+            """
+            CREATE TABLE verify_failures (
+                id BIGSERIAL PRIMARY KEY,
+                phone_number TEXT NOT NULL,
+                path TEXT NOT NULL,
+                network TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX verify_failures_phone ON verify_failures (phone_number, created_at)",
+            "CREATE INDEX verify_failures_network ON verify_failures (network, created_at)",
+            """
+            CREATE TABLE idempotency_keys (
+                key TEXT PRIMARY KEY,
+                phone_number TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                body BYTEA,
+                expires_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE addresses (
+                id BIGSERIAL PRIMARY KEY,
+                user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                label TEXT,
+                line1 TEXT NOT NULL,
+                line2 TEXT,
+                city TEXT NOT NULL,
+                region TEXT,
+                postal_code TEXT,
+                country TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX addresses_user ON addresses (user_id)",
+            "CREATE TABLE markets (code TEXT PRIMARY KEY, force_logout_after TIMESTAMPTZ)",
+        ]),
+    ]
+
+    /// Applies every version not yet applied, in one transaction under one advisory lock. Returns what it applied.
+    @discardableResult
+    static func migrate(_ database: PostgresDatabase) async throws -> [String] {
+        try await database.write { sql in
+            try await sql.lock("phoneauth:migrations")
+            try await sql.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+            let applied = Set(try await sql.rows("SELECT version FROM schema_migrations").map { try $0["version"].decode(String.self) })
+            var done: [String] = []
+            for migration in migrations where !applied.contains(migration.version) {
+                for statement in migration.statements { try await sql.execute(statement) }
+                try await sql.execute("INSERT INTO schema_migrations (version) VALUES (\(migration.version))")
+                done.append(migration.version)
+            }
+            return done
+        }
+    }
+}

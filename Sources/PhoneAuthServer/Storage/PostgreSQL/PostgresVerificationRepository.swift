@@ -1,0 +1,136 @@
+import Foundation
+import PostgresNIO
+
+/// Every SQL statement about `verifications` and `verify_failures` on PostgreSQL. A redemption holds advisory locks
+/// on the client's network and on the phone, so every count it checks and every counter it bumps are one unit
+/// against all instances; the verification row itself is locked with FOR UPDATE.
+struct PostgresVerificationRepository: VerificationRepository {
+    let database: PostgresDatabase
+
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> Int64 {
+        try await database.write { sql in
+            try await sql.lock("verify-phone:\(phone)")
+            try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone) AND expires_at <= \(now)")
+            // A live verification with the same code (a test number's fixed code) hands its tries on.
+            let row = try await sql.row(
+                """
+                INSERT INTO verifications (id_hash, phone_number, code_hash, id_attempts, phone_attempts, expires_at, created_at)
+                SELECT \(idHash.bytea), \(phone), \(codeHash.bytea), COALESCE(MAX(id_attempts), 0), COALESCE(MAX(phone_attempts), 0),
+                \(expiresAt), \(now) FROM verifications WHERE phone_number = \(phone) AND code_hash = \(codeHash.bytea)
+                RETURNING id
+                """)
+            guard let row else { throw AppError.internalError }
+            return try row["id"].decode(Int64.self)
+        }
+    }
+
+    func delete(id: Int64) async throws {
+        try await database.read { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
+    }
+
+    func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {
+        try await database.write { sql in
+            try await sql.execute("DELETE FROM verify_failures WHERE created_at < \(now.addingTimeInterval(-StorageRetention.verifyFailures))")
+            // Always in this order (network, then phone), so two redemptions never wait on each other's locks.
+            try await sql.lock("verify-network:\(guess.network)")
+            if let limit = limits.perNetwork,
+                let retryAfter = try await Self.failures(sql, network: guess.network, phone: nil, path: nil, limit: limit.max, window: limit.window, now: now)
+            {
+                return .networkRateLimited(retryAfter: retryAfter)
+            }
+            let phone: String
+            switch guess.target {
+            case .id(let hash):
+                guard let row = try await sql.row("SELECT phone_number FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now)")
+                else {
+                    try await Self.recordFailure(sql, phone: "", guess: guess, now: now)
+                    return .rejected(attemptsRemaining: nil)
+                }
+                phone = try row["phone_number"].decode(String.self)
+            case .phone(let number):
+                phone = number
+            }
+            try await sql.lock("verify-phone:\(phone)")
+            if let retryAfter = try await Self.phoneRetryAfter(sql, phone: phone, target: guess.target, limits: limits, now: now) {
+                return .phoneRateLimited(retryAfter: retryAfter)
+            }
+            let candidate: PostgresRandomAccessRow? =
+                switch guess.target {
+                case .id(let hash):
+                    try await sql.row("SELECT * FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now) FOR UPDATE")
+                case .phone:
+                    try await sql.row(
+                        """
+                        SELECT * FROM verifications WHERE phone_number = \(phone) AND expires_at > \(now)
+                        ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE
+                        """)
+                }
+            guard let code = try candidate.map(Verification.init(row:)) else {
+                try await Self.recordFailure(sql, phone: phone, guess: guess, now: now)
+                return .rejected(attemptsRemaining: nil)
+            }
+            let byID = guess.target.path == "id"
+            let spent = byID ? code.idAttempts : code.phoneAttempts
+            guard spent < limits.perVerification else {
+                if byID { return .locked }
+                try await Self.recordFailure(sql, phone: phone, guess: guess, now: now)
+                return .rejected(attemptsRemaining: nil)
+            }
+            guard guess.matches(phone, code.codeHash) else {
+                if byID {
+                    try await sql.execute("UPDATE verifications SET id_attempts = id_attempts + 1 WHERE id = \(code.id)")
+                } else {
+                    try await sql.execute("UPDATE verifications SET phone_attempts = phone_attempts + 1 WHERE id = \(code.id)")
+                }
+                try await Self.recordFailure(sql, phone: phone, guess: guess, now: now)
+                guard byID else { return .rejected(attemptsRemaining: nil) }
+                return spent + 1 >= limits.perVerification ? .locked : .rejected(attemptsRemaining: limits.perVerification - spent - 1)
+            }
+            if try await PostgresUserRepository.fetch(sql, phone: phone, forUpdate: true)?.isDisabled == true {
+                try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)")
+                return .disabled
+            }
+            guard let defaults = guess.newUser(phone) else { return .rejected(attemptsRemaining: nil) }
+            try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone)")
+            let user = try await PostgresUserRepository.activate(sql, phone: phone, defaults: defaults, now: now)
+            try await PostgresSessionRepository.open(sql, session, userID: user.id!, now: now)
+            return .success(user)
+        }
+    }
+
+    private static func phoneRetryAfter(_ sql: PostgresExecutor, phone: String, target: VerificationTarget, limits: GuessLimits, now: Date)
+        async throws -> Int?
+    {
+        guard let limit = limits.perPhone else { return nil }
+        if let total = try await failures(sql, network: nil, phone: phone, path: nil, limit: limit.max, window: limit.window, now: now) {
+            return total
+        }
+        guard case .phone = target, let share = limits.perPhoneOnPhonePath else { return nil }
+        return try await failures(sql, network: nil, phone: phone, path: "phone", limit: share, window: limit.window, now: now)
+    }
+
+    /// nil while fewer than `limit` wrong guesses match since `now - window`; otherwise the seconds until enough of the
+    /// oldest have aged out for one more to pass.
+    private static func failures(
+        _ sql: PostgresExecutor, network: String?, phone: String?, path: String?, limit: Int, window: TimeInterval, now: Date
+    ) async throws -> Int? {
+        let since = now.addingTimeInterval(-window)
+        let rows = try await sql.rows(
+            """
+            SELECT created_at FROM verify_failures
+            WHERE (\(network)::text IS NULL OR network = \(network)) AND (\(phone)::text IS NULL OR phone_number = \(phone))
+            AND (\(path)::text IS NULL OR path = \(path)) AND created_at > \(since)
+            ORDER BY created_at DESC LIMIT \(limit)
+            """)
+        guard rows.count >= limit, let oldest = try rows.last?["created_at"].decode(Date.self) else { return nil }
+        return SlidingWindowMath.retryAfter(oldestCounted: oldest, window: window, now: now)
+    }
+
+    private static func recordFailure(_ sql: PostgresExecutor, phone: String, guess: Guess, now: Date) async throws {
+        try await sql.execute(
+            """
+            INSERT INTO verify_failures (phone_number, path, network, created_at)
+            VALUES (\(phone), \(guess.target.path), \(guess.network), \(now))
+            """)
+    }
+}

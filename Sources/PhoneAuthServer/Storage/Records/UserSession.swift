@@ -1,0 +1,69 @@
+import Foundation
+
+/// A row of `user_sessions`: one sign-in on one device. Its refresh token is stored only as a hash.
+struct UserSession: Codable, Sendable, Equatable {
+    var id: String
+    var userID: Int64
+    var refreshTokenHash: Data
+    var previousRefreshHash: Data?
+    var rotatedAt: Date?
+    var gracePayload: Data?
+    var createdAt: Date
+    /// Sliding expiry, pushed forward by each refresh but never past `absoluteExpiresAt`.
+    var expiresAt: Date
+    var absoluteExpiresAt: Date
+    var lastActivityAt: Date
+    var isActive: Bool
+    var userAgent: String?
+    var ip: String?
+    var revokedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case userID = "user_id"
+        case refreshTokenHash = "refresh_token_hash"
+        case previousRefreshHash = "previous_refresh_hash"
+        case rotatedAt = "rotated_at"
+        case gracePayload = "grace_payload"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case absoluteExpiresAt = "absolute_expires_at"
+        case lastActivityAt = "last_activity_at"
+        case isActive = "is_active"
+        case userAgent = "user_agent"
+        case ip
+        case revokedAt = "revoked_at"
+    }
+
+    /// The row sign-in inserts.
+    init(opening session: NewSession, userID: Int64, now: Date) {
+        self.init(
+            id: session.id, userID: userID, refreshTokenHash: session.refreshTokenHash, previousRefreshHash: nil, rotatedAt: nil,
+            gracePayload: nil, createdAt: now, expiresAt: session.expiresAt, absoluteExpiresAt: session.absoluteExpiresAt,
+            lastActivityAt: now, isActive: true, userAgent: session.userAgent, ip: session.ip, revokedAt: nil)
+    }
+
+    init(
+        id: String, userID: Int64, refreshTokenHash: Data, previousRefreshHash: Data?, rotatedAt: Date?, gracePayload: Data?, createdAt: Date,
+        expiresAt: Date, absoluteExpiresAt: Date, lastActivityAt: Date, isActive: Bool, userAgent: String?, ip: String?, revokedAt: Date?
+    ) {
+        self.id = id
+        self.userID = userID
+        self.refreshTokenHash = refreshTokenHash
+        self.previousRefreshHash = previousRefreshHash
+        self.rotatedAt = rotatedAt
+        self.gracePayload = gracePayload
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.absoluteExpiresAt = absoluteExpiresAt
+        self.lastActivityAt = lastActivityAt
+        self.isActive = isActive
+        self.userAgent = userAgent
+        self.ip = ip
+        self.revokedAt = revokedAt
+    }
+
+    func isUsable(at now: Date) -> Bool {
+        isActive && now < expiresAt && now < absoluteExpiresAt
+    }
+}

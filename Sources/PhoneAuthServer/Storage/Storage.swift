@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Every repository of one backend, opened and migrated: what `buildApplication`, `migrate` and the `admin` commands
+/// receive, so each works the same on SQLite and PostgreSQL.
+struct Storage: Sendable {
+    var users: any UserRepository
+    var sessions: any SessionRepository
+    var verifications: any VerificationRepository
+    var sendLog: any SendLogRepository
+    var idempotency: any IdempotencyRepository
+    var addresses: any AddressRepository
+    var admin: any AdminRepository
+    /// One round trip, for `/health`.
+    var ping: @Sendable () async throws -> Void
+    /// Brings the schema up to date (once `services` run); safe when several instances start at once.
+    var migrate: @Sendable () async throws -> Void
+    /// What the backend needs running while it is used (PostgreSQL's connection pool); none for SQLite.
+    var services: [any Service]
+    /// Which backend, for logs.
+    var backend: String
+
+    static func sqlite(_ database: SQLiteDatabase) -> Storage {
+        Storage(
+            users: SQLiteUserRepository(database: database), sessions: SQLiteSessionRepository(database: database),
+            verifications: SQLiteVerificationRepository(database: database), sendLog: SQLiteSendLogRepository(database: database),
+            idempotency: SQLiteIdempotencyRepository(database: database), addresses: SQLiteAddressRepository(database: database),
+            admin: SQLiteAdminRepository(database: database), ping: { try await database.ping() },
+            migrate: {},  // done when the file was opened
+            services: [], backend: "sqlite")
+    }
+
+    /// The pool is not running yet: run `services` (the application does) before the first query, or use `with`.
+    static func postgres(_ database: PostgresDatabase) -> Storage {
+        Storage(
+            users: PostgresUserRepository(database: database), sessions: PostgresSessionRepository(database: database),
+            verifications: PostgresVerificationRepository(database: database), sendLog: PostgresSendLogRepository(database: database),
+            idempotency: PostgresIdempotencyRepository(database: database), addresses: PostgresAddressRepository(database: database),
+            admin: PostgresAdminRepository(database: database), ping: { try await database.ping() },
+            migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client], backend: "postgres")
+    }
+
+    /// Opens the configured backend. SQLite is migrated here; PostgreSQL once its pool runs (`migrate` below).
+    static func open(_ setting: DatabaseSetting, logger: Logger) async throws -> Storage {
+        switch setting {
+        case .sqlite(let path): .sqlite(try await SQLiteDatabase.open(path: path))
+        case .postgres(let postgres): .postgres(PostgresDatabase(postgres, logger: logger))
+        }
+    }
+
+    /// For one-shot commands: opens the backend, runs its services while `body` runs, migrates, then stops them.
+    static func with<Value: Sendable>(_ setting: DatabaseSetting, logger: Logger, _ body: @Sendable (Storage) async throws -> Value)
+        async throws -> Value
+    {
+        let storage = try await open(setting, logger: logger)
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            for service in storage.services { group.addTask { try await service.run(); return nil } }
+            defer { group.cancelAll() }
+            try await storage.migrate()
+            return try await body(storage)
+        }
+    }
+}

@@ -68,6 +68,17 @@ final class WebhookReceiver: Sendable {
         }
     }
 
+    /// The code of the last message to `e164`.
+    func lastCode(to e164: String) -> String? {
+        for message in messages.reversed() {
+            guard let json = try? JSONSerialization.jsonObject(with: message.body) as? [String: String], json["to"] == e164,
+                let match = json["body"]?.firstMatch(of: /[0-9]{6}/)
+            else { continue }
+            return String(match.output)
+        }
+        return nil
+    }
+
     /// The code inside the last recorded message body.
     var lastCode: String? {
         guard let last = messages.last,

@@ -44,13 +44,23 @@ struct PostgresDatabase: Sendable {
         }
     }
 
-    /// One transaction: committed when `body` returns, rolled back when it throws.
+    /// One transaction: committed when `body` returns, rolled back when it throws. (Not postgres-nio's
+    /// `withTransaction`: after the server dropped the connection it sends `ROLLBACK` anyway, and a query written to a
+    /// closed channel never completes, so the request hung for good.)
     func write<Value: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) async throws -> Value) async throws -> Value {
         try await withLeaseDeadline { leased in
             try await client.withConnection { connection in
                 leased.mark()
-                return try await connection.withTransaction(logger: logger) { connection in
-                    try await body(PostgresExecutor(connection: connection, logger: logger))
+                let sql = PostgresExecutor(connection: connection, logger: logger)
+                try await sql.execute("BEGIN")
+                do {
+                    let value = try await body(sql)
+                    try await sql.execute("COMMIT")
+                    return value
+                } catch {
+                    // After a connection failure the server has rolled back already; ROLLBACK is for our own errors.
+                    if StorageUnavailable.classify(error) == nil, !connection.isClosed { try? await sql.execute("ROLLBACK") }
+                    throw error
                 }
             }
         }
@@ -96,6 +106,8 @@ struct PostgresExecutor {
 
     /// The whole result, random-access by column name.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        // A query written to a closed connection would wait for ever (see `PostgresDatabase.write`).
+        guard !connection.isClosed else { throw StorageUnavailable(reason: "the database connection is closed") }
         var result: [PostgresRandomAccessRow] = []
         for try await row in try await connection.query(query, logger: logger) {
             result.append(row.makeRandomAccess())

@@ -1,0 +1,53 @@
+import Foundation
+
+@testable import PhoneAuthServer
+
+/// One PhoneAuth server process of several sharing a database, and a JSON client for it (libcurl, its own
+/// connections).
+struct Instance: Sendable {
+    let port: Int
+    let process: ServerProcess
+    private let curl = CurlClient.isolated()
+
+    /// Both instances of a pair get the same secrets, as a deployment would give them.
+    static let sharedSecrets = [
+        "--jwt-secret", "two-instance-secret-of-at-least-32-bytes", "--pepper", "two-instance-pepper-of-at-least-32-bytes",
+    ]
+
+    static func start(database: String, webhook: String, extra: [String] = []) async throws -> Instance {
+        let port = try MotoServer.freePort()
+        let arguments =
+            ["--database", database, "--sms", "webhook", "--sms-webhook-url", webhook + "/ok", "--sms-webhook-secret", "s"]
+            + sharedSecrets + extra
+        return Instance(port: port, process: try await ServerProcess.start(port: port, arguments: arguments))
+    }
+
+    struct Answer: Sendable {
+        var status: Int
+        var json: [String: any Sendable]
+        var errorCode: String? { (json["error"] as? [String: any Sendable])?["code"] as? String }
+    }
+
+    func request(_ method: String, _ path: String, json body: [String: String]? = nil, token: String? = nil) async throws -> Answer {
+        var headers = ["Content-Type: application/json"]
+        if let token { headers.append("Authorization: Bearer \(token)") }
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
+        let response = try await curl.perform(
+            CurlRequest(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers, body: Array(data), timeout: .seconds(20)))
+        let parsed = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        return Answer(status: response.status, json: parsed.mapValues { Self.sendable($0) })
+    }
+
+    private static func sendable(_ value: Any) -> any Sendable {
+        switch value {
+        case let text as String: text
+        case let number as NSNumber: number.intValue
+        case let object as [String: Any]: object.mapValues { sendable($0) }
+        default: "\(value)"
+        }
+    }
+
+    func stop() async {
+        await process.stop()
+    }
+}

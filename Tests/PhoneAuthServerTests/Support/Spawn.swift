@@ -1,0 +1,28 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program to its end with `posix_spawn` and `waitpid`, on a Dispatch thread. For programs that leave a daemon
+/// behind (`pg_ctl restart`): Foundation's `Process` was seen never reporting such a child's exit.
+enum Spawn {
+    static func run(_ arguments: [String]) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var pid: pid_t = 0
+                var actions = posix_spawn_file_actions_t()
+                posix_spawn_file_actions_init(&actions)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                for descriptor: Int32 in [1, 2] { posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_WRONLY, 0) }
+                var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+                defer { argv.forEach { free($0) } }
+                guard posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ) == 0 else { return continuation.resume(returning: -1) }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+                // WIFEXITED / WEXITSTATUS, spelled out (the C macros are not imported).
+                continuation.resume(returning: status & 0x7f == 0 ? (status >> 8) & 0xff : -1)
+            }
+        }
+    }
+}

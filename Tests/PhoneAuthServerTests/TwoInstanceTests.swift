@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+@testable import PhoneAuthServer
+
+/// Two real server processes on one PostgreSQL database, requests split between them: what is atomic on one instance
+/// stays atomic across both (issue 11).
+@Suite struct TwoInstanceTests {
+    static let backends = Backend.all.filter { $0 == .postgres }
+
+    /// Starts both instances at once (their migrations race for the advisory lock) and stops them afterwards.
+    private func withPair(
+        _ harness: TestHarness, extra: [String] = [], _ body: @Sendable (Instance, Instance, WebhookReceiver) async throws -> Void
+    ) async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { webhook in
+            async let first = Instance.start(database: harness.databaseURL, webhook: webhook, extra: extra)
+            async let second = Instance.start(database: harness.databaseURL, webhook: webhook, extra: extra)
+            let (a, b) = try await (first, second)
+            do {
+                try await body(a, b, receiver)
+            } catch {
+                await a.stop()
+                await b.stop()
+                throw error
+            }
+            await a.stop()
+            await b.stop()
+        }
+    }
+
+    private func signIn(_ instance: Instance, _ receiver: WebhookReceiver, phone: String) async throws -> (access: String, refresh: String) {
+        let sent = try await instance.request("POST", "/auth/send-code", json: ["phone": phone])
+        let id = try #require(sent.json["verification_id"] as? String)
+        let code = try #require(receiver.lastCode(to: phone))
+        let verified = try await instance.request("POST", "/auth/verify-code", json: ["verification_id": id, "verification_code": code])
+        #expect(verified.status == 200)
+        return (try #require(verified.json["access_token"] as? String), try #require(verified.json["refresh_token"] as? String))
+    }
+
+    @Test(arguments: backends)
+    func aLogoutThroughOneInstanceIsRefusedByTheOtherOnItsNextRequest(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await withPair(harness) { a, b, receiver in
+            let tokens = try await signIn(a, receiver, phone: "+13125550100")
+            #expect(try await b.request("GET", "/api/v1/profile", token: tokens.access).status == 200)
+            #expect(try await b.request("POST", "/auth/logout", token: tokens.access).status == 204)
+            let refused = try await a.request("GET", "/api/v1/profile", token: tokens.access)
+            #expect(refused.status == 401)
+            #expect(try await a.request("POST", "/auth/refresh", json: ["refresh_token": tokens.refresh]).status == 401)
+        }
+        #expect(try await harness.sql.strings("SELECT version FROM schema_migrations").count == PostgresMigrations.migrations.count)
+    }
+
+    @Test(arguments: backends)
+    func twentyConcurrentVerificationsOfOneCodeAcrossInstancesYieldExactlyOneToken(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await withPair(harness) { a, b, receiver in
+            let sent = try await a.request("POST", "/auth/send-code", json: ["phone": "+996555123456"])
+            let id = try #require(sent.json["verification_id"] as? String)
+            let code = try #require(receiver.lastCode(to: "+996555123456"))
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await (index.isMultiple(of: 2) ? a : b)
+                            .request("POST", "/auth/verify-code", json: ["verification_id": id, "verification_code": code]).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1)
+            #expect(statuses.filter { $0 == 400 }.count == 19)
+        }
+        #expect(try await harness.sql.sessions().count == 1)
+        #expect(try await harness.sql.users().count == 1)
+    }
+
+    @Test(arguments: backends)
+    func eightConcurrentRefreshesAcrossInstancesRotateOnce(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await withPair(harness) { a, b, receiver in
+            let tokens = try await signIn(a, receiver, phone: "+13125550100")
+            let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await (index.isMultiple(of: 2) ? a : b).request("POST", "/auth/refresh", json: ["refresh_token": tokens.refresh])
+                    }
+                }
+                return try await group.reduce(into: [Instance.Answer]()) { $0.append($1) }
+            }
+            let granted = answers.filter { $0.status == 200 }
+            #expect(!granted.isEmpty)
+            // Every success is the one rotation's pair; anything else is a clean refusal.
+            #expect(Set(granted.compactMap { $0.json["refresh_token"] as? String }).count == 1)
+            #expect(Set(granted.compactMap { $0.json["access_token"] as? String }).count == 1)
+            #expect(answers.allSatisfy { $0.status == 200 || $0.status == 401 })
+            let newRefresh = try #require(granted.first?.json["refresh_token"] as? String)
+            #expect(try await b.request("POST", "/auth/refresh", json: ["refresh_token": newRefresh]).status == 200)
+        }
+        let sessions = try await harness.sql.sessions()
+        #expect(sessions.count == 1)
+        #expect(sessions.first?.isActive == true)
+    }
+
+    @Test(arguments: backends)
+    func sixtyConcurrentSendsInOneNumberRangeAcrossInstancesHoldTheRangeLimit(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await withPair(harness, extra: ["--max-sends-per-ip-hour", "1000", "--max-sends-per-prefix-hour", "50"]) { a, b, receiver in
+            let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        try await (index.isMultiple(of: 2) ? a : b).request("POST", "/auth/send-code", json: ["phone": "+1312555\(1000 + index)"])
+                    }
+                }
+                return try await group.reduce(into: [Instance.Answer]()) { $0.append($1) }
+            }
+            #expect(answers.filter { $0.status == 202 }.count == 50)
+            #expect(answers.filter { $0.errorCode == "prefix_rate_limited" }.count == 10)
+            #expect(receiver.messages.count == 50)
+        }
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == 50)
+    }
+
+    @Test(arguments: backends)
+    func twentyFiveConcurrentAddressCreationsAcrossInstancesLeaveExactlyTwenty(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await withPair(harness) { a, b, receiver in
+            let tokens = try await signIn(a, receiver, phone: "+996555123456")
+            let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
+                for index in 0..<25 {
+                    group.addTask {
+                        try await (index.isMultiple(of: 2) ? a : b).request(
+                            "POST", "/api/v1/profile/addresses", json: ["line1": "Chui Ave \(index)", "city": "Bishkek"], token: tokens.access)
+                    }
+                }
+                return try await group.reduce(into: [Instance.Answer]()) { $0.append($1) }
+            }
+            #expect(answers.filter { $0.status == 201 }.count == 20)
+            #expect(answers.filter { $0.errorCode == "address_limit_reached" }.count == 5)
+        }
+        #expect(try await harness.sql.addresses().count == 20)
+    }
+}

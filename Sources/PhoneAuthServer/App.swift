@@ -21,8 +21,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config = try resolveOrExit(options)
-        let app = try await buildApplication(config)
-        try await app.runService()
+        try await exitingOnStorageFailure(config.database) {
+            let app = try await buildApplication(config)
+            try await app.runService()
+        }
     }
 }
 
@@ -45,5 +47,17 @@ private func resolveOrExit(_ options: ServeOptions) throws -> AppConfig {
     } catch let error as ConfigError {
         FileHandle.standardError.write(Data("phoneauth: configuration error: \(error.description)\n".utf8))
         throw ExitCode(2)
+    }
+}
+
+/// The database cannot be used (unreachable, refusing, locked, read-only): one line naming it, never its password, and
+/// exit code 69 (EX_UNAVAILABLE), at start-up as in a one-shot command.
+func exitingOnStorageFailure<Value>(_ setting: DatabaseSetting, _ body: () async throws -> Value) async throws -> Value {
+    do {
+        return try await body()
+    } catch {
+        guard let unavailable = StorageUnavailable.classify(error) else { throw error }
+        FileHandle.standardError.write(Data("phoneauth: cannot use the database \(setting): \(unavailable.reason)\n".utf8))
+        throw ExitCode(69)
     }
 }

@@ -4,7 +4,7 @@ import Logging
 
 /// `PhoneAuthServer admin …`: operator actions straight on the database, whether or not the server runs. Changes
 /// reach a running server on its next request, because every request reads the user, session and cutoffs afresh.
-/// Exit codes: 0 done, 1 no such user, 64 bad arguments.
+/// Exit codes: 0 done, 1 no such user, 64 bad arguments, 69 the database cannot be used.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
@@ -27,7 +27,8 @@ struct AdminCommand: AsyncParsableCommand {
         func withStorage<Value: Sendable>(_ body: @Sendable (Storage) async throws -> Value) async throws -> Value {
             var logger = Logger(label: "phoneauth")
             logger.logLevel = .warning
-            return try await Storage.with(try setting, logger: logger, body)
+            let setting = try setting
+            return try await exitingOnStorageFailure(setting) { try await Storage.with(setting, logger: logger, body) }
         }
     }
 

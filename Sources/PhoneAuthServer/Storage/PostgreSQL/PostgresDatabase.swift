@@ -21,8 +21,11 @@ struct PostgresDatabase: Sendable {
         configuration.options.connectTimeout = setting.connectTimeout
         // The server aborts a statement that runs longer, so a stuck query cannot hold a pooled connection for ever.
         configuration.options.additionalStartupParameters = [("statement_timeout", "\(setting.statementTimeout.milliseconds)")]
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.logger = logger
+        // The pool logs every failed connection attempt at info, once per backoff step: warnings and up only.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+        self.logger = quiet
         leaseTimeout = setting.connectTimeout
     }
 

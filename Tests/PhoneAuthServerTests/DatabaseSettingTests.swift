@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+@testable import PhoneAuthServer
+
+/// `--database` picks the backend; a PostgreSQL password never shows in what the server prints (issue 11).
+@Suite struct DatabaseSettingTests {
+    @Test func aPathIsSQLiteAndAPostgresURLIsPostgreSQL() throws {
+        #expect(try DatabaseSetting(parsing: "./data/phoneauth.sqlite") == .sqlite(path: "./data/phoneauth.sqlite"))
+        guard case .postgres(let setting) = try DatabaseSetting(parsing: "postgres://auth:s3cret@db.internal:6432/phoneauth?sslmode=require") else {
+            Issue.record("not PostgreSQL")
+            return
+        }
+        #expect((setting.host, setting.port, setting.username, setting.password, setting.database) == ("db.internal", 6432, "auth", "s3cret", "phoneauth"))
+        #expect(setting.tls == .require)
+        #expect(try DatabaseSetting(parsing: "postgresql://auth@db/phoneauth") == .postgres(PostgresSetting(host: "db", username: "auth", password: nil, database: "phoneauth")))
+    }
+
+    @Test func thePasswordIsNeverInADescription() throws {
+        let setting = try DatabaseSetting(parsing: "postgres://auth:s3cret@db.internal:5432/phoneauth")
+        #expect("\(setting)" == "postgres://auth:***@db.internal:5432/phoneauth")
+        #expect(!String(reflecting: setting).contains("s3cret") || "\(setting)".contains("***"))
+    }
+
+    @Test(arguments: [
+        ("postgres://", "must look like"), ("postgres://auth@db", "names no database"), ("postgres://db/phoneauth", "names no user"),
+        ("postgres://auth@db/phoneauth?sslmode=verify-full", "sslmode"),
+    ])
+    func badURLsAreExplained(url: String, complaint: String) {
+        #expect(throws: ConfigError.self) { try DatabaseSetting(parsing: url) }
+        do {
+            _ = try DatabaseSetting(parsing: url)
+        } catch let error as ConfigError {
+            #expect(error.description.contains(complaint), "\(error.description)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func poolTimeoutsAndTLSAreConfigurable() throws {
+        let config = try ServeOptions.parse([
+            "--database", "postgres://auth:pw@127.0.0.1:5432/phoneauth", "--database-pool-size", "4", "--database-connect-timeout", "1.5",
+            "--database-statement-timeout", "3", "--database-tls", "disable",
+        ]).resolve(environment: [:])
+        guard case .postgres(let setting) = config.database else {
+            Issue.record("not PostgreSQL")
+            return
+        }
+        #expect(setting.poolSize == 4)
+        #expect(setting.connectTimeout == .milliseconds(1500))
+        #expect(setting.statementTimeout == .seconds(3))
+        #expect(setting.tls == .disable)
+        #expect(throws: ConfigError.self) {
+            try ServeOptions.parse(["--database", "postgres://a@b/c", "--database-tls", "sometimes"]).resolve(environment: [:])
+        }
+    }
+
+    /// A server that cannot reach its database says so on one line and exits, without the password.
+    @Test func anUnreachableDatabaseIsReportedWithoutThePassword() async throws {
+        let port = try MotoServer.freePort()
+        let result = try await CLIRunner.run(
+            ["migrate", "--database", "postgres://auth:hunter2-secret@127.0.0.1:\(port)/phoneauth?sslmode=disable"], binary: "PhoneAuthServer")
+        #expect(result.status == 69)
+        #expect(!result.stderr.contains("hunter2-secret"))
+        #expect(!result.stdout.contains("hunter2-secret"))
+        #expect(result.stderr.contains("auth:***@127.0.0.1"), "\(result.stderr)")
+    }
+
+    @Test(arguments: Backend.all)
+    func migrateBringsEitherBackendUpToDateAndCanRunAgain(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        for _ in 0..<2 {
+            let result = try await CLIRunner.run(["migrate", "--database", harness.databaseURL], binary: "PhoneAuthServer")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("is up to date"))
+        }
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM users") == 0)
+    }
+}

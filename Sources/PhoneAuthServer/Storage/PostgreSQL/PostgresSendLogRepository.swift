@@ -17,21 +17,31 @@ struct PostgresSendLogRepository: SendLogRepository {
                 }
             }
             try await sql.execute(
-                "INSERT INTO sms_sends (phone_number, ip, prefix, created_at) VALUES (\(attempt.phone), \(attempt.ip), \(attempt.prefix), \(now))")
+                """
+                INSERT INTO sms_sends (phone_number, ip, prefix, created_at)
+                VALUES (\(attempt.phone), \(attempt.ip), \(attempt.prefix), \(now))
+                """)
             return nil
         }
     }
 
     private static func retryAfter(_ sql: PostgresExecutor, rule: WindowRule, attempt: SendAttempt, now: Date) async throws -> Int? {
         let since = now.addingTimeInterval(-rule.window)
-        let query: PostgresQuery =
+        // The newest `max` sends in the window: the last of them is the one that must age out for another to pass.
+        let (phone, ip, prefix): (String?, String?, String?) =
             switch rule.scope {
-            case .phone: "SELECT created_at FROM sms_sends WHERE phone_number = \(attempt.phone) AND created_at > \(since) ORDER BY created_at DESC LIMIT \(rule.max)"
-            case .ip: "SELECT created_at FROM sms_sends WHERE ip = \(attempt.ip) AND created_at > \(since) ORDER BY created_at DESC LIMIT \(rule.max)"
-            case .prefix: "SELECT created_at FROM sms_sends WHERE prefix = \(attempt.prefix) AND created_at > \(since) ORDER BY created_at DESC LIMIT \(rule.max)"
-            case .global: "SELECT created_at FROM sms_sends WHERE created_at > \(since) ORDER BY created_at DESC LIMIT \(rule.max)"
+            case .phone: (attempt.phone, nil, nil)
+            case .ip: (nil, attempt.ip, nil)
+            case .prefix: (nil, nil, attempt.prefix)
+            case .global: (nil, nil, nil)
             }
-        let rows = try await sql.rows(query)
+        let rows = try await sql.rows(
+            """
+            SELECT created_at FROM sms_sends
+            WHERE (\(phone)::text IS NULL OR phone_number = \(phone)) AND (\(ip)::text IS NULL OR ip = \(ip))
+            AND (\(prefix)::text IS NULL OR prefix = \(prefix)) AND created_at > \(since)
+            ORDER BY created_at DESC LIMIT \(rule.max)
+            """)
         guard rows.count >= rule.max, let oldest = try rows.last?["created_at"].decode(Date.self) else { return nil }
         return SlidingWindowMath.retryAfter(oldestCounted: oldest, window: rule.window, now: now)
     }

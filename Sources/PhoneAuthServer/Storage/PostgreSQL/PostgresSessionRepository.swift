@@ -41,12 +41,7 @@ struct PostgresSessionRepository: SessionRepository {
                 guard let user = try await PostgresUserRepository.fetch(sql, id: session.userID) else { return .invalid }
                 if user.isDisabled { return .disabled }
                 guard let replacement, session.isUsable(at: now), user.isActive else { return .invalid }
-                session.previousRefreshHash = presentedHash
-                session.refreshTokenHash = replacement.hash
-                session.rotatedAt = now
-                session.gracePayload = replacement.sealedPair
-                session.expiresAt = min(now.addingTimeInterval(slidingLifetime), session.absoluteExpiresAt)
-                session.lastActivityAt = now
+                session.rotate(from: presentedHash, to: replacement, now: now, slidingLifetime: slidingLifetime)
                 try await sql.execute(
                     """
                     UPDATE user_sessions SET previous_refresh_hash = \(presentedHash.bytea), refresh_token_hash = \(replacement.hash.bytea),
@@ -60,9 +55,7 @@ struct PostgresSessionRepository: SessionRepository {
             let session = try UserSession(row: row)
             let user = try await PostgresUserRepository.fetch(sql, id: session.userID)
             if user?.isDisabled == true { return .disabled }
-            if session.isUsable(at: now), let rotatedAt = session.rotatedAt, now.timeIntervalSince(rotatedAt) <= graceWindow,
-                let payload = session.gracePayload, let user, user.isActive
-            {
+            if let payload = session.graceReplay(at: now, window: graceWindow), let user, user.isActive {
                 return .graceReplay(payload: payload, user: user)
             }
             // A retired token came back: whoever holds it may be a thief, so the session ends for everyone.

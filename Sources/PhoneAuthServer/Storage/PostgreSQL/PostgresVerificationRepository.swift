@@ -30,11 +30,13 @@ struct PostgresVerificationRepository: VerificationRepository {
 
     func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {
         try await database.write { sql in
-            try await sql.execute("DELETE FROM verify_failures WHERE created_at < \(now.addingTimeInterval(-StorageRetention.verifyFailures))")
+            let forgotten = now.addingTimeInterval(-StorageRetention.verifyFailures)
+            try await sql.execute("DELETE FROM verify_failures WHERE created_at < \(forgotten)")
             // Always in this order (network, then phone), so two redemptions never wait on each other's locks.
             try await sql.lock("verify-network:\(guess.network)")
             if let limit = limits.perNetwork,
-                let retryAfter = try await Self.failures(sql, network: guess.network, phone: nil, path: nil, limit: limit.max, window: limit.window, now: now)
+                let retryAfter = try await Self.failures(
+                    sql, network: guess.network, phone: nil, path: nil, limit: limit.max, window: limit.window, now: now)
             {
                 return .networkRateLimited(retryAfter: retryAfter)
             }

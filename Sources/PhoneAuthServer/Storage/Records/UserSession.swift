@@ -63,6 +63,22 @@ struct UserSession: Codable, Sendable, Equatable {
         self.revokedAt = revokedAt
     }
 
+    /// The row after a rotation retired `presented` for `replacement`: the same on every backend.
+    mutating func rotate(from presented: Data, to replacement: (hash: Data, sealedPair: Data), now: Date, slidingLifetime: TimeInterval) {
+        previousRefreshHash = presented
+        refreshTokenHash = replacement.hash
+        rotatedAt = now
+        gracePayload = replacement.sealedPair
+        expiresAt = min(now.addingTimeInterval(slidingLifetime), absoluteExpiresAt)
+        lastActivityAt = now
+    }
+
+    /// The pair sealed at the last rotation, while a retired token presented now is still within `window` of it.
+    func graceReplay(at now: Date, window: TimeInterval) -> Data? {
+        guard isUsable(at: now), let rotatedAt, now.timeIntervalSince(rotatedAt) <= window else { return nil }
+        return gracePayload
+    }
+
     func isUsable(at now: Date) -> Bool {
         isActive && now < expiresAt && now < absoluteExpiresAt
     }

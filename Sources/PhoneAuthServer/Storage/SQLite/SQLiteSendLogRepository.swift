@@ -29,6 +29,7 @@ struct SQLiteSendLogRepository: SendLogRepository {
             case .prefix: ("prefix = ?", [attempt.prefix])
             case .global: ("1 = 1", [])
             }
-        return try SlidingWindow.retryAfter(db, table: "sms_sends", filter: filter, arguments: arguments, max: rule.max, window: rule.window, now: now)
+        return try SlidingWindow.retryAfter(
+            db, table: "sms_sends", filter: filter, arguments: arguments, max: rule.max, window: rule.window, now: now)
     }
 }

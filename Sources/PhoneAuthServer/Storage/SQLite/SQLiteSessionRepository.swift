@@ -36,12 +36,7 @@ struct SQLiteSessionRepository: SessionRepository {
                 guard let user = try SQLiteUserRepository.fetch(db, id: session.userID) else { return .invalid }
                 if user.isDisabled { return .disabled }
                 guard let replacement, session.isUsable(at: now), user.isActive else { return .invalid }
-                session.previousRefreshHash = presentedHash
-                session.refreshTokenHash = replacement.hash
-                session.rotatedAt = now
-                session.gracePayload = replacement.sealedPair
-                session.expiresAt = min(now.addingTimeInterval(slidingLifetime), session.absoluteExpiresAt)
-                session.lastActivityAt = now
+                session.rotate(from: presentedHash, to: replacement, now: now, slidingLifetime: slidingLifetime)
                 try session.update(db)
                 return .rotated(session, user)
             }
@@ -50,9 +45,7 @@ struct SQLiteSessionRepository: SessionRepository {
             }
             let user = try SQLiteUserRepository.fetch(db, id: session.userID)
             if user?.isDisabled == true { return .disabled }
-            if session.isUsable(at: now), let rotatedAt = session.rotatedAt, now.timeIntervalSince(rotatedAt) <= graceWindow,
-                let payload = session.gracePayload, let user, user.isActive
-            {
+            if let payload = session.graceReplay(at: now, window: graceWindow), let user, user.isActive {
                 return .graceReplay(payload: payload, user: user)
             }
             // A retired token came back: whoever holds it may be a thief, so the session ends for everyone.

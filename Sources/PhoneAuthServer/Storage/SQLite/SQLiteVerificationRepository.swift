@@ -28,7 +28,8 @@ struct SQLiteVerificationRepository: VerificationRepository {
         // One write transaction: SQLite serialises writers, so of many concurrent redemptions of one code exactly one
         // sees it alive, and every counter below is read and bumped without a gap.
         try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM verify_failures WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.verifyFailures)])
+            try db.execute(
+                sql: "DELETE FROM verify_failures WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.verifyFailures)])
             if let limit = limits.perNetwork,
                 let retryAfter = try Self.failures(db, "network = ?", [guess.network], max: limit.max, window: limit.window, now: now)
             {

@@ -83,6 +83,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, dependencies: AppDepende
         ipv6PrefixLength: config.limits.ipv6PrefixLength, markets: config.markets, codeLifetime: config.codeLifetime,
         resendAfter: config.limits.resendCooldown, now: now
     ).addRoutes(to: routes.group("auth"))
+    IntrospectionController(clients: config.introspectionClients, resolver: resolver).addRoutes(to: routes.group("auth"))
     let sessionController = SessionController(service: sessions, sessions: storage.sessions, now: now)
     sessionController.addPublicRoutes(to: routes.group("auth"))
     sessionController.addAuthenticatedRoutes(to: authenticated("auth"))

@@ -58,6 +58,8 @@ struct AppConfig: Sendable {
     var refreshAbsoluteLifetime: Duration = .days(90)
     var refreshGrace: Duration = .seconds(10)
     var addressLimit = 20
+    /// Services allowed to call `POST /auth/introspect`; none by default (the endpoint then refuses everyone).
+    var introspectionClients = IntrospectionClients()
     var logLevel = Logger.Level.info
     /// A request whose next part takes longer than this to arrive is dropped.
     var readTimeout: Duration = .seconds(10)

@@ -31,6 +31,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds a keep-alive connection may stay idle (PHONEAUTH_IDLE_TIMEOUT, default 60).") var idleTimeout: Double?
     @Option(help: "Sliding refresh-token lifetime in days (PHONEAUTH_REFRESH_DAYS, default 30).") var refreshDays: Int?
     @Option(help: "Absolute session lifetime in days from sign-in (PHONEAUTH_SESSION_MAX_DAYS, default 90).") var sessionMaxDays: Int?
+    @Option(help: "ID:SECRET of a service allowed to introspect tokens; repeatable (PHONEAUTH_INTROSPECTION_CLIENTS, comma-separated).")
+    var introspectionClient: [String] = []
     @OptionGroup var smsOptions: SMSOptions
     @OptionGroup var limitOptions: LimitOptions
 
@@ -110,6 +112,10 @@ struct ServeOptions: ParsableArguments {
         guard config.refreshAbsoluteLifetime >= config.refreshLifetime else {
             throw ConfigError("the session lifetime must not be shorter than the refresh lifetime")
         }
+        let introspection = introspectionClient.isEmpty
+            ? (source.value(nil, "PHONEAUTH_INTROSPECTION_CLIENTS").map { $0.split(separator: ",").map(String.init) } ?? [])
+            : introspectionClient
+        config.introspectionClients = try IntrospectionClients(parsing: introspection)
         try smsOptions.apply(to: &config, environment: env)
         try limitOptions.apply(to: &config, source: source)
         try config.validate()

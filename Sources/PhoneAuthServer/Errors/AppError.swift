@@ -41,6 +41,7 @@ struct AppError: Error, Equatable, Sendable {
         case headersTooLarge
         case networkRateLimited
         case storageUnavailable
+        case invalidClient
     }
 
     let kind: Kind
@@ -93,6 +94,7 @@ struct AppError: Error, Equatable, Sendable {
     static let headersTooLarge = AppError(.headersTooLarge, "The request headers are larger than 16 KiB in all.")
     static let networkRateLimited = AppError(.networkRateLimited, "Too many wrong codes from this network; try again later.")
     static let storageUnavailable = AppError(.storageUnavailable, "The database is unavailable right now; nothing was changed. Try again shortly.")
+    static let invalidClient = AppError(.invalidClient, "Introspection needs the credentials of a configured client (HTTP Basic).")
     static let preconditionFailed = AppError(.preconditionFailed, "The resource changed since it was read (If-Match); read it again.")
 
     static func invalidCode(attemptsRemaining: Int?) -> AppError {
@@ -148,6 +150,7 @@ struct AppError: Error, Equatable, Sendable {
         case .headersTooLarge: "request_header_fields_too_large"
         case .networkRateLimited: "network_rate_limited"
         case .storageUnavailable: "storage_unavailable"
+        case .invalidClient: "invalid_client"
         }
     }
 
@@ -164,7 +167,8 @@ struct AppError: Error, Equatable, Sendable {
         case .idempotencyKeyInUse: .conflict
         case .preconditionFailed: .preconditionFailed
         case .idempotencyKeyReused: .unprocessableContent
-        case .unauthorized, .tokenExpired, .tokenStale, .invalidRefreshToken, .refreshTokenReused, .accountDisabledSession: .unauthorized
+        case .unauthorized, .tokenExpired, .tokenStale, .invalidRefreshToken, .refreshTokenReused, .accountDisabledSession, .invalidClient:
+            .unauthorized
         case .payloadTooLarge: .contentTooLarge
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
@@ -179,6 +183,8 @@ struct AppError: Error, Equatable, Sendable {
         switch kind {
         case .unauthorized, .tokenExpired, .tokenStale, .accountDisabledSession:
             fields[.wwwAuthenticate] = #"Bearer error="invalid_token""#
+        case .invalidClient:
+            fields[.wwwAuthenticate] = #"Basic realm="phoneauth introspection""#
         case .methodNotAllowed(let allowed):
             fields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
         case .smsUnavailable, .serviceUnavailable:

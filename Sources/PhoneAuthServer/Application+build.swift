@@ -15,6 +15,8 @@ struct AppDependencies: Sendable {
     var curl: CurlClient?
     /// Counts tokens of older claims versions (tests read it).
     var claimsFallbacks = ClaimsFallbackCounter()
+    /// nil: a cache as the configuration says (tests pass one to read its counters).
+    var authStateCache: AuthStateCache?
 }
 
 /// The one place the server is wired together. Tests call it too, so the server under test is the one that ships.
@@ -22,13 +24,15 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     var logger = Logger(label: "phoneauth")
     logger.logLevel = config.logLevel
     for warning in config.startupWarnings { logger.warning("\(warning)") }
+    let cache = config.authCacheTTL > .zero
+        ? dependencies.authStateCache ?? AuthStateCache(ttl: config.authCacheTTL, capacity: config.authCacheCapacity) : nil
     let storage: Storage
     if let injected = dependencies.storage {
         storage = injected
     } else {
-        storage = try await Storage.open(config.database, logger: logger)
+        storage = try await Storage.open(config.database, logger: logger, cache: cache)
     }
-    let router = try await buildRouter(config, storage: storage, dependencies: dependencies)
+    let router = try await buildRouter(config, storage: storage, cache: cache, dependencies: dependencies)
     let (readTimeout, idleTimeout) = (config.readTimeout, config.idleTimeout)
     var app = Application(
         router: router,
@@ -43,7 +47,9 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     return app
 }
 
-func buildRouter(_ config: AppConfig, storage: Storage, dependencies: AppDependencies) async throws -> Router<AppRequestContext> {
+func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, dependencies: AppDependencies) async throws
+    -> Router<AppRequestContext>
+{
     let now = dependencies.now
     // validate() has parsed the PEM once already.
     let es256 = try config.jwtES256.map { (kid: $0.kid, key: try ES256PrivateKey(pem: $0.privateKeyPEM)) }
@@ -61,7 +67,15 @@ func buildRouter(_ config: AppConfig, storage: Storage, dependencies: AppDepende
         otp: otp, tokens: tokens, refreshTokens: RefreshTokens(pepper: config.pepper, random: dependencies.random), sessions: storage.sessions,
         markets: config.markets, refreshLifetime: config.refreshLifetime, refreshAbsoluteLifetime: config.refreshAbsoluteLifetime,
         graceWindow: config.refreshGrace, now: now)
-    let resolver = DatabaseCallerResolver(tokens: tokens, sessions: storage.sessions, fallbacks: dependencies.claimsFallbacks, now: now)
+    let database = DatabaseStateSource(sessions: storage.sessions)
+    let states: any CallerStateSource =
+        if let cache, let signal = storage.changeSignal {
+            CachedStateSource(cache: cache, signal: signal, database: database, now: now)
+        } else {
+            database
+        }
+    let resolver = DatabaseCallerResolver(
+        tokens: tokens, states: states, sessions: storage.sessions, fallbacks: dependencies.claimsFallbacks, now: now)
 
     let router = Router(context: AppRequestContext.self)
     let catalog = RouteCatalog()

@@ -20,7 +20,7 @@ import Testing
         let harness = try TestHarness()
         let pool = try DatabasePool(path: harness.databasePath)
         var dependencies = harness.dependencies
-        dependencies.storage = .sqlite(try SQLiteDatabase(pool))
+        dependencies.storage = try .sqlite(try SQLiteDatabase(pool))
         try pool.close()
         try await harness.app(dependencies).test(.router) { client in
             let response = try await client.request(.get, "/health")

@@ -12,6 +12,8 @@ protocol CallerResolver: Sendable {
 /// active and unexpired, and no logout, force-logout or permission change came after the token.
 struct DatabaseCallerResolver: CallerResolver {
     let tokens: TokenService
+    /// The caller's state: read from the database, or from the auth-state cache in front of it.
+    let states: any CallerStateSource
     let sessions: any SessionRepository
     let fallbacks: ClaimsFallbackCounter
     let now: WallClock
@@ -22,7 +24,7 @@ struct DatabaseCallerResolver: CallerResolver {
     func resolve(bearer token: String, logger: Logger) async throws -> Caller {
         let claims = try await tokens.verify(token)
         let issuedAt = claims.issuedAt.value.milliseconds
-        guard let state = try await sessions.callerState(userID: claims.userID, sessionID: claims.sessionID, market: claims.market) else {
+        guard let state = try await states.state(userID: claims.userID, sessionID: claims.sessionID, market: claims.market) else {
             throw AppError.unauthorized
         }
         let user = state.user

@@ -58,6 +58,9 @@ struct AppConfig: Sendable {
     var refreshAbsoluteLifetime: Duration = .days(90)
     var refreshGrace: Duration = .seconds(10)
     var addressLimit = 20
+    /// How long a caller's state may be served from memory (every database change empties it sooner); zero: no cache.
+    var authCacheTTL: Duration = .seconds(300)
+    var authCacheCapacity = 100_000
     /// Services allowed to call `POST /auth/introspect`; none by default (the endpoint then refuses everyone).
     var introspectionClients = IntrospectionClients()
     var logLevel = Logger.Level.info

@@ -31,6 +31,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds a keep-alive connection may stay idle (PHONEAUTH_IDLE_TIMEOUT, default 60).") var idleTimeout: Double?
     @Option(help: "Sliding refresh-token lifetime in days (PHONEAUTH_REFRESH_DAYS, default 30).") var refreshDays: Int?
     @Option(help: "Absolute session lifetime in days from sign-in (PHONEAUTH_SESSION_MAX_DAYS, default 90).") var sessionMaxDays: Int?
+    @Option(help: "Seconds a caller's state may be served from memory, 0 for no cache (PHONEAUTH_AUTH_CACHE_TTL, default 300).")
+    var authCacheTtl: Int?
+    @Option(help: "Callers the auth-state cache holds at most (PHONEAUTH_AUTH_CACHE_SIZE, default 100000).") var authCacheSize: Int?
     @Option(help: "ID:SECRET of a service allowed to introspect tokens; repeatable (PHONEAUTH_INTROSPECTION_CLIENTS, comma-separated).")
     var introspectionClient: [String] = []
     @OptionGroup var smsOptions: SMSOptions
@@ -116,6 +119,14 @@ struct ServeOptions: ParsableArguments {
             ? (source.value(nil, "PHONEAUTH_INTROSPECTION_CLIENTS").map { $0.split(separator: ",").map(String.init) } ?? [])
             : introspectionClient
         config.introspectionClients = try IntrospectionClients(parsing: introspection)
+        if let ttl: Int = try number(authCacheTtl, "PHONEAUTH_AUTH_CACHE_TTL") {
+            guard (0...86_400).contains(ttl) else { throw ConfigError("the auth cache TTL must be 0 to 86400 seconds") }
+            config.authCacheTTL = .seconds(ttl)
+        }
+        if let size: Int = try number(authCacheSize, "PHONEAUTH_AUTH_CACHE_SIZE") {
+            guard (1...10_000_000).contains(size) else { throw ConfigError("the auth cache size must be 1 to 10000000") }
+            config.authCacheCapacity = size
+        }
         try smsOptions.apply(to: &config, environment: env)
         try limitOptions.apply(to: &config, source: source)
         try config.validate()

@@ -20,32 +20,47 @@ struct Storage: Sendable {
     var services: [any Service]
     /// Which backend, for logs.
     var backend: String
+    /// What keeps the auth-state cache exact; nil when no cache was asked for.
+    var changeSignal: (any StorageChangeSignal)?
 
-    static func sqlite(_ database: SQLiteDatabase) -> Storage {
-        Storage(
+    /// `cache`: the auth-state cache this storage must keep exact (nil: no cache).
+    static func sqlite(_ database: SQLiteDatabase, cache: AuthStateCache? = nil) throws -> Storage {
+        var storage = Storage(
             users: SQLiteUserRepository(database: database), sessions: SQLiteSessionRepository(database: database),
             verifications: SQLiteVerificationRepository(database: database), sendLog: SQLiteSendLogRepository(database: database),
             idempotency: SQLiteIdempotencyRepository(database: database), addresses: SQLiteAddressRepository(database: database),
             admin: SQLiteAdminRepository(database: database), ping: { try await database.ping() },
             migrate: {},  // done when the file was opened
             services: [], backend: "sqlite")
+        if cache != nil { storage.changeSignal = try SQLiteChangeSignal(path: database.writer.path) }
+        return storage
     }
 
     /// The pool is not running yet: run `services` (the application does) before the first query, or use `with`.
-    static func postgres(_ database: PostgresDatabase) -> Storage {
-        Storage(
+    static func postgres(_ database: PostgresDatabase, listener: PostgresChangeListener? = nil) -> Storage {
+        var storage = Storage(
             users: PostgresUserRepository(database: database), sessions: PostgresSessionRepository(database: database),
             verifications: PostgresVerificationRepository(database: database), sendLog: PostgresSendLogRepository(database: database),
             idempotency: PostgresIdempotencyRepository(database: database), addresses: PostgresAddressRepository(database: database),
             admin: PostgresAdminRepository(database: database), ping: { try await database.ping() },
             migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client], backend: "postgres")
+        if let listener {
+            storage.changeSignal = listener
+            storage.services.append(listener)
+        }
+        return storage
     }
 
     /// Opens the configured backend. SQLite is migrated here; PostgreSQL once its pool runs (`migrate` below).
-    static func open(_ setting: DatabaseSetting, logger: Logger) async throws -> Storage {
+    static func open(_ setting: DatabaseSetting, logger: Logger, cache: AuthStateCache? = nil) async throws -> Storage {
         switch setting {
-        case .sqlite(let path): .sqlite(try await SQLiteDatabase.open(path: path))
-        case .postgres(let postgres): .postgres(PostgresDatabase(postgres, logger: logger))
+        case .sqlite(let path):
+            return try .sqlite(try await SQLiteDatabase.open(path: path), cache: cache)
+        case .postgres(let postgres):
+            guard let cache else { return .postgres(PostgresDatabase(postgres, logger: logger)) }
+            // This instance's own writes empty its cache at once; other instances' arrive by NOTIFY.
+            let database = PostgresDatabase(postgres, logger: logger, afterWrite: { cache.invalidateAll() })
+            return .postgres(database, listener: PostgresChangeListener(setting: postgres, cache: cache, logger: database.logger))
         }
     }
 

@@ -16,6 +16,7 @@ struct Instance: Sendable {
 
     static func start(database: String, webhook: String, extra: [String] = []) async throws -> Instance {
         let port = try MotoServer.freePort()
+        // Secrets given in `extra` come later on the command line and win.
         let arguments =
             ["--database", database, "--sms", "webhook", "--sms-webhook-url", webhook + "/ok", "--sms-webhook-secret", "s"]
             + sharedSecrets + extra

@@ -81,6 +81,8 @@ enum TestPostgres {
 /// both speak (`TRUE`/`FALSE` for booleans).
 struct TestSQL: Sendable {
     let database: DatabaseSetting
+    /// The server's auth-state cache, to wait until it has heard of a change made here.
+    var cache: AuthStateCache?
 
     /// `?` placeholders take `dates`, in order.
     func execute(_ sql: String, dates: [Date] = []) async throws {
@@ -96,6 +98,12 @@ struct TestSQL: Sendable {
                 numbered += "$\(bindings.count)"
             }
             _ = try await TestPostgres.rows(on: setting, PostgresQuery(unsafeSQL: numbered, binds: bindings))
+            // A change made outside PhoneAuth must announce itself, as PhoneAuth's own writes do; then wait until the
+            // server's listener has heard it (notifications arrive asynchronously).
+            let before = cache?.stats.invalidations ?? 0
+            try await TestPostgres.run(on: setting, "SELECT pg_notify('\(PostgresChangeListener.channel)', '')")
+            guard let cache else { return }
+            for _ in 0..<1000 where cache.stats.invalidations == before { try await Task.sleep(for: .milliseconds(5)) }
         }
     }
 

@@ -18,6 +18,8 @@ final class TestHarness: Sendable {
     let sms = RecordingSMSGateway()
     /// Connections of this test's own: loopback servers of other tests never see its requests.
     let curl = CurlClient.isolated()
+    /// The server's auth-state cache (on, as shipped), so tests can read its counters.
+    let authCache: AuthStateCache
 
     /// On SQLite.
     convenience init(configure: (inout AppConfig) -> Void = { _ in }) throws {
@@ -31,6 +33,7 @@ final class TestHarness: Sendable {
         config.database = postgres.map { .postgres($0) } ?? .sqlite(path: folder.appendingPathComponent("test.sqlite").path)
         configure(&config)
         self.config = config
+        authCache = AuthStateCache(ttl: config.authCacheTTL, capacity: config.authCacheCapacity)
     }
 
     /// On the given backend; PostgreSQL gets a database of its own.
@@ -50,7 +53,7 @@ final class TestHarness: Sendable {
     }
 
     /// The rows under test, on whichever backend.
-    var sql: TestSQL { TestSQL(database: config.database) }
+    var sql: TestSQL { TestSQL(database: config.database, cache: authCache) }
 
     /// What `--database` takes for this harness's database (the operator CLI, a second server process).
     var databaseURL: String {
@@ -68,7 +71,8 @@ final class TestHarness: Sendable {
 
     /// The recording gateway stands in for the console one; a configured webhook is used for real.
     var dependencies: AppDependencies {
-        AppDependencies(now: clock.wallClock, smsGateway: config.smsProviders == [.console] ? sms : nil, curl: curl)
+        AppDependencies(
+            now: clock.wallClock, smsGateway: config.smsProviders == [.console] ? sms : nil, curl: curl, authStateCache: authCache)
     }
 
     func app(_ dependencies: AppDependencies? = nil) async throws -> some ApplicationProtocol {

@@ -50,7 +50,7 @@ struct PostgresAddressRepository: AddressRepository {
     }
 
     func delete(id: Int64, userID: Int64) async throws -> Bool {
-        try await database.read { sql in
+        try await database.write { sql in
             try await sql.row("DELETE FROM addresses WHERE id = \(id) AND user_id = \(userID) RETURNING id") != nil
         }
     }

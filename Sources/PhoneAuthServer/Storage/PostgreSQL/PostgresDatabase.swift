@@ -12,8 +12,10 @@ struct PostgresDatabase: Sendable {
     /// How long a request waits for a pooled connection. The pool itself would queue a request for up to a minute while
     /// the server is unreachable; past this the request fails with 503 instead.
     let leaseTimeout: Duration
+    /// Runs after every write transaction, committed or not (a lost COMMIT answer may still have committed).
+    let afterWrite: @Sendable () -> Void
 
-    init(_ setting: PostgresSetting, logger: Logger) {
+    init(_ setting: PostgresSetting, logger: Logger, afterWrite: @escaping @Sendable () -> Void = {}) {
         var configuration = PostgresClient.Configuration(
             host: setting.host, port: setting.port, username: setting.username, password: setting.password, database: setting.database,
             tls: Self.tls(setting.tls))
@@ -27,6 +29,7 @@ struct PostgresDatabase: Sendable {
         client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
         self.logger = quiet
         leaseTimeout = setting.connectTimeout
+        self.afterWrite = afterWrite
     }
 
     private static func tls(_ mode: PostgresSetting.TLSMode) -> PostgresClient.Configuration.TLS {
@@ -37,7 +40,7 @@ struct PostgresDatabase: Sendable {
         }
     }
 
-    /// Statements outside a transaction (single statements are atomic on their own).
+    /// Reads outside a transaction. (Every change goes through `write`, so the change listeners hear of it.)
     func read<Value: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) async throws -> Value) async throws -> Value {
         try await withLeaseDeadline { leased in
             try await client.withConnection { connection in
@@ -51,13 +54,16 @@ struct PostgresDatabase: Sendable {
     /// `withTransaction`: after the server dropped the connection it sends `ROLLBACK` anyway, and a query written to a
     /// closed channel never completes, so the request hung for good.)
     func write<Value: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) async throws -> Value) async throws -> Value {
-        try await withLeaseDeadline { leased in
+        defer { afterWrite() }
+        return try await withLeaseDeadline { leased in
             try await client.withConnection { connection in
                 leased.mark()
                 let sql = PostgresExecutor(connection: connection, logger: logger)
                 try await sql.execute("BEGIN")
                 do {
                     let value = try await body(sql)
+                    // Every instance's auth-state cache hears of the change, if and when it commits.
+                    try await sql.execute("SELECT pg_notify(\(PostgresChangeListener.channel), '')")
                     try await sql.execute("COMMIT")
                     return value
                 } catch {

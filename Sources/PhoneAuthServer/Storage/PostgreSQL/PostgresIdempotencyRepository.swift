@@ -25,12 +25,12 @@ struct PostgresIdempotencyRepository: IdempotencyRepository {
     }
 
     func complete(key: String, status: Int, body: Data) async throws {
-        try await database.read { sql in
+        try await database.write { sql in
             try await sql.execute("UPDATE idempotency_keys SET status = \(status), body = \(body.bytea) WHERE key = \(key)")
         }
     }
 
     func release(key: String) async throws {
-        try await database.read { sql in try await sql.execute("DELETE FROM idempotency_keys WHERE key = \(key) AND status = 0") }
+        try await database.write { sql in try await sql.execute("DELETE FROM idempotency_keys WHERE key = \(key) AND status = 0") }
     }
 }

@@ -110,7 +110,7 @@ struct PostgresSessionRepository: SessionRepository {
     }
 
     func touch(id: String, now: Date, every: TimeInterval) async throws {
-        try await database.read { sql in
+        try await database.write { sql in
             try await sql.execute(
                 "UPDATE user_sessions SET last_activity_at = \(now) WHERE id = \(id) AND last_activity_at < \(now.addingTimeInterval(-every))")
         }

@@ -25,7 +25,7 @@ struct PostgresVerificationRepository: VerificationRepository {
     }
 
     func delete(id: Int64) async throws {
-        try await database.read { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
+        try await database.write { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
     }
 
     func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {

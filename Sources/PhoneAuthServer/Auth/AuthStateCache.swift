@@ -1,0 +1,119 @@
+import Foundation
+import Synchronization
+
+/// Each caller's state (user row, session, market cutoff) kept in memory so a steady stream of requests needs no
+/// database read, but never served stale: every change to the database empties it before the next request is
+/// answered (`StorageChangeSignal`), and entries older than `ttl` are read again anyway. Bounded: when `capacity`
+/// entries are held, the cache starts over.
+final class AuthStateCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var userID: Int64
+        var sessionID: String?
+        var market: String?
+    }
+
+    struct Stats: Sendable, Equatable {
+        var hits = 0
+        var misses = 0
+        var invalidations = 0
+        var bypasses = 0
+    }
+
+    private struct Entry {
+        var state: CallerState
+        var storedAt: Date
+    }
+
+    private struct Contents {
+        var entries: [Key: Entry] = [:]
+        /// Bumped by every invalidation: a read that began before one must not store what it read.
+        var generation: UInt64 = 0
+        var stats = Stats()
+    }
+
+    let ttl: TimeInterval
+    let capacity: Int
+    private let contents = Mutex(Contents())
+
+    init(ttl: Duration, capacity: Int = 100_000) {
+        self.ttl = ttl.seconds
+        self.capacity = capacity
+    }
+
+    var stats: Stats { contents.withLock { $0.stats } }
+
+    /// The cached state and nil, or nil and the generation to hand back to `store` after reading the database.
+    func lookup(_ key: Key, now: Date) -> (state: CallerState?, generation: UInt64) {
+        contents.withLock { contents in
+            if let entry = contents.entries[key], now.timeIntervalSince(entry.storedAt) < ttl {
+                contents.stats.hits += 1
+                return (entry.state, contents.generation)
+            }
+            contents.stats.misses += 1
+            return (nil, contents.generation)
+        }
+    }
+
+    /// Keeps what a read found, unless something changed since the read began.
+    func store(_ state: CallerState, for key: Key, readAt generation: UInt64, now: Date) {
+        contents.withLock { contents in
+            guard contents.generation == generation else { return }
+            if contents.entries.count >= capacity { contents.entries.removeAll(keepingCapacity: true) }
+            contents.entries[key] = Entry(state: state, storedAt: now)
+        }
+    }
+
+    /// Something in the database changed: nothing held may be served again.
+    func invalidateAll() {
+        contents.withLock { contents in
+            contents.generation &+= 1
+            contents.stats.invalidations += 1
+            contents.entries.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// The change signal cannot vouch for the cache (PostgreSQL's listener is reconnecting): this read goes to the
+    /// database.
+    func recordBypass() {
+        contents.withLock { $0.stats.bypasses += 1 }
+    }
+}
+
+/// Tells the auth-state cache whether what it holds is still current. Checked before every cached read; it empties
+/// the cache itself when it sees a change, and answers false when it cannot tell (the cache is then bypassed).
+protocol StorageChangeSignal: Sendable {
+    func validate(_ cache: AuthStateCache) async -> Bool
+}
+
+/// Where the resolver gets a caller's state: the database, or the cache in front of it.
+protocol CallerStateSource: Sendable {
+    func state(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState?
+}
+
+struct DatabaseStateSource: CallerStateSource {
+    let sessions: any SessionRepository
+
+    func state(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState? {
+        try await sessions.callerState(userID: userID, sessionID: sessionID, market: market)
+    }
+}
+
+struct CachedStateSource: CallerStateSource {
+    let cache: AuthStateCache
+    let signal: any StorageChangeSignal
+    let database: DatabaseStateSource
+    let now: WallClock
+
+    func state(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState? {
+        guard await signal.validate(cache) else {
+            cache.recordBypass()
+            return try await database.state(userID: userID, sessionID: sessionID, market: market)
+        }
+        let key = AuthStateCache.Key(userID: userID, sessionID: sessionID, market: market)
+        let found = cache.lookup(key, now: now())
+        if let state = found.state { return state }
+        guard let state = try await database.state(userID: userID, sessionID: sessionID, market: market) else { return nil }
+        cache.store(state, for: key, readAt: found.generation, now: now())
+        return state
+    }
+}

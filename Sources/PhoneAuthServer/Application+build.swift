@@ -59,7 +59,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     )
     let sms = dependencies.smsGateway ?? SMSGatewayFactory.make(config, random: dependencies.random, client: dependencies.curl ?? .shared)
     let otp = OTPService(
-        codes: storage.verifications, sendLog: storage.sendLog, users: storage.users, limits: config.limits, testNumbers: config.testNumbers,
+        codes: storage.verifications, sendLog: storage.sendLog, limits: config.limits, testNumbers: config.testNumbers,
         hasher: CodeHasher(pepper: config.pepper), sms: sms, texts: SMSTextCatalog(appName: config.appName), random: dependencies.random,
         lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), now: now
     )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PhoneAuth benchmark, loopback only, ends by itself. Release build.
 #   (1) send-code burst: 1,000 distinct phones through the webhook provider to a loopback sink (sends/s, p50, p99);
-#   (2) GET /api/v1/profile under wrk -t2 -c32 (requests/s, p50, p99, peak RSS);
+#   (2) GET /api/v1/profile under wrk -t2 -c32 (requests/s, p50, p99, peak RSS), auth-state cache on (default) and off
+#       (a second server on the same file with --auth-cache-ttl 0);
 #   (3) the Django peer (../shared/peers/django_phone/bench.sh sync) in the same run, for ratios. PEER=0 skips it.
 # env: N=1000 C=32 DUR=10s PEER=1
 set -euo pipefail
@@ -30,18 +31,26 @@ echo "=== PhoneAuth (Swift, release) on 127.0.0.1:$PORT, $(nproc) cores"
 python3 "$HERE/send_burst.py" "$PORT" "$N" "$C"
 
 phone=+13125550100
-curl -sf -XPOST "http://127.0.0.1:$PORT/auth/send-code" -H 'Content-Type: application/json' -d "{\"phone\":\"$phone\"}" >/dev/null
+VID=$(curl -sf -XPOST "http://127.0.0.1:$PORT/auth/send-code" -H 'Content-Type: application/json' -d "{\"phone\":\"$phone\"}" \
+  | python3 -c 'import json,sys;print(json.load(sys.stdin)["verification_id"])')
 code=$(curl -sf "http://127.0.0.1:$SINK/code?to=%2B13125550100")
 TOKEN=$(curl -sf -XPOST "http://127.0.0.1:$PORT/auth/verify-code" -H 'Content-Type: application/json' \
-  -d "{\"phone\":\"$phone\",\"verification_code\":\"$code\"}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
+  -d "{\"verification_id\":\"$VID\",\"verification_code\":\"$code\"}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
 export TOKEN
-wrk -t2 -c32 -d2s -s "$HERE/profile.lua" "http://127.0.0.1:$PORT" >/dev/null
-echo "--- GET /api/v1/profile  wrk -t2 -c32 -d$DUR --latency"
-wrk -t2 -c32 -d"$DUR" --latency -s "$HERE/profile.lua" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|Non-2xx|Socket errors|^ +(50|99)%"
-echo "peak RSS (VmHWM): $(( $(awk '/^VmHWM:/{print $2}' /proc/$SERVER/status) / 1024 )) MiB"
+# The same database without the auth-state cache, for the comparison.
+NOCACHE=$((PORT + 2))
+"$BIN" serve --port "$NOCACHE" --database "$WORK/bench.sqlite" --log-level warning --auth-cache-ttl 0 2>"$WORK/server-nocache.log" & NC=$!; PIDS+=($NC)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NOCACHE/health" >/dev/null && break; sleep 0.1; done
+for target in "$PORT:cache on" "$NOCACHE:cache off"; do
+  port=${target%%:*}
+  wrk -t2 -c32 -d2s -s "$HERE/profile.lua" "http://127.0.0.1:$port" >/dev/null
+  echo "--- GET /api/v1/profile, ${target#*:}  wrk -t2 -c32 -d$DUR --latency"
+  wrk -t2 -c32 -d"$DUR" --latency -s "$HERE/profile.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Non-2xx|Socket errors|^ +(50|99)%"
+done
+echo "peak RSS (VmHWM), cache on: $(( $(awk '/^VmHWM:/{print $2}' /proc/$SERVER/status) / 1024 )) MiB, cache off: $(( $(awk '/^VmHWM:/{print $2}' /proc/$NC/status) / 1024 )) MiB"
 curl -sf -XPOST "http://127.0.0.1:$PORT/auth/logout" -H "Authorization: Bearer $TOKEN" >/dev/null
 echo "after logout profile -> HTTP $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/v1/profile" -H "Authorization: Bearer $TOKEN")"
-kill "$SERVER"
+kill "$SERVER" "$NC"
 
 PEER_BENCH="$ROOT/../shared/peers/django_phone/bench.sh"
 if [ "$PEER" = 1 ] && [ -x "$PEER_BENCH" ] || [ "$PEER" = 1 ] && [ -f "$PEER_BENCH" ]; then

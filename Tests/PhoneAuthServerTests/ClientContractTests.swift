@@ -13,7 +13,7 @@ import Testing
             let api = PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(client.port!)")!)
             let sent = try await api.sendCode(phone: "+996 555 123 456")
             #expect(sent.status == "sent" && sent.expiresIn == 300 && sent.resendAfter == 0)  // the harness has no cooldown
-            #expect(sent.verificationID.count == 24)
+            #expect(sent.verificationID.count == 25)
             let code = try #require(harness.sms.lastCode(to: "+996555123456"))
             let grant = try await api.verifyCode(verificationID: sent.verificationID, code: code)
             #expect(grant.tokenType == "Bearer")
@@ -54,7 +54,7 @@ import Testing
             let sent = try await CLIRunner.run(["send-code", "--server", server, "--phone", "+1 312 555 0100"])
             #expect(sent.status == 0, "\(sent.stderr)")
             #expect(sent.stdout.contains("code sent"))
-            let id = try #require(sent.stdout.firstMatch(of: /verification id: ([A-Za-z0-9_-]{24})/)).1
+            let id = try #require(sent.stdout.firstMatch(of: /verification id: (v[A-Za-z0-9_-]{24})/)).1
             let code = try #require(harness.sms.lastCode(to: "+13125550100"))
             let verified = try await CLIRunner.run(["verify-code", "--server", server, "--verification-id", String(id), "--code", code, "--json"])
             #expect(verified.status == 0)

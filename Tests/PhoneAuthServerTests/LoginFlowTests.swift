@@ -16,7 +16,7 @@ import Testing
             #expect(response.json["expires_in"] as? Int == 300)
             #expect(response.json["resend_after"] as? Int == 60)
             let id = try #require(response.json["verification_id"] as? String)
-            #expect(id.wholeMatch(of: /[A-Za-z0-9_-]{24}/) != nil)  // 144 random bits
+            #expect(id.wholeMatch(of: /v[A-Za-z0-9_-]{24}/) != nil)  // 144 random bits
             let message = try #require(harness.sms.sent.last)
             #expect(message.to.e164 == "+13125550100")
             #expect(message.code.wholeMatch(of: /[0-9]{6}/) != nil)

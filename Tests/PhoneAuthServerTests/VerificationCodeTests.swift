@@ -100,14 +100,16 @@ import Testing
     @Test(arguments: Backend.all) func anUnknownVerificationIDIsAWrongCode(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend)
         try await harness.test { client in
-            let response = try await verify(client, id: String(repeating: "A", count: 24), code: "123456")
+            let response = try await verify(client, id: "v" + String(repeating: "A", count: 24), code: "123456")
             #expect(response.status == .badRequest)
             #expect(response.errorCode == "invalid_code")
             #expect(response.errorDetail["attempts_remaining"] == nil)
         }
     }
 
-    @Test(arguments: ["", "short", String(repeating: "A", count: 25), "AAAAAAAAAAAAAAAAAAAAAAA=", "AAAAAAAAAAAAAAAAAAAAAAA/"])
+    @Test(arguments: [
+        "", "short", String(repeating: "A", count: 25), "vAAAAAAAAAAAAAAAAAAAAAAA=", "vAAAAAAAAAAAAAAAAAAAAAAA/", "v" + String(repeating: "A", count: 25),
+    ])
     func aMalformedVerificationIDIsABadRequest(id: String) async throws {
         let harness = try TestHarness()
         try await harness.test { client in

@@ -12,8 +12,11 @@ struct IntrospectionClients: Sendable, Equatable {
 
     /// `ID:SECRET` entries (repeatable flag, or comma-separated in the environment).
     init(parsing entries: [String]) throws {
-        for entry in entries {
-            guard let colon = entry.firstIndex(of: ":") else { throw ConfigError("introspection client \"\(entry.prefix(20))…\" must be ID:SECRET") }
+        for (index, entry) in entries.enumerated() {
+            // The entry itself is never repeated in the message: it may be a secret given without its id.
+            guard let colon = entry.firstIndex(of: ":") else {
+                throw ConfigError("introspection client number \(index + 1) must be ID:SECRET")
+            }
             let id = String(entry[..<colon])
             let secret = String(entry[entry.index(after: colon)...])
             guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {

@@ -8,7 +8,6 @@ import Logging
 struct OTPService: Sendable {
     let codes: any VerificationRepository
     let sendLog: any SendLogRepository
-    let users: any UserRepository
     let limits: SendLimits
     let testNumbers: TestNumberBook
     let hasher: CodeHasher
@@ -20,7 +19,8 @@ struct OTPService: Sendable {
     let timing: SendTimingMask
     let now: WallClock
 
-    /// Bytes of randomness in a verification id: 144 bits, 24 characters of base64url.
+    /// Bytes of randomness in a verification id: 144 bits, 24 characters of base64url after a `v` (so an id never
+    /// starts with `-` and reads as an option on a command line).
     static let verificationIDBytes = 18
 
     /// Stores a fresh code, sends it and returns the verification id. If sending fails the code is removed, so no usable
@@ -28,7 +28,7 @@ struct OTPService: Sendable {
     /// after about as long, and no SMS.
     func send(to phone: PhoneNumber, market: Market, network: String, logger: Logger) async throws -> String {
         let issuedAt = now()
-        let verificationID = random.bytes(Self.verificationIDBytes).base64URL
+        let verificationID = "v" + random.bytes(Self.verificationIDBytes).base64URL
         let attempt = SendAttempt(phone: phone.e164, ip: network, prefix: String(phone.e164.prefix(1 + market.callingCode.count + 3)))
         if let fixed = testNumbers.code(for: phone, at: issuedAt) {
             try await admit(attempt, rules: limits.testNumberRules, at: issuedAt, logger: logger)
@@ -39,8 +39,8 @@ struct OTPService: Sendable {
         guard !limits.deniedPrefixes.contains(where: { phone.e164.hasPrefix($0) }) else { throw AppError.phoneNotAllowed }
         try await admit(attempt, rules: limits.sendRules, at: issuedAt, logger: logger)
         let code = random.numericCode(digits: 6)
-        let id = try await store(verificationID, phone: phone, code: code, at: issuedAt)
-        if try await users.isDisabled(phone: phone.e164) {
+        let stored = try await store(verificationID, phone: phone, code: code, at: issuedAt)
+        if stored.phoneIsDisabled {
             try? await Task.sleep(for: timing.delay(random: random))
             logger.info("disabled user: no sms", metadata: ["phone": "\(phone.masked)"])
             return verificationID
@@ -51,7 +51,7 @@ struct OTPService: Sendable {
             try await sms.send(message, logger: logger)
         } catch {
             // No usable code is left behind; the caller is told why (bad number, refused region, or unavailable).
-            try await codes.delete(id: id)
+            try await codes.delete(id: stored.id)
             logger.warning("sms send failed", metadata: ["phone": "\(phone.masked)", "error": "\(error)"])
             throw error as? AppError ?? AppError.smsUnavailable
         }
@@ -68,7 +68,7 @@ struct OTPService: Sendable {
         throw refusal.rule.refusal.retrying(after: refusal.retryAfter)
     }
 
-    private func store(_ verificationID: String, phone: PhoneNumber, code: String, at instant: Date) async throws -> Int64 {
+    private func store(_ verificationID: String, phone: PhoneNumber, code: String, at instant: Date) async throws -> StoredVerification {
         try await codes.create(
             idHash: Self.hash(verificationID: verificationID), phone: phone.e164, codeHash: hasher.hash(phone: phone, code: code),
             expiresAt: instant.addingTimeInterval(lifetime.seconds), now: instant)
@@ -101,7 +101,8 @@ struct OTPService: Sendable {
 
     /// Whether a client's text can be a verification id at all; anything else is a malformed request.
     static func isWellFormed(verificationID: String) -> Bool {
-        verificationID.utf8.count == 24 && verificationID.utf8.allSatisfy { byte in
+        let bytes = verificationID.utf8
+        return bytes.count == 25 && bytes.first == UInt8(ascii: "v") && bytes.dropFirst().allSatisfy { byte in
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
         }

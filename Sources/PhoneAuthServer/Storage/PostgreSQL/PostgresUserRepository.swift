@@ -14,12 +14,6 @@ struct PostgresUserRepository: UserRepository {
         try await database.read { sql in try await Self.fetch(sql, phone: phone) }
     }
 
-    func isDisabled(phone: String) async throws -> Bool {
-        try await database.read { sql in
-            try await sql.row("SELECT 1 AS one FROM users WHERE phone_number = \(phone) AND disabled_at IS NOT NULL") != nil
-        }
-    }
-
     func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User? {
         try await database.write { sql in
             // The row lock makes the comparison and the write one unit against every other instance.
@@ -80,6 +74,11 @@ struct PostgresUserRepository: UserRepository {
 
     static func fetch(_ sql: PostgresExecutor, id: Int64) async throws -> User? {
         try await sql.row("SELECT * FROM users WHERE id = \(id)").map(User.init(row:))
+    }
+
+    /// Whether the phone belongs to a disabled user.
+    static func isDisabled(_ sql: PostgresExecutor, phone: String) async throws -> Bool {
+        try await sql.row("SELECT 1 AS one FROM users WHERE phone_number = \(phone) AND disabled_at IS NOT NULL") != nil
     }
 
     static func fetch(_ sql: PostgresExecutor, phone: String, forUpdate: Bool = false) async throws -> User? {

@@ -7,7 +7,7 @@ import PostgresNIO
 struct PostgresVerificationRepository: VerificationRepository {
     let database: PostgresDatabase
 
-    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> Int64 {
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
         try await database.write { sql in
             try await sql.lock("verify-phone:\(phone)")
             try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone) AND expires_at <= \(now)")
@@ -20,7 +20,8 @@ struct PostgresVerificationRepository: VerificationRepository {
                 RETURNING id
                 """)
             guard let row else { throw AppError.internalError }
-            return try row["id"].decode(Int64.self)
+            return StoredVerification(
+                id: try row["id"].decode(Int64.self), phoneIsDisabled: try await PostgresUserRepository.isDisabled(sql, phone: phone))
         }
     }
 
@@ -67,27 +68,24 @@ struct PostgresVerificationRepository: VerificationRepository {
                         ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE
                         """)
                 }
-            guard let code = try candidate.map(Verification.init(row:)) else {
-                try await Self.recordFailure(sql, phone: phone, guess: guess, now: now)
-                return .rejected(attemptsRemaining: nil)
-            }
-            let byID = guess.target.path == "id"
-            let spent = byID ? code.idAttempts : code.phoneAttempts
-            guard spent < limits.perVerification else {
-                if byID { return .locked }
-                try await Self.recordFailure(sql, phone: phone, guess: guess, now: now)
-                return .rejected(attemptsRemaining: nil)
-            }
-            guard guess.matches(phone, code.codeHash) else {
-                if byID {
-                    try await sql.execute("UPDATE verifications SET id_attempts = id_attempts + 1 WHERE id = \(code.id)")
-                } else {
-                    try await sql.execute("UPDATE verifications SET phone_attempts = phone_attempts + 1 WHERE id = \(code.id)")
+            let verification = try candidate.map(Verification.init(row:))
+            switch GuessVerdict.judge(verification, guess: guess, limits: limits) {
+            case .refuse(let outcome):
+                return outcome
+            case .wrong(let bump, let outcome):
+                if bump, let id = verification?.id {
+                    if case .id = guess.target {
+                        try await sql.execute("UPDATE verifications SET id_attempts = id_attempts + 1 WHERE id = \(id)")
+                    } else {
+                        try await sql.execute("UPDATE verifications SET phone_attempts = phone_attempts + 1 WHERE id = \(id)")
+                    }
                 }
                 try await Self.recordFailure(sql, phone: phone, guess: guess, now: now)
-                guard byID else { return .rejected(attemptsRemaining: nil) }
-                return spent + 1 >= limits.perVerification ? .locked : .rejected(attemptsRemaining: limits.perVerification - spent - 1)
+                return outcome
+            case .right:
+                break
             }
+            guard let code = verification else { return .rejected(attemptsRemaining: nil) }
             if try await PostgresUserRepository.fetch(sql, phone: phone, forUpdate: true)?.isDisabled == true {
                 try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)")
                 return .disabled

@@ -17,8 +17,6 @@ protocol UserRepository: Sendable {
     func find(id: Int64) async throws -> User?
     /// `phone` in E.164.
     func find(phone: String) async throws -> User?
-    /// Whether the phone belongs to a disabled user (send-code then answers as usual but texts nothing).
-    func isDisabled(phone: String) async throws -> Bool
     /// Atomically: with `ifUnchangedSince`, applies the change only if the row's `updated_at` is still that instant
     /// (checked and written under one lock). nil when the user is gone or the row changed.
     func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User?

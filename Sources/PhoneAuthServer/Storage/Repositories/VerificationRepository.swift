@@ -66,15 +66,49 @@ struct Guess: Sendable {
     var newUser: @Sendable (_ phone: String) -> NewUserDefaults?
 }
 
+/// A verification just stored.
+struct StoredVerification: Sendable, Equatable {
+    var id: Int64
+    var phoneIsDisabled: Bool
+}
+
 protocol VerificationRepository: Sendable {
     /// Stores a verification for a send. Atomically, a live verification of the phone with the same code hash (a test
     /// number's fixed code) hands its tries on, so sending again never resets the tries of an unused code. Returns the
     /// row id.
-    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> Int64
+    /// Also says, from the same transaction, whether the phone belongs to a disabled user (who is then texted nothing).
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification
     /// Removes one verification (and only that one).
     func delete(id: Int64) async throws
     /// In one transaction: checks the network's and the phone's limits, judges the code, counts a wrong guess (also
     /// when no code exists), and on success burns the phone's verifications, creates or activates the user and opens
     /// `session`.
     func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome
+}
+
+/// How a guess is judged once the verification it aims at (if any) is in hand: one set of rules for every backend.
+enum GuessVerdict: Equatable {
+    /// Answer without counting anything.
+    case refuse(RedemptionOutcome)
+    /// A wrong guess: count it for the phone and the network, with `bump` also a try on the verification's path.
+    case wrong(bump: Bool, outcome: RedemptionOutcome)
+    /// The right code: burn it and sign in (unless the user is disabled).
+    case right
+
+    static func judge(_ verification: Verification?, guess: Guess, limits: GuessLimits) -> GuessVerdict {
+        guard let verification else { return .wrong(bump: false, outcome: .rejected(attemptsRemaining: nil)) }
+        let byID = guess.target.path == "id"
+        let spent = byID ? verification.idAttempts : verification.phoneAttempts
+        guard spent < limits.perVerification else {
+            // A dead code on the phone path looks like any wrong code there, and still counts.
+            return byID ? .refuse(.locked) : .wrong(bump: false, outcome: .rejected(attemptsRemaining: nil))
+        }
+        guard guess.matches(verification.phoneNumber, verification.codeHash) else {
+            guard byID else { return .wrong(bump: true, outcome: .rejected(attemptsRemaining: nil)) }
+            // The try that uses up the allowance already answers "locked": the code is dead on this path.
+            let remaining = limits.perVerification - spent - 1
+            return .wrong(bump: true, outcome: remaining == 0 ? .locked : .rejected(attemptsRemaining: remaining))
+        }
+        return .right
+    }
 }

@@ -14,12 +14,6 @@ struct SQLiteUserRepository: UserRepository {
         try await database.writer.read { db in try Self.fetch(db, phone: phone) }
     }
 
-    func isDisabled(phone: String) async throws -> Bool {
-        try await database.writer.read { db in
-            try User.filter(User.Columns.phoneNumber == phone && User.Columns.disabledAt != nil).fetchCount(db) > 0
-        }
-    }
-
     func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User? {
         // SQLite has one writer: the read and the write below are one locked unit.
         try await database.writer.write { db in
@@ -77,6 +71,11 @@ struct SQLiteUserRepository: UserRepository {
     /// A cached prepared statement: this runs on every authenticated request.
     static func fetch(_ db: Database, id: Int64) throws -> User? {
         try User.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id])
+    }
+
+    /// Whether the phone belongs to a disabled user.
+    static func isDisabled(_ db: Database, phone: String) throws -> Bool {
+        try User.filter(User.Columns.phoneNumber == phone && User.Columns.disabledAt != nil).fetchCount(db) > 0
     }
 
     static func fetch(_ db: Database, phone: String) throws -> User? {

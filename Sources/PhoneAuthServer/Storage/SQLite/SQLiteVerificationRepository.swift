@@ -5,7 +5,7 @@ import GRDB
 struct SQLiteVerificationRepository: VerificationRepository {
     let database: SQLiteDatabase
 
-    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> Int64 {
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
         try await database.writer.write { db in
             try Verification.filter(Verification.Columns.phoneNumber == phone && Verification.Columns.expiresAt <= now).deleteAll(db)
             let earlier = try Verification
@@ -16,7 +16,7 @@ struct SQLiteVerificationRepository: VerificationRepository {
                 idAttempts: earlier.map(\.idAttempts).max() ?? 0, phoneAttempts: earlier.map(\.phoneAttempts).max() ?? 0,
                 expiresAt: expiresAt, createdAt: now)
             try verification.insert(db)
-            return verification.id!
+            return StoredVerification(id: verification.id!, phoneIsDisabled: try SQLiteUserRepository.isDisabled(db, phone: phone))
         }
     }
 
@@ -55,25 +55,20 @@ struct SQLiteVerificationRepository: VerificationRepository {
             if let retryAfter = try Self.phoneRetryAfter(db, phone: phone, target: guess.target, limits: limits, now: now) {
                 return .phoneRateLimited(retryAfter: retryAfter)
             }
-            guard var code = verification else {
+            switch GuessVerdict.judge(verification, guess: guess, limits: limits) {
+            case .refuse(let outcome):
+                return outcome
+            case .wrong(let bump, let outcome):
+                if bump, var code = verification {
+                    if case .id = guess.target { code.idAttempts += 1 } else { code.phoneAttempts += 1 }
+                    try code.update(db)
+                }
                 try Self.recordFailure(db, phone: phone, guess: guess, now: now)
-                return .rejected(attemptsRemaining: nil)
+                return outcome
+            case .right:
+                break
             }
-            let spent = guess.target.path == "id" ? code.idAttempts : code.phoneAttempts
-            guard spent < limits.perVerification else {
-                if case .id = guess.target { return .locked }
-                try Self.recordFailure(db, phone: phone, guess: guess, now: now)
-                return .rejected(attemptsRemaining: nil)
-            }
-            guard guess.matches(phone, code.codeHash) else {
-                if case .id = guess.target { code.idAttempts += 1 } else { code.phoneAttempts += 1 }
-                try code.update(db)
-                try Self.recordFailure(db, phone: phone, guess: guess, now: now)
-                guard case .id = guess.target else { return .rejected(attemptsRemaining: nil) }
-                // The try that uses up the allowance already answers "locked": the code is dead on this path.
-                return code.idAttempts >= limits.perVerification
-                    ? .locked : .rejected(attemptsRemaining: limits.perVerification - code.idAttempts)
-            }
+            guard let code = verification else { return .rejected(attemptsRemaining: nil) }
             let existing = try SQLiteUserRepository.fetch(db, phone: phone)
             if existing?.isDisabled == true {
                 try code.delete(db)

@@ -30,7 +30,10 @@ struct AddressesCommand: AsyncParsableCommand {
                 let addresses = cached.value
                 if server.json { try printJSON(addresses); return }
                 printRows([["ID", "LABEL", "ADDRESS", "CITY", "REGION", "POSTAL"]] + addresses.map {
-                    [String($0.id), $0.label ?? "-", [$0.line1, $0.line2].compactMap { $0 }.joined(separator: ", "), $0.city, $0.region ?? "-", $0.postalCode ?? "-"]
+                    [
+                        String($0.id), $0.label ?? "-", [$0.line1, $0.line2].compactMap { $0 }.joined(separator: ", "), $0.city,
+                        $0.region ?? "-", $0.postalCode ?? "-",
+                    ]
                 })
             }
         }

@@ -14,7 +14,9 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(help: "Language: en, ru, ky.") var language: String?
 
         func validate() throws {
-            guard name != nil || imageUrl != nil || language != nil else { throw ValidationError("give at least one of --name, --image-url, --language") }
+            guard name != nil || imageUrl != nil || language != nil else {
+                throw ValidationError("give at least one of --name, --image-url, --language")
+            }
         }
 
         func run() async throws {

@@ -28,7 +28,10 @@ public struct AddressFields: Codable, Sendable, Equatable {
     public var region: String?
     public var postalCode: String?
 
-    public init(label: String? = nil, line1: String? = nil, line2: String? = nil, city: String? = nil, region: String? = nil, postalCode: String? = nil) {
+    public init(
+        label: String? = nil, line1: String? = nil, line2: String? = nil, city: String? = nil, region: String? = nil,
+        postalCode: String? = nil
+    ) {
         self.label = label
         self.line1 = line1
         self.line2 = line2

@@ -7,7 +7,8 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a new strong HS256 key as kid:secret. Put it first in PHONEAUTH_JWT_KEYS; keep the old key after it until its tokens expire (30 minutes).")
+            abstract: "Print a new strong HS256 key as kid:secret. Put it first in PHONEAUTH_JWT_KEYS; "
+                + "keep the old key after it until its tokens expire (30 minutes).")
 
         func run() async throws {
             print(JWTKeyEntry.generate())

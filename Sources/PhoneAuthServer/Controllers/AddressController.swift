@@ -33,7 +33,9 @@ struct AddressController: Sendable {
         var request = request
         let market = try market(of: context)
         let fields = try AddressValidator(rules: market.address).validate(try await request.decodeJSON(as: AddressInput.self))
-        guard let key = try IdempotencyKey.of(request) else { return try created(try await insert(fields, market: market, context: context), request, context) }
+        guard let key = try IdempotencyKey.of(request) else {
+            return try created(try await insert(fields, market: market, context: context), request, context)
+        }
         // Scoped to the user, so two users' keys never meet.
         let scoped = "address:\(context.caller.userID):\(key)"
         let owner = "user:\(context.caller.userID)"

@@ -23,7 +23,10 @@ enum ETag {
     /// True when `If-None-Match` names this tag (or `*`): the client's copy is current.
     static func notModified(_ request: Request, tag: String) -> Bool {
         guard let header = request.headers[.ifNoneMatch] else { return false }
-        return header.split(separator: ",").contains { let item = $0.trimmingCharacters(in: .whitespaces); return item == "*" || item == tag || item == "W/" + tag }
+        return header.split(separator: ",").contains {
+            let item = $0.trimmingCharacters(in: .whitespaces)
+            return item == "*" || item == tag || item == "W/" + tag
+        }
     }
 
     /// Throws 412 when `If-Match` is present and does not name this tag.

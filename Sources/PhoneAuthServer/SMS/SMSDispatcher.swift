@@ -31,11 +31,15 @@ struct SMSDispatcher: SMSGateway {
                 let started = ContinuousClock.now
                 do {
                     let id = try await provider.send(message, limits: limits)
-                    logger.info("sms accepted", metadata: ["provider": "\(provider.name)", "attempt": "\(attempt)", "message_id": "\(id)", "to": "\(message.to.masked)"])
+                    logger.info(
+                        "sms accepted",
+                        metadata: ["provider": "\(provider.name)", "attempt": "\(attempt)", "message_id": "\(id)", "to": "\(message.to.masked)"])
                     return
                 } catch {
                     spent += ContinuousClock.now - started
-                    logger.warning("sms attempt failed", metadata: ["provider": "\(provider.name)", "attempt": "\(attempt)", "reason": "\(error)", "to": "\(message.to.masked)"])
+                    logger.warning(
+                        "sms attempt failed",
+                        metadata: ["provider": "\(provider.name)", "attempt": "\(attempt)", "reason": "\(error)", "to": "\(message.to.masked)"])
                     switch error {
                     case .invalidNumber: throw AppError.invalidPhone
                     case .regionRefused: throw AppError.marketNotSupported

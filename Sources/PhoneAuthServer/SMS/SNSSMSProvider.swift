@@ -55,7 +55,9 @@ struct SNSSMSProvider: SMSProvider {
         case "Throttling", "ThrottlingException", "ThrottledException":
             throw .transient("sns throttled", retryAfter: response.retryAfter)
         case let code?:
-            if response.status >= 500 || response.status == 429 { throw .fromStatus(response.status, retryAfter: response.retryAfter, provider: name) }
+            if response.status >= 500 || response.status == 429 {
+                throw .fromStatus(response.status, retryAfter: response.retryAfter, provider: name)
+            }
             throw .rejected("sns \(code) (HTTP \(response.status))")
         case nil:
             throw .fromStatus(response.status, retryAfter: response.retryAfter, provider: name)

@@ -23,7 +23,11 @@ struct TwilioSMSProvider: SMSProvider {
 
     func send(_ message: SMSMessage, limits: AttemptLimits) async throws(SMSFailure) -> String {
         var fields = [("To", message.to.e164)]
-        if let service = config.messagingServiceSID { fields.append(("MessagingServiceSid", service)) } else { fields.append(("From", config.from ?? "")) }
+        if let service = config.messagingServiceSID {
+            fields.append(("MessagingServiceSid", service))
+        } else {
+            fields.append(("From", config.from ?? ""))
+        }
         fields.append(("Body", message.body))
         let request = CurlRequest(
             url: "\(config.baseURL)/2010-04-01/Accounts/\(FormEncoding.escape(config.accountSID))/Messages.json",
@@ -45,7 +49,9 @@ struct TwilioSMSProvider: SMSProvider {
         case 20003: throw .rejected("twilio error 20003 (authentication)")
         case 20429: throw .transient("twilio error 20429 (throttled)", retryAfter: response.retryAfter)
         case let code?:
-            if response.status == 429 || response.status >= 500 { throw .fromStatus(response.status, retryAfter: response.retryAfter, provider: name) }
+            if response.status == 429 || response.status >= 500 {
+                throw .fromStatus(response.status, retryAfter: response.retryAfter, provider: name)
+            }
             throw .rejected("twilio error \(code) (HTTP \(response.status))")
         case nil: throw .fromStatus(response.status, retryAfter: response.retryAfter, provider: name)
         }

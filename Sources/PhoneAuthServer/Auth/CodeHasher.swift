@@ -13,8 +13,8 @@ struct CodeHasher: Sendable {
         Data(HMAC<SHA256>.authenticationCode(for: Data((phone.e164 + "|" + code).utf8), using: key))
     }
 
-    /// Constant time: the comparison takes as long whichever byte differs.
-    func matches(_ stored: Data, phone: PhoneNumber, code: String) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(stored, authenticating: Data((phone.e164 + "|" + code).utf8), using: key)
+    /// Constant time: the comparison takes as long whichever byte differs. `e164` as stored.
+    func matches(_ stored: Data, e164: String, code: String) -> Bool {
+        HMAC<SHA256>.isValidAuthenticationCode(stored, authenticating: Data((e164 + "|" + code).utf8), using: key)
     }
 }

@@ -30,7 +30,6 @@ struct IntrospectionClients: Sendable, Equatable {
         }
     }
 
-    var isEmpty: Bool { digests.isEmpty }
     var count: Int { digests.count }
 
     /// Whether `Authorization: Basic …` names a configured client with its secret (RFC 7617; id and secret are

@@ -79,7 +79,7 @@ struct OTPService: Sendable {
         let hasher = self.hasher
         let guess = Guess(
             target: target, network: network,
-            matches: { phone, stored in (try? PhoneNumber(parsing: phone)).map { hasher.matches(stored, phone: $0, code: code) } ?? false },
+            matches: { phone, stored in hasher.matches(stored, e164: phone, code: code) },
             newUser: { phone in
                 guard let number = try? PhoneNumber(parsing: phone), let market = try? markets.market(for: number) else { return nil }
                 return NewUserDefaults(market: market.code, language: market.defaultLanguage, country: market.country)

@@ -18,8 +18,6 @@ struct Storage: Sendable {
     var migrate: @Sendable () async throws -> Void
     /// What the backend needs running while it is used (PostgreSQL's connection pool); none for SQLite.
     var services: [any Service]
-    /// Which backend, for logs.
-    var backend: String
     /// What keeps the auth-state cache exact; nil when no cache was asked for.
     var changeSignal: (any StorageChangeSignal)?
 
@@ -31,7 +29,7 @@ struct Storage: Sendable {
             idempotency: SQLiteIdempotencyRepository(database: database), addresses: SQLiteAddressRepository(database: database),
             admin: SQLiteAdminRepository(database: database), ping: { try await database.ping() },
             migrate: {},  // done when the file was opened
-            services: [], backend: "sqlite")
+            services: [])
         if cache != nil { storage.changeSignal = try SQLiteChangeSignal(path: database.writer.path) }
         return storage
     }
@@ -43,7 +41,7 @@ struct Storage: Sendable {
             verifications: PostgresVerificationRepository(database: database), sendLog: PostgresSendLogRepository(database: database),
             idempotency: PostgresIdempotencyRepository(database: database), addresses: PostgresAddressRepository(database: database),
             admin: PostgresAdminRepository(database: database), ping: { try await database.ping() },
-            migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client], backend: "postgres")
+            migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client])
         if let listener {
             storage.changeSignal = listener
             storage.services.append(listener)

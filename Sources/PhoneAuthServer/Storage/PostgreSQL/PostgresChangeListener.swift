@@ -22,9 +22,7 @@ final class PostgresChangeListener: StorageChangeSignal, Service {
         self.logger = logger
     }
 
-    var isListening: Bool { live.withLock { $0 } }
-
-    func validate(_ cache: AuthStateCache) async -> Bool { isListening }
+    func validate(_ cache: AuthStateCache) async -> Bool { live.withLock { $0 } }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {

@@ -40,11 +40,6 @@ struct SQLiteDatabase: Sendable {
         }
     }
 
-    /// An in-memory database for fast unit tests.
-    static func inMemory() throws -> SQLiteDatabase {
-        try SQLiteDatabase(DatabaseQueue(configuration: configuration))
-    }
-
     private static var configuration: Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true

@@ -29,6 +29,45 @@ import Testing
         }
     }
 
+    /// Another process holds the SQLite file's write lock (a stuck script, a long manual transaction): health answers
+    /// 503 within about a second, writes fail cleanly with nothing half-written, and service resumes when it lets go.
+    @Test func aLockedSQLiteDatabaseIs503AndServiceResumesWhenItIsReleased() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            #expect(try await client.request(.get, "/health").status == .ok)
+            let other = try DatabaseQueue(path: harness.databasePath)
+            let (locked, release) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+            let holder = Task {
+                try await other.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        locked.signal()
+                        release.wait()
+                        return .rollback
+                    }
+                }
+            }
+            locked.wait()
+            let started = ContinuousClock.now
+            let lost = try await client.request(.get, "/health")
+            #expect(lost.status == .serviceUnavailable)
+            #expect(lost.errorCode == "service_unavailable")
+            #expect(ContinuousClock.now - started < .seconds(4))
+            // A write waits out the busy timeout, then fails the same clear way.
+            let send = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"])
+            #expect(send.status == .serviceUnavailable)
+            #expect(send.errorCode == "storage_unavailable")
+            release.signal()
+            try await holder.value
+            #expect(try await harness.sql.verifications().isEmpty)
+            #expect(try await harness.sql.int("SELECT count(*) FROM sms_sends") == 0)
+            #expect(harness.sms.sent.isEmpty)
+            #expect(try await client.request(.get, "/health").status == .ok)
+            let retried = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"])
+            #expect(retried.status == .accepted)
+            #expect(try await harness.sql.verifications().count == 1)
+        }
+    }
+
     /// The database refuses every connection for a while (as during a failover), then comes back: PhoneAuth answers
     /// 503 meanwhile and recovers without a restart.
     @Test(arguments: Backend.all.filter { $0 == .postgres })

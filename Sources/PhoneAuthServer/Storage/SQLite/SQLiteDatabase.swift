@@ -44,12 +44,23 @@ struct SQLiteDatabase: Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         // Writers queue behind each other instead of failing with SQLITE_BUSY.
-        config.busyMode = .timeout(5)
+        config.busyMode = .timeout(TimeInterval(busyMilliseconds) / 1_000)
         return config
     }
 
-    /// One round trip, for health checks.
+    /// For health checks: takes the write lock and reads the schema, then rolls back. It fails within a second when
+    /// another process has held the write lock that long (every write would fail too), or the file cannot be read.
     func ping() async throws {
-        _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA busy_timeout = \(Self.pingBusyMilliseconds)")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyMilliseconds)") }
+            try db.inTransaction(.immediate) {
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+                return .rollback
+            }
+        }
     }
+
+    private static let busyMilliseconds = 5_000
+    private static let pingBusyMilliseconds = 1_000
 }

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (default).")
+
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        let config = try resolveOrExit(options)
+        try await exitingOnStorageFailure(config.database) {
+            let app = try await buildApplication(config)
+            try await app.runService()
+        }
+    }
+}
+
+/// Configuration errors end the process with one line on stderr and exit code 2.
+private func resolveOrExit(_ options: ServeOptions) throws -> AppConfig {
+    do {
+        return try options.resolve(log: { FileHandle.standardError.write(Data("phoneauth: \($0)\n".utf8)) })
+    } catch let error as ConfigError {
+        FileHandle.standardError.write(Data("phoneauth: configuration error: \(error.description)\n".utf8))
+        throw ExitCode(2)
+    }
+}

@@ -9,13 +9,13 @@ SERVER_ARGS    ?=
 
 PYTHON         ?= python3
 
-.PHONY: help deps test-deps build run test bench clean
+.PHONY: help deps test-deps build run test bench bench-micro clean
 
 help:
 	@echo "make run    install missing system packages, build, start the server (http://127.0.0.1:8080)"
 	@echo "make test   install missing system packages, build, run every test"
 	@echo "make build  build all products ($(CONFIG))"
-	@echo "make bench  send-code burst and profile reads on loopback, release build, beside the Django peer"
+	@echo "make bench  every load of bench/results/latest.md on loopback, release build, beside the Django peer"
 	@echo "make clean  remove build output"
 
 # Installs only what dpkg does not already have; `apt-get update` runs once, and only when something is missing.
@@ -57,9 +57,25 @@ test: test-deps
 	PHONEAUTH_TEST_POSTGRES="postgres://postgres@127.0.0.1:$$PG_PORT/postgres" PHONEAUTH_TEST_POSTGRES_DATA="$$PG_DIR/data" \
 		$(SWIFT) test --no-parallel
 
-# Loopback only, ends by itself: send-code burst and profile reads, release build, beside the Django peer (PEER=0 skips it).
+# Loopback only, every load ends by itself; release builds; beside the Django peer (PEER=0 skips it, PG=0 skips
+# PostgreSQL). Prints the table and writes bench/results/latest.md and .json; then the in-process micro-benchmarks.
+BENCH_PACKAGES = wrk postgresql-15
 bench: deps
-	bash Tests/Bench/bench.sh
+	@missing=""; \
+	for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing bench packages:$$missing"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+	$(SWIFT) build -c release --product PhoneAuthServer
+	$(SWIFT) build -c release --product clientcli
+	$(SWIFT) build -c release --package-path Benchmarks --product phoneauth-load
+	$(PYTHON) Tests/Bench/bench.py
+	$(MAKE) bench-micro
+
+# Token verify, claims decode, phone normalization, code hashing and profile encoding, in process (ordo-one/benchmark).
+bench-micro: deps
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target PhoneAuthMicro --no-progress
 
 clean:
 	rm -rf .build

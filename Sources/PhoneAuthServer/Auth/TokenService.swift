@@ -5,8 +5,8 @@ import JWTKit
 struct TokenService: Sendable {
     private let keys: JWTKeyCollection
     private let signingKeyID: String
-    /// Every accepted `kid` and the one algorithm its tokens may use.
-    private let algorithms: [String: String]
+    /// Every accepted `kid`, the one algorithm its tokens may use and its key, looked up once.
+    private let verifiers: [String: (name: String, algorithm: any JWTAlgorithm)]
     /// The public half of the ES256 signing key, for `/.well-known/jwks.json`.
     let jwks: JWKSDocument
     private let issuer: String
@@ -14,6 +14,11 @@ struct TokenService: Sendable {
     private let lifetime: TimeInterval
     private let leeway: TimeInterval
     private let now: WallClock
+    /// Tokens whose signature already checked out, with their claims. A client sends the same token on every call for
+    /// up to 30 minutes, and a signature over the same bytes under the same keys cannot change its answer, so parsing
+    /// and HMAC run once per token. Only what passed `verifySignature` goes in; `exp`, `nbf` and the caller's current
+    /// state are still checked on every request, so revocation is unaffected.
+    let verified = BoundedMemo<String, AccessClaims>(capacity: 20_000)
 
     /// `keys`: HS256 keys, the signing key first, then retired ones still accepted. With `es256`, new tokens are signed
     /// ES256 by that key instead (other services verify them from the JWKS), and the HS256 keys only verify.
@@ -34,7 +39,12 @@ struct TokenService: Sendable {
             algorithms[entry.kid] = "HS256"
         }
         signingKeyID = es256?.kid ?? entries[0].kid
-        self.algorithms = algorithms
+        var verifiers: [String: (name: String, algorithm: any JWTAlgorithm)] = [:]
+        for (kid, name) in algorithms {
+            // Every kid was added just above, so the lookup cannot miss.
+            verifiers[kid] = (name, try! await keys.getKey(for: JWKIdentifier(string: kid)))
+        }
+        self.verifiers = verifiers
         jwks = JWKSDocument(es256: es256)
         self.issuer = issuer
         self.audience = audience
@@ -63,7 +73,13 @@ struct TokenService: Sendable {
     /// Accepts only our tokens, each with its key's one algorithm (HS256, or ES256 when configured): signature, then
     /// `iss`, `aud`, `exp` and `nbf` with the configured leeway.
     func verify(_ token: String) async throws(AppError) -> AccessClaims {
-        let claims: AccessClaims = try await verifySignature(token, as: AccessClaims.self)
+        let claims: AccessClaims
+        if let known = verified.value(for: token) {
+            claims = known
+        } else {
+            claims = try await verifySignature(token, as: AccessClaims.self)
+            verified.insert(claims, for: token)
+        }
         let current = now()
         do {
             guard claims.issuer.value == issuer else { throw AppError.unauthorized }
@@ -77,27 +93,33 @@ struct TokenService: Sendable {
         return claims
     }
 
-    /// Header and signature checks shared by every payload type (tests use it with RFC 7515's example).
+    /// Header and signature checks shared by every payload type (tests use it with RFC 7515's example). The token is
+    /// parsed once and checked against the key its `kid` names, with no trip through the key collection's actor: the
+    /// request path verifies on whichever event loop it runs.
     func verifySignature<Payload: JWTPayload>(_ token: String, as _: Payload.Type) async throws(AppError) -> Payload {
-        guard let header = Self.header(of: token) else { throw .unauthorized }
-        // A removed or unknown key id is refused outright, never tried against another key; a token without one is
-        // checked against the signing key. Either way the header's algorithm must be that key's.
-        let kid = header["kid"] == nil ? signingKeyID : header["kid"] as? String
-        guard let kid, let algorithm = algorithms[kid], header["alg"] as? String == algorithm else { throw .unauthorized }
+        let bytes = Array(token.utf8)
+        let parsed: (header: JWTHeader, payload: Payload, signature: Data)
         do {
-            return try await keys.verify(token, as: Payload.self)
+            parsed = try Self.parser.parse(bytes, as: Payload.self)
         } catch {
             throw .unauthorized
         }
+        // A removed or unknown key id is refused outright, never tried against another key; a token without one is
+        // checked against the signing key. Either way the header's algorithm must be that key's, so `none`,
+        // HS384/512 and other algorithms never reach a verifier.
+        guard let key = verifiers[parsed.header.kid ?? signingKeyID], parsed.header.alg == key.name,
+            let secondDot = bytes.lastIndex(of: UInt8(ascii: ".")),
+            (try? key.algorithm.verify(parsed.signature, signs: bytes[..<secondDot])) == true
+        else { throw .unauthorized }
+        do {
+            try await parsed.payload.verify(using: key.algorithm)
+        } catch {
+            throw .unauthorized
+        }
+        return parsed.payload
     }
 
-    /// The header of a compact JWS, read before anything else so `none`, HS384/512, asymmetric algorithms and unknown
-    /// key ids never reach a verifier.
-    private static func header(of token: String) -> [String: Any]? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = Data(base64URLEncoded: parts[0]) else { return nil }
-        return try? JSONSerialization.jsonObject(with: header) as? [String: Any]
-    }
+    private static let parser = DefaultJWTParser()
 }
 
 extension Duration {

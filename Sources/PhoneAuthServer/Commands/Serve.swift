@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP server (default).")
@@ -9,6 +10,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config = try resolveOrExit(options)
+        // Lines are written by a background thread, so a request never waits on stderr.
+        LoggingSystem.bootstrap { label in BufferedLogHandler(label: label) }
         try await exitingOnStorageFailure(config.database) {
             let app = try await buildApplication(config)
             try await app.runService()

@@ -16,7 +16,7 @@ enum DevelopmentSecret {
         }
         // The data folder: private, as AppDatabase would have created it.
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let secret = random.bytes(32).map { String(format: "%02x", $0) }.joined()
+        let secret = random.bytes(32).hex
         guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw ConfigError("cannot write \(path)")
         }

@@ -34,7 +34,7 @@ struct JWTKeyEntry: Sendable, Equatable {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd"
         formatter.timeZone = TimeZone(identifier: "UTC")
-        let suffix = random.bytes(2).map { String(format: "%02x", $0) }.joined()
+        let suffix = random.bytes(2).hex
         let secret = random.bytes(32).base64URL
         return "k\(formatter.string(from: now))-\(suffix):\(secret)"
     }

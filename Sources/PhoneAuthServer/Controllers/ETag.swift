@@ -17,7 +17,7 @@ enum ETag {
     }
 
     private static func tag(for body: Data) -> String {
-        "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        "\"" + SHA256.hash(data: body).prefix(16).hex + "\""
     }
 
     /// True when `If-None-Match` names this tag (or `*`): the client's copy is current.
@@ -36,16 +36,33 @@ enum ETag {
         guard matches else { throw AppError.preconditionFailed }
     }
 
+    /// A JSON body and its tag, ready to answer with (and to keep: `ProfileController` memoizes them).
+    struct Encoded: Sendable {
+        var body: ByteBuffer
+        var tag: String
+    }
+
+    static func encode(_ value: some Encodable) throws -> Encoded {
+        let body = try JSONCoding.encoder.encode(value)
+        return Encoded(body: ByteBuffer(bytes: body), tag: tag(for: body))
+    }
+
     /// A JSON response carrying its tag (by default a digest of the body), or a bodiless 304 when the client already
     /// has it. Encoded once.
     static func respond(_ value: some Encodable, request: Request, status: HTTPResponse.Status = .ok, tag explicit: String? = nil) throws
         -> Response
     {
-        let body = try JSONCoding.encoder.encode(value)
-        let tag = explicit ?? tag(for: body)
-        if status == .ok, notModified(request, tag: tag) {
-            return Response(status: .notModified, headers: [.eTag: tag])
+        var encoded = try encode(value)
+        if let explicit { encoded.tag = explicit }
+        return respond(encoded, request: request, status: status)
+    }
+
+    static func respond(_ encoded: Encoded, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+        if status == .ok, notModified(request, tag: encoded.tag) {
+            return Response(status: .notModified, headers: [.eTag: encoded.tag])
         }
-        return .json(body, status: status, headers: [.eTag: tag])
+        return Response(
+            status: status, headers: [.eTag: encoded.tag, .contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: encoded.body))
     }
 }

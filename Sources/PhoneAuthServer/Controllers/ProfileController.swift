@@ -5,6 +5,15 @@ struct ProfileController: Sendable {
     let users: any UserRepository
     let validator: ProfileValidator
     let now: WallClock
+    /// The JSON and tag of each user row recently served, keyed by the row itself: a changed row is a different key,
+    /// so the answer is exact with no invalidation, and an unchanged one skips the encoder and the digest.
+    private let bodies = BoundedMemo<User, ETag.Encoded>(capacity: 10_000)
+
+    init(users: any UserRepository, validator: ProfileValidator, now: @escaping WallClock) {
+        self.users = users
+        self.validator = validator
+        self.now = now
+    }
 
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("v1/profile", use: show)
@@ -14,7 +23,11 @@ struct ProfileController: Sendable {
 
     /// The authentication step has just read the row; it is this request's fresh copy. `If-None-Match` → 304.
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try ETag.respond(UserResponse(context.caller.user), request: request)
+        let user = context.caller.user
+        if let encoded = bodies.value(for: user) { return ETag.respond(encoded, request: request) }
+        let encoded = try ETag.encode(UserResponse(user))
+        bodies.insert(encoded, for: user)
+        return ETag.respond(encoded, request: request)
     }
 
     /// With `If-Match`, refused (412) when the profile changed since the client read it.

@@ -27,9 +27,19 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
                 "method": "\(request.method.rawValue)",
                 "path": "\(request.uri.path)",
                 "status": "\(status)",
-                "duration_ms": "\(String(format: "%.2f", elapsed.seconds * 1000))",
+                "duration_ms": "\(Self.milliseconds(elapsed))",
             ]
         )
+    }
+}
+
+extension RequestLoggingMiddleware {
+    /// `12.34`: hundredths of a millisecond from integers (String(format:) costs more than the rest of the line).
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let hundredths = seconds * 100_000 + attoseconds / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A row of `users`. Always read fresh from the database: the token only says who is asking.
-struct User: Codable, Sendable, Equatable {
+struct User: Codable, Sendable, Hashable {
     var id: Int64?
     var phoneNumber: String
     var fullName: String?

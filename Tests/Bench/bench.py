@@ -1,0 +1,375 @@
+#!/usr/bin/env python3
+"""`make bench`: PhoneAuth's loads beside the Django peer's, in one run, on loopback; every load ends by itself.
+
+Release builds; a fresh temporary SQLite database (the 1M-user file is kept in bench/cache/ and reused); a throwaway
+PostgreSQL 15 cluster for the PostgreSQL loads. Prints a Markdown table (measure, PhoneAuth, peer, ratio, target) and
+writes it with the raw figures to bench/results/latest.md and latest.json.
+
+env: DUR=10 (seconds per wrk load)  PEER=1 (0 skips the peer)  PG=1 (0 skips PostgreSQL)  LOGINS=3000
+"""
+import datetime
+import json
+import os
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.join(ROOT, "Tests", "Bench")
+DUR = int(os.environ.get("DUR", "10"))
+PEER = os.environ.get("PEER", "1") == "1"
+PG = os.environ.get("PG", "1") == "1"
+LOGINS = int(os.environ.get("LOGINS", "3000"))
+SERVER = os.path.join(ROOT, ".build", "release", "PhoneAuthServer")
+CLIENT = os.path.join(ROOT, ".build", "release", "clientcli")
+LOAD = os.path.join(ROOT, "Benchmarks", ".build", "release", "phoneauth-load")
+PEER_DIR = os.path.normpath(os.path.join(ROOT, "..", "shared", "peers", "django_phone"))
+SINK_PORT = 18091
+WORK = tempfile.mkdtemp(prefix="phoneauth-bench.")
+PROCESSES = []
+# Limits that would stop a load of distinct phones from one address; everything else is as shipped (log level info).
+OPEN_LIMITS = ["--max-sends-per-ip-hour", "100000000", "--max-sends-per-prefix-hour", "100000000",
+               "--sms-budget-hour", "100000000", "--sms-budget-day", "100000000"]
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def start(args, name, env=None, cwd=None):
+    out = open(os.path.join(WORK, name + ".log"), "w")
+    process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    PROCESSES.append(process)
+    return process
+
+
+def stop(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def http(method, url, body=None, token=None):
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+def wait_until_up(url, process):
+    for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}; see {WORK}")
+        try:
+            urllib.request.urlopen(url + "/health", timeout=1)
+            return
+        except Exception:  # noqa: BLE001
+            time.sleep(0.1)
+    raise SystemExit("server did not come up")
+
+
+class PhoneAuth:
+    """One server process; `--database` a SQLite path or a postgres:// URL."""
+
+    def __init__(self, port, database, extra=()):
+        self.port, self.url = port, f"http://127.0.0.1:{port}"
+        self.process = start([SERVER, "serve", "--port", str(port), "--database", database, "--sms", "webhook",
+                              "--sms-webhook-url", f"http://127.0.0.1:{SINK_PORT}/", "--sms-webhook-secret", "bench",
+                              *OPEN_LIMITS, *extra], f"server-{port}")
+        wait_until_up(self.url, self.process)
+
+    def login(self, phone):
+        sent = http("POST", self.url + "/auth/send-code", {"phone": phone})
+        code = urllib.request.urlopen(f"http://127.0.0.1:{SINK_PORT}/code?to={phone.replace('+', '%2B')}").read().decode()
+        grant = http("POST", self.url + "/auth/verify-code",
+                     {"verification_id": sent["verification_id"], "verification_code": code})
+        return grant["access_token"]
+
+    def reset_peak(self):
+        with open(f"/proc/{self.process.pid}/clear_refs", "w") as f:
+            f.write("5")  # resets VmHWM to the current RSS, so each load gets its own peak
+
+    def peak_mib(self):
+        with open(f"/proc/{self.process.pid}/status") as f:
+            return int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1)) / 1024
+
+
+def wrk(url, path, token=None, threads=2, connections=32, duration=DUR):
+    script = os.path.join(WORK, "wrk.lua")
+    with open(script, "w") as f:
+        f.write(f'wrk.method = "GET"\nwrk.path = "{path}"\n')
+        if token:
+            f.write(f'wrk.headers["Authorization"] = "Bearer {token}"\n')
+    subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", "-d2s", "-s", script, url], capture_output=True, check=True)
+    return parse_wrk(subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script,
+                                     url], capture_output=True, text=True, check=True).stdout)
+
+
+def parse_wrk(text):
+    def ms(value, unit):
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    result = {"per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))}
+    for percentile in ("50", "99"):
+        match = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)", text, re.M)
+        result[f"p{percentile}_ms"] = ms(*match.groups())
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    result["errors"] = (int(failed.group(1)) if failed else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    return result
+
+
+def under_load(server, load):
+    """Runs `load`, returns its figures with the server's peak RSS during it."""
+    servers = server if isinstance(server, list) else [server]
+    for each in servers:
+        each.reset_peak()
+    result = load()
+    result["peak_rss_mib"] = round(sum(each.peak_mib() for each in servers), 1)
+    return result
+
+
+def seeded_million():
+    """A SQLite file with 1,000,000 users, made once with plain SQL and kept in bench/cache/ (copied per run)."""
+    cache = os.path.join(ROOT, "bench", "cache", "users-1m.sqlite")
+    if not os.path.exists(cache):
+        log("seeding 1,000,000 users (once; kept in bench/cache/)")
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        subprocess.run([SERVER, "migrate", "--database", cache + ".tmp"], check=True, capture_output=True)
+        db = sqlite3.connect(cache + ".tmp")
+        db.execute("""WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999)
+            INSERT INTO users (phone_number, is_active, is_verified, market, language, country, created_at, updated_at)
+            SELECT printf('+1646%07d', i), 1, 1, 'us', 'en', 'United States', '2026-01-01 00:00:00.000',
+                   '2026-01-01 00:00:00.000' FROM n""")
+        db.commit()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        os.rename(cache + ".tmp", cache)
+    copy = os.path.join(WORK, "million.sqlite")
+    shutil.copyfile(cache, copy)
+    return copy
+
+
+def phoneauth_figures():
+    figures = {}
+    sink = start([LOAD, "sink", "--port", str(SINK_PORT)], "sink")
+    time.sleep(0.3)
+    database = os.path.join(WORK, "bench.sqlite")
+    on = PhoneAuth(18090, database)
+    off = PhoneAuth(18092, database, ["--auth-cache-ttl", "0"])
+    token = on.login("+13125550100")
+    for address in ({"label": "Home", "line1": "1 Main St", "city": "Chicago", "region": "IL", "postal_code": "60601",
+                     "country": "US"},
+                    {"label": "Work", "line1": "2 Wacker Dr", "city": "Chicago", "region": "IL", "postal_code": "60606",
+                     "country": "US"}):
+        http("POST", on.url + "/api/v1/profile/addresses", address, token)
+
+    log("ceiling, /health, profile and addresses (cache on, off)")
+    figures["ceiling"] = under_load(on, lambda: wrk(on.url, "/.well-known/jwks.json"))
+    figures["health"] = under_load(on, lambda: wrk(on.url, "/health"))
+    figures["profile"] = under_load(on, lambda: wrk(on.url, "/api/v1/profile", token))
+    figures["profile_nocache"] = under_load(off, lambda: wrk(off.url, "/api/v1/profile", token))
+    figures["addresses"] = under_load(on, lambda: wrk(on.url, "/api/v1/profile/addresses", token))
+    figures["addresses_nocache"] = under_load(off, lambda: wrk(off.url, "/api/v1/profile/addresses", token))
+    stop(off.process)
+
+    half = round(figures["profile"]["per_second"] / 2)
+    log(f"fixed rate: profile at {half}/s (half the maximum)")
+    figures["fixed_rate"] = under_load(on, lambda: json.loads(subprocess.run(
+        [LOAD, "fixed-rate", "--server", on.url, "--token", token, "--rate", str(half), "--duration", str(DUR)],
+        capture_output=True, text=True, check=True).stdout))
+
+    log(f"{LOGINS} full logins at concurrency 8")
+    figures["logins"] = under_load(on, lambda: json.loads(subprocess.run(
+        [LOAD, "logins", "--server", on.url, "--sink", f"http://127.0.0.1:{SINK_PORT}", "--count", str(LOGINS),
+         "--concurrency", "8"], capture_output=True, text=True, check=True).stdout))
+
+    log("clientcli me, 20 runs")
+    home = os.path.join(WORK, "cli")
+    env = dict(os.environ, PHONEAUTH_HOME=home, PHONEAUTH_SERVER=on.url)
+    sent = json.loads(subprocess.run([CLIENT, "send-code", "--phone", "+13125550101", "--json"], env=env,
+                                     capture_output=True, text=True, check=True).stdout)
+    code = urllib.request.urlopen(f"http://127.0.0.1:{SINK_PORT}/code?to=%2B13125550101").read().decode()
+    subprocess.run([CLIENT, "verify-code", "--verification-id",
+                    sent.get("verification_id") or sent["verificationID"], "--code", code], env=env,
+                   capture_output=True, check=True)
+    runs = []
+    for _ in range(20):
+        began = time.perf_counter()
+        subprocess.run([CLIENT, "me"], env=env, capture_output=True, check=True)
+        runs.append((time.perf_counter() - began) * 1000)
+    figures["clientcli_me"] = {"median_ms": statistics.median(runs), "max_ms": max(runs)}
+    http("POST", on.url + "/auth/logout", {}, token)
+    try:
+        http("GET", on.url + "/api/v1/profile", token=token)
+        raise SystemExit("a logged-out token was still served")
+    except urllib.error.HTTPError as error:
+        figures["after_logout_status"] = error.code
+    stop(on.process)
+
+    log("profile on 1,000,000 users")
+    million = PhoneAuth(18093, seeded_million())
+    token = million.login("+13125550100")
+    figures["profile_1m"] = under_load(million, lambda: wrk(million.url, "/api/v1/profile", token))
+    stop(million.process)
+
+    if PG:
+        figures.update(postgres_figures())
+    stop(sink)
+    return figures
+
+
+def postgres_figures():
+    log("PostgreSQL: one instance, then two (one wrk thread on each)")
+    cluster = subprocess.run(["bash", os.path.join(ROOT, "Tests", "postgres.sh"), "start"], capture_output=True, text=True,
+                             check=True).stdout
+    values = dict(re.findall(r"(PG_\w+)=(\S+)", cluster))
+    try:
+        url = f"postgres://postgres@127.0.0.1:{values['PG_PORT']}/postgres?sslmode=disable"
+        a = PhoneAuth(18094, url)
+        b = PhoneAuth(18095, url)
+        token = a.login("+13125550100")
+        figures = {"pg_one": under_load(a, lambda: wrk(a.url, "/api/v1/profile", token))}
+
+        def both():
+            script = os.path.join(WORK, "pg.lua")
+            with open(script, "w") as f:
+                f.write(f'wrk.path = "/api/v1/profile"\nwrk.headers["Authorization"] = "Bearer {token}"\n')
+            loads = [subprocess.Popen(["wrk", "-t1", "-c16", f"-d{DUR}s", "--latency", "-s", script, server.url],
+                                      stdout=subprocess.PIPE, text=True) for server in (a, b)]
+            results = [parse_wrk(load.communicate()[0]) for load in loads]
+            return {"per_second": sum(r["per_second"] for r in results), "p99_ms": max(r["p99_ms"] for r in results),
+                    "errors": sum(r["errors"] for r in results)}
+        figures["pg_two"] = under_load([a, b], both)
+        stop(a.process)
+        stop(b.process)
+        return figures
+    finally:
+        subprocess.run(["bash", os.path.join(ROOT, "Tests", "postgres.sh"), "stop", values.get("PG_DIR", "")],
+                       capture_output=True)
+
+
+def peer_figures():
+    log("Django peer: its own bench.sh (profile, logins), then addresses")
+    bench = subprocess.run(["bash", os.path.join(PEER_DIR, "bench.sh"), "sync"], capture_output=True, text=True,
+                           env=dict(os.environ, DUR=f"{DUR}s", LOGINS=os.environ.get("PEER_LOGINS", "1000")))
+    with open(os.path.join(WORK, "peer-bench.log"), "w") as f:
+        f.write(bench.stdout + bench.stderr)
+    if bench.returncode != 0:
+        raise SystemExit(f"the peer's bench.sh failed; see {WORK}/peer-bench.log")
+    text = bench.stdout
+    profile = parse_wrk(text)
+    profile["peak_rss_mib"] = float(re.search(r"peak RSS \(sampled sum[^)]*\): (\d+) MiB", text).group(1))
+    figures = {"profile": profile, "logins": {
+        "per_second": float(re.search(r"logins/s=([\d.]+)", text).group(1)),
+        "p99_ms": float(re.search(r"login ms p50=[\d.]+ p99=([\d.]+)", text).group(1))}}
+    figures["addresses"] = peer_addresses()
+    return figures
+
+
+def peer_addresses():
+    venv = os.environ.get("VENV", "/tmp/peer-venv")
+    python = os.path.join(venv, "bin", "python")
+    database = os.path.join(WORK, "peer.sqlite3")
+    env = dict(os.environ, PEER_DB=database)
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=PEER_DIR, env=env, check=True)
+    server = start([os.path.join(venv, "bin", "gunicorn"), "peer.wsgi:application", "-b", "127.0.0.1:18080",
+                    "--no-control-socket", "--workers", "2"], "peer-gunicorn", env=env, cwd=PEER_DIR)
+    url = "http://127.0.0.1:18080"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/api/v1/profile", timeout=1)
+        except urllib.error.HTTPError:
+            break
+        except Exception:  # noqa: BLE001
+            time.sleep(0.1)
+    phone = "+13125550100"
+    http("POST", url + "/auth/send-code", {"phone": phone})
+    code = sqlite3.connect(database).execute("select code from accounts_sentsms where phone=?", (phone,)).fetchone()[0]
+    token = http("POST", url + "/auth/verify-code", {"phone": phone, "verification_code": code})["access_token"]
+    subprocess.run([python, "manage.py", "seed_addresses", phone], cwd=PEER_DIR, env=env, check=True, capture_output=True)
+    figures = wrk(url, "/api/v1/profile/addresses", token)
+    stop(server)
+    return figures
+
+
+def table(ours, peer):
+    def ratio(a, b):
+        return f"{a / b:.1f}×" if a and b else "—"
+
+    def n(value, digits=0):
+        return "—" if value is None else f"{value:,.{digits}f}"
+    p = lambda key, field="per_second": (peer.get(key) or {}).get(field)  # noqa: E731
+    o = lambda key, field="per_second": (ours.get(key) or {}).get(field)  # noqa: E731
+    rows = [
+        ("no-DB ceiling `GET /.well-known/jwks.json`, req/s", n(o("ceiling")), "—", "—", ""),
+        ("`GET /health` (database round trip), req/s", n(o("health")), "—", "—", ""),
+        ("`GET /api/v1/profile`, cache on, req/s", n(o("profile")), n(p("profile")), ratio(o("profile"), p("profile")),
+         f"≥ 10× peer; ≥ 60 % of ceiling (is {100 * o('profile') / o('ceiling'):.0f} %)"),
+        ("  p99 ms", n(o("profile", "p99_ms"), 2), n(p("profile", "p99_ms"), 2), "", ""),
+        ("`GET /api/v1/profile`, cache off, req/s", n(o("profile_nocache")), n(p("profile")),
+         ratio(o("profile_nocache"), p("profile")), ""),
+        ("`GET /api/v1/profile/addresses`, cache on, req/s", n(o("addresses")), n(p("addresses")),
+         ratio(o("addresses"), p("addresses")), "≥ 8× peer"),
+        ("`GET /api/v1/profile/addresses`, cache off, req/s", n(o("addresses_nocache")), n(p("addresses")),
+         ratio(o("addresses_nocache"), p("addresses")), ""),
+        ("full logins (send-code + verify-code), c=8, logins/s", n(o("logins")), n(p("logins")),
+         ratio(o("logins"), p("logins")), "≥ 10× peer"),
+        ("  login p99 ms", n(o("logins", "p99_ms"), 1), n(p("logins", "p99_ms"), 1), "", ""),
+        (f"profile at half the max ({n(o('fixed_rate', 'rate'))}/s, fixed rate), p99 ms", n(o("fixed_rate", "p99_ms"), 2),
+         "—", "—", "< 5 ms"),
+        ("profile with 1,000,000 users, req/s", n(o("profile_1m")), "—",
+         f"{o('profile_1m') / o('profile'):.2f}× small DB" if o("profile_1m") else "—", "within 20 % of small DB"),
+        ("PostgreSQL, one instance, profile req/s", n(o("pg_one")), n(p("profile")), ratio(o("pg_one"), p("profile")), ""),
+        ("PostgreSQL, two instances, profile req/s", n(o("pg_two")), n(p("profile")), ratio(o("pg_two"), p("profile")),
+         "≥ 5× peer"),
+        ("`clientcli me`, whole process, median of 20, ms", n(o("clientcli_me", "median_ms"), 1), "—", "—", "< 50 ms"),
+        ("peak RSS of the server, highest load, MiB",
+         n(max(v.get("peak_rss_mib", 0) for k, v in ours.items() if isinstance(v, dict) and k != "pg_two"), 1),
+         n(p("profile", "peak_rss_mib"), 1), "", "< 64 MiB"),
+    ]
+    lines = ["| measure | PhoneAuth | peer | ratio | target |", "|---|---:|---:|---:|---|"]
+    lines += [f"| {' | '.join(row)} |" for row in rows]
+    lines.append("")
+    lines.append("Peak RSS per load (MiB): " + ", ".join(
+        f"{k} {v['peak_rss_mib']}" for k, v in ours.items() if isinstance(v, dict) and "peak_rss_mib" in v))
+    return "\n".join(lines)
+
+
+def main():
+    try:
+        ours = phoneauth_figures()
+        peer = peer_figures() if PEER else {}
+    finally:
+        for process in PROCESSES:
+            stop(process)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = (f"Measured {stamp} on {os.cpu_count()} cores, server and load generators sharing them; loopback; "
+              f"wrk -t2 -c32 -d{DUR}s after a 2 s warm-up; release build; log level info.")
+    markdown = header + "\n\n" + table(ours, peer) + "\n"
+    print(markdown)
+    results = os.path.join(ROOT, "bench", "results")
+    os.makedirs(results, exist_ok=True)
+    with open(os.path.join(results, "latest.md"), "w") as f:
+        f.write(markdown)
+    with open(os.path.join(results, "latest.json"), "w") as f:
+        json.dump({"measured": stamp, "cores": os.cpu_count(), "duration_s": DUR, "phoneauth": ours, "peer": peer}, f,
+                  indent=2, sort_keys=True)
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -68,11 +68,12 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
         markets: config.markets, refreshLifetime: config.refreshLifetime, refreshAbsoluteLifetime: config.refreshAbsoluteLifetime,
         graceWindow: config.refreshGrace, now: now)
     let database = DatabaseStateSource(sessions: storage.sessions)
-    let states: any CallerStateSource =
+    let (states, addresses): (any CallerStateSource, any AddressRepository) =
         if let cache, let signal = storage.changeSignal {
-            CachedStateSource(cache: cache, signal: signal, database: database, now: now)
+            (CachedStateSource(cache: cache, signal: signal, database: database, now: now),
+             CachedAddressRepository(base: storage.addresses, cache: cache, signal: signal, now: now))
         } else {
-            database
+            (database, storage.addresses)
         }
     let resolver = DatabaseCallerResolver(
         tokens: tokens, states: states, sessions: storage.sessions, fallbacks: dependencies.claimsFallbacks, now: now)
@@ -104,7 +105,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
 
     let api = authenticated("api").add(middleware: MarketGuardMiddleware())
     ProfileController(users: storage.users, validator: ProfileValidator(languages: config.markets.languages), now: now).addRoutes(to: api)
-    AddressController(addresses: storage.addresses, idempotency: storage.idempotency, markets: config.markets, limit: config.addressLimit, now: now)
+    AddressController(addresses: addresses, idempotency: storage.idempotency, markets: config.markets, limit: config.addressLimit, now: now)
         .addRoutes(to: api)
     MarketController(markets: config.markets).addRoutes(to: api)
 

@@ -58,6 +58,51 @@ import Testing
         }
     }
 
+    private static let home = ["line1": "1 Main St", "city": "Chicago", "region": "IL", "postal_code": "60601"]
+
+    /// Address books are served from the cache too: this process's own address writes show on the next list.
+    @Test(arguments: Backend.all)
+    func anAddressChangeIsVisibleWithItsNewETagOnTheNextRequest(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { client in
+            let token = try await harness.signIn(client)
+            #expect(try await client.request(.post, "/api/v1/profile/addresses", json: Self.home, token: token).status == .created)
+            let first = try await client.request(.get, "/api/v1/profile/addresses", token: token)
+            let hits = harness.authCache.stats.hits
+            let again = try await client.request(.get, "/api/v1/profile/addresses", token: token)
+            #expect(harness.authCache.stats.hits >= hits + 2)  // the caller's state and the list
+            #expect(again.headers[.eTag] == first.headers[.eTag])
+            var work = Self.home
+            work["line1"] = "2 Wacker Dr"
+            let created = try await client.request(.post, "/api/v1/profile/addresses", json: work, token: token)
+            let after = try await client.request(.get, "/api/v1/profile/addresses", token: token)
+            #expect((after.json["addresses"] as? [[String: Any]])?.map { $0["line1"] as? String } == ["1 Main St", "2 Wacker Dr"])
+            #expect(after.headers[.eTag] != first.headers[.eTag])
+            let id = try #require(created.json["id"] as? Int)
+            #expect(try await client.request(.delete, "/api/v1/profile/addresses/\(id)", token: token).status == .noContent)
+            let deleted = try await client.request(.get, "/api/v1/profile/addresses", token: token)
+            #expect((deleted.json["addresses"] as? [[String: Any]])?.count == 1)
+            #expect(deleted.headers[.eTag] == first.headers[.eTag])
+        }
+    }
+
+    /// Another process (a second instance, a script on the same SQLite file) changes the rows: the next list shows it.
+    @Test(arguments: Backend.all)
+    func anAddressWrittenByAnotherProcessIsVisibleOnTheNextRequest(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { client in
+            let token = try await harness.signIn(client)
+            #expect(try await client.request(.post, "/api/v1/profile/addresses", json: Self.home, token: token).status == .created)
+            for _ in 0..<2 { _ = try await client.request(.get, "/api/v1/profile/addresses", token: token) }
+            try await harness.sql.execute("UPDATE addresses SET city = 'Evanston'")
+            let after = try await client.request(.get, "/api/v1/profile/addresses", token: token)
+            #expect((after.json["addresses"] as? [[String: Any]])?.first?["city"] as? String == "Evanston")
+            try await harness.sql.execute("DELETE FROM addresses")
+            let empty = try await client.request(.get, "/api/v1/profile/addresses", token: token)
+            #expect((empty.json["addresses"] as? [[String: Any]])?.isEmpty == true)
+        }
+    }
+
     @Test func entriesExpireAfterTheirTTL() async throws {
         let harness = try TestHarness { $0.authCacheTTL = .seconds(60) }
         try await harness.test { client in

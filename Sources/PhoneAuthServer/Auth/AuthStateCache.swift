@@ -26,6 +26,8 @@ final class AuthStateCache: Sendable {
 
     private struct Contents {
         var entries: [Key: Entry] = [:]
+        /// Each user's address book, emptied with everything else.
+        var addressLists: [Int64: (addresses: [Address], storedAt: Date)] = [:]
         /// Bumped by every invalidation: a read that began before one must not store what it read.
         var generation: UInt64 = 0
         var stats = Stats()
@@ -69,6 +71,27 @@ final class AuthStateCache: Sendable {
             contents.generation &+= 1
             contents.stats.invalidations += 1
             contents.entries.removeAll(keepingCapacity: true)
+            contents.addressLists.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// The user's cached address book and nil, or nil and the generation to hand back to `storeAddresses`.
+    func lookupAddresses(userID: Int64, now: Date) -> (addresses: [Address]?, generation: UInt64) {
+        contents.withLock { contents in
+            if let entry = contents.addressLists[userID], now.timeIntervalSince(entry.storedAt) < ttl {
+                contents.stats.hits += 1
+                return (entry.addresses, contents.generation)
+            }
+            contents.stats.misses += 1
+            return (nil, contents.generation)
+        }
+    }
+
+    func storeAddresses(_ addresses: [Address], userID: Int64, readAt generation: UInt64, now: Date) {
+        contents.withLock { contents in
+            guard contents.generation == generation else { return }
+            if contents.addressLists.count >= capacity { contents.addressLists.removeAll(keepingCapacity: true) }
+            contents.addressLists[userID] = (addresses, now)
         }
     }
 

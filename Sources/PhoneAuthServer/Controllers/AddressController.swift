@@ -9,6 +9,16 @@ struct AddressController: Sendable {
     let markets: MarketCatalog
     let limit: Int
     let now: WallClock
+    /// The JSON and tag of each address book recently served, keyed by its rows: exact with no invalidation.
+    private let bodies = BoundedMemo<[Address], ETag.Encoded>(capacity: 10_000)
+
+    init(addresses: any AddressRepository, idempotency: any IdempotencyRepository, markets: MarketCatalog, limit: Int, now: @escaping WallClock) {
+        self.addresses = addresses
+        self.idempotency = idempotency
+        self.markets = markets
+        self.limit = limit
+        self.now = now
+    }
 
     struct AddressList: ResponseEncodable {
         var addresses: [AddressResponse]
@@ -25,7 +35,10 @@ struct AddressController: Sendable {
     /// With the list's `ETag`; `If-None-Match` → 304.
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let all = try await addresses.list(userID: context.caller.userID)
-        return try ETag.respond(AddressList(addresses: all.map(AddressResponse.init)), request: request)
+        if let encoded = bodies.value(for: all) { return ETag.respond(encoded, request: request) }
+        let encoded = try ETag.encode(AddressList(addresses: all.map(AddressResponse.init)))
+        bodies.insert(encoded, for: all)
+        return ETag.respond(encoded, request: request)
     }
 
     /// With an `Idempotency-Key`, a retried create answers the first result (for a day) and adds nothing.

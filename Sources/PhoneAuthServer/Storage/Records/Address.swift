@@ -1,7 +1,7 @@
 import Foundation
 
 /// A row of `addresses`; always owned by exactly one user.
-struct Address: Codable, Sendable, Equatable {
+struct Address: Codable, Sendable, Hashable {
     var id: Int64?
     var userID: Int64
     var label: String?

@@ -82,6 +82,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     let catalog = RouteCatalog()
     // Order matters: the logger sees the final status, and every error below it gets our JSON shape.
     router.add(middleware: RequestLoggingMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(routes: catalog))
     router.add(middleware: HeaderSizeMiddleware())
     let routes = RecordingRouter(router, catalog: catalog)

@@ -1,6 +1,8 @@
 import Hummingbird
 
-/// `GET /health`: 200 only after a real database round trip.
+/// `GET /health` and `GET /health/ready`: 200 only after a real database round trip (migrations ran before the server
+/// started listening). `GET /health/live`: the process answers, whatever the database does (a liveness probe must not
+/// restart a server for its database's outage).
 struct HealthController: Sendable {
     let ping: @Sendable () async throws -> Void
 
@@ -10,6 +12,8 @@ struct HealthController: Sendable {
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("health", use: check)
+        router.get("health/ready", use: check)
+        router.get("health/live") { _, _ in Status(status: "ok") }
     }
 
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Status {

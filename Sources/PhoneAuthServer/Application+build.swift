@@ -42,6 +42,12 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
         services: storage.services,
         logger: logger
     )
+    if config.cleanupInterval > .zero {
+        app.addServices(
+            Housekeeper(
+                repository: storage.housekeeping, interval: config.cleanupInterval, endedSessions: config.endedSessionRetention.seconds,
+                now: dependencies.now, logger: logger))
+    }
     // The backend's services (PostgreSQL's pool) run first; no request is served before the schema is current.
     app.beforeServerStarts { try await storage.migrate() }
     return app

@@ -20,8 +20,8 @@ import Testing
 
         deinit { try? FileManager.default.removeItem(atPath: path) }
 
-        func logger(level: Logger.Level = .info) -> Logger {
-            var logger = Logger(label: "phoneauth") { [sink] label in BufferedLogHandler(label: label, sink: sink) }
+        func logger(level: Logger.Level = .info, format: LogFormat = .text) -> Logger {
+            var logger = Logger(label: "phoneauth") { [sink] label in BufferedLogHandler(label: label, format: format, sink: sink) }
             logger.logLevel = level
             return logger
         }
@@ -43,6 +43,47 @@ import Testing
         let line = capture.written()
         let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info phoneauth: hb\.request\.id=42 method=GET status=200 request\n$"#
         #expect(line.range(of: pattern, options: .regularExpression) != nil, "\(line)")
+    }
+
+    @Test func jsonLinesAreOneObjectEachWithEscapedValues() throws {
+        let capture = Capture()
+        var logger = capture.logger(format: .json)
+        logger[metadataKey: "hb.request.id"] = "42"
+        logger.warning("quote \" and \\ and \n newline\u{01}", metadata: ["path": "/a\"b", "level": "shadow"])
+        let line = capture.written()
+        #expect(line.hasSuffix("}\n") && line.filter { $0 == "\n" }.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+        #expect(object["level"] == "warning")
+        #expect(object["label"] == "phoneauth")
+        #expect(object["message"] == "quote \" and \\ and \n newline\u{01}")
+        #expect(object["path"] == "/a\"b")
+        #expect(object["hb.request.id"] == "42")
+        #expect(object["time"]?.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"#, options: .regularExpression) != nil)
+    }
+
+    @Test func aSaneRequestIDIsKeptAndEchoedAndAnyOtherReplaced() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let kept = try await client.request(.get, "/health/live", headers: [.requestID: "edge-7f3a.b:c_d"])
+            #expect(kept.headers[.requestID] == "edge-7f3a.b:c_d")
+            for bad in ["has spaces", "<script>", String(repeating: "a", count: 129), "\u{7f}x"] {
+                let replaced = try await client.request(.get, "/health/live", headers: [.requestID: bad])
+                let id = try #require(replaced.headers[.requestID])
+                #expect(id != bad && RequestLoggingMiddleware<AppRequestContext>.saneID(id) == id)
+            }
+            let generated = try await client.request(.get, "/health/live")
+            #expect(generated.headers[.requestID]?.isEmpty == false)
+        }
+    }
+
+    @Test func theLogFormatIsTextOrJSON() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-log-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = ["--database", folder + "/db.sqlite"]
+        #expect(try ServeOptions.parse(database).resolve(environment: [:]).logFormat == .text)
+        #expect(try ServeOptions.parse(database + ["--log-format", "json"]).resolve(environment: [:]).logFormat == .json)
+        #expect(try ServeOptions.parse(database).resolve(environment: ["PHONEAUTH_LOG_FORMAT": "json"]).logFormat == .json)
+        #expect(throws: ConfigError.self) { try ServeOptions.parse(database + ["--log-format", "xml"]).resolve(environment: [:]) }
     }
 
     @Test func linesBelowTheLevelAreNotWrittenAndTheRestKeepTheirOrder() {

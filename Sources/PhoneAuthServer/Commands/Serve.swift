@@ -11,7 +11,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let config = try resolveOrExit(options)
         // Lines are written by a background thread, so a request never waits on stderr.
-        LoggingSystem.bootstrap { label in BufferedLogHandler(label: label) }
+        LoggingSystem.bootstrap { [format = config.logFormat] label in BufferedLogHandler(label: label, format: format) }
         try await exitingOnStorageFailure(config.database) {
             let app = try await buildApplication(config)
             try await app.runService()

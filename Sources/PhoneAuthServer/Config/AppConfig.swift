@@ -60,10 +60,14 @@ struct AppConfig: Sendable {
     var addressLimit = 20
     /// How long a caller's state may be served from memory (every database change empties it sooner); zero: no cache.
     var authCacheTTL: Duration = .seconds(300)
+    /// Housekeeping: a pass every `cleanupInterval` (zero: never); ended sessions are kept `endedSessionRetention`.
+    var cleanupInterval: Duration = .seconds(600)
+    var endedSessionRetention: Duration = .days(30)
     var authCacheCapacity = 100_000
     /// Services allowed to call `POST /auth/introspect`; none by default (the endpoint then refuses everyone).
     var introspectionClients = IntrospectionClients()
     var logLevel = Logger.Level.info
+    var logFormat = LogFormat.text
     /// A request whose next part takes longer than this to arrive is dropped.
     var readTimeout: Duration = .seconds(10)
     /// A keep-alive connection idle for this long between requests is closed.

@@ -27,8 +27,14 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "JSON file of markets (PHONEAUTH_MARKETS_FILE, default: us and kg built in).") var marketsFile: String?
     @Option(help: "Code lifetime in seconds (PHONEAUTH_CODE_TTL, default 300).") var codeTtl: Int?
     @Option(help: "trace, debug, info, notice, warning, error (PHONEAUTH_LOG_LEVEL, default info).") var logLevel: String?
+    @Option(help: "text or json: one JSON object per line for log collectors (PHONEAUTH_LOG_FORMAT, default text).")
+    var logFormat: String?
     @Option(help: "Seconds a started request may wait for its next part (PHONEAUTH_READ_TIMEOUT, default 10).") var readTimeout: Double?
     @Option(help: "Seconds a keep-alive connection may stay idle (PHONEAUTH_IDLE_TIMEOUT, default 60).") var idleTimeout: Double?
+    @Option(help: "Seconds between housekeeping passes; 0 turns them off (PHONEAUTH_CLEANUP_INTERVAL, default 600).")
+    var cleanupInterval: Int?
+    @Option(help: "Days an ended session stays listed before housekeeping removes it (PHONEAUTH_ENDED_SESSION_DAYS, default 30).")
+    var endedSessionDays: Int?
     @Option(help: "Sliding refresh-token lifetime in days (PHONEAUTH_REFRESH_DAYS, default 30).") var refreshDays: Int?
     @Option(help: "Absolute session lifetime in days from sign-in (PHONEAUTH_SESSION_MAX_DAYS, default 90).") var sessionMaxDays: Int?
     @Option(help: "Seconds a caller's state may be served from memory, 0 for no cache (PHONEAUTH_AUTH_CACHE_TTL, default 300).")
@@ -101,6 +107,20 @@ struct ServeOptions: ParsableArguments {
         if let levelText = value(logLevel, "PHONEAUTH_LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: levelText) else { throw ConfigError("unknown log level \(levelText)") }
             config.logLevel = level
+        }
+        if let formatText = value(logFormat, "PHONEAUTH_LOG_FORMAT") {
+            guard let format = LogFormat(rawValue: formatText) else { throw ConfigError("unknown log format \(formatText) (text or json)") }
+            config.logFormat = format
+        }
+        if let seconds: Int = try number(cleanupInterval, "PHONEAUTH_CLEANUP_INTERVAL") {
+            guard seconds == 0 || (10...86_400).contains(seconds) else {
+                throw ConfigError("the cleanup interval must be 0 (off) or 10 to 86400 seconds")
+            }
+            config.cleanupInterval = .seconds(seconds)
+        }
+        if let days: Int = try number(endedSessionDays, "PHONEAUTH_ENDED_SESSION_DAYS") {
+            guard (1...3650).contains(days) else { throw ConfigError("ended sessions must be kept 1 to 3650 days") }
+            config.endedSessionRetention = .days(days)
         }
         if let days: Int = try number(refreshDays, "PHONEAUTH_REFRESH_DAYS") {
             guard (1...365).contains(days) else { throw ConfigError("the refresh lifetime must be 1 to 365 days") }

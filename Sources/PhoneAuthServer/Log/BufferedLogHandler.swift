@@ -1,17 +1,25 @@
 import Foundation
 import Logging
 
-/// swift-log's line format (`2026-12-02T00:55:15.123Z info phoneauth: key=value message`), built into one byte
-/// buffer per line and handed to a `LogSink`, the timestamp formatted from integers.
+/// `--log-format`: swift-log's line format, or one JSON object per line for log collectors.
+enum LogFormat: String, Sendable {
+    case text, json
+}
+
+/// swift-log's line format (`2026-12-02T00:55:15.123Z info phoneauth: key=value message`), or with `json`
+/// `{"time":…,"level":…,"label":…,"message":…,"<key>":…}` (metadata as string fields), built into one string per
+/// line and handed to a `LogSink`, the timestamp formatted from integers.
 struct BufferedLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let sink: LogSink
+    private let format: LogFormat
 
-    init(label: String, sink: LogSink = .standardError) {
+    init(label: String, format: LogFormat = .text, sink: LogSink = .standardError) {
         self.label = label
+        self.format = format
         self.sink = sink
     }
 
@@ -24,12 +32,49 @@ struct BufferedLogHandler: LogHandler {
         var fields = metadata
         if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
         if let extra = event.metadata { fields.merge(extra) { _, new in new } }
-        var text = Timestamp.now()
-        text.reserveCapacity(160)
-        text += " \(event.level) \(label):"
-        for key in fields.keys.sorted() { text += " \(key)=\(fields[key]!)" }
-        text += " \(event.message)\n"
+        var text: String
+        switch format {
+        case .text:
+            text = Timestamp.now()
+            text.reserveCapacity(160)
+            text += " \(event.level) \(label):"
+            for key in fields.keys.sorted() { text += " \(key)=\(fields[key]!)" }
+            text += " \(event.message)\n"
+        case .json:
+            text = "{\"time\":\"" + Timestamp.now() + "\",\"level\":\"\(event.level)\",\"label\":" + JSONString.quoted(label)
+                + ",\"message\":" + JSONString.quoted("\(event.message)")
+            for key in fields.keys.sorted() where !Self.reserved.contains(key) {
+                text += "," + JSONString.quoted(key) + ":" + JSONString.quoted("\(fields[key]!)")
+            }
+            text += "}\n"
+        }
         sink.append(text.utf8, urgent: event.level >= .error)
+    }
+}
+
+extension BufferedLogHandler {
+    /// Metadata keys that would shadow the line's own fields are left out of JSON lines.
+    fileprivate static let reserved: Set<String> = ["time", "level", "label", "message"]
+}
+
+/// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259).
+enum JSONString {
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += "\\u00" + String(UInt8(scalar.value) >> 4, radix: 16) + String(UInt8(scalar.value) & 0xf, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }
 

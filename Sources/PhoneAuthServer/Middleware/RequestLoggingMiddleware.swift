@@ -7,6 +7,10 @@ import Logging
 struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
+        // A caller's (or its proxy's) own id is kept when it is sane, so one id follows a request across services.
+        var context = context
+        let id = request.headers[.requestID].flatMap(Self.saneID) ?? context.id
+        context.logger[metadataKey: "hb.request.id"] = .string(id)
         var response: Response
         do {
             response = try await next(request, context)
@@ -14,9 +18,19 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
             log(request, context: context, status: 500, start: start)
             throw error
         }
-        response.headers[.requestID] = context.id
+        response.headers[.requestID] = id
         log(request, context: context, status: response.status.code, start: start)
         return response
+    }
+
+    /// 1 to 128 of `A-Z a-z 0-9 - _ . :`; anything else (spaces, quotes, control characters, very long) is replaced.
+    static func saneID(_ text: String) -> String? {
+        guard (1...128).contains(text.utf8.count) else { return nil }
+        let allowed = text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) || byte == 0x2d || byte == 0x5f || byte == 0x2e
+                || byte == 0x3a
+        }
+        return allowed ? text : nil
     }
 
     private func log(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant) {

@@ -12,6 +12,7 @@ struct Storage: Sendable {
     var idempotency: any IdempotencyRepository
     var addresses: any AddressRepository
     var admin: any AdminRepository
+    var housekeeping: any HousekeepingRepository
     /// One round trip, for `/health`.
     var ping: @Sendable () async throws -> Void
     /// Brings the schema up to date (once `services` run); safe when several instances start at once.
@@ -27,7 +28,8 @@ struct Storage: Sendable {
             users: SQLiteUserRepository(database: database), sessions: SQLiteSessionRepository(database: database),
             verifications: SQLiteVerificationRepository(database: database), sendLog: SQLiteSendLogRepository(database: database),
             idempotency: SQLiteIdempotencyRepository(database: database), addresses: SQLiteAddressRepository(database: database),
-            admin: SQLiteAdminRepository(database: database), ping: { try await database.ping() },
+            admin: SQLiteAdminRepository(database: database), housekeeping: SQLiteHousekeepingRepository(database: database),
+            ping: { try await database.ping() },
             migrate: {},  // done when the file was opened
             services: [])
         if cache != nil { storage.changeSignal = try SQLiteChangeSignal(path: database.writer.path) }
@@ -40,7 +42,8 @@ struct Storage: Sendable {
             users: PostgresUserRepository(database: database), sessions: PostgresSessionRepository(database: database),
             verifications: PostgresVerificationRepository(database: database), sendLog: PostgresSendLogRepository(database: database),
             idempotency: PostgresIdempotencyRepository(database: database), addresses: PostgresAddressRepository(database: database),
-            admin: PostgresAdminRepository(database: database), ping: { try await database.ping() },
+            admin: PostgresAdminRepository(database: database), housekeeping: PostgresHousekeepingRepository(database: database),
+            ping: { try await database.ping() },
             migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client])
         if let listener {
             storage.changeSignal = listener

@@ -14,13 +14,13 @@ struct Instance: Sendable {
         "--jwt-secret", "two-instance-secret-of-at-least-32-bytes", "--pepper", "two-instance-pepper-of-at-least-32-bytes",
     ]
 
-    static func start(database: String, webhook: String, extra: [String] = []) async throws -> Instance {
+    static func start(database: String, webhook: String, extra: [String] = [], logFile: URL? = nil) async throws -> Instance {
         let port = try MotoServer.freePort()
         // Secrets given in `extra` come later on the command line and win.
         let arguments =
             ["--database", database, "--sms", "webhook", "--sms-webhook-url", webhook + "/ok", "--sms-webhook-secret", "s"]
             + sharedSecrets + extra
-        return Instance(port: port, process: try await ServerProcess.start(port: port, arguments: arguments))
+        return Instance(port: port, process: try await ServerProcess.start(port: port, arguments: arguments, logFile: logFile))
     }
 
     struct Answer: Sendable {

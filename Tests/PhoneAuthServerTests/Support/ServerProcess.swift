@@ -12,12 +12,18 @@ final class ServerProcess: Sendable {
         self.exited = exited
     }
 
-    static func start(port: Int, arguments: [String]) async throws -> ServerProcess {
+    /// `logFile`: the server's stderr goes there (at the level `arguments` set, info by default) instead of nowhere.
+    static func start(port: Int, arguments: [String], logFile: URL? = nil) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = CLIRunner.binary("PhoneAuthServer")
-        process.arguments = ["serve", "--port", String(port), "--log-level", "warning"] + arguments
+        process.arguments = ["serve", "--port", String(port)] + (logFile == nil ? ["--log-level", "warning"] : []) + arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let logFile {
+            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: logFile)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
         try process.run()
         let server = ServerProcess(process: process, exited: exited)

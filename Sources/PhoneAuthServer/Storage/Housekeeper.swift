@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs a housekeeping pass every `interval` while the server runs (the first one `interval` after start), logging
+/// what it removed. A failed pass (database unavailable) is logged and the next one tries again; shutdown stops the
+/// wait at once. Several instances on one PostgreSQL database may all run it: each deletion is idempotent.
+struct Housekeeper: Service {
+    let repository: any HousekeepingRepository
+    let interval: Duration
+    let endedSessions: TimeInterval
+    let now: WallClock
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+            await pass()
+        }
+    }
+
+    /// One pass; public to the module so tests run it directly.
+    @discardableResult
+    func pass() async -> PurgeCounts? {
+        do {
+            let counts = try await repository.purge(now: now(), endedSessions: endedSessions)
+            if counts.total > 0 {
+                logger.info(
+                    "housekeeping",
+                    metadata: [
+                        "verifications": "\(counts.verifications)", "send_log": "\(counts.sendLog)",
+                        "verify_failures": "\(counts.verifyFailures)", "idempotency_keys": "\(counts.idempotencyKeys)",
+                        "sessions": "\(counts.sessions)",
+                    ])
+            }
+            return counts
+        } catch {
+            logger.warning("housekeeping failed; next pass retries", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+}

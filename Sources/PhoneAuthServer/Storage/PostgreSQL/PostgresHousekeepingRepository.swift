@@ -1,0 +1,33 @@
+import Foundation
+import PostgresNIO
+
+struct PostgresHousekeepingRepository: HousekeepingRepository {
+    let database: PostgresDatabase
+
+    func purge(now: Date, endedSessions: TimeInterval) async throws -> PurgeCounts {
+        let sessionCutoff = now.addingTimeInterval(-endedSessions)
+        let sendCutoff = now.addingTimeInterval(-StorageRetention.sendLog)
+        let failureCutoff = now.addingTimeInterval(-StorageRetention.verifyFailures)
+        var counts = PurgeCounts()
+        counts.verifications = try await count("WITH d AS (DELETE FROM verifications WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
+        counts.sendLog = try await count("WITH d AS (DELETE FROM sms_sends WHERE created_at < \(sendCutoff) RETURNING 1) SELECT count(*) FROM d")
+        counts.verifyFailures = try await count(
+            "WITH d AS (DELETE FROM verify_failures WHERE created_at < \(failureCutoff) RETURNING 1) SELECT count(*) FROM d")
+        counts.idempotencyKeys = try await count(
+            "WITH d AS (DELETE FROM idempotency_keys WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
+        counts.sessions = try await count(
+            """
+            WITH d AS (
+                DELETE FROM user_sessions
+                WHERE (revoked_at IS NOT NULL AND revoked_at < \(sessionCutoff)) OR expires_at < \(sessionCutoff)
+                    OR absolute_expires_at < \(sessionCutoff)
+                RETURNING 1)
+            SELECT count(*) FROM d
+            """)
+        return counts
+    }
+
+    private func count(_ query: PostgresQuery) async throws -> Int {
+        try await database.write { sql in try await sql.row(query)?[0].decode(Int.self) ?? 0 }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// How many rows one housekeeping pass removed, by kind.
+struct PurgeCounts: Sendable, Equatable {
+    var verifications = 0
+    var sendLog = 0
+    var verifyFailures = 0
+    var idempotencyKeys = 0
+    var sessions = 0
+
+    var total: Int { verifications + sendLog + verifyFailures + idempotencyKeys + sessions }
+}
+
+/// Removes rows no request can use any more, so the database does not grow without bound. Each kind is deleted in its
+/// own short transaction, so a pass never holds writers for long; a row a pass misses is removed by the next.
+protocol HousekeepingRepository: Sendable {
+    /// As of `now`: expired verifications and idempotency keys; send-log and wrong-code rows older than
+    /// `StorageRetention` (they can no longer affect a limit); sessions that ended (revoked, or past either expiry)
+    /// more than `endedSessions` ago.
+    func purge(now: Date, endedSessions: TimeInterval) async throws -> PurgeCounts
+}

@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+
+struct SQLiteHousekeepingRepository: HousekeepingRepository {
+    let database: SQLiteDatabase
+
+    func purge(now: Date, endedSessions: TimeInterval) async throws -> PurgeCounts {
+        let sessionCutoff = now.addingTimeInterval(-endedSessions)
+        var counts = PurgeCounts()
+        counts.verifications = try await delete("DELETE FROM verifications WHERE expires_at < ?", [now])
+        counts.sendLog = try await delete("DELETE FROM sms_sends WHERE created_at < ?", [now.addingTimeInterval(-StorageRetention.sendLog)])
+        counts.verifyFailures = try await delete(
+            "DELETE FROM verify_failures WHERE created_at < ?", [now.addingTimeInterval(-StorageRetention.verifyFailures)])
+        counts.idempotencyKeys = try await delete("DELETE FROM idempotency_keys WHERE expires_at < ?", [now])
+        counts.sessions = try await delete(
+            """
+            DELETE FROM user_sessions
+            WHERE (revoked_at IS NOT NULL AND revoked_at < ?) OR expires_at < ? OR absolute_expires_at < ?
+            """, [sessionCutoff, sessionCutoff, sessionCutoff])
+        return counts
+    }
+
+    private func delete(_ sql: String, _ arguments: [Date]) async throws -> Int {
+        try await database.writer.write { db in
+            try db.execute(sql: sql, arguments: StatementArguments(arguments))
+            return db.changesCount
+        }
+    }
+}

@@ -61,7 +61,8 @@ struct Storage: Sendable {
             guard let cache else { return .postgres(PostgresDatabase(postgres, logger: logger)) }
             // This instance's own writes empty its cache at once; other instances' arrive by NOTIFY.
             let database = PostgresDatabase(postgres, logger: logger, afterWrite: { cache.invalidateAll() })
-            return .postgres(database, listener: PostgresChangeListener(setting: postgres, cache: cache, logger: database.logger))
+            let listener = PostgresChangeListener(setting: postgres, cache: cache, ownID: database.instanceID, logger: database.logger)
+            return .postgres(database, listener: listener)
         }
     }
 

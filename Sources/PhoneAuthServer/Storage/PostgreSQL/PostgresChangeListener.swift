@@ -15,10 +15,14 @@ final class PostgresChangeListener: StorageChangeSignal, Service {
     private let logger: Logger
     private let cache: AuthStateCache
     private let live = Mutex(false)
+    /// This instance's own NOTIFY payload: its writes emptied the cache already, so their echo is skipped. Any other
+    /// payload (another instance, or a bare `NOTIFY phoneauth_changes;` after a manual edit) empties it.
+    private let ownID: String
 
-    init(setting: PostgresSetting, cache: AuthStateCache, logger: Logger) {
+    init(setting: PostgresSetting, cache: AuthStateCache, ownID: String, logger: Logger) {
         self.setting = setting
         self.cache = cache
+        self.ownID = ownID
         self.logger = logger
     }
 
@@ -60,7 +64,7 @@ final class PostgresChangeListener: StorageChangeSignal, Service {
             // Whatever changed while nobody listened is unknown: start from an empty cache.
             cache.invalidateAll()
             live.withLock { $0 = true }
-            for try await _ in notifications { cache.invalidateAll() }
+            for try await notification in notifications where notification.payload != ownID { cache.invalidateAll() }
         }
     }
 }

@@ -14,6 +14,8 @@ struct PostgresDatabase: Sendable {
     let leaseTimeout: Duration
     /// Runs after every write transaction, committed or not (a lost COMMIT answer may still have committed).
     let afterWrite: @Sendable () -> Void
+    /// Sent as the NOTIFY payload, so this process's own listener can skip its own writes (`afterWrite` covered them).
+    let instanceID = UUID().uuidString
 
     init(_ setting: PostgresSetting, logger: Logger, afterWrite: @escaping @Sendable () -> Void = {}) {
         var configuration = PostgresClient.Configuration(
@@ -63,7 +65,7 @@ struct PostgresDatabase: Sendable {
                 do {
                     let value = try await body(sql)
                     // Every instance's auth-state cache hears of the change, if and when it commits.
-                    try await sql.execute("SELECT pg_notify(\(PostgresChangeListener.channel), '')")
+                    try await sql.execute("SELECT pg_notify(\(PostgresChangeListener.channel), \(instanceID))")
                     try await sql.execute("COMMIT")
                     return value
                 } catch {

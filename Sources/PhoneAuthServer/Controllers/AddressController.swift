@@ -35,9 +35,7 @@ struct AddressController: Sendable {
     /// With the list's `ETag`; `If-None-Match` → 304.
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let all = try await addresses.list(userID: context.caller.userID)
-        if let encoded = bodies.value(for: all) { return ETag.respond(encoded, request: request) }
-        let encoded = try ETag.encode(AddressList(addresses: all.map(AddressResponse.init)))
-        bodies.insert(encoded, for: all)
+        let encoded = try bodies.value(for: all) { try ETag.encode(AddressList(addresses: all.map(AddressResponse.init))) }
         return ETag.respond(encoded, request: request)
     }
 

@@ -24,10 +24,7 @@ struct ProfileController: Sendable {
     /// The authentication step has just read the row; it is this request's fresh copy. `If-None-Match` → 304.
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = context.caller.user
-        if let encoded = bodies.value(for: user) { return ETag.respond(encoded, request: request) }
-        let encoded = try ETag.encode(UserResponse(user))
-        bodies.insert(encoded, for: user)
-        return ETag.respond(encoded, request: request)
+        return ETag.respond(try bodies.value(for: user) { try ETag.encode(UserResponse(user)) }, request: request)
     }
 
     /// With `If-Match`, refused (412) when the profile changed since the client read it.

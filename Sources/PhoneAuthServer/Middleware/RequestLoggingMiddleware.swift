@@ -9,8 +9,11 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = ContinuousClock.now
         // A caller's (or its proxy's) own id is kept when it is sane, so one id follows a request across services.
         var context = context
-        let id = request.headers[.requestID].flatMap(Self.saneID) ?? context.id
-        context.logger[metadataKey: "hb.request.id"] = .string(id)
+        var id = context.id
+        if let supplied = request.headers[.requestID].flatMap(Self.saneID) {
+            id = supplied
+            context.logger[metadataKey: "hb.request.id"] = .string(id)
+        }
         var response: Response
         do {
             response = try await next(request, context)

@@ -30,6 +30,14 @@ final class BoundedMemo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    /// The remembered value, or `make`'s, kept for next time.
+    func value(for key: Key, orMake make: () throws -> Value) rethrows -> Value {
+        if let value = value(for: key) { return value }
+        let value = try make()
+        insert(value, for: key)
+        return value
+    }
+
     func insert(_ value: Value, for key: Key) {
         generations.withLock { Self.insert(value, for: key, into: &$0, half: half) }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import JWTKit
 import Logging
 
@@ -17,6 +19,10 @@ struct AppDependencies: Sendable {
     var claimsFallbacks = ClaimsFallbackCounter()
     /// nil: a cache as the configuration says (tests pass one to read its counters).
     var authStateCache: AuthStateCache?
+    /// nil: a registry of this server's own (tests pass one to read it).
+    var metrics: ServerMetrics?
+    /// Turned to draining by the shutdown gate `Serve` runs beside the application.
+    var readiness = Readiness()
 }
 
 /// The one place the server is wired together. Tests call it too, so the server under test is the one that ships.
@@ -32,12 +38,16 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     } else {
         storage = try await Storage.open(config.database, logger: logger, cache: cache)
     }
+    let metrics = dependencies.metrics ?? ServerMetrics(backend: config.database.backendName)
+    var dependencies = dependencies
+    dependencies.metrics = metrics
     let router = try await buildRouter(config, storage: storage, cache: cache, dependencies: dependencies)
     let (readTimeout, idleTimeout) = (config.readTimeout, config.idleTimeout)
+    let http1 = HTTPServerBuilder.http1(
+        configuration: .init(additionalChannelHandlers: [ConnectionTimeoutHandler(readTimeout: readTimeout, idleTimeout: idleTimeout)]))
     var app = Application(
         router: router,
-        server: .http1(
-            configuration: .init(additionalChannelHandlers: [ConnectionTimeoutHandler(readTimeout: readTimeout, idleTimeout: idleTimeout)])),
+        server: try config.tls.map { try .tls(http1, tlsConfiguration: $0.serverConfiguration) } ?? http1,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "PhoneAuth"),
         services: storage.services,
         logger: logger
@@ -46,7 +56,14 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
         app.addServices(
             Housekeeper(
                 repository: storage.housekeeping, interval: config.cleanupInterval, endedSessions: config.endedSessionRetention.seconds,
-                now: dependencies.now, logger: logger))
+                markets: config.markets, metrics: metrics, now: dependencies.now, logger: logger))
+    }
+    if let port = config.metricsPort {
+        let metricsRouter = Router()
+        MetricsController(metrics: metrics, cache: cache).addRoutes(to: metricsRouter)
+        app.addServices(
+            Application(router: metricsRouter, configuration: .init(address: .hostname(config.host, port: port), serverName: "PhoneAuth"),
+                        logger: logger))
     }
     // The backend's services (PostgreSQL's pool) run first; no request is served before the schema is current.
     app.beforeServerStarts { try await storage.migrate() }
@@ -63,11 +80,13 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
         keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, es256: es256, issuer: config.issuer,
         audience: config.audience, lifetime: config.tokenLifetime, leeway: config.tokenLeeway, now: now
     )
-    let sms = dependencies.smsGateway ?? SMSGatewayFactory.make(config, random: dependencies.random, client: dependencies.curl ?? .shared)
+    let metrics = dependencies.metrics ?? ServerMetrics(backend: config.database.backendName)
+    let sms = dependencies.smsGateway
+        ?? SMSGatewayFactory.make(config, random: dependencies.random, client: dependencies.curl ?? .shared, metrics: metrics)
     let otp = OTPService(
         codes: storage.verifications, sendLog: storage.sendLog, limits: config.limits, testNumbers: config.testNumbers,
         hasher: CodeHasher(pepper: config.pepper), sms: sms, texts: SMSTextCatalog(appName: config.appName), random: dependencies.random,
-        lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), now: now
+        lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), metrics: metrics, now: now
     )
     let sessions = SessionService(
         otp: otp, tokens: tokens, refreshTokens: RefreshTokens(pepper: config.pepper, random: dependencies.random), sessions: storage.sessions,
@@ -82,14 +101,15 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
             (database, storage.addresses)
         }
     let resolver = DatabaseCallerResolver(
-        tokens: tokens, states: states, sessions: storage.sessions, fallbacks: dependencies.claimsFallbacks, now: now)
+        tokens: tokens, states: states, sessions: storage.sessions, fallbacks: dependencies.claimsFallbacks, metrics: metrics, now: now)
 
     let router = Router(context: AppRequestContext.self)
     let catalog = RouteCatalog()
     // Order matters: the logger sees the final status, and every error below it gets our JSON shape.
     router.add(middleware: RequestLoggingMiddleware())
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorMiddleware(routes: catalog))
+    router.add(middleware: ErrorMiddleware(routes: catalog, metrics: metrics))
     router.add(middleware: HeaderSizeMiddleware())
     let routes = RecordingRouter(router, catalog: catalog)
     /// Routes behind a bearer token, with the caller's current state in a non-optional context.
@@ -97,7 +117,8 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
         routes.group(path).add(middleware: AuthenticationMiddleware(resolver: resolver)).group(context: AuthenticatedContext.self)
     }
 
-    HealthController(ping: storage.ping).addRoutes(to: routes)
+    HealthController(ping: storage.ping, readiness: dependencies.readiness, metrics: metrics).addRoutes(to: routes)
+    if config.metricsPort == nil { MetricsController(metrics: metrics, cache: cache).addRoutes(to: routes) }
     routes.get(".well-known/jwks.json") { _, _ in tokens.jwks }
 
     AuthController(

@@ -9,11 +9,11 @@ import Testing
 @Suite struct HousekeepingTests {
     private static let home = ["line1": "1 Main St", "city": "Chicago", "region": "IL", "postal_code": "60601"]
 
-    private func pass(_ harness: TestHarness) async throws -> PurgeCounts? {
+    private func pass(_ harness: TestHarness, metrics: ServerMetrics = ServerMetrics(backend: "test")) async throws -> PurgeCounts? {
         try await Storage.with(harness.config.database, logger: Logger(label: "test")) { storage in
             await Housekeeper(
-                repository: storage.housekeeping, interval: .seconds(600), endedSessions: 30 * 86_400, now: harness.clock.wallClock,
-                logger: Logger(label: "test")
+                repository: storage.housekeeping, interval: .seconds(600), endedSessions: 30 * 86_400, markets: harness.config.markets,
+                metrics: metrics, now: harness.clock.wallClock, logger: Logger(label: "test")
             ).pass()
         }
     }
@@ -38,8 +38,13 @@ import Testing
             #expect(try await pass(harness)?.total == 0)
 
             harness.clock.advance(by: 3 * 86_400)
-            let aged = try #require(try await pass(harness))
+            let metrics = ServerMetrics(backend: "test")
+            let aged = try #require(try await pass(harness, metrics: metrics))
             #expect(aged.verifications == 1)
+            #expect(aged.expiredCodePhones == ["+13125550177"])
+            // The code that expired unused is counted by its market.
+            let text = PrometheusText(String(decoding: metrics.exposition(cache: nil), as: UTF8.self))
+            #expect(text.value("phoneauth_codes_expired_total", ["market": "us"]) == 1)
             #expect(aged.sendLog >= 3)
             #expect(aged.verifyFailures >= 1)
             #expect(aged.idempotencyKeys == 1)
@@ -71,7 +76,8 @@ import Testing
         }
         let repository = Counting()
         let service = Housekeeper(
-            repository: repository, interval: .milliseconds(20), endedSessions: 86_400, now: { Date() }, logger: Logger(label: "test"))
+            repository: repository, interval: .milliseconds(20), endedSessions: 86_400, markets: AppConfig.testing.markets,
+            metrics: ServerMetrics(backend: "test"), now: { Date() }, logger: Logger(label: "test"))
         let running = Task { try await service.run() }
         for _ in 0..<250 where repository.passes.load(ordering: .relaxed) < 3 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(repository.passes.load(ordering: .relaxed) >= 3)

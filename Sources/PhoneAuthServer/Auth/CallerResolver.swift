@@ -16,38 +16,56 @@ struct DatabaseCallerResolver: CallerResolver {
     let states: any CallerStateSource
     let sessions: any SessionRepository
     let fallbacks: ClaimsFallbackCounter
+    let metrics: ServerMetrics
     let now: WallClock
 
     /// How stale `last_activity_at` may get before a request refreshes it.
     static let activityResolution: TimeInterval = 300
 
     func resolve(bearer token: String, logger: Logger) async throws -> Caller {
-        let claims = try await tokens.verify(token)
+        let claims: AccessClaims
+        do {
+            claims = try await tokens.verify(token)
+        } catch {
+            if case .tokenExpired = error.kind { throw refuse(.expired, error) }
+            throw refuse(.badSignature, error)
+        }
         let issuedAt = claims.issuedAt.value.milliseconds
+        // No state: the session ended (logout, revocation) or the user is gone.
         guard let state = try await states.state(userID: claims.userID, sessionID: claims.sessionID, market: claims.market) else {
-            throw AppError.unauthorized
+            throw refuse(.revoked, .unauthorized)
         }
         let user = state.user
         // First: a banned user's client must hear why, whichever cutoff the ban also stamped.
-        guard !user.isDisabled else { throw AppError.accountDisabledSession }
-        guard user.isActive else { throw AppError.unauthorized }
-        if let revokedAt = user.tokensValidAfter, issuedAt <= revokedAt.milliseconds { throw AppError.unauthorized }
+        guard !user.isDisabled else { throw refuse(.banned, .accountDisabledSession) }
+        guard user.isActive else {
+            // Logging out of the last session also deactivates the user: that token was revoked, not its user.
+            let revoked = state.session.map { !$0.isUsable(at: now()) } ?? (claims.version >= AccessClaims.currentVersion)
+            throw refuse(revoked ? .revoked : .inactive, .unauthorized)
+        }
+        if let revokedAt = user.tokensValidAfter, issuedAt <= revokedAt.milliseconds { throw refuse(.revoked, .unauthorized) }
         // Before the session check: a force-logout also revokes sessions, and the client should hear "stale" (try a
         // refresh, which then fails) rather than a bare 401.
         for cutoff in [user.forceLogoutAfter, user.permissionsUpdatedAt, state.marketForceLogoutAfter].compactMap({ $0 })
         where issuedAt <= cutoff.milliseconds {
-            throw AppError.tokenStale
+            throw refuse(.stale, .tokenStale)
         }
         if claims.version >= AccessClaims.currentVersion {
-            guard let session = state.session, session.isUsable(at: now()) else { throw AppError.unauthorized }
+            guard let session = state.session, session.isUsable(at: now()) else { throw refuse(.revoked, .unauthorized) }
         } else {
             fallbacks.record(claims, logger: logger)
+            metrics.claimsFallback()
         }
         // The row is in hand: only an old activity stamp costs a write, so the hot path stays read-only.
         if let session = state.session, now().timeIntervalSince(session.lastActivityAt) > Self.activityResolution {
             try await sessions.touch(id: session.id, now: now(), every: Self.activityResolution)
         }
         return Caller(user: user, claims: claims, session: state.session)
+    }
+
+    private func refuse(_ reason: ServerMetrics.TokenRefusal, _ error: AppError) -> AppError {
+        metrics.tokenRefused(reason)
+        return error
     }
 }
 

@@ -17,6 +17,7 @@ struct OTPService: Sendable {
     let lifetime: Duration
     let maxAttempts: Int
     let timing: SendTimingMask
+    let metrics: ServerMetrics
     let now: WallClock
 
     /// Bytes of randomness in a verification id: 144 bits, 24 characters of base64url after a `v` (so an id never
@@ -56,12 +57,14 @@ struct OTPService: Sendable {
             throw error as? AppError ?? AppError.smsUnavailable
         }
         timing.record(ContinuousClock.now - started)
+        metrics.code(.sent, market: market.code)
         logger.info("code sent", metadata: ["phone": "\(phone.masked)", "market": "\(market.code)"])
         return verificationID
     }
 
     private func admit(_ attempt: SendAttempt, rules: [WindowRule], at instant: Date, logger: Logger) async throws {
         guard let refusal = try await sendLog.admit(attempt, rules: rules, now: instant) else { return }
+        metrics.limitRefused(refusal.rule.refusal.code)
         if refusal.rule.refusal.kind == .smsBudgetExhausted {
             logger.warning("sms budget exhausted: every send is refused", metadata: ["retry_after": "\(refusal.retryAfter)"])
         }
@@ -84,14 +87,31 @@ struct OTPService: Sendable {
                 guard let number = try? PhoneNumber(parsing: phone), let market = try? markets.market(for: number) else { return nil }
                 return NewUserDefaults(market: market.code, language: market.defaultLanguage, country: market.country)
             })
-        switch try await codes.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now()) {
-        case .success(let user): return user
-        case .rejected(let remaining): throw AppError.invalidCode(attemptsRemaining: remaining)
-        case .locked: throw AppError.tooManyAttempts
-        case .disabled: throw AppError.accountDisabled
-        case .phoneRateLimited(let retryAfter): throw AppError.verifyRateLimited.retrying(after: retryAfter)
-        case .networkRateLimited(let retryAfter): throw AppError.networkRateLimited.retrying(after: retryAfter)
+        let outcome = try await codes.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
+        let error: AppError
+        switch outcome {
+        case .success(let user):
+            metrics.code(.verified, market: user.market)
+            return user
+        case .rejected(let remaining): error = .invalidCode(attemptsRemaining: remaining)
+        case .locked: error = .tooManyAttempts
+        case .disabled: error = .accountDisabled
+        case .phoneRateLimited(let retryAfter): error = AppError.verifyRateLimited.retrying(after: retryAfter)
+        case .networkRateLimited(let retryAfter): error = AppError.networkRateLimited.retrying(after: retryAfter)
         }
+        switch outcome {
+        case .phoneRateLimited, .networkRateLimited: metrics.limitRefused(error.code)
+        default: metrics.code(.failed, market: Self.market(of: target, in: markets))
+        }
+        throw error
+    }
+
+    /// The market a failed guess was aimed at, where the request says it without a read (the id path names no phone).
+    private static func market(of target: VerificationTarget, in markets: MarketCatalog) -> String {
+        guard case .phone(let e164) = target, let phone = try? PhoneNumber(parsing: e164), let market = try? markets.market(for: phone) else {
+            return "unknown"
+        }
+        return market.code
     }
 
     /// What is stored of a verification id: its SHA-256 (the id carries 144 random bits, so no salt or pepper is needed).

@@ -72,6 +72,14 @@ struct AppConfig: Sendable {
     var readTimeout: Duration = .seconds(10)
     /// A keep-alive connection idle for this long between requests is closed.
     var idleTimeout: Duration = .seconds(60)
+    /// nil: `/metrics` on the main port; otherwise only on this one.
+    var metricsPort: Int?
+    /// On SIGTERM or SIGINT: `/health/ready` answers 503 for `shutdownDelay` while the listener still accepts (so a
+    /// load balancer stops sending), then the listener closes and requests in flight get `drainTimeout` to finish.
+    var shutdownDelay: Duration = .zero
+    var drainTimeout: Duration = .seconds(30)
+    /// nil: plain HTTP (behind a TLS-terminating proxy).
+    var tls: TLSFiles?
 
     static let minimumSecretBytes = 32
 

@@ -19,6 +19,14 @@ enum DatabaseSetting: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The folder that holds development secrets: the SQLite file's, or `./data` next to a PostgreSQL server.
+    /// The label metrics carry.
+    var backendName: String {
+        switch self {
+        case .sqlite: "sqlite"
+        case .postgres: "postgresql"
+        }
+    }
+
     var dataFolder: String {
         switch self {
         case .sqlite(let path): URL(fileURLWithPath: path).deletingLastPathComponent().path

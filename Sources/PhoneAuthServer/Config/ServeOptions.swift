@@ -44,6 +44,7 @@ struct ServeOptions: ParsableArguments {
     var introspectionClient: [String] = []
     @OptionGroup var smsOptions: SMSOptions
     @OptionGroup var limitOptions: LimitOptions
+    @OptionGroup var operationsOptions: OperationsOptions
 
     /// Builds the configuration; in development, missing secrets are generated and kept in the database's folder.
     func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment, log: (String) -> Void = { _ in }) throws
@@ -149,6 +150,7 @@ struct ServeOptions: ParsableArguments {
         }
         try smsOptions.apply(to: &config, environment: env)
         try limitOptions.apply(to: &config, source: source)
+        try operationsOptions.apply(to: &config, source: source, log: log)
         try config.validate()
         return config
     }

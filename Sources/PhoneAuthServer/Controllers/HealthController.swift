@@ -1,10 +1,12 @@
 import Hummingbird
 
 /// `GET /health` and `GET /health/ready`: 200 only after a real database round trip (migrations ran before the server
-/// started listening). `GET /health/live`: the process answers, whatever the database does (a liveness probe must not
-/// restart a server for its database's outage).
+/// started listening), 503 once a shutdown has begun. `GET /health/live`: the process answers, whatever the database
+/// does (a liveness probe must not restart a server for its database's outage).
 struct HealthController: Sendable {
     let ping: @Sendable () async throws -> Void
+    let readiness: Readiness
+    let metrics: ServerMetrics
 
     struct Status: ResponseEncodable {
         var status: String
@@ -17,10 +19,12 @@ struct HealthController: Sendable {
     }
 
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Status {
+        guard !readiness.isDraining else { throw AppError.shuttingDown }
         do {
             try await ping()
         } catch {
             context.logger.error("health check: database unusable", metadata: ["error": "\(error)"])
+            metrics.databaseError()
             throw AppError.serviceUnavailable
         }
         return Status(status: "ok")

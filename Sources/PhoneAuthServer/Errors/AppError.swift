@@ -72,6 +72,7 @@ struct AppError: Error, Equatable, Sendable {
     static let notFound = AppError(.notFound, "No such resource.")
     static let addressLimitReached = AppError(.addressLimitReached, "The address book is full.")
     static let serviceUnavailable = AppError(.serviceUnavailable, "The service is temporarily unavailable.")
+    static let shuttingDown = AppError(.serviceUnavailable, "This instance is shutting down; send new requests elsewhere.")
     static let internalError = AppError(.internalError, "An internal error occurred.")
     static let resendTooSoon = AppError(.resendTooSoon, "A code was sent moments ago; wait before asking again.")
     static let phoneRateLimited = AppError(.phoneRateLimited, "Too many codes for this phone; try again later.")

@@ -6,6 +6,7 @@ import Logging
 /// `{"error":{"code","message"}}` with its status. It never throws, so it sits just inside the request logger.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteCatalog
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -38,6 +39,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         default:
             if let unavailable = StorageUnavailable.classify(error) {
                 logger.warning("storage unavailable", metadata: ["reason": "\(unavailable.reason)"])
+                metrics.databaseError()
                 return .storageUnavailable
             }
             logger.error("internal error", metadata: ["error": "\(String(reflecting: type(of: error)))"])

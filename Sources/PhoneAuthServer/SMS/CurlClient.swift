@@ -15,6 +15,8 @@ struct CurlRequest: Sendable {
     var userPassword: String?
     /// libcurl's AWS Signature V4 provider string, e.g. `aws:amz:us-east-1:sns`.
     var awsSigV4: String?
+    /// PEM bundle of the certificate authorities to trust instead of the system's (a provider behind a private CA).
+    var caFile: String?
 }
 
 struct CurlResponse: Sendable {
@@ -112,6 +114,9 @@ private enum CurlEasy {
         }
         if let sigV4 = request.awsSigV4 {
             try check(ccurl_setopt_string(handle, CURLOPT_AWS_SIGV4, sigV4))
+        }
+        if let caFile = request.caFile {
+            try check(ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile))
         }
         if request.method != "GET" {
             // COPYPOSTFIELDS copies the bytes, so the buffer need not outlive this call; the size set first lets a body

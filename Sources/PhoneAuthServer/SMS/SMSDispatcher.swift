@@ -10,14 +10,16 @@ struct SMSDispatcher: SMSGateway {
     let random: any RandomSource
     /// Injected so tests can skip real waits.
     let sleep: @Sendable (Duration) async throws -> Void
+    let metrics: ServerMetrics?
 
     init(
-        providers: [any SMSProvider], policy: DeliveryPolicy, random: any RandomSource = SystemRandomSource(),
+        providers: [any SMSProvider], policy: DeliveryPolicy, random: any RandomSource = SystemRandomSource(), metrics: ServerMetrics? = nil,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.providers = providers
         self.policy = policy
         self.random = random
+        self.metrics = metrics
         self.sleep = sleep
     }
 
@@ -31,6 +33,7 @@ struct SMSDispatcher: SMSGateway {
                 let started = ContinuousClock.now
                 do {
                     let id = try await provider.send(message, limits: limits)
+                    metrics?.sms(.sent, provider: provider.name)
                     logger.info(
                         "sms accepted",
                         metadata: ["provider": "\(provider.name)", "attempt": "\(attempt)", "message_id": "\(id)", "to": "\(message.to.masked)"])
@@ -41,13 +44,23 @@ struct SMSDispatcher: SMSGateway {
                         "sms attempt failed",
                         metadata: ["provider": "\(provider.name)", "attempt": "\(attempt)", "reason": "\(error)", "to": "\(message.to.masked)"])
                     switch error {
-                    case .invalidNumber: throw AppError.invalidPhone
-                    case .regionRefused: throw AppError.marketNotSupported
-                    case .rejected: break attempts
+                    case .invalidNumber:
+                        metrics?.sms(.failed, provider: provider.name)
+                        throw AppError.invalidPhone
+                    case .regionRefused:
+                        metrics?.sms(.failed, provider: provider.name)
+                        throw AppError.marketNotSupported
+                    case .rejected:
+                        metrics?.sms(.failed, provider: provider.name)
+                        break attempts
                     case .transient(_, let retryAfter):
                         if let retryAfter { retryAfterHint = max(retryAfterHint ?? .zero, retryAfter) }
                         let wait = max(retryAfter ?? .zero, policy.backoff(afterAttempt: attempt, random: random))
-                        guard attempt < policy.maxAttempts, spent + wait < policy.providerBudget else { break attempts }
+                        guard attempt < policy.maxAttempts, spent + wait < policy.providerBudget else {
+                            metrics?.sms(.failed, provider: provider.name)
+                            break attempts
+                        }
+                        metrics?.sms(.retried, provider: provider.name)
                         try await sleep(wait)
                         spent += wait
                     }

@@ -1,6 +1,8 @@
 /// Builds the configured providers, in failover order, behind one dispatcher.
 enum SMSGatewayFactory {
-    static func make(_ config: AppConfig, random: any RandomSource, client: CurlClient = .shared) -> any SMSGateway {
+    static func make(_ config: AppConfig, random: any RandomSource, client: CurlClient = .shared, metrics: ServerMetrics? = nil)
+        -> any SMSGateway
+    {
         let providers: [any SMSProvider] = config.smsProviders.map { kind in
             // AppConfig.validate() has checked that each listed provider has its settings.
             switch kind {
@@ -10,6 +12,6 @@ enum SMSGatewayFactory {
             case .sns: SNSSMSProvider(config: config.sns!, client: client)
             }
         }
-        return SMSDispatcher(providers: providers, policy: config.delivery, random: random)
+        return SMSDispatcher(providers: providers, policy: config.delivery, random: random, metrics: metrics)
     }
 }

@@ -9,6 +9,8 @@ struct Housekeeper: Service {
     let repository: any HousekeepingRepository
     let interval: Duration
     let endedSessions: TimeInterval
+    let markets: MarketCatalog
+    let metrics: ServerMetrics
     let now: WallClock
     let logger: Logger
 
@@ -28,6 +30,7 @@ struct Housekeeper: Service {
     func pass() async -> PurgeCounts? {
         do {
             let counts = try await repository.purge(now: now(), endedSessions: endedSessions)
+            countExpiredCodes(counts.expiredCodePhones)
             if counts.total > 0 {
                 logger.info(
                     "housekeeping",
@@ -42,5 +45,14 @@ struct Housekeeper: Service {
             logger.warning("housekeeping failed; next pass retries", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+
+    private func countExpiredCodes(_ phones: [String]) {
+        var byMarket: [String: Int] = [:]
+        for e164 in phones {
+            let market = (try? PhoneNumber(parsing: e164)).flatMap { try? markets.market(for: $0) }?.code ?? "unknown"
+            byMarket[market, default: 0] += 1
+        }
+        for (market, count) in byMarket { metrics.codesExpired(count, market: market) }
     }
 }

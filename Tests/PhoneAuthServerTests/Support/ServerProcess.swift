@@ -13,7 +13,8 @@ final class ServerProcess: Sendable {
     }
 
     /// `logFile`: the server's stderr goes there (at the level `arguments` set, info by default) instead of nowhere.
-    static func start(port: Int, arguments: [String], logFile: URL? = nil) async throws -> ServerProcess {
+    /// `trusting`: the server speaks TLS with a certificate this CA file vouches for.
+    static func start(port: Int, arguments: [String], logFile: URL? = nil, trusting caFile: String? = nil) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = CLIRunner.binary("PhoneAuthServer")
         process.arguments = ["serve", "--port", String(port)] + (logFile == nil ? ["--log-level", "warning"] : []) + arguments
@@ -29,7 +30,8 @@ final class ServerProcess: Sendable {
         let server = ServerProcess(process: process, exited: exited)
         let curl = CurlClient.isolated()
         for _ in 0..<200 {
-            if let health = try? await curl.perform(CurlRequest(url: "http://127.0.0.1:\(port)/health", method: "GET")), health.status == 200 {
+            let url = "\(caFile == nil ? "http" : "https")://127.0.0.1:\(port)/health"
+            if let health = try? await curl.perform(CurlRequest(url: url, method: "GET", caFile: caFile)), health.status == 200 {
                 return server
             }
             try await Task.sleep(for: .milliseconds(50))
@@ -41,5 +43,16 @@ final class ServerProcess: Sendable {
     func stop() async {
         process.terminate()
         for await _ in exited {}
+    }
+
+    /// Sends `signal` (SIGTERM, SIGINT, SIGKILL) and returns at once.
+    func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to end: its exit code, or the signal that ended it as a negative number.
+    func exitStatus() async -> Int32 {
+        for await _ in exited {}
+        return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
     }
 }

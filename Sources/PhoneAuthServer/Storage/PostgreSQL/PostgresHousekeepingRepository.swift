@@ -9,7 +9,9 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
         let sendCutoff = now.addingTimeInterval(-StorageRetention.sendLog)
         let failureCutoff = now.addingTimeInterval(-StorageRetention.verifyFailures)
         var counts = PurgeCounts()
-        counts.verifications = try await count("WITH d AS (DELETE FROM verifications WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
+        counts.expiredCodePhones = try await database.write { sql in
+            try await sql.rows("DELETE FROM verifications WHERE expires_at < \(now) RETURNING phone_number").map { try $0[0].decode(String.self) }
+        }
         counts.sendLog = try await count("WITH d AS (DELETE FROM sms_sends WHERE created_at < \(sendCutoff) RETURNING 1) SELECT count(*) FROM d")
         counts.verifyFailures = try await count(
             "WITH d AS (DELETE FROM verify_failures WHERE created_at < \(failureCutoff) RETURNING 1) SELECT count(*) FROM d")

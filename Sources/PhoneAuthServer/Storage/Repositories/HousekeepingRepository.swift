@@ -2,7 +2,10 @@ import Foundation
 
 /// How many rows one housekeeping pass removed, by kind.
 struct PurgeCounts: Sendable, Equatable {
-    var verifications = 0
+    /// The phone numbers of the expired verifications removed (each a code that expired unused: redeemed codes are
+    /// deleted at once), so the metrics can count them by market.
+    var expiredCodePhones: [String] = []
+    var verifications: Int { expiredCodePhones.count }
     var sendLog = 0
     var verifyFailures = 0
     var idempotencyKeys = 0

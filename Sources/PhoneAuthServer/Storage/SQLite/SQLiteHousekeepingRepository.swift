@@ -7,7 +7,9 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
     func purge(now: Date, endedSessions: TimeInterval) async throws -> PurgeCounts {
         let sessionCutoff = now.addingTimeInterval(-endedSessions)
         var counts = PurgeCounts()
-        counts.verifications = try await delete("DELETE FROM verifications WHERE expires_at < ?", [now])
+        counts.expiredCodePhones = try await database.writer.write { db in
+            try String.fetchAll(db, sql: "DELETE FROM verifications WHERE expires_at < ? RETURNING phone_number", arguments: [now])
+        }
         counts.sendLog = try await delete("DELETE FROM sms_sends WHERE created_at < ?", [now.addingTimeInterval(-StorageRetention.sendLog)])
         counts.verifyFailures = try await delete(
             "DELETE FROM verify_failures WHERE created_at < ?", [now.addingTimeInterval(-StorageRetention.verifyFailures)])

@@ -1,0 +1,16 @@
+import Hummingbird
+
+/// `GET /metrics`: the Prometheus text exposition format (version 0.0.4), on the main port or `--metrics-port`.
+struct MetricsController: Sendable {
+    let metrics: ServerMetrics
+    let cache: AuthStateCache?
+
+    func addRoutes(to router: some RouterMethods<some RequestContext>) {
+        router.get("metrics") { _, _ in
+            let body = metrics.exposition(cache: cache?.stats)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import CoreMetrics
+import Metrics
+import Prometheus
+import Synchronization
+
+/// Everything `/metrics` reports, recorded through swift-metrics into a Prometheus registry of this server's own (not
+/// the process-wide `MetricsSystem`: tests build many servers in one process, each with its own numbers). The events
+/// are typed, so label values come from closed sets and the series stay bounded.
+final class ServerMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let factory: PrometheusMetricsFactory
+    /// `sqlite` or `postgresql`: the label on database errors.
+    let backend: String
+
+    private let requests = Mutex<[RequestKey: RequestSeries]>([:])
+    private let counters = Mutex<[CounterKey: CoreMetrics.Counter]>([:])
+    private let cacheSeen = Mutex(AuthStateCache.Stats())
+
+    init(backend: String) {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Finer than the library's default (5 ms to 10 s): a cached API call takes well under a millisecond.
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .milliseconds(2500), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+        self.backend = backend
+        // Series that exist from the start read 0 rather than missing, so rate() and alerts work before the first event.
+        for reason in [TokenRefusal.expired, .badSignature, .stale, .revoked, .inactive, .banned] {
+            increment("phoneauth_tokens_refused_total", [("reason", reason.rawValue)], by: 0)
+        }
+        for name in ["hits", "misses", "invalidations", "bypasses"] { increment("phoneauth_auth_cache_\(name)_total", [], by: 0) }
+        increment("phoneauth_database_errors_total", [("backend", backend)], by: 0)
+        increment("phoneauth_claims_fallbacks_total", [], by: 0)
+    }
+
+    // MARK: Requests
+
+    private struct RequestKey: Hashable {
+        var method: String
+        var route: String
+        var status: Int
+    }
+
+    private struct RequestSeries: Sendable {
+        var count: CoreMetrics.Counter
+        var duration: CoreMetrics.Timer
+    }
+
+    /// One finished request; `route` is the route template (`/api/v1/addresses/{id}`), never the concrete path.
+    func request(method: String, route: String, status: Int, nanoseconds: UInt64) {
+        let key = RequestKey(method: method, route: route, status: status)
+        let series = requests.withLock { known in
+            if let series = known[key] { return series }
+            let labels = [("method", method), ("route", route), ("status", String(status))]
+            let series = RequestSeries(
+                count: CoreMetrics.Counter(label: "phoneauth_http_requests_total", dimensions: labels, factory: factory),
+                duration: CoreMetrics.Timer(label: "phoneauth_http_request_duration_seconds", dimensions: labels, factory: factory))
+            known[key] = series
+            return series
+        }
+        series.count.increment()
+        series.duration.recordNanoseconds(Int64(clamping: nanoseconds))
+    }
+
+    // MARK: Events
+
+    enum CodeEvent: String, Sendable {
+        case sent, verified, failed, expired
+    }
+
+    enum SMSEvent: String, Sendable {
+        /// The provider accepted the message.
+        case sent
+        /// A transient failure that is tried again.
+        case retried
+        /// The provider gave up on this message (the next provider, if any, takes over).
+        case failed
+    }
+
+    /// Why a bearer token was refused.
+    enum TokenRefusal: String, Sendable {
+        case expired, badSignature = "bad_signature", stale, revoked, inactive, banned
+    }
+
+    func code(_ event: CodeEvent, market: String) {
+        increment("phoneauth_codes_\(event.rawValue)_total", [("market", market)])
+    }
+
+    func codesExpired(_ count: Int, market: String) {
+        increment("phoneauth_codes_expired_total", [("market", market)], by: count)
+    }
+
+    func sms(_ event: SMSEvent, provider: String) {
+        increment("phoneauth_sms_\(event.rawValue)_total", [("provider", provider)])
+    }
+
+    /// A send or verify refused by one of the abuse limits; `limit` is the error code the client saw.
+    func limitRefused(_ limit: String) {
+        increment("phoneauth_limit_refusals_total", [("limit", limit)])
+    }
+
+    func tokenRefused(_ reason: TokenRefusal) {
+        increment("phoneauth_tokens_refused_total", [("reason", reason.rawValue)])
+    }
+
+    /// A token of an older claims version whose missing values came from the database.
+    func claimsFallback() {
+        increment("phoneauth_claims_fallbacks_total", [])
+    }
+
+    func databaseError() {
+        increment("phoneauth_database_errors_total", [("backend", backend)])
+    }
+
+    private struct CounterKey: Hashable {
+        var name: String
+        var labels: [String]
+    }
+
+    private func increment(_ name: String, _ labels: [(String, String)], by amount: Int = 1) {
+        let key = CounterKey(name: name, labels: labels.flatMap { [$0.0, $0.1] })
+        let counter = counters.withLock { known in
+            if let counter = known[key] { return counter }
+            let counter = CoreMetrics.Counter(label: name, dimensions: labels, factory: factory)
+            known[key] = counter
+            return counter
+        }
+        counter.increment(by: amount)
+    }
+
+    // MARK: Exposition
+
+    /// The Prometheus text format, with the auth-state cache's counters brought up to date first (the cache keeps
+    /// plain integers under its own lock, so its hot path pays nothing for metrics).
+    func exposition(cache: AuthStateCache.Stats?) -> [UInt8] {
+        if let cache { record(cache) }
+        return registry.emitToBuffer()
+    }
+
+    private func record(_ stats: AuthStateCache.Stats) {
+        let previous = cacheSeen.withLock { seen in
+            defer { seen = stats }
+            return seen
+        }
+        let deltas = [
+            ("hits", stats.hits - previous.hits), ("misses", stats.misses - previous.misses),
+            ("invalidations", stats.invalidations - previous.invalidations), ("bypasses", stats.bypasses - previous.bypasses),
+        ]
+        for (name, delta) in deltas {
+            increment("phoneauth_auth_cache_\(name)_total", [], by: max(0, delta))
+        }
+    }
+}

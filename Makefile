@@ -39,6 +39,9 @@ test-deps: deps
 	@$(PYTHON) -c "import moto.server, flask_cors" >/dev/null 2>&1 || { \
 		echo "installing moto[server] from PyPI"; \
 		$(PYTHON) -m pip install -q 'moto[server]'; }
+	@$(PYTHON) -c "import schemathesis, openapi_spec_validator" >/dev/null 2>&1 || { \
+		echo "installing schemathesis and openapi-spec-validator from PyPI"; \
+		$(PYTHON) -m pip install -q schemathesis openapi-spec-validator; }
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)

@@ -54,7 +54,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            resources: [.copy("OpenAPI/openapi.yaml")]
         ),
         .target(name: "ClientCore"),
         .executableTarget(

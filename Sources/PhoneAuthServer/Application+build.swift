@@ -23,6 +23,8 @@ struct AppDependencies: Sendable {
     var metrics: ServerMetrics?
     /// Turned to draining by the shutdown gate `Serve` runs beside the application.
     var readiness = Readiness()
+    /// nil: a catalog of the router's own (tests pass one to list the routes).
+    var routeCatalog: RouteCatalog?
 }
 
 /// The one place the server is wired together. Tests call it too, so the server under test is the one that ships.
@@ -104,7 +106,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
         tokens: tokens, states: states, sessions: storage.sessions, fallbacks: dependencies.claimsFallbacks, metrics: metrics, now: now)
 
     let router = Router(context: AppRequestContext.self)
-    let catalog = RouteCatalog()
+    let catalog = dependencies.routeCatalog ?? RouteCatalog()
     // Order matters: the logger sees the final status, and every error below it gets our JSON shape.
     router.add(middleware: RequestLoggingMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -120,6 +122,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     HealthController(ping: storage.ping, readiness: dependencies.readiness, metrics: metrics).addRoutes(to: routes)
     if config.metricsPort == nil { MetricsController(metrics: metrics, cache: cache).addRoutes(to: routes) }
     routes.get(".well-known/jwks.json") { _, _ in tokens.jwks }
+    OpenAPIController().addRoutes(to: routes)
 
     AuthController(
         otp: otp, sessions: sessions, idempotency: storage.idempotency, trustedProxies: config.limits.trustedProxies,

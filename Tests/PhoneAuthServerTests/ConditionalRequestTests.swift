@@ -86,6 +86,9 @@ import Testing
             let retry = try await client.request(.post, "/api/v1/profile/addresses", json: body, token: token, headers: [.init("Idempotency-Key")!: "add-1"])
             #expect(first.status == .created && retry.status == .created)
             #expect(first.json["id"] as? Int == retry.json["id"] as? Int)
+            // The replay carries the first answer's ETag too (found by the schemathesis contract test).
+            #expect(first.headers[.eTag] != nil)
+            #expect(retry.headers[.eTag] == first.headers[.eTag])
             // The same key from another user is that user's own.
             let theirs = try await client.request(.post, "/api/v1/profile/addresses", json: body, token: other, headers: [.init("Idempotency-Key")!: "add-1"])
             #expect(theirs.status == .created)

@@ -52,7 +52,11 @@ struct AddressController: Sendable {
         let owner = "user:\(context.caller.userID)"
         switch try await idempotency.claim(key: scoped, phone: owner, expiresAt: now().addingTimeInterval(86_400), now: now()) {
         case .replay(let status, let body):
-            return .json(body, status: .init(code: status))
+            // The first answer again, with the same `ETag` it had (the stored body carries it).
+            var response = Response.json(body, status: .init(code: status))
+            let stored = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
+            if let tag = stored?["etag"] as? String { response.headers[.eTag] = tag }
+            return response
         case .inProgress: throw AppError.idempotencyKeyInUse
         case .mismatch: throw AppError.idempotencyKeyReused
         case .claimed:

@@ -17,6 +17,11 @@ final class RouteCatalog: Sendable {
         entries.withLock { $0.append(entry) }
     }
 
+    /// Every route as registered, `/api/v1/profile/addresses/{id}` style (the contract test compares it with the document).
+    var routes: [(path: String, method: HTTPRequest.Method)] {
+        entries.withLock { $0.map { ("/" + $0.segments.joined(separator: "/"), $0.method) } }
+    }
+
     /// The methods registered for a concrete path, or nil when no route has that shape.
     func allowedMethods(path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/")

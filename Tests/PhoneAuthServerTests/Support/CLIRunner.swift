@@ -16,11 +16,13 @@ enum CLIRunner {
         return folder.appendingPathComponent(name)
     }
 
-    static func run(_ arguments: [String], binary name: String = "clientcli", environment: [String: String] = [:], input: String? = nil)
-        async throws -> Result
-    {
+    /// `executable`: another program than one of this package's (a test tool such as schemathesis, found on `PATH`).
+    static func run(
+        _ arguments: [String], binary name: String = "clientcli", executable: URL? = nil, environment: [String: String] = [:],
+        input: String? = nil
+    ) async throws -> Result {
         let process = Process()
-        process.executableURL = binary(name)
+        process.executableURL = executable ?? binary(name)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()

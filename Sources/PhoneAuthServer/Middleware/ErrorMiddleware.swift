@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PostgresNIO
 
 /// The one place errors become responses: every error, ours or the framework's, leaves as
 /// `{"error":{"code","message"}}` with its status. It never throws, so it sits just inside the request logger.
@@ -42,7 +43,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 metrics.databaseError()
                 return .storageUnavailable
             }
-            logger.error("internal error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            var metadata: Logger.Metadata = ["error": "\(String(reflecting: type(of: error)))"]
+            // The SQLSTATE and code say what the database objected to, without the statement or its values.
+            if let psql = error as? PSQLError {
+                metadata["sqlstate"] = "\(psql.serverInfo?[.sqlState] ?? "none")"
+                metadata["psql_code"] = "\(psql.code)"
+            }
+            logger.error("internal error", metadata: metadata)
             return .internalError
         }
     }

@@ -21,12 +21,14 @@ struct StorageUnavailable: Error, CustomStringConvertible {
         case let error as PostgresTransactionError:
             return [error.beginError, error.closureError, error.commitError].compactMap { $0.flatMap(classify) }.first
         case let error as PSQLError:
-            // Server errors of class 08 (connection) and 57 (operator intervention: shutdown, restart); client-side
-            // connection failures have no SQLSTATE.
+            // Server errors of class 08 (connection), 53 (insufficient resources: disk full, out of memory, too many
+            // connections), 57 (operator intervention: shutdown, restart, statement timeout) and 25006 (a read-only
+            // database or standby); client-side connection failures have no SQLSTATE.
             guard let state = error.serverInfo?[.sqlState] else {
                 return error.code == .server ? nil : StorageUnavailable(reason: "database connection failed (\(error.code))")
             }
-            return state.hasPrefix("08") || state.hasPrefix("57") ? StorageUnavailable(reason: "database server refused (\(state))") : nil
+            let unavailable = ["08", "53", "57"].contains { state.hasPrefix($0) } || state == "25006"
+            return unavailable ? StorageUnavailable(reason: "database server refused (\(state))") : nil
         case let error as DatabaseError:
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_READONLY, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_PROTOCOL:

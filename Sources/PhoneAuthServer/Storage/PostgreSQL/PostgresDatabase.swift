@@ -69,12 +69,26 @@ struct PostgresDatabase: Sendable {
                     try await sql.execute("COMMIT")
                     return value
                 } catch {
-                    // After a connection failure the server has rolled back already; ROLLBACK is for our own errors.
-                    if StorageUnavailable.classify(error) == nil, !connection.isClosed { try? await sql.execute("ROLLBACK") }
+                    // After a lost connection the server has rolled back already (and a ROLLBACK written to it would
+                    // wait for ever). Any other failure, ours or the server's (read-only, statement timeout, disk
+                    // full), leaves the transaction open and aborted: roll it back, or the pool hands the connection
+                    // to the next request in that state ("current transaction is aborted", 25P02).
+                    if !Self.lostConnection(error), !connection.isClosed { try? await sql.execute("ROLLBACK") }
                     throw error
                 }
             }
         }
+    }
+
+    /// Whether `error` means the connection itself is gone: a client-side failure, class 08, or the server shutting
+    /// down or crashing (57P01–57P03).
+    static func lostConnection(_ error: any Error) -> Bool {
+        if let error = error as? PostgresTransactionError {
+            return [error.beginError, error.closureError, error.commitError].contains { $0.map(lostConnection) ?? false }
+        }
+        guard let error = error as? PSQLError else { return error is StorageUnavailable }
+        guard let state = error.serverInfo?[.sqlState] else { return error.code != .server }
+        return state.hasPrefix("08") || state.hasPrefix("57P")
     }
 
     /// Runs `operation`, failing with `StorageUnavailable` when it has not leased a connection within `leaseTimeout`.

@@ -1,0 +1,104 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import PhoneAuthServer
+
+/// `kill -9` in the middle of a burst of sign-ins and profile edits: after a restart, everything the server said 2xx
+/// to is there, nothing is half-written, and the database is intact.
+@Suite struct CrashSafetyTests {
+    /// What the clients were told before the crash.
+    private final class Ledger: Sendable {
+        struct Edit: Sendable {
+            var acknowledged: String?
+            var inFlight: String?
+        }
+
+        let signIns = Mutex<[(phone: String, token: String)]>([])
+        let edits = Mutex<[Int: Edit]>([:])
+    }
+
+    @Test(arguments: Backend.all)
+    func everyAcknowledgedWriteSurvivesAKill9(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        let receiver = WebhookReceiver()
+        let ledger = Ledger()
+        try await receiver.run { webhook in
+            let server = try await Instance.start(database: harness.databaseURL, webhook: webhook)
+            // Editors first sign in calmly; then sign-ins and edits run together until the kill.
+            var editors: [String] = []
+            for index in 0..<4 { editors.append(try await Self.signIn(server, receiver, phone: "+1312555030\(index)")) }
+            let tokens = editors
+            let burst = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for index in 0..<16 {
+                        group.addTask {
+                            let phone = "+13125550\(400 + index)"
+                            guard let token = try? await Self.signIn(server, receiver, phone: phone) else { return }
+                            ledger.signIns.withLock { $0.append((phone, token)) }
+                        }
+                    }
+                    for (editor, token) in tokens.enumerated() {
+                        group.addTask {
+                            for round in 0..<1_000 {
+                                let name = "Editor \(editor) round \(round)"
+                                ledger.edits.withLock { $0[editor, default: .init()].inFlight = name }
+                                guard let answer = try? await server.request("PATCH", "/api/v1/profile", json: ["full_name": name], token: token),
+                                    answer.status == 200
+                                else { return }
+                                ledger.edits.withLock { $0[editor]?.acknowledged = name }
+                            }
+                        }
+                    }
+                }
+            }
+            // Let the burst get going, then kill the process with no chance to clean up.
+            for _ in 0..<500 where ledger.signIns.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+            server.process.send(SIGKILL)
+            #expect(await server.process.exitStatus() == -SIGKILL)
+            await burst.value
+
+            let acknowledged = ledger.signIns.withLock { $0 }
+            #expect(acknowledged.count >= 3, "sign-ins finished before the kill")
+            let restarted = try await Instance.start(database: harness.databaseURL, webhook: webhook)
+            do {
+                for (phone, token) in acknowledged {
+                    let profile = try await restarted.request("GET", "/api/v1/profile", token: token)
+                    #expect(profile.status == 200, "the session of \(phone) survived")
+                    #expect(profile.json["phone_number"] as? String == phone)
+                }
+                for (editor, token) in tokens.enumerated() {
+                    let edit = ledger.edits.withLock { $0[editor] } ?? .init()
+                    let profile = try await restarted.request("GET", "/api/v1/profile", token: token)
+                    let stored = profile.json["full_name"] as? String
+                    // The last acknowledged name, or the one in flight when the process died: never an older one.
+                    #expect(stored == edit.acknowledged || stored == edit.inFlight, "editor \(editor): \(stored ?? "nil")")
+                    #expect(edit.acknowledged != nil, "editor \(editor) got at least one answer")
+                }
+                await restarted.stop()
+            } catch {
+                await restarted.stop()
+                throw error
+            }
+        }
+        // No half-written rows: every session has its user, every user a phone, and SQLite's own check passes.
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM user_sessions s LEFT JOIN users u ON u.id = s.user_id WHERE u.id IS NULL") == 0)
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM users WHERE phone_number = '' OR is_verified = false") == 0)
+        let users = try await harness.sql.int("SELECT COUNT(*) FROM users")
+        #expect(users >= 4 + ledger.signIns.withLock { $0.count })
+        if backend == .sqlite {
+            #expect(try await harness.sql.strings("PRAGMA integrity_check") == ["ok"])
+            #expect(try await harness.sql.int("SELECT COUNT(*) FROM pragma_foreign_key_check") == 0)
+        }
+    }
+
+    /// Throws (without recording an issue) when the server dies part-way: the burst expects that.
+    static func signIn(_ server: Instance, _ receiver: WebhookReceiver, phone: String) async throws -> String {
+        struct Interrupted: Error {}
+        let sent = try await server.request("POST", "/auth/send-code", json: ["phone": phone])
+        guard let id = sent.json["verification_id"] as? String, let code = receiver.lastCode(to: phone) else { throw Interrupted() }
+        let grant = try await server.request("POST", "/auth/verify-code", json: ["verification_id": id, "verification_code": code])
+        guard grant.status == 200, let token = grant.json["access_token"] as? String else { throw Interrupted() }
+        return token
+    }
+}

@@ -117,6 +117,41 @@ import Testing
         }
     }
 
+    /// Signed with the server's own key, but naming keys to fetch or extensions to honour: a token of ours never
+    /// carries these, so none is accepted.
+    @Test(arguments: [
+        ("jku", "https://attacker.example/jwks.json" as any Sendable), ("x5u", "https://attacker.example/cert.pem"),
+        ("jwk", ["kty": "oct", "k": "c2VjcmV0"]), ("x5c", ["MIIB"]), ("crit", ["exp"]),
+    ] as [(String, any Sendable)])
+    func headersNamingKeysOrCriticalExtensionsAreRejected(field: String, value: any Sendable) async throws {
+        #expect(try await status(header: ["alg": "HS256", "typ": "JWT", field: value]) == .unauthorized)
+    }
+
+    @Test(arguments: ["../../etc/passwd", "k1' OR '1'='1", "/dev/null", "", String(repeating: "k", count: 5_000)])
+    func aKidWithPathOrSQLCharactersIsRejected(kid: String) async throws {
+        #expect(try await status(header: ["alg": "HS256", "typ": "JWT", "kid": kid]) == .unauthorized)
+    }
+
+    @Test func anEmptySignatureIsRejected() async throws {
+        #expect(try await status(rawToken: { real in real.split(separator: ".").prefix(2).joined(separator: ".") + "." }) == .unauthorized)
+    }
+
+    /// Each token is only good in its own place: a refresh token is no bearer token, an access token refreshes nothing.
+    @Test func aRefreshTokenIsNoAccessTokenAndTheReverse() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let grant = try await harness.signInGrant(client)
+            let asBearer = try await client.request(.get, "/api/v1/profile", token: grant.refresh)
+            #expect(asBearer.status == .unauthorized)
+            #expect(asBearer.errorCode == "unauthorized")
+            let asRefresh = try await client.request(.post, "/auth/refresh", json: ["refresh_token": grant.access])
+            #expect(asRefresh.status == .unauthorized)
+            #expect(asRefresh.errorCode == "invalid_refresh_token")
+            #expect(try await harness.sql.sessions().count == 1, "no session opened or ended")
+            #expect(try await client.request(.get, "/api/v1/profile", token: grant.access).status == .ok)
+        }
+    }
+
     @Test func aTokenForAUserThatDoesNotExistIsRejected() async throws {
         #expect(try await status(edit: { $0["user_id"] = 999 }) == .unauthorized)
     }

@@ -107,7 +107,10 @@ struct TokenService: Sendable {
         // A removed or unknown key id is refused outright, never tried against another key; a token without one is
         // checked against the signing key. Either way the header's algorithm must be that key's, so `none`,
         // HS384/512 and other algorithms never reach a verifier.
-        guard let key = verifiers[parsed.header.kid ?? signingKeyID], parsed.header.alg == key.name,
+        // Only the header fields this server writes: `jku`, `jwk`, `x5u`, `x5c` would name keys to trust and `crit`
+        // extensions to honour, neither of which a token of ours ever carries.
+        guard parsed.header.fields.keys.allSatisfy(Self.headerFields.contains),
+            let key = verifiers[parsed.header.kid ?? signingKeyID], parsed.header.alg == key.name,
             let secondDot = bytes.lastIndex(of: UInt8(ascii: ".")),
             (try? key.algorithm.verify(parsed.signature, signs: bytes[..<secondDot])) == true
         else { throw .unauthorized }
@@ -120,6 +123,7 @@ struct TokenService: Sendable {
     }
 
     private static let parser = DefaultJWTParser()
+    private static let headerFields: Set<String> = ["alg", "typ", "kid"]
 }
 
 extension Duration {

@@ -63,6 +63,9 @@ extension Request {
     }
 
     private static func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer) throws -> Value {
+        if let key = JSONDuplicateKeys.first(in: Array(buffer.readableBytesView)) {
+            throw AppError.invalidRequest("The field \"\(key.prefix(64))\" appears more than once.", field: String(key.prefix(64)))
+        }
         do {
             return try JSONCoding.decoder.decode(Value.self, from: buffer)
         } catch let error as DecodingError {

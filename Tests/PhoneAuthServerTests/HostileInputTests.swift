@@ -86,9 +86,9 @@ import Testing
         return counts
     }
 
-    @Test(arguments: cases)
-    func aHostileRequestGetsItsDocumentedErrorAndWritesNothing(hostile: Hostile) async throws {
-        let harness = try TestHarness()
+    @Test(arguments: Backend.all, cases)
+    func aHostileRequestGetsItsDocumentedErrorAndWritesNothing(backend: Backend, hostile: Hostile) async throws {
+        let harness = try await TestHarness.make(backend)
         try await harness.test(.live) { client in
             let token = try await harness.signIn(client)
             let before = try await Self.counts(harness)

@@ -110,7 +110,7 @@ import Testing
 
     /// Writes 64 KiB blocks until the file system refuses (ENOSPC).
     private static func fill(_ path: String) {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { return }
         let block = Data(repeating: 0x55, count: 64 * 1024)
         while (try? handle.write(contentsOf: block)) != nil {}

@@ -37,7 +37,7 @@ struct Housekeeper: Service {
                     metadata: [
                         "verifications": "\(counts.verifications)", "send_log": "\(counts.sendLog)",
                         "verify_failures": "\(counts.verifyFailures)", "idempotency_keys": "\(counts.idempotencyKeys)",
-                        "sessions": "\(counts.sessions)",
+                        "sessions": "\(counts.sessions)", "challenges": "\(counts.challenges)",
                     ])
             }
             return counts

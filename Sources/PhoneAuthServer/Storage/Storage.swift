@@ -13,6 +13,7 @@ struct Storage: Sendable {
     var addresses: any AddressRepository
     var admin: any AdminRepository
     var housekeeping: any HousekeepingRepository
+    var challenges: any ChallengeRepository
     /// One round trip, for `/health`.
     var ping: @Sendable () async throws -> Void
     /// Brings the schema up to date (once `services` run); safe when several instances start at once.
@@ -29,7 +30,7 @@ struct Storage: Sendable {
             verifications: SQLiteVerificationRepository(database: database), sendLog: SQLiteSendLogRepository(database: database),
             idempotency: SQLiteIdempotencyRepository(database: database), addresses: SQLiteAddressRepository(database: database),
             admin: SQLiteAdminRepository(database: database), housekeeping: SQLiteHousekeepingRepository(database: database),
-            ping: { try await database.ping() },
+            challenges: SQLiteChallengeRepository(database: database), ping: { try await database.ping() },
             migrate: {},  // done when the file was opened
             services: [])
         if cache != nil { storage.changeSignal = try SQLiteChangeSignal(path: database.writer.path) }
@@ -43,7 +44,7 @@ struct Storage: Sendable {
             verifications: PostgresVerificationRepository(database: database), sendLog: PostgresSendLogRepository(database: database),
             idempotency: PostgresIdempotencyRepository(database: database), addresses: PostgresAddressRepository(database: database),
             admin: PostgresAdminRepository(database: database), housekeeping: PostgresHousekeepingRepository(database: database),
-            ping: { try await database.ping() },
+            challenges: PostgresChallengeRepository(database: database), ping: { try await database.ping() },
             migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client])
         if let listener {
             storage.changeSignal = listener

@@ -17,6 +17,8 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
             "WITH d AS (DELETE FROM verify_failures WHERE created_at < \(failureCutoff) RETURNING 1) SELECT count(*) FROM d")
         counts.idempotencyKeys = try await count(
             "WITH d AS (DELETE FROM idempotency_keys WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
+        counts.challenges = try await count(
+            "WITH d AS (DELETE FROM challenge_redemptions WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
         counts.sessions = try await count(
             """
             WITH d AS (

@@ -113,6 +113,10 @@ enum PostgresMigrations {
             "CREATE INDEX addresses_user ON addresses (user_id)",
             "CREATE TABLE markets (code TEXT PRIMARY KEY, force_logout_after TIMESTAMPTZ)",
         ]),
+        ("v2: proof-of-work challenge redemptions", [
+            "CREATE TABLE challenge_redemptions (id TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
+            "CREATE INDEX challenge_redemptions_expiry ON challenge_redemptions (expires_at)",
+        ]),
     ]
 
     /// Applies every version not yet applied, in one transaction under one advisory lock. Returns what it applied.

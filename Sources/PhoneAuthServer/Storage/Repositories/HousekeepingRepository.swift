@@ -10,14 +10,15 @@ struct PurgeCounts: Sendable, Equatable {
     var verifyFailures = 0
     var idempotencyKeys = 0
     var sessions = 0
+    var challenges = 0
 
-    var total: Int { verifications + sendLog + verifyFailures + idempotencyKeys + sessions }
+    var total: Int { verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges }
 }
 
 /// Removes rows no request can use any more, so the database does not grow without bound. Each kind is deleted in its
 /// own short transaction, so a pass never holds writers for long; a row a pass misses is removed by the next.
 protocol HousekeepingRepository: Sendable {
-    /// As of `now`: expired verifications and idempotency keys; send-log and wrong-code rows older than
+    /// As of `now`: expired verifications, idempotency keys and challenge redemptions; send-log and wrong-code rows older than
     /// `StorageRetention` (they can no longer affect a limit); sessions that ended (revoked, or past either expiry)
     /// more than `endedSessions` ago.
     func purge(now: Date, endedSessions: TimeInterval) async throws -> PurgeCounts

@@ -14,6 +14,7 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
         counts.verifyFailures = try await delete(
             "DELETE FROM verify_failures WHERE created_at < ?", [now.addingTimeInterval(-StorageRetention.verifyFailures)])
         counts.idempotencyKeys = try await delete("DELETE FROM idempotency_keys WHERE expires_at < ?", [now])
+        counts.challenges = try await delete("DELETE FROM challenge_redemptions WHERE expires_at < ?", [now])
         counts.sessions = try await delete(
             """
             DELETE FROM user_sessions

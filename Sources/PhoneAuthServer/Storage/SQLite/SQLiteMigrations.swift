@@ -131,6 +131,12 @@ enum SQLiteMigrations {
             }
             try db.create(index: "verify_failures_network", on: "verify_failures", columns: ["network", "created_at"])
         }
+        migrator.registerMigration("v5: proof-of-work challenge redemptions") { db in
+            try db.create(table: "challenge_redemptions") { t in
+                t.primaryKey("id", .text)
+                t.column("expires_at", .datetime).notNull().indexed()
+            }
+        }
         return migrator
     }
 }

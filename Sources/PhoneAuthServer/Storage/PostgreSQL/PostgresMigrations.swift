@@ -117,6 +117,15 @@ enum PostgresMigrations {
             "CREATE TABLE challenge_redemptions (id TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
             "CREATE INDEX challenge_redemptions_expiry ON challenge_redemptions (expires_at)",
         ]),
+        ("v3: conversion per number range", [
+            "ALTER TABLE sms_sends ADD COLUMN verified_at TIMESTAMPTZ",
+            "CREATE INDEX sms_sends_unverified ON sms_sends (verified_at, created_at)",
+            """
+            CREATE TABLE range_stats (
+                prefix TEXT PRIMARY KEY, sent BIGINT NOT NULL DEFAULT 0, verified BIGINT NOT NULL DEFAULT 0,
+                last_verified_at TIMESTAMPTZ)
+            """,
+        ]),
     ]
 
     /// Applies every version not yet applied, in one transaction under one advisory lock. Returns what it applied.

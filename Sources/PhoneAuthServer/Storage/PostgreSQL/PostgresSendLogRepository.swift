@@ -21,8 +21,45 @@ struct PostgresSendLogRepository: SendLogRepository {
                 INSERT INTO sms_sends (phone_number, ip, prefix, created_at)
                 VALUES (\(attempt.phone), \(attempt.ip), \(attempt.prefix), \(now))
                 """)
+            try await sql.execute(
+                """
+                INSERT INTO range_stats (prefix, sent, verified) VALUES (\(attempt.prefix), 1, 0)
+                ON CONFLICT (prefix) DO UPDATE SET sent = range_stats.sent + 1
+                """)
             return nil
         }
+    }
+
+    func standing(prefix: String, now: Date) async throws -> RangeStanding {
+        try await database.read { sql in
+            let hourAgo = now.addingTimeInterval(-3_600)
+            var standing = RangeStanding()
+            if let row = try await sql.row("SELECT sent, verified FROM range_stats WHERE prefix = \(prefix)") {
+                standing.sent = try row["sent"].decode(Int.self)
+                standing.verified = try row["verified"].decode(Int.self)
+            }
+            let counts = try await sql.row(
+                """
+                SELECT count(*) FILTER (WHERE prefix = \(prefix)) AS here, count(*) AS everywhere FROM sms_sends
+                WHERE verified_at IS NULL AND created_at > \(hourAgo)
+                """)
+            standing.unverifiedLastHour = try counts?["here"].decode(Int.self) ?? 0
+            standing.globalUnverifiedLastHour = try counts?["everywhere"].decode(Int.self) ?? 0
+            return standing
+        }
+    }
+
+    /// Inside a sign-in's transaction: the phone's sends of the last hour are verified, and their ranges credited once
+    /// per sign-in.
+    static func markVerified(_ sql: PostgresExecutor, phone: String, now: Date) async throws {
+        try await sql.execute(
+            """
+            WITH marked AS (
+                UPDATE sms_sends SET verified_at = \(now)
+                WHERE phone_number = \(phone) AND verified_at IS NULL AND created_at > \(now.addingTimeInterval(-3_600))
+                RETURNING prefix)
+            UPDATE range_stats SET verified = verified + 1, last_verified_at = \(now) WHERE prefix IN (SELECT prefix FROM marked)
+            """)
     }
 
     private static func retryAfter(_ sql: PostgresExecutor, rule: WindowRule, attempt: SendAttempt, now: Date) async throws -> Int? {

@@ -94,6 +94,7 @@ struct PostgresVerificationRepository: VerificationRepository {
             try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone)")
             let user = try await PostgresUserRepository.activate(sql, phone: phone, defaults: defaults, now: now)
             try await PostgresSessionRepository.open(sql, session, userID: user.id!, now: now)
+            try await PostgresSendLogRepository.markVerified(sql, phone: phone, now: now)
             return .success(user)
         }
     }

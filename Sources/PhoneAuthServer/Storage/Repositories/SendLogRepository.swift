@@ -27,11 +27,24 @@ struct SendRefusal: Sendable, Equatable {
     var retryAfter: Int
 }
 
+/// What the fraud defence knows of a number range: whether codes sent there get entered.
+struct RangeStanding: Sendable, Equatable {
+    /// Codes ever sent into the range, and how many of those sends ended in a sign-in (`range_stats`, kept for good).
+    var sent = 0
+    var verified = 0
+    /// Sends of the last hour whose code has not been entered (yet): into this range, and into any range.
+    var unverifiedLastHour = 0
+    var globalUnverifiedLastHour = 0
+}
+
 /// Persistent send and verification history behind the abuse limits.
 protocol SendLogRepository: Sendable {
     /// Atomically (across every process on the database): checks the rules in order and, if none refuses, records the
     /// attempt, so concurrent sends cannot overshoot any limit.
     func admit(_ attempt: SendAttempt, rules: [WindowRule], now: Date) async throws -> SendRefusal?
+    /// The range's conversion history and the unverified sends of the last hour. (A successful sign-in marks the sends
+    /// of its phone verified, in the sign-in's own transaction: see each backend's `markVerified`.)
+    func standing(prefix: String, now: Date) async throws -> RangeStanding
 }
 
 /// How long counted events are kept: older ones can no longer affect any limit.

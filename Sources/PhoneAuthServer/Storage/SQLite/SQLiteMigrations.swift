@@ -137,6 +137,17 @@ enum SQLiteMigrations {
                 t.column("expires_at", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v6: conversion per number range") { db in
+            // Set when the code of a send is entered: what is left unset in a range is what nobody wanted.
+            try db.alter(table: "sms_sends") { t in t.add(column: "verified_at", .datetime) }
+            try db.create(index: "sms_sends_unverified", on: "sms_sends", columns: ["verified_at", "created_at"])
+            try db.create(table: "range_stats") { t in
+                t.primaryKey("prefix", .text)
+                t.column("sent", .integer).notNull().defaults(to: 0)
+                t.column("verified", .integer).notNull().defaults(to: 0)
+                t.column("last_verified_at", .datetime)
+            }
+        }
         return migrator
     }
 }

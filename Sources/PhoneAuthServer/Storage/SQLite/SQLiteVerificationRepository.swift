@@ -78,6 +78,7 @@ struct SQLiteVerificationRepository: VerificationRepository {
             try Verification.filter(Verification.Columns.phoneNumber == phone).deleteAll(db)
             let user = try SQLiteUserRepository.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
             try SQLiteSessionRepository.open(db, session, userID: user.id!, now: now)
+            try SQLiteSendLogRepository.markVerified(db, phone: phone, now: now)
             return .success(user)
         }
     }

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import PhoneAuthServer
+
+/// Conversion per number range, what the adaptive SMS-pumping defence decides on: every send is counted against its
+/// range, a sign-in marks its phone's sends verified in the same transaction, and the unverified sends of the last
+/// hour are counted per range and overall.
+@Suite struct RangeStandingTests {
+    private func standing(_ harness: TestHarness, _ prefix: String) async throws -> RangeStanding {
+        try await Storage.with(harness.config.database, logger: Logger(label: "test")) { storage in
+            try await storage.sendLog.standing(prefix: prefix, now: harness.clock.wallClock())
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func sendsAndSignInsAreCountedPerRange(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { client in
+            _ = try await harness.signIn(client, phone: "+13125550700")
+            #expect(try await standing(harness, "+1312") == RangeStanding(sent: 1, verified: 1, unverifiedLastHour: 0, globalUnverifiedLastHour: 0))
+
+            // Codes nobody enters: one more in this range, one in another.
+            _ = try await harness.sendCode(client, phone: "+13125550701")
+            _ = try await harness.sendCode(client, phone: "+14155550702")
+            #expect(try await standing(harness, "+1312") == RangeStanding(sent: 2, verified: 1, unverifiedLastHour: 1, globalUnverifiedLastHour: 2))
+            #expect(try await standing(harness, "+1415") == RangeStanding(sent: 1, verified: 0, unverifiedLastHour: 1, globalUnverifiedLastHour: 2))
+
+            // A wrong code converts nothing; the right one does, once, however many codes the phone was sent.
+            harness.clock.advance(by: 61)
+            let second = try await harness.sendCode(client, phone: "+13125550701")
+            let wrong = second.code == "000000" ? "111111" : "000000"
+            _ = try await client.request(.post, "/auth/verify-code", json: ["verification_id": second.id, "verification_code": wrong])
+            #expect(try await standing(harness, "+1312").unverifiedLastHour == 2)
+            let verified = try await client.request(
+                .post, "/auth/verify-code", json: ["verification_id": second.id, "verification_code": second.code])
+            #expect(verified.status == .ok)
+            #expect(try await standing(harness, "+1312") == RangeStanding(sent: 3, verified: 2, unverifiedLastHour: 0, globalUnverifiedLastHour: 1))
+
+            // An hour on, the unverified count has moved on; the history stays.
+            harness.clock.advance(by: 3_601)
+            #expect(try await standing(harness, "+1415") == RangeStanding(sent: 1, verified: 0, unverifiedLastHour: 0, globalUnverifiedLastHour: 0))
+            #expect(try await standing(harness, "+99655") == RangeStanding())
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Testing
+
+@testable import PhoneAuthServer
+
+/// The decision alone, on hand-made range standings (the storage side is `RangeStandingTests`).
+@Suite struct SendAllowancePolicyTests {
+    let policy = SendAllowancePolicy()
+
+    @Test func withoutUnverifiedSendsNobodyIsChallenged() {
+        #expect(policy.decide(RangeStanding(), knownGood: false) == .send)
+        #expect(policy.decide(RangeStanding(sent: 40, verified: 35, unverifiedLastHour: 2, globalUnverifiedLastHour: 10), knownGood: false) == .send)
+    }
+
+    @Test func aRangesAllowanceGrowsWithItsSignInsUpToTheCap() {
+        #expect(policy.allowance(of: RangeStanding()) == 3)
+        #expect(policy.allowance(of: RangeStanding(verified: 20)) == 13)
+        #expect(policy.allowance(of: RangeStanding(verified: 10_000)) == 50)
+        #expect(policy.decide(RangeStanding(verified: 20, unverifiedLastHour: 12), knownGood: false) == .send)
+        #expect(policy.decide(RangeStanding(verified: 20, unverifiedLastHour: 13), knownGood: false) == .challenge(difficulty: 12))
+    }
+
+    @Test func aPhoneThatSignedInBeforeIsNeverChallenged() {
+        let attacked = RangeStanding(unverifiedLastHour: 500, globalUnverifiedLastHour: 9_000)
+        #expect(policy.decide(attacked, knownGood: true) == .send)
+        #expect(policy.decide(attacked, knownGood: false) == .challenge(difficulty: 22))
+    }
+
+    @Test func theDifficultyRisesOneBitEachTimeTheExcessDoubles() {
+        func difficulty(global: Int) -> SendAllowancePolicy.Decision {
+            policy.decide(RangeStanding(globalUnverifiedLastHour: global), knownGood: false)
+        }
+        #expect(difficulty(global: 49) == .send)
+        #expect(difficulty(global: 50) == .challenge(difficulty: 12))
+        #expect(difficulty(global: 51) == .challenge(difficulty: 13))
+        #expect(difficulty(global: 53) == .challenge(difficulty: 14))
+        #expect(difficulty(global: 50 + 100_000) == .challenge(difficulty: 22))
+    }
+
+    /// The attack, decided in memory: 10,000 sends over 400 fresh ranges, no code ever entered, no challenge
+    /// ever solved. At most 100 SMS reach the bot; ranges with sign-ins keep serving new users until the higher
+    /// server-wide ceiling.
+    @Test func aBotSpreadOverFourHundredRangesGetsAtMostAHundredTexts() {
+        var unverified: [Int: Int] = [:]
+        var global = 0
+        var texted = 0
+        for request in 0..<10_000 {
+            let range = request % 400
+            let standing = RangeStanding(unverifiedLastHour: unverified[range, default: 0], globalUnverifiedLastHour: global)
+            guard policy.decide(standing, knownGood: false) == .send else { continue }
+            texted += 1
+            unverified[range, default: 0] += 1
+            global += 1
+        }
+        #expect(texted <= 100)
+        #expect(texted == 50)
+        // A new user in a range with a sign-in history still gets a code without a challenge…
+        #expect(policy.decide(RangeStanding(verified: 30, unverifiedLastHour: 0, globalUnverifiedLastHour: global), knownGood: false) == .send)
+        // …until the server-wide ceiling for everyone.
+        #expect(policy.decide(RangeStanding(verified: 30, globalUnverifiedLastHour: 90), knownGood: false) == .challenge(difficulty: 12))
+    }
+}

@@ -160,7 +160,7 @@ import Testing
 
     /// PostgreSQL turned read-only (as a standby or `default_transaction_read_only`): writes answer 503, and service
     /// resumes once it is writable again and connections are re-established.
-    @Test(.enabled(if: TestPostgres.server != nil)) func aReadOnlyPostgreSQLRefusesWritesWith503AndRecovers() async throws {
+    @Test func aReadOnlyPostgreSQLRefusesWritesWith503AndRecovers() async throws {
         let harness = try await TestHarness.make(.postgres)
         guard case .postgres(let setting) = harness.config.database, let admin = TestPostgres.server else { return }
         let receiver = WebhookReceiver()
@@ -200,7 +200,7 @@ import Testing
 
     /// Another session holds a lock past the statement timeout (a long migration, a stuck script): writes answer 503
     /// after the timeout, nothing is changed, and service resumes when the lock is released.
-    @Test(.enabled(if: TestPostgres.server != nil)) func aPostgreSQLLockHeldPastTheStatementTimeoutIs503AndResumes() async throws {
+    @Test func aPostgreSQLLockHeldPastTheStatementTimeoutIs503AndResumes() async throws {
         let harness = try await TestHarness.make(.postgres)
         guard case .postgres(let setting) = harness.config.database else { return }
         let receiver = WebhookReceiver()

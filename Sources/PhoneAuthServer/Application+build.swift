@@ -88,7 +88,8 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     let otp = OTPService(
         codes: storage.verifications, sendLog: storage.sendLog, limits: config.limits, testNumbers: config.testNumbers,
         hasher: CodeHasher(pepper: config.pepper), sms: sms, texts: SMSTextCatalog(appName: config.appName), random: dependencies.random,
-        lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), metrics: metrics, now: now
+        lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), metrics: metrics, fraud: config.fraud,
+        proofOfWork: ProofOfWork(pepper: config.pepper, random: dependencies.random, now: now), challenges: storage.challenges, now: now
     )
     let sessions = SessionService(
         otp: otp, tokens: tokens, refreshTokens: RefreshTokens(pepper: config.pepper, random: dependencies.random), sessions: storage.sessions,
@@ -125,7 +126,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     OpenAPIController().addRoutes(to: routes)
 
     AuthController(
-        otp: otp, sessions: sessions, idempotency: storage.idempotency, trustedProxies: config.limits.trustedProxies,
+        otp: otp, sessions: sessions, idempotency: storage.idempotency, resolver: resolver, trustedProxies: config.limits.trustedProxies,
         ipv6PrefixLength: config.limits.ipv6PrefixLength, markets: config.markets, codeLifetime: config.codeLifetime,
         resendAfter: config.limits.resendCooldown, now: now
     ).addRoutes(to: routes.group("auth"))
@@ -140,7 +141,11 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
         .addRoutes(to: api)
     MarketController(markets: config.markets).addRoutes(to: api)
 
+    // Every /admin route: the admin role, read from the database on each request.
+    let admin = authenticated("admin").add(middleware: AdminOnlyMiddleware())
     AdminController(users: storage.users, sessions: storage.sessions, admin: storage.admin, markets: config.markets, now: now)
-        .addRoutes(to: authenticated("admin"))
+        .addRoutes(to: admin)
+    RangeController(controls: RangeControls(sendLog: storage.sendLog, markets: config.markets, policy: config.fraud.policy, now: now))
+        .addRoutes(to: admin)
     return router
 }

@@ -56,7 +56,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 func fail(_ error: PhoneAuthClientError) -> ExitCode {
     FileHandle.standardError.write(Data("clientcli: \(error)\n".utf8))
     switch error {
-    case .server: return ExitCode(1)
+    case .server, .challengeRequired: return ExitCode(1)
     case .notAuthenticated: return ExitCode(2)
     case .transport, .timeout: return ExitCode(3)
     case .unexpectedResponse: return ExitCode(4)

@@ -17,7 +17,9 @@ struct Login: AsyncParsableCommand {
             let phone = try self.phone ?? Self.ask("Phone number (with country code): ")
             var verificationID: String?
             if code == nil {
-                let sent = try await session.client.sendCode(phone: phone)
+                let progress = ChallengeProgressLine()
+                defer { progress.finish() }
+                let sent = try await session.client.sendCode(phone: phone, onChallenge: progress.report)
                 verificationID = sent.verificationID
                 if !server.json { FileHandle.standardError.write(Data("code sent; valid for \(sent.expiresIn) s\n".utf8)) }
             }

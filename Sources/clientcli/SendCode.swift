@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClientCore
+import Foundation
 
 struct SendCode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "send-code", abstract: "Text a sign-in code to a phone.")
@@ -9,7 +10,9 @@ struct SendCode: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let sent = try await server.client().sendCode(phone: phone)
+            let progress = ChallengeProgressLine()
+            defer { progress.finish() }
+            let sent = try await server.client().sendCode(phone: phone, onChallenge: progress.report)
             if server.json {
                 try printJSON(sent)
             } else {

@@ -6,6 +6,7 @@ PostgreSQL 15 cluster for the PostgreSQL loads. Prints a Markdown table (measure
 writes it with the raw figures to bench/results/latest.md and latest.json.
 
 env: DUR=10 (seconds per wrk load)  PEER=1 (0 skips the peer)  PG=1 (0 skips PostgreSQL)  LOGINS=3000
+     ONLY=pumping (just the SMS-pumping load, printed as JSON; nothing written)
 """
 import datetime
 import json
@@ -19,6 +20,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pumping  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "Tests", "Bench")
@@ -86,11 +90,11 @@ def wait_until_up(url, process):
 class PhoneAuth:
     """One server process; `--database` a SQLite path or a postgres:// URL."""
 
-    def __init__(self, port, database, extra=()):
+    def __init__(self, port, database, extra=(), limits=None):
         self.port, self.url = port, f"http://127.0.0.1:{port}"
         self.process = start([SERVER, "serve", "--port", str(port), "--database", database, "--sms", "webhook",
                               "--sms-webhook-url", f"http://127.0.0.1:{SINK_PORT}/", "--sms-webhook-secret", "bench",
-                              *OPEN_LIMITS, *extra], f"server-{port}")
+                              *(OPEN_LIMITS if limits is None else limits), *extra], f"server-{port}")
         wait_until_up(self.url, self.process)
 
     def login(self, phone):
@@ -164,10 +168,23 @@ def seeded_million():
     return copy
 
 
+def pumping_figures():
+    log("SMS pumping: people without an attack, then 10,000 bot requests over 400 ranges beside people (shipped limits)")
+    pumped = PhoneAuth(18096, os.path.join(WORK, "pumping.sqlite"), limits=["--trusted-proxies", "127.0.0.1"])
+    try:
+        return pumping.figures([pumped.url], f"http://127.0.0.1:{SINK_PORT}")
+    finally:
+        stop(pumped.process)
+
+
 def phoneauth_figures():
     figures = {}
     sink = start([LOAD, "sink", "--port", str(SINK_PORT)], "sink")
     time.sleep(0.3)
+    if os.environ.get("ONLY") == "pumping":
+        figures["pumping"] = pumping_figures()
+        stop(sink)
+        return figures
     database = os.path.join(WORK, "bench.sqlite")
     on = PhoneAuth(18090, database)
     off = PhoneAuth(18092, database, ["--auth-cache-ttl", "0"])
@@ -227,6 +244,8 @@ def phoneauth_figures():
     token = million.login("+13125550100")
     figures["profile_1m"] = under_load(million, lambda: wrk(million.url, "/api/v1/profile", token))
     stop(million.process)
+
+    figures["pumping"] = pumping_figures()
 
     if PG:
         figures.update(postgres_figures())
@@ -315,6 +334,10 @@ def table(ours, peer):
     def n(value, digits=0):
         return "—" if value is None else f"{value:,.{digits}f}"
     p = lambda key, field="per_second": (peer.get(key) or {}).get(field)  # noqa: E731
+    pump = lambda phase, field: ((ours.get("pumping") or {}).get(phase) or {}).get(field)  # noqa: E731
+
+    def pct(value):
+        return "—" if value is None else f"{100 * value:.1f} %"
     o = lambda key, field="per_second": (ours.get(key) or {}).get(field)  # noqa: E731
     rows = [
         ("no-DB ceiling `GET /.well-known/jwks.json`, req/s", n(o("ceiling")), "—", "—", ""),
@@ -338,6 +361,14 @@ def table(ours, peer):
         ("PostgreSQL, one instance, profile req/s", n(o("pg_one")), n(p("profile")), ratio(o("pg_one"), p("profile")), ""),
         ("PostgreSQL, two instances, profile req/s", n(o("pg_two")), n(p("profile")), ratio(o("pg_two"), p("profile")),
          "≥ 5× peer"),
+        ("SMS pumping: texts to a bot of 10,000 requests over 400 ranges, in the hour",
+         n(pump("attack", "bot_texts")), "—", "—", "≤ 100"),
+        ("  bot requests answered with a challenge", pct(pump("attack", "bot_challenge_rate")), "—", "—", ""),
+        ("  people signing in during the attack who got a code and signed in",
+         pct(pump("attack", "people_success_rate")) + f" of {n(pump('attack', 'people'))}", "—", "—", "≥ 99 %, ≤ 1 extra step"),
+        ("  people challenged during the attack (one extra step)", pct(pump("attack", "people_challenged_rate")), "—", "—", ""),
+        ("  no attack: texts per sign-in (200 people), challenges", f"{pump('calm', 'sms_per_sign_in')}, "
+         f"{pump('calm', 'challenged')}", "—", "—", "≤ 1.3, 0"),
         ("`clientcli me`, whole process, median of 20, ms", n(o("clientcli_me", "median_ms"), 1), "—", "—", "< 50 ms"),
         ("peak RSS of the server, highest load, MiB",
          n(max(v.get("peak_rss_mib", 0) for k, v in ours.items() if isinstance(v, dict) and k != "pg_two"), 1),
@@ -354,6 +385,9 @@ def table(ours, peer):
 def main():
     try:
         ours = phoneauth_figures()
+        if os.environ.get("ONLY") == "pumping":
+            print(json.dumps(ours["pumping"], indent=2))
+            return
         peer = peer_figures() if PEER else {}
     finally:
         for process in PROCESSES:

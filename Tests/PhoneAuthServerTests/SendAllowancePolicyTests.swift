@@ -20,9 +20,9 @@ import Testing
     }
 
     @Test func aPhoneThatSignedInBeforeIsNeverChallenged() {
-        let attacked = RangeStanding(unverifiedLastHour: 500, globalUnverifiedLastHour: 9_000)
+        let attacked = RangeStanding(unverifiedLastHour: 2, globalUnverifiedLastHour: 9_000)
         #expect(policy.decide(attacked, knownGood: true) == .send)
-        #expect(policy.decide(attacked, knownGood: false) == .challenge(difficulty: 22))
+        #expect(policy.decide(attacked, knownGood: false) == .challenge(difficulty: 20))
     }
 
     @Test func theDifficultyRisesOneBitEachTimeTheExcessDoubles() {
@@ -33,7 +33,28 @@ import Testing
         #expect(difficulty(global: 50) == .challenge(difficulty: 12))
         #expect(difficulty(global: 51) == .challenge(difficulty: 13))
         #expect(difficulty(global: 53) == .challenge(difficulty: 14))
-        #expect(difficulty(global: 50 + 100_000) == .challenge(difficulty: 22))
+        #expect(difficulty(global: 50 + 100_000) == .challenge(difficulty: 20))
+    }
+
+    @Test func aRangeFarPastItsAllowanceWithoutASignInIsBlocked() {
+        // Only solved challenges take a range past its allowance of 3; ten more unverified, and it is blocked…
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 12), knownGood: false, solved: true) == .send)
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13), knownGood: false, solved: true) == .block)
+        // …unless someone in it signed in this hour, or the phone is known to be good.
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13, verifiedLastHour: 1), knownGood: false, solved: true) == .send)
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13), knownGood: true) == .send)
+        var never = policy
+        never.autoBlockUnverified = 0
+        #expect(never.decide(RangeStanding(unverifiedLastHour: 1_000), knownGood: false, solved: true) == .send)
+    }
+
+    @Test func unsolvedChallengesRaiseTheDifficulty() {
+        let overCeiling = RangeStanding(globalUnverifiedLastHour: 50)
+        #expect(policy.decide(overCeiling, knownGood: false) == .challenge(difficulty: 12))
+        #expect(policy.decide(RangeStanding(globalUnverifiedLastHour: 50, challengesLastHour: 7), knownGood: false) == .challenge(difficulty: 15))
+        #expect(policy.decide(RangeStanding(globalUnverifiedLastHour: 50, challengesLastHour: 9_000), knownGood: false) == .challenge(difficulty: 20))
+        // A solved challenge pays for the send.
+        #expect(policy.decide(overCeiling, knownGood: false, solved: true) == .send)
     }
 
     /// The attack, decided in memory: 10,000 sends over 400 fresh ranges, no code ever entered, no challenge

@@ -105,7 +105,9 @@ import Testing
     @Test(arguments: backends)
     func sixtyConcurrentSendsInOneNumberRangeAcrossInstancesHoldTheRangeLimit(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend)
-        try await withPair(harness, extra: ["--max-sends-per-ip-hour", "1000", "--max-sends-per-prefix-hour", "50"]) { a, b, receiver in
+        // The fixed range limit alone (the fraud defence, which would challenge after three, is the next test's).
+        let extra = ["--max-sends-per-ip-hour", "1000", "--max-sends-per-prefix-hour", "50", "--fraud-defence", "off"]
+        try await withPair(harness, extra: extra) { a, b, receiver in
             let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
                 for index in 0..<60 {
                     group.addTask {
@@ -119,6 +121,28 @@ import Testing
             #expect(receiver.messages.count == 50)
         }
         #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == 50)
+    }
+
+    /// The fraud defence decides inside the send's transaction: sixty concurrent sends into one new range, half on
+    /// each instance, text exactly the range's allowance of three; every other one is challenged.
+    @Test(arguments: backends)
+    func sixtyConcurrentSendsInOneNewRangeAcrossInstancesTextOnlyItsAllowance(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await withPair(harness, extra: ["--max-sends-per-ip-hour", "1000"]) { a, b, receiver in
+            let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        try await (index.isMultiple(of: 2) ? a : b).request("POST", "/auth/send-code", json: ["phone": "+1415555\(1000 + index)"])
+                    }
+                }
+                return try await group.reduce(into: [Instance.Answer]()) { $0.append($1) }
+            }
+            #expect(answers.filter { $0.status == 202 }.count == 3)
+            #expect(answers.filter { $0.errorCode == "challenge_required" }.count == 57)
+            #expect(receiver.messages.count == 3)
+        }
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == 3)
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM send_challenges") == 57)
     }
 
     @Test(arguments: backends)

@@ -17,9 +17,27 @@ public struct PhoneAuthClient: Sendable {
         self.timeout = timeout
     }
 
-    /// Asks the server to text a one-time code to `phone`.
-    public func sendCode(phone: String) async throws(PhoneAuthClientError) -> CodeSent {
-        try await call("POST", "auth/send-code", body: ["phone": phone])
+    /// Asks the server to text a one-time code to `phone`. When the server first wants a proof of work (428
+    /// `challenge_required`, under an SMS-pumping attack on the number's range), it is solved here and the request
+    /// repeated once with the solution; `onChallenge` hears how solving goes. `token`: the access token of a session
+    /// this device holds, if any (a device with a live session is never challenged).
+    public func sendCode(
+        phone: String, token: String? = nil, onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)? = nil
+    ) async throws(PhoneAuthClientError) -> CodeSent {
+        do {
+            return try await call("POST", "auth/send-code", body: ["phone": phone], token: token)
+        } catch {
+            guard case .challengeRequired(let challenge) = error else { throw error }
+            guard let solution = await challenge.solve(progress: onChallenge) else { throw error }
+            do {
+                return try await call(
+                    "POST", "auth/send-code", body: ["phone": phone, "challenge": challenge.token, "solution": solution], token: token)
+            } catch {
+                // A second challenge means the first was refused after all: say so rather than solve for ever.
+                guard case .challengeRequired = error else { throw error }
+                throw .server(status: 428, code: "challenge_required", message: "The solved challenge was not accepted; try again.")
+            }
+        }
     }
 
     /// Trades the texted code for tokens, naming the send by the id `sendCode` returned: the way to sign in.
@@ -96,6 +114,9 @@ public struct PhoneAuthClient: Sendable {
         }
         guard (200..<300).contains(response.statusCode) || response.statusCode == 304 else {
             if let body = try? Self.decoder.decode(ServerErrorBody.self, from: data) {
+                if response.statusCode == 428, let token = body.error.challenge, let difficulty = body.error.difficulty {
+                    throw .challengeRequired(ProofOfWorkChallenge(token: token, difficulty: difficulty, expiresIn: body.error.expiresIn ?? 300))
+                }
                 throw .server(status: response.statusCode, code: body.error.code, message: body.error.message)
             }
             throw .server(status: response.statusCode, code: "http_\(response.statusCode)", message: "HTTP \(response.statusCode)")

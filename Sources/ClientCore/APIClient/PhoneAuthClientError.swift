@@ -12,6 +12,9 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
     case notAuthenticated
     /// The server answered something this client does not understand.
     case unexpectedResponse(String)
+    /// The server asks for a proof of work before it texts a code. `sendCode` solves it and asks again by itself;
+    /// this is seen only when that was not possible (cancelled, or the challenge expired while solving).
+    case challengeRequired(ProofOfWorkChallenge)
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
         case .timeout: "the server did not answer in time"
         case .notAuthenticated: "not logged in"
         case .unexpectedResponse(let reason): "unexpected response: \(reason)"
+        case .challengeRequired: "the server asks for a sign-in check that could not be completed; try again"
         }
     }
 

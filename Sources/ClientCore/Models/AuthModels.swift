@@ -68,6 +68,15 @@ struct ServerErrorBody: Decodable {
     struct Detail: Decodable {
         var code: String
         var message: String
+        /// `challenge_required` only.
+        var challenge: String?
+        var difficulty: Int?
+        var expiresIn: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case code, message, challenge, difficulty
+            case expiresIn = "expires_in"
+        }
     }
 
     var error: Detail

@@ -18,7 +18,16 @@ struct OTPService: Sendable {
     let maxAttempts: Int
     let timing: SendTimingMask
     let metrics: ServerMetrics
+    let fraud: FraudSettings
+    let proofOfWork: ProofOfWork
+    let challenges: any ChallengeRepository
     let now: WallClock
+
+    /// A challenge a client solved, sent back with its send-code.
+    struct ChallengeAnswer: Sendable, Equatable {
+        var token: String
+        var solution: String
+    }
 
     /// Bytes of randomness in a verification id: 144 bits, 24 characters of base64url after a `v` (so an id never
     /// starts with `-` and reads as an option on a command line).
@@ -26,19 +35,28 @@ struct OTPService: Sendable {
 
     /// Stores a fresh code, sends it and returns the verification id. If sending fails the code is removed, so no usable
     /// code is left behind; the attempt still counts toward the limits. A disabled user's phone gets the same answer,
-    /// after about as long, and no SMS.
-    func send(to phone: PhoneNumber, market: Market, network: String, logger: Logger) async throws -> String {
+    /// after about as long, and no SMS. Under suspicion the answer is a challenge (428) instead; `answer` is one solved.
+    /// `liveSession`: the request came from a device holding a live session, which the fraud defence never challenges.
+    func send(
+        to phone: PhoneNumber, market: Market, network: String, answer: ChallengeAnswer? = nil, liveSession: Bool = false, logger: Logger
+    ) async throws -> String {
         let issuedAt = now()
         let verificationID = "v" + random.bytes(Self.verificationIDBytes).base64URL
-        let attempt = SendAttempt(phone: phone.e164, ip: network, prefix: String(phone.e164.prefix(1 + market.callingCode.count + 3)))
+        let attempt = SendAttempt(phone: phone.e164, ip: network, prefix: Self.range(of: phone, in: market))
         if let fixed = testNumbers.code(for: phone, at: issuedAt) {
-            try await admit(attempt, rules: limits.testNumberRules, at: issuedAt, logger: logger)
+            try await admit(attempt, rules: limits.testNumberRules, screening: nil, phone: phone, logger: logger)
             _ = try await store(verificationID, phone: phone, code: fixed, at: issuedAt)
             logger.info("test number: code stored, no sms", metadata: ["phone": "\(phone.masked)"])
             return verificationID
         }
         guard !limits.deniedPrefixes.contains(where: { phone.e164.hasPrefix($0) }) else { throw AppError.phoneNotAllowed }
-        try await admit(attempt, rules: limits.sendRules, at: issuedAt, logger: logger)
+        var screening = fraud.enabled ? SendScreening(policy: fraud.policy, liveSession: liveSession) : nil
+        var rejection: String?
+        if let answer, screening != nil {
+            rejection = try await redeem(answer, phone: phone)
+            screening?.challengeSolved = rejection == nil
+        }
+        try await admit(attempt, rules: limits.sendRules, screening: screening, phone: phone, rejection: rejection, logger: logger)
         let code = random.numericCode(digits: 6)
         let stored = try await store(verificationID, phone: phone, code: code, at: issuedAt)
         if stored.phoneIsDisabled {
@@ -58,17 +76,67 @@ struct OTPService: Sendable {
         }
         timing.record(ContinuousClock.now - started)
         metrics.code(.sent, market: market.code)
-        logger.info("code sent", metadata: ["phone": "\(phone.masked)", "market": "\(market.code)"])
+        var logged: Logger.Metadata = ["phone": "\(phone.masked)", "market": "\(market.code)"]
+        if let price = fraud.prices[market.code] {
+            metrics.estimatedSpend(price, market: market.code)
+            logged["estimated_cost_usd"] = "\(price)"
+        }
+        logger.info("code sent", metadata: logged)
         return verificationID
     }
 
-    private func admit(_ attempt: SendAttempt, rules: [WindowRule], at instant: Date, logger: Logger) async throws {
-        guard let refusal = try await sendLog.admit(attempt, rules: rules, now: instant) else { return }
-        metrics.limitRefused(refusal.rule.refusal.code)
-        if refusal.rule.refusal.kind == .smsBudgetExhausted {
-            logger.warning("sms budget exhausted: every send is refused", metadata: ["retry_after": "\(refusal.retryAfter)"])
+    /// The number range fraud is counted by: country code plus the next three digits (SMS pumping walks such ranges).
+    static func range(of phone: PhoneNumber, in market: Market) -> String {
+        String(phone.e164.prefix(1 + market.callingCode.count + 3))
+    }
+
+    /// nil when the answer is good and now used; otherwise why it is not (the send is then screened as without one).
+    private func redeem(_ answer: ChallengeAnswer, phone: PhoneNumber) async throws -> String? {
+        let accepted: ProofOfWork.Accepted
+        do {
+            accepted = try proofOfWork.check(token: answer.token, solution: answer.solution, phone: phone)
+        } catch {
+            metrics.challenge(.rejected)
+            return switch error {
+            case .invalid: "The challenge sent is not valid for this phone."
+            case .expired: "The challenge sent has expired."
+            case .insufficientWork: "The solution does not solve the challenge."
+            }
         }
-        throw refusal.rule.refusal.retrying(after: refusal.retryAfter)
+        guard try await challenges.redeem(id: accepted.id, expiresAt: accepted.expiresAt, now: now()) else {
+            metrics.challenge(.rejected)
+            return "The challenge sent was already used."
+        }
+        metrics.challenge(.solved)
+        return nil
+    }
+
+    private func admit(
+        _ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, phone: PhoneNumber, rejection: String? = nil, logger: Logger
+    ) async throws {
+        switch try await sendLog.admit(attempt, rules: rules, screening: screening, now: now()) {
+        case .admitted: return
+        case .refused(let refusal):
+            metrics.limitRefused(refusal.rule.refusal.code)
+            if refusal.rule.refusal.kind == .smsBudgetExhausted {
+                logger.warning("sms budget exhausted: every send is refused", metadata: ["retry_after": "\(refusal.retryAfter)"])
+            }
+            throw refusal.rule.refusal.retrying(after: refusal.retryAfter)
+        case .challenged(let difficulty):
+            let issued = proofOfWork.issue(for: phone, difficulty: difficulty, lifetime: fraud.challengeLifetime)
+            metrics.challenge(.issued)
+            throw AppError.challengeRequired(
+                .init(token: issued.token, difficulty: issued.difficulty, expiresIn: Int(fraud.challengeLifetime.seconds)), why: rejection)
+        case .blocked(let block, let new):
+            if new {
+                metrics.rangeBlockedAutomatically()
+                logger.warning(
+                    "number range blocked automatically", metadata: ["range": "\(block.prefix)", "reason": "\(block.reason)",
+                    "until": "\(block.expiresAt?.ISO8601Format() ?? "lifted")"])
+            }
+            metrics.rangeBlockRefused(automatic: block.automatic)
+            throw AppError.phoneNotAllowed
+        }
     }
 
     private func store(_ verificationID: String, phone: PhoneNumber, code: String, at instant: Date) async throws -> StoredVerification {

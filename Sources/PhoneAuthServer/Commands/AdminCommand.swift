@@ -8,8 +8,10 @@ import Logging
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Operator actions on the database: roles, bans, force-logout, sessions.",
-        subcommands: [Promote.self, Demote.self, Disable.self, Enable.self, ForceLogout.self, Sessions.self]
+        abstract: "Operator actions on the database: roles, bans, force-logout, sessions, number ranges.",
+        subcommands: [
+            Promote.self, Demote.self, Disable.self, Enable.self, ForceLogout.self, Sessions.self, Ranges.self, BlockRange.self, UnblockRange.self,
+        ]
     )
 
     /// The database every operator command works on: the server's, SQLite or PostgreSQL alike.

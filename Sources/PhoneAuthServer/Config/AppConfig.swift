@@ -28,6 +28,7 @@ struct AppConfig: Sendable {
     var sns: SNSSMSProvider.Config?
     var delivery = DeliveryPolicy()
     var limits = SendLimits()
+    var fraud = FraudSettings()
     var testNumbers = TestNumberBook()
     var allowTestNumbersInProduction = false
     /// The HS256 key new tokens are signed with (`kid` = `jwtKeyID`); at least 32 bytes.

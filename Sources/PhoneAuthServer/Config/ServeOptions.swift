@@ -44,6 +44,7 @@ struct ServeOptions: ParsableArguments {
     var introspectionClient: [String] = []
     @OptionGroup var smsOptions: SMSOptions
     @OptionGroup var limitOptions: LimitOptions
+    @OptionGroup var fraudOptions: FraudOptions
     @OptionGroup var operationsOptions: OperationsOptions
 
     /// Builds the configuration; in development, missing secrets are generated and kept in the database's folder.
@@ -150,6 +151,7 @@ struct ServeOptions: ParsableArguments {
         }
         try smsOptions.apply(to: &config, environment: env)
         try limitOptions.apply(to: &config, source: source)
+        try fraudOptions.apply(to: &config, source: source)
         try operationsOptions.apply(to: &config, source: source, log: log)
         try config.validate()
         return config

@@ -64,8 +64,8 @@ struct AdminController: Sendable {
         }
     }
 
+    /// `group` must already require the admin role (`AdminOnlyMiddleware`).
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
-        group.add(middleware: AdminOnlyMiddleware())
         group.get("users", use: findByPhone)
         group.get("users/:id", use: show)
         group.get("users/:id/sessions", use: sessions)

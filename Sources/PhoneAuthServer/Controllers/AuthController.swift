@@ -8,6 +8,8 @@ struct AuthController: Sendable {
     let otp: OTPService
     let sessions: SessionService
     let idempotency: any IdempotencyRepository
+    /// Recognises a device holding a live session (a valid bearer token on send-code), which is never challenged.
+    let resolver: any CallerResolver
     let trustedProxies: Set<String>
     let ipv6PrefixLength: Int
     let markets: MarketCatalog
@@ -15,8 +17,11 @@ struct AuthController: Sendable {
     let resendAfter: Duration
     let now: WallClock
 
+    /// `challenge` and `solution` together: the repeat of a send-code that was answered 428 `challenge_required`.
     struct SendCodeRequest: Decodable {
         var phone: String
+        var challenge: String?
+        var solution: String?
     }
 
     struct SendCodeResponse: ResponseEncodable, Equatable {
@@ -61,7 +66,7 @@ struct AuthController: Sendable {
         let body = try await request.decodeJSON(as: SendCodeRequest.self)
         let phone = try PhoneNumber(parsing: body.phone)
         guard let key = try IdempotencyKey.of(request) else {
-            return try EditedResponse(status: .accepted, response: try await send(to: phone, request: request, context: context))
+            return try EditedResponse(status: .accepted, response: try await send(to: phone, body: body, request: request, context: context))
                 .response(from: request, context: context)
         }
         let issuedAt = now()
@@ -72,7 +77,7 @@ struct AuthController: Sendable {
         case .mismatch: throw AppError.idempotencyKeyReused
         case .claimed:
             do {
-                let sent = try await send(to: phone, request: request, context: context)
+                let sent = try await send(to: phone, body: body, request: request, context: context)
                 try await idempotency.complete(key: key, status: HTTPResponse.Status.accepted.code, body: try JSONCoding.encoder.encode(sent))
                 return try EditedResponse(status: .accepted, response: sent).response(from: request, context: context)
             } catch {
@@ -82,10 +87,27 @@ struct AuthController: Sendable {
         }
     }
 
-    private func send(to phone: PhoneNumber, request: Request, context: AppRequestContext) async throws -> SendCodeResponse {
+    private func send(to phone: PhoneNumber, body: SendCodeRequest, request: Request, context: AppRequestContext) async throws
+        -> SendCodeResponse
+    {
         let market = try markets.market(for: phone)
-        let id = try await otp.send(to: phone, market: market, network: network(request, context), logger: context.logger)
+        let answer: OTPService.ChallengeAnswer?
+        switch (body.challenge, body.solution) {
+        case (nil, nil): answer = nil
+        case (let token?, let solution?): answer = .init(token: token, solution: solution)
+        case (nil, _?): throw AppError.invalidRequest("solution needs the challenge it solves.", field: "challenge")
+        case (_?, nil): throw AppError.invalidRequest("challenge needs its solution.", field: "solution")
+        }
+        let id = try await otp.send(
+            to: phone, market: market, network: network(request, context), answer: answer,
+            liveSession: await holdsLiveSession(request, context), logger: context.logger)
         return SendCodeResponse(verificationID: id, expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
+    }
+
+    /// A bearer token that resolves to a live, active session; anything else (none, expired, revoked) is simply not one.
+    private func holdsLiveSession(_ request: Request, _ context: AppRequestContext) async -> Bool {
+        guard let header = request.headers[.authorization], let token = AuthenticationMiddleware.bearerToken(header) else { return false }
+        return (try? await resolver.resolve(bearer: token, logger: context.logger)) != nil
     }
 
     private func clientIP(_ request: Request, _ context: AppRequestContext) -> String {

@@ -42,6 +42,14 @@ struct AppError: Error, Equatable, Sendable {
         case networkRateLimited
         case storageUnavailable
         case invalidClient
+        case challengeRequired(IssuedChallenge)
+    }
+
+    /// What a 428 carries: solve it (`ProofOfWork`) and repeat send-code with `challenge` and `solution`.
+    struct IssuedChallenge: Equatable, Sendable {
+        var token: String
+        var difficulty: Int
+        var expiresIn: Int
     }
 
     let kind: Kind
@@ -102,6 +110,13 @@ struct AppError: Error, Equatable, Sendable {
         AppError(.invalidCode(attemptsRemaining: attemptsRemaining), "The code is wrong or has expired.")
     }
 
+    /// `why` says what was wrong with a challenge the client sent, if it sent one.
+    static func challengeRequired(_ challenge: IssuedChallenge, why: String? = nil) -> AppError {
+        AppError(
+            .challengeRequired(challenge),
+            (why.map { $0 + " " } ?? "") + "Codes to this number range need a solved challenge first; solve this one and send the request again.")
+    }
+
     static func invalidRequest(_ message: String, field: String? = nil) -> AppError {
         AppError(.invalidRequest(field: field), message)
     }
@@ -152,6 +167,7 @@ struct AppError: Error, Equatable, Sendable {
         case .networkRateLimited: "network_rate_limited"
         case .storageUnavailable: "storage_unavailable"
         case .invalidClient: "invalid_client"
+        case .challengeRequired: "challenge_required"
         }
     }
 
@@ -175,6 +191,7 @@ struct AppError: Error, Equatable, Sendable {
         case .methodNotAllowed: .methodNotAllowed
         case .addressLimitReached: .conflict
         case .internalError: .internalServerError
+        case .challengeRequired: .preconditionRequired
         }
     }
 
@@ -205,6 +222,10 @@ struct AppError: Error, Equatable, Sendable {
         case .invalidCode(let remaining): detail.attemptsRemaining = remaining
         case .invalidRequest(let field): detail.field = field
         case .validationFailed(let field): detail.field = field
+        case .challengeRequired(let challenge):
+            detail.challenge = challenge.token
+            detail.difficulty = challenge.difficulty
+            detail.expiresIn = challenge.expiresIn
         default: break
         }
         return ErrorBody(error: detail)
@@ -218,6 +239,9 @@ struct ErrorBody: Codable, Sendable, Equatable {
         var field: String?
         var attemptsRemaining: Int?
         var retryAfter: Int?
+        var challenge: String?
+        var difficulty: Int?
+        var expiresIn: Int?
 
         init(code: String, message: String, retryAfter: Int? = nil) {
             self.code = code
@@ -229,6 +253,8 @@ struct ErrorBody: Codable, Sendable, Equatable {
             case code, message, field
             case attemptsRemaining = "attempts_remaining"
             case retryAfter = "retry_after"
+            case challenge, difficulty
+            case expiresIn = "expires_in"
         }
     }
 

@@ -1,11 +1,11 @@
 import Foundation
 
-/// Whether a send-code may text right away or must first be paid for with a proof-of-work challenge, from what the
-/// number range has shown (issue 14; not yet consulted by send-code). Pumping bots never enter codes, so their sends
-/// stay unverified: each range may hold a few unverified sends an hour, more the more sign-ins it has produced, and
-/// the whole server a bounded number, past which every unknown number is challenged. Phones that signed in before
-/// draw from their own reserve and are never challenged. The global SMS budget stays behind all of this as the last
-/// line.
+/// Whether a send-code may text right away, must first be paid for with a proof-of-work challenge, or blocks its
+/// range, from what the number range has shown (issue 14). Pumping bots never enter codes, so their sends stay
+/// unverified: each range may hold a few unverified sends an hour, more the more sign-ins it has produced, and the
+/// whole server a bounded number, past which every unknown number is challenged. Phones that signed in before (and
+/// devices holding a live session) draw from their own reserve and are never challenged. The global SMS budget stays
+/// behind all of this as the last line.
 struct SendAllowancePolicy: Sendable, Equatable {
     /// Unverified sends an hour a range without history may hold.
     var rangeBase = 3
@@ -17,28 +17,41 @@ struct SendAllowancePolicy: Sendable, Equatable {
     /// …and past which every number not known to be good is.
     var globalForAll = 90
     /// The challenge's difficulty in leading zero bits: `difficultyBase` at the threshold, one more bit each time the
-    /// excess doubles, at most `difficultyMax`.
+    /// pressure doubles (the excess over the threshold plus the challenges of the last hour), at most `difficultyMax`.
     var difficultyBase = 12
-    var difficultyMax = 22
+    var difficultyMax = 20
+    /// A range this many unverified sends past its allowance in the hour, with no sign-in in it, is blocked for
+    /// `autoBlockFor`: only solved challenges get a range past its allowance, so this is a bot that pays for its work
+    /// and still enters no code. 0 turns automatic blocks off.
+    var autoBlockUnverified = 10
+    var autoBlockFor: Duration = .seconds(24 * 3_600)
 
     enum Decision: Sendable, Equatable {
         case send
         case challenge(difficulty: Int)
+        case block
     }
 
     func allowance(of standing: RangeStanding) -> Int {
         min(rangeCap, rangeBase + Int(Double(standing.verified) * perVerifiedSignIn))
     }
 
-    func decide(_ standing: RangeStanding, knownGood: Bool) -> Decision {
+    /// `solved`: the request carries a challenge it solved (and redeemed), which pays for one send past the allowance.
+    func decide(_ standing: RangeStanding, knownGood: Bool, solved: Bool = false) -> Decision {
         guard !knownGood else { return .send }
+        if autoBlockUnverified > 0, standing.verifiedLastHour == 0,
+            standing.unverifiedLastHour >= allowance(of: standing) + autoBlockUnverified {
+            return .block
+        }
+        guard !solved else { return .send }
         let ceiling = standing.verified == 0 ? globalForNewRanges : globalForAll
         // How far past each threshold this send would be (1 at the threshold itself).
         let rangeExcess = standing.unverifiedLastHour - allowance(of: standing) + 1
         let globalExcess = standing.globalUnverifiedLastHour - ceiling + 1
         let excess = max(rangeExcess, globalExcess)
         guard excess > 0 else { return .send }
-        let doublings = Int.bitWidth - excess.leadingZeroBitCount - 1
+        let pressure = excess + standing.challengesLastHour
+        let doublings = Int.bitWidth - pressure.leadingZeroBitCount - 1
         return .challenge(difficulty: min(difficultyMax, difficultyBase + doublings))
     }
 }

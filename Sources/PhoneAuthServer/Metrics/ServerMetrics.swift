@@ -15,6 +15,7 @@ final class ServerMetrics: Sendable {
     private let requests = Mutex<[RequestKey: RequestSeries]>([:])
     private let counters = Mutex<[CounterKey: CoreMetrics.Counter]>([:])
     private let cacheSeen = Mutex(AuthStateCache.Stats())
+    private let spend = Mutex<[String: CoreMetrics.FloatingPointCounter]>([:])
 
     init(backend: String) {
         registry = PrometheusCollectorRegistry()
@@ -34,6 +35,8 @@ final class ServerMetrics: Sendable {
         for name in ["hits", "misses", "invalidations", "bypasses"] { increment("phoneauth_auth_cache_\(name)_total", [], by: 0) }
         increment("phoneauth_database_errors_total", [("backend", backend)], by: 0)
         increment("phoneauth_claims_fallbacks_total", [], by: 0)
+        for event in [ChallengeEvent.issued, .solved, .rejected] { increment("phoneauth_challenges_\(event.rawValue)_total", [], by: 0) }
+        increment("phoneauth_ranges_blocked_automatically_total", [], by: 0)
     }
 
     // MARK: Requests
@@ -100,6 +103,40 @@ final class ServerMetrics: Sendable {
     /// A send or verify refused by one of the abuse limits; `limit` is the error code the client saw.
     func limitRefused(_ limit: String) {
         increment("phoneauth_limit_refusals_total", [("limit", limit)])
+    }
+
+    enum ChallengeEvent: String, Sendable {
+        /// send-code answered 428 with a fresh challenge.
+        case issued
+        /// A solved challenge was redeemed for a send.
+        case solved
+        /// A challenge came back forged, for another phone, expired, short of work or used before.
+        case rejected
+    }
+
+    func challenge(_ event: ChallengeEvent) {
+        increment("phoneauth_challenges_\(event.rawValue)_total", [])
+    }
+
+    /// A send refused because its range is blocked (`automatic` or by an operator), and blocks the defence set.
+    func rangeBlockRefused(automatic: Bool) {
+        increment("phoneauth_range_block_refusals_total", [("by", automatic ? "automatic" : "operator")])
+    }
+
+    func rangeBlockedAutomatically() {
+        increment("phoneauth_ranges_blocked_automatically_total", [])
+    }
+
+    /// What a text is estimated to cost, from the price table (`--sms-prices`).
+    func estimatedSpend(_ usd: Double, market: String) {
+        let counter = spend.withLock { known in
+            if let counter = known[market] { return counter }
+            let counter = CoreMetrics.FloatingPointCounter(
+                label: "phoneauth_sms_estimated_spend_usd_total", dimensions: [("market", market)], factory: factory)
+            known[market] = counter
+            return counter
+        }
+        counter.increment(by: usd)
     }
 
     func tokenRefused(_ reason: TokenRefusal) {

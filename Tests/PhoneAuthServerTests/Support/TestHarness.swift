@@ -128,6 +128,8 @@ extension AppConfig {
         config.port = 0
         // Flows sign the same phone in repeatedly; the limits have tests of their own (AbuseLimitTests).
         config.limits = .off
+        // Likewise the fraud defence (FraudDefenceTests).
+        config.fraud = .off
         return config
     }
 }

@@ -126,6 +126,17 @@ enum PostgresMigrations {
                 last_verified_at TIMESTAMPTZ)
             """,
         ]),
+        ("v4: known-good sends, challenges issued, range blocks", [
+            "ALTER TABLE sms_sends ADD COLUMN known_good BOOLEAN NOT NULL DEFAULT false",
+            "CREATE INDEX sms_sends_pool ON sms_sends (known_good, created_at)",
+            "CREATE TABLE send_challenges (id BIGSERIAL PRIMARY KEY, prefix TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL)",
+            "CREATE INDEX send_challenges_created ON send_challenges (created_at)",
+            """
+            CREATE TABLE range_blocks (
+                prefix TEXT PRIMARY KEY, reason TEXT NOT NULL, automatic BOOLEAN NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+                expires_at TIMESTAMPTZ, created_by BIGINT)
+            """,
+        ]),
     ]
 
     /// Applies every version not yet applied, in one transaction under one advisory lock. Returns what it applied.

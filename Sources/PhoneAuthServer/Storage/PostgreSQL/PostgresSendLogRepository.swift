@@ -1,51 +1,99 @@
 import Foundation
 import PostgresNIO
 
-/// Every SQL statement about `sms_sends` on PostgreSQL. The global budget spans every send, so admitting one takes a
-/// single advisory lock: sends queue behind each other for a few milliseconds, and no limit can be overshot by
-/// instances counting at the same time.
+/// Every SQL statement about sends, ranges and their blocks on PostgreSQL. The global budget and the server-wide
+/// allowance span every send, so admitting one takes a single advisory lock: sends queue behind each other for a few
+/// milliseconds, and no limit can be overshot by instances counting at the same time.
 struct PostgresSendLogRepository: SendLogRepository {
     let database: PostgresDatabase
 
-    func admit(_ attempt: SendAttempt, rules: [WindowRule], now: Date) async throws -> SendRefusal? {
+    func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
         try await database.write { sql in
             try await sql.lock("sms-sends")
             try await sql.execute("DELETE FROM sms_sends WHERE created_at < \(now.addingTimeInterval(-StorageRetention.sendLog))")
+            try await sql.execute("DELETE FROM send_challenges WHERE created_at < \(now.addingTimeInterval(-3_600))")
+            var knownGood = screening?.liveSession == true
+            if !knownGood { knownGood = try await Self.signedInBefore(sql, phone: attempt.phone) }
+            if let block = try await Self.block(sql, prefix: attempt.prefix, now: now), block.applies(knownGood: knownGood) {
+                return .blocked(block, new: false)
+            }
             for rule in rules {
-                if let retryAfter = try await Self.retryAfter(sql, rule: rule, attempt: attempt, now: now) {
-                    return SendRefusal(rule: rule, retryAfter: retryAfter)
+                if let retryAfter = try await Self.retryAfter(sql, rule: rule, attempt: attempt, knownGood: knownGood, now: now) {
+                    return .refused(SendRefusal(rule: rule, retryAfter: retryAfter))
+                }
+            }
+            if let screening {
+                let standing = try await Self.standing(sql, prefix: attempt.prefix, now: now)
+                switch screening.policy.decide(standing, knownGood: knownGood, solved: screening.challengeSolved) {
+                case .send: break
+                case .challenge(let difficulty):
+                    try await sql.execute("INSERT INTO send_challenges (prefix, created_at) VALUES (\(attempt.prefix), \(now))")
+                    return .challenged(difficulty: difficulty)
+                case .block:
+                    let block = RangeBlock.automatic(
+                        prefix: attempt.prefix, unverified: standing.unverifiedLastHour, now: now, duration: screening.policy.autoBlockFor)
+                    try await Self.save(sql, block)
+                    return .blocked(block, new: true)
                 }
             }
             try await sql.execute(
                 """
-                INSERT INTO sms_sends (phone_number, ip, prefix, created_at)
-                VALUES (\(attempt.phone), \(attempt.ip), \(attempt.prefix), \(now))
+                INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good)
+                VALUES (\(attempt.phone), \(attempt.ip), \(attempt.prefix), \(now), \(knownGood))
                 """)
             try await sql.execute(
                 """
                 INSERT INTO range_stats (prefix, sent, verified) VALUES (\(attempt.prefix), 1, 0)
                 ON CONFLICT (prefix) DO UPDATE SET sent = range_stats.sent + 1
                 """)
-            return nil
+            return .admitted(knownGood: knownGood)
         }
     }
 
     func standing(prefix: String, now: Date) async throws -> RangeStanding {
+        try await database.read { sql in try await Self.standing(sql, prefix: prefix, now: now) }
+    }
+
+    func block(prefix: String, reason: String, by operatorID: Int64?, now: Date) async throws -> RangeBlock {
+        let block = RangeBlock(prefix: prefix, reason: reason, automatic: false, createdAt: now, expiresAt: nil, createdBy: operatorID)
+        try await database.write { sql in try await Self.save(sql, block) }
+        return block
+    }
+
+    func unblock(prefix: String, now: Date) async throws -> Bool {
+        try await database.write { sql in
+            let lifted = try await sql.rows(
+                "DELETE FROM range_blocks WHERE prefix = \(prefix) RETURNING (expires_at IS NULL OR expires_at > \(now)) AS in_force")
+            return try lifted.first?["in_force"].decode(Bool.self) ?? false
+        }
+    }
+
+    func blocks(now: Date) async throws -> [RangeBlock] {
         try await database.read { sql in
-            let hourAgo = now.addingTimeInterval(-3_600)
-            var standing = RangeStanding()
-            if let row = try await sql.row("SELECT sent, verified FROM range_stats WHERE prefix = \(prefix)") {
-                standing.sent = try row["sent"].decode(Int.self)
-                standing.verified = try row["verified"].decode(Int.self)
-            }
-            let counts = try await sql.row(
+            try await sql.rows(
+                "SELECT * FROM range_blocks WHERE expires_at IS NULL OR expires_at > \(now) ORDER BY created_at DESC, prefix"
+            ).map(Self.block(from:))
+        }
+    }
+
+    func busiestRanges(limit: Int, now: Date) async throws -> [RangeReport] {
+        try await database.read { sql in
+            let prefixes = try await sql.rows(
                 """
-                SELECT count(*) FILTER (WHERE prefix = \(prefix)) AS here, count(*) AS everywhere FROM sms_sends
-                WHERE verified_at IS NULL AND created_at > \(hourAgo)
-                """)
-            standing.unverifiedLastHour = try counts?["here"].decode(Int.self) ?? 0
-            standing.globalUnverifiedLastHour = try counts?["everywhere"].decode(Int.self) ?? 0
-            return standing
+                SELECT r.prefix FROM range_stats r
+                LEFT JOIN (SELECT prefix, count(*) AS n FROM sms_sends WHERE verified_at IS NULL AND created_at > \(now.addingTimeInterval(-3_600))
+                           GROUP BY prefix) u ON u.prefix = r.prefix
+                ORDER BY COALESCE(u.n, 0) DESC, r.sent DESC, r.prefix LIMIT \(limit)
+                """
+            ).map { try $0["prefix"].decode(String.self) }
+            var reports: [RangeReport] = []
+            for prefix in prefixes {
+                reports.append(
+                    RangeReport(
+                        prefix: prefix, standing: try await Self.standing(sql, prefix: prefix, now: now),
+                        block: try await Self.block(sql, prefix: prefix, now: now)))
+            }
+            return reports
         }
     }
 
@@ -62,21 +110,75 @@ struct PostgresSendLogRepository: SendLogRepository {
             """)
     }
 
-    private static func retryAfter(_ sql: PostgresExecutor, rule: WindowRule, attempt: SendAttempt, now: Date) async throws -> Int? {
+    private static func standing(_ sql: PostgresExecutor, prefix: String, now: Date) async throws -> RangeStanding {
+        let hourAgo = now.addingTimeInterval(-3_600)
+        var standing = RangeStanding()
+        if let row = try await sql.row("SELECT sent, verified FROM range_stats WHERE prefix = \(prefix)") {
+            standing.sent = try row["sent"].decode(Int.self)
+            standing.verified = try row["verified"].decode(Int.self)
+        }
+        let counts = try await sql.row(
+            """
+            SELECT count(*) FILTER (WHERE prefix = \(prefix) AND verified_at IS NULL) AS here,
+                   count(*) FILTER (WHERE prefix = \(prefix) AND verified_at IS NOT NULL) AS here_verified,
+                   count(*) FILTER (WHERE verified_at IS NULL) AS everywhere,
+                   (SELECT count(*) FROM send_challenges WHERE created_at > \(hourAgo)) AS challenges
+            FROM sms_sends WHERE created_at > \(hourAgo)
+            """)
+        standing.unverifiedLastHour = try counts?["here"].decode(Int.self) ?? 0
+        standing.verifiedLastHour = try counts?["here_verified"].decode(Int.self) ?? 0
+        standing.globalUnverifiedLastHour = try counts?["everywhere"].decode(Int.self) ?? 0
+        standing.challengesLastHour = try counts?["challenges"].decode(Int.self) ?? 0
+        return standing
+    }
+
+    private static func signedInBefore(_ sql: PostgresExecutor, phone: String) async throws -> Bool {
+        try await sql.row("SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = \(phone) AND is_verified) AS known")?["known"]
+            .decode(Bool.self) ?? false
+    }
+
+    private static func block(_ sql: PostgresExecutor, prefix: String, now: Date) async throws -> RangeBlock? {
+        try await sql.row(
+            "SELECT * FROM range_blocks WHERE prefix = \(prefix) AND (expires_at IS NULL OR expires_at > \(now))"
+        ).map(block(from:))
+    }
+
+    private static func save(_ sql: PostgresExecutor, _ block: RangeBlock) async throws {
+        try await sql.execute(
+            """
+            INSERT INTO range_blocks (prefix, reason, automatic, created_at, expires_at, created_by)
+            VALUES (\(block.prefix), \(block.reason), \(block.automatic), \(block.createdAt), \(block.expiresAt), \(block.createdBy))
+            ON CONFLICT (prefix) DO UPDATE SET reason = EXCLUDED.reason, automatic = EXCLUDED.automatic,
+                created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, created_by = EXCLUDED.created_by
+            """)
+    }
+
+    private static func block(from row: PostgresRandomAccessRow) throws -> RangeBlock {
+        RangeBlock(
+            prefix: try row["prefix"].decode(String.self), reason: try row["reason"].decode(String.self),
+            automatic: try row["automatic"].decode(Bool.self), createdAt: try row["created_at"].decode(Date.self),
+            expiresAt: try row["expires_at"].decode(Date?.self), createdBy: try row["created_by"].decode(Int64?.self))
+    }
+
+    /// The budgets count the pool the attempt draws from: numbers that signed in before have one of their own.
+    private static func retryAfter(_ sql: PostgresExecutor, rule: WindowRule, attempt: SendAttempt, knownGood: Bool, now: Date) async throws
+        -> Int?
+    {
         let since = now.addingTimeInterval(-rule.window)
         // The newest `max` sends in the window: the last of them is the one that must age out for another to pass.
-        let (phone, ip, prefix): (String?, String?, String?) =
+        let (phone, ip, prefix, pool): (String?, String?, String?, Bool?) =
             switch rule.scope {
-            case .phone: (attempt.phone, nil, nil)
-            case .ip: (nil, attempt.ip, nil)
-            case .prefix: (nil, nil, attempt.prefix)
-            case .global: (nil, nil, nil)
+            case .phone: (attempt.phone, nil, nil, nil)
+            case .ip: (nil, attempt.ip, nil, nil)
+            case .prefix: (nil, nil, attempt.prefix, nil)
+            case .global: (nil, nil, nil, knownGood)
             }
         let rows = try await sql.rows(
             """
             SELECT created_at FROM sms_sends
             WHERE (\(phone)::text IS NULL OR phone_number = \(phone)) AND (\(ip)::text IS NULL OR ip = \(ip))
-            AND (\(prefix)::text IS NULL OR prefix = \(prefix)) AND created_at > \(since)
+            AND (\(prefix)::text IS NULL OR prefix = \(prefix)) AND (\(pool)::boolean IS NULL OR known_good = \(pool))
+            AND created_at > \(since)
             ORDER BY created_at DESC LIMIT \(rule.max)
             """)
         guard rows.count >= rule.max, let oldest = try rows.last?["created_at"].decode(Date.self) else { return nil }

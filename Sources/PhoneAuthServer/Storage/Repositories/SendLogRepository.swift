@@ -35,16 +35,37 @@ struct RangeStanding: Sendable, Equatable {
     /// Sends of the last hour whose code has not been entered (yet): into this range, and into any range.
     var unverifiedLastHour = 0
     var globalUnverifiedLastHour = 0
+    /// Sends of the last hour into this range whose code was entered.
+    var verifiedLastHour = 0
+    /// Challenges issued server-wide in the last hour: how hard someone is pushing.
+    var challengesLastHour = 0
 }
 
 /// Persistent send and verification history behind the abuse limits.
 protocol SendLogRepository: Sendable {
-    /// Atomically (across every process on the database): checks the rules in order and, if none refuses, records the
-    /// attempt, so concurrent sends cannot overshoot any limit.
-    func admit(_ attempt: SendAttempt, rules: [WindowRule], now: Date) async throws -> SendRefusal?
+    /// Atomically (across every process on the database): a block on the range refuses first; then the rules in order;
+    /// then the fraud screening (nil: none) may ask for a challenge or block the range; only then is the attempt
+    /// recorded, so concurrent sends cannot overshoot any limit or allowance.
+    func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission
     /// The range's conversion history and the unverified sends of the last hour. (A successful sign-in marks the sends
     /// of its phone verified, in the sign-in's own transaction: see each backend's `markVerified`.)
     func standing(prefix: String, now: Date) async throws -> RangeStanding
+
+    /// An operator's block (replacing any automatic one); it lasts until lifted.
+    func block(prefix: String, reason: String, by operatorID: Int64?, now: Date) async throws -> RangeBlock
+    /// Lifts the range's block, by hand or automatic; false when there was none in force.
+    func unblock(prefix: String, now: Date) async throws -> Bool
+    /// Blocks in force, newest first.
+    func blocks(now: Date) async throws -> [RangeBlock]
+    /// Ranges by unverified sends of the last hour, then by sends ever: what an operator looks at first.
+    func busiestRanges(limit: Int, now: Date) async throws -> [RangeReport]
+}
+
+/// One range as the operator sees it.
+struct RangeReport: Sendable, Equatable {
+    var prefix: String
+    var standing: RangeStanding
+    var block: RangeBlock?
 }
 
 /// How long counted events are kept: older ones can no longer affect any limit.

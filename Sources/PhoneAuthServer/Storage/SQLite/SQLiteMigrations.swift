@@ -148,6 +148,24 @@ enum SQLiteMigrations {
                 t.column("last_verified_at", .datetime)
             }
         }
+        migrator.registerMigration("v7: known-good sends, challenges issued, range blocks") { db in
+            // Numbers that signed in before draw from a budget of their own, so an attack cannot starve them.
+            try db.alter(table: "sms_sends") { t in t.add(column: "known_good", .boolean).notNull().defaults(to: false) }
+            try db.create(index: "sms_sends_pool", on: "sms_sends", columns: ["known_good", "created_at"])
+            try db.create(table: "send_challenges") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("prefix", .text).notNull()
+                t.column("created_at", .datetime).notNull().indexed()
+            }
+            try db.create(table: "range_blocks") { t in
+                t.primaryKey("prefix", .text)
+                t.column("reason", .text).notNull()
+                t.column("automatic", .boolean).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime)
+                t.column("created_by", .integer)
+            }
+        }
         return migrator
     }
 }

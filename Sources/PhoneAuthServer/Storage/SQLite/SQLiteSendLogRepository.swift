@@ -1,42 +1,90 @@
 import Foundation
 import GRDB
 
+/// Every SQL statement about sends, ranges and their blocks on SQLite. The single writer serialises admissions, so
+/// no limit or allowance can be overshot by concurrent sends.
 struct SQLiteSendLogRepository: SendLogRepository {
     let database: SQLiteDatabase
 
-    func admit(_ attempt: SendAttempt, rules: [WindowRule], now: Date) async throws -> SendRefusal? {
+    func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
         try await database.writer.write { db in
             try db.execute(sql: "DELETE FROM sms_sends WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.sendLog)])
+            try db.execute(sql: "DELETE FROM send_challenges WHERE created_at < ?", arguments: [now.addingTimeInterval(-3_600)])
+            let knownGood = try screening?.liveSession == true || Self.signedInBefore(db, phone: attempt.phone)
+            if let block = try Self.block(db, prefix: attempt.prefix, now: now), block.applies(knownGood: knownGood) {
+                return .blocked(block, new: false)
+            }
             for rule in rules {
-                if let retryAfter = try Self.retryAfter(db, rule: rule, attempt: attempt, now: now) {
-                    return SendRefusal(rule: rule, retryAfter: retryAfter)
+                if let retryAfter = try Self.retryAfter(db, rule: rule, attempt: attempt, knownGood: knownGood, now: now) {
+                    return .refused(SendRefusal(rule: rule, retryAfter: retryAfter))
+                }
+            }
+            if let screening {
+                let standing = try Self.standing(db, prefix: attempt.prefix, now: now)
+                switch screening.policy.decide(standing, knownGood: knownGood, solved: screening.challengeSolved) {
+                case .send: break
+                case .challenge(let difficulty):
+                    try db.execute(sql: "INSERT INTO send_challenges (prefix, created_at) VALUES (?, ?)", arguments: [attempt.prefix, now])
+                    return .challenged(difficulty: difficulty)
+                case .block:
+                    let block = RangeBlock.automatic(
+                        prefix: attempt.prefix, unverified: standing.unverifiedLastHour, now: now, duration: screening.policy.autoBlockFor)
+                    try Self.save(db, block)
+                    return .blocked(block, new: true)
                 }
             }
             try db.execute(
-                sql: "INSERT INTO sms_sends (phone_number, ip, prefix, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [attempt.phone, attempt.ip, attempt.prefix, now]
-            )
+                sql: "INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good) VALUES (?, ?, ?, ?, ?)",
+                arguments: [attempt.phone, attempt.ip, attempt.prefix, now, knownGood])
             try db.execute(
                 sql: "INSERT INTO range_stats (prefix, sent, verified) VALUES (?, 1, 0) ON CONFLICT (prefix) DO UPDATE SET sent = sent + 1",
                 arguments: [attempt.prefix])
-            return nil
+            return .admitted(knownGood: knownGood)
         }
     }
 
     func standing(prefix: String, now: Date) async throws -> RangeStanding {
+        try await database.writer.read { db in try Self.standing(db, prefix: prefix, now: now) }
+    }
+
+    func block(prefix: String, reason: String, by operatorID: Int64?, now: Date) async throws -> RangeBlock {
+        let block = RangeBlock(prefix: prefix, reason: reason, automatic: false, createdAt: now, expiresAt: nil, createdBy: operatorID)
+        try await database.writer.write { db in try Self.save(db, block) }
+        return block
+    }
+
+    func unblock(prefix: String, now: Date) async throws -> Bool {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "DELETE FROM range_blocks WHERE prefix = ? AND (expires_at IS NULL OR expires_at > ?)", arguments: [prefix, now])
+            let lifted = db.changesCount > 0
+            try db.execute(sql: "DELETE FROM range_blocks WHERE prefix = ?", arguments: [prefix])
+            return lifted
+        }
+    }
+
+    func blocks(now: Date) async throws -> [RangeBlock] {
         try await database.writer.read { db in
-            let hourAgo = now.addingTimeInterval(-3_600)
-            var standing = RangeStanding()
-            if let row = try Row.fetchOne(db, sql: "SELECT sent, verified FROM range_stats WHERE prefix = ?", arguments: [prefix]) {
-                standing.sent = row["sent"]
-                standing.verified = row["verified"]
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM range_blocks WHERE expires_at IS NULL OR expires_at > ? ORDER BY created_at DESC, prefix",
+                arguments: [now]
+            ).map(Self.block(from:))
+        }
+    }
+
+    func busiestRanges(limit: Int, now: Date) async throws -> [RangeReport] {
+        try await database.writer.read { db in
+            let prefixes = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT r.prefix FROM range_stats r
+                    LEFT JOIN (SELECT prefix, COUNT(*) AS n FROM sms_sends WHERE verified_at IS NULL AND created_at > ? GROUP BY prefix) u
+                    ON u.prefix = r.prefix
+                    ORDER BY COALESCE(u.n, 0) DESC, r.sent DESC, r.prefix LIMIT ?
+                    """, arguments: [now.addingTimeInterval(-3_600), limit])
+            return try prefixes.map { prefix in
+                RangeReport(prefix: prefix, standing: try Self.standing(db, prefix: prefix, now: now), block: try Self.block(db, prefix: prefix, now: now))
             }
-            standing.unverifiedLastHour = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM sms_sends WHERE prefix = ? AND verified_at IS NULL AND created_at > ?",
-                arguments: [prefix, hourAgo]) ?? 0
-            standing.globalUnverifiedLastHour = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM sms_sends WHERE verified_at IS NULL AND created_at > ?", arguments: [hourAgo]) ?? 0
-            return standing
         }
     }
 
@@ -52,14 +100,59 @@ struct SQLiteSendLogRepository: SendLogRepository {
         }
     }
 
+    private static func standing(_ db: Database, prefix: String, now: Date) throws -> RangeStanding {
+        let hourAgo = now.addingTimeInterval(-3_600)
+        var standing = RangeStanding()
+        if let row = try Row.fetchOne(db, sql: "SELECT sent, verified FROM range_stats WHERE prefix = ?", arguments: [prefix]) {
+            standing.sent = row["sent"]
+            standing.verified = row["verified"]
+        }
+        let here = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(verified_at IS NULL), 0) AS unverified, COALESCE(SUM(verified_at IS NOT NULL), 0) AS verified
+                FROM sms_sends WHERE prefix = ? AND created_at > ?
+                """, arguments: [prefix, hourAgo])
+        standing.unverifiedLastHour = here?["unverified"] ?? 0
+        standing.verifiedLastHour = here?["verified"] ?? 0
+        standing.globalUnverifiedLastHour = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM sms_sends WHERE verified_at IS NULL AND created_at > ?", arguments: [hourAgo]) ?? 0
+        standing.challengesLastHour = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM send_challenges WHERE created_at > ?", arguments: [hourAgo]) ?? 0
+        return standing
+    }
+
+    private static func signedInBefore(_ db: Database, phone: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = ? AND is_verified)", arguments: [phone]) ?? false
+    }
+
+    private static func block(_ db: Database, prefix: String, now: Date) throws -> RangeBlock? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM range_blocks WHERE prefix = ? AND (expires_at IS NULL OR expires_at > ?)", arguments: [prefix, now]
+        ).map(block(from:))
+    }
+
+    private static func save(_ db: Database, _ block: RangeBlock) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO range_blocks (prefix, reason, automatic, created_at, expires_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [block.prefix, block.reason, block.automatic, block.createdAt, block.expiresAt, block.createdBy])
+    }
+
+    private static func block(from row: Row) -> RangeBlock {
+        RangeBlock(
+            prefix: row["prefix"], reason: row["reason"], automatic: row["automatic"], createdAt: row["created_at"],
+            expiresAt: row["expires_at"], createdBy: row["created_by"])
+    }
+
     /// nil when the rule lets the attempt through; otherwise the seconds until the send that breaks it leaves the window.
-    private static func retryAfter(_ db: Database, rule: WindowRule, attempt: SendAttempt, now: Date) throws -> Int? {
+    /// The budgets count the pool the attempt draws from: numbers that signed in before have one of their own.
+    private static func retryAfter(_ db: Database, rule: WindowRule, attempt: SendAttempt, knownGood: Bool, now: Date) throws -> Int? {
         let (filter, arguments): (String, StatementArguments) =
             switch rule.scope {
             case .phone: ("phone_number = ?", [attempt.phone])
             case .ip: ("ip = ?", [attempt.ip])
             case .prefix: ("prefix = ?", [attempt.prefix])
-            case .global: ("1 = 1", [])
+            case .global: ("known_good = ?", [knownGood])
             }
         return try SlidingWindow.retryAfter(
             db, table: "sms_sends", filter: filter, arguments: arguments, max: rule.max, window: rule.window, now: now)

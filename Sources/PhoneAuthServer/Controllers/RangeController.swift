@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+
+/// Operator endpoints for number ranges (`/admin/ranges`): how they stand, and blocks by hand. Behind the same
+/// admin check as every `/admin` route.
+struct RangeController: Sendable {
+    let controls: RangeControls
+
+    struct BlockRequest: Decodable {
+        var reason: String
+    }
+
+    struct RangeList: ResponseEncodable {
+        var ranges: [RangeControls.Summary]
+        var blocks: [RangeBlock]
+    }
+
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.get("ranges", use: list)
+        group.put("ranges/:range/block", use: block)
+        group.delete("ranges/:range/block", use: unblock)
+    }
+
+    /// `?limit=` ranges (1 to 500, default 50), busiest first, and every block in force.
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> RangeList {
+        var limit = 50
+        if let text = request.uri.queryParameters.get("limit") {
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw AppError.invalidRequest("limit must be 1 to 500.", field: "limit")
+            }
+            limit = value
+        }
+        return RangeList(ranges: try await controls.busiest(limit: limit), blocks: try await controls.blocks())
+    }
+
+    @Sendable func block(_ request: Request, context: AuthenticatedContext) async throws -> RangeBlock {
+        var request = request
+        let body = try await request.decodeJSON(as: BlockRequest.self)
+        let block = try await controls.block(try context.parameters.require("range"), reason: body.reason, by: context.caller.userID)
+        context.logger.notice("admin blocked range", metadata: ["admin": "\(context.caller.userID)", "range": "\(block.prefix)"])
+        return block
+    }
+
+    @Sendable func unblock(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
+        let range = try context.parameters.require("range")
+        guard try await controls.unblock(range) else { throw AppError.notFound }
+        context.logger.notice("admin unblocked range", metadata: ["admin": "\(context.caller.userID)", "range": "\(range)"])
+        return .noContent
+    }
+}
+
+extension RangeBlock: ResponseEncodable {}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// What an operator does about number ranges: see how they stand, block one, lift a block. The admin API, the CLI and
+/// the console all go through here, so a block means the same wherever it was set.
+struct RangeControls: Sendable {
+    let sendLog: any SendLogRepository
+    let markets: MarketCatalog
+    let policy: SendAllowancePolicy
+    let now: WallClock
+
+    /// One range with what the defence makes of it right now.
+    struct Summary: Sendable, Equatable, Encodable {
+        enum State: String, Sendable, Encodable {
+            /// Codes go out without a challenge.
+            case open
+            /// Unknown numbers must solve a challenge first (the range or the whole server is past its allowance).
+            case challenged
+            case blocked
+        }
+
+        var range: String
+        var market: String
+        var sent: Int
+        var verified: Int
+        var unverifiedLastHour: Int
+        var verifiedLastHour: Int
+        var allowance: Int
+        var state: State
+        var block: RangeBlock?
+
+        enum CodingKeys: String, CodingKey {
+            case range, market, sent, verified, allowance, state, block
+            case unverifiedLastHour = "unverified_last_hour"
+            case verifiedLastHour = "verified_last_hour"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(range, forKey: .range)
+            try container.encode(market, forKey: .market)
+            try container.encode(sent, forKey: .sent)
+            try container.encode(verified, forKey: .verified)
+            try container.encode(unverifiedLastHour, forKey: .unverifiedLastHour)
+            try container.encode(verifiedLastHour, forKey: .verifiedLastHour)
+            try container.encode(allowance, forKey: .allowance)
+            try container.encode(state, forKey: .state)
+            try container.encode(block, forKey: .block)  // an explicit null: "not blocked" is an answer
+        }
+    }
+
+    /// A range as the fraud defence counts it: `+`, a configured calling code and the next three digits (`+1312`,
+    /// `+996555`). Spaces, dashes, a missing `+` and a percent-encoded one are forgiven.
+    func range(parsing raw: String) throws(AppError) -> (range: String, market: Market) {
+        let text = raw.removingPercentEncoding ?? raw
+        let digits = text.filter { $0 != " " && $0 != "-" && $0 != "+" }
+        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+            text.filter({ $0 == "+" }).count <= 1,
+            let market = markets.markets.first(where: { digits.hasPrefix($0.callingCode) && digits.count == $0.callingCode.count + 3 })
+        else {
+            throw AppError.validation("range", "A range is + and a configured calling code followed by three digits, e.g. +1312.")
+        }
+        return ("+" + digits, market)
+    }
+
+    func block(_ text: String, reason: String, by operatorID: Int64?) async throws -> RangeBlock {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 500 else { throw AppError.validation("reason", "reason must be 1 to 500 characters.") }
+        return try await sendLog.block(prefix: try range(parsing: text).range, reason: trimmed, by: operatorID, now: now())
+    }
+
+    /// False when the range had no block in force.
+    func unblock(_ text: String) async throws -> Bool {
+        try await sendLog.unblock(prefix: try range(parsing: text).range, now: now())
+    }
+
+    func blocks() async throws -> [RangeBlock] {
+        try await sendLog.blocks(now: now())
+    }
+
+    /// The busiest ranges first (by unverified sends of the last hour, then by sends ever).
+    func busiest(limit: Int) async throws -> [Summary] {
+        try await sendLog.busiestRanges(limit: limit, now: now()).map(summary)
+    }
+
+    private func summary(_ report: RangeReport) -> Summary {
+        let state: Summary.State =
+            if report.block != nil { .blocked } else if policy.decide(report.standing, knownGood: false) == .send { .open } else { .challenged }
+        return Summary(
+            range: report.prefix, market: (try? range(parsing: report.prefix).market.code) ?? "unknown", sent: report.standing.sent,
+            verified: report.standing.verified, unverifiedLastHour: report.standing.unverifiedLastHour,
+            verifiedLastHour: report.standing.verifiedLastHour, allowance: policy.allowance(of: report.standing), state: state, block: report.block)
+    }
+}

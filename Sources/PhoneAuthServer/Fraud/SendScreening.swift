@@ -1,0 +1,21 @@
+import Foundation
+
+/// What the fraud defence brings to one send's admission (`SendLogRepository.admit`), decided inside its transaction.
+struct SendScreening: Sendable, Equatable {
+    var policy: SendAllowancePolicy
+    /// The request carried a challenge it solved, redeemed already.
+    var challengeSolved = false
+    /// The request came from a device holding a live session: known to be good whatever its phone.
+    var liveSession = false
+}
+
+/// How `admit` answered.
+enum SendAdmission: Sendable, Equatable {
+    /// Recorded; text it. `knownGood`: it drew from the reserve of numbers that signed in before.
+    case admitted(knownGood: Bool)
+    case refused(SendRefusal)
+    /// Not recorded: the client must solve a challenge of this difficulty first.
+    case challenged(difficulty: Int)
+    /// The range is blocked; `new` when this attempt is what blocked it.
+    case blocked(RangeBlock, new: Bool)
+}

@@ -1,0 +1,148 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import PhoneAuthServer
+
+/// Blocked number ranges: by an operator (admin API and CLI, until lifted, for everyone) and by the defence itself
+/// (a range pushed far past its allowance with solved challenges and no sign-in, for a while, sparing known phones).
+@Suite struct RangeBlockTests {
+    private func admin(_ harness: TestHarness, _ client: some TestClientProtocol) async throws -> String {
+        let token = try await harness.signIn(client, phone: "+996555000001")
+        try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '+996555000001'")
+        return token
+    }
+
+    @Test(arguments: Backend.all)
+    func anOperatorBlocksARangeForEveryoneUntilItIsLifted(backend: Backend) async throws {
+        let harness = try await FraudDefenceTests.harness(backend)
+        try await harness.test(.live) { (client) async throws -> Void in
+            let token = try await admin(harness, client)
+            let known = try await harness.signIn(client, phone: "+13125550100")
+            let blocked = try await client.request(.put, "/admin/ranges/+1%20312/block", json: ["reason": "  pumping seen at the provider "], token: token)
+            #expect(blocked.status == .ok)
+            #expect(blocked.json["range"] as? String == "+1312")
+            #expect(blocked.json["reason"] as? String == "pumping seen at the provider")
+            #expect(blocked.json["automatic"] as? Bool == false)
+            #expect(blocked.json["expires_at"] is NSNull)
+            #expect(blocked.json["created_by"] as? Int == 1)
+
+            // Everyone in the range is refused, a user who signed in before and a device with a session included.
+            harness.clock.advance(by: 61)
+            for (phone, bearer) in [("+13125550100", nil), ("+13125550199", known)] {
+                let refused = try await FraudDefenceTests.send(client, phone, from: "198.51.100.9", token: bearer)
+                #expect(refused.status == .forbidden)
+                #expect(refused.errorCode == "phone_not_allowed")
+            }
+            #expect(try await FraudDefenceTests.send(client, "+13135550100", from: "198.51.100.9").status == .accepted)
+
+            let listed = try await client.request(.get, "/admin/ranges", token: token)
+            #expect(listed.status == .ok)
+            let blocks = try #require(listed.json["blocks"] as? [[String: Any]])
+            #expect(blocks.map { $0["range"] as? String } == ["+1312"])
+            let ranges = try #require(listed.json["ranges"] as? [[String: Any]])
+            let range = try #require(ranges.first { $0["range"] as? String == "+1312" })
+            #expect(range["state"] as? String == "blocked")
+            #expect(range["market"] as? String == "us")
+            #expect(range["verified"] as? Int == 1)
+        }
+        // A restarted server (a new application on the same database) still refuses it, until the block is lifted.
+        try await harness.test(.live) { (client) async throws -> Void in
+            let token = try await harness.signIn(client, phone: "+996555000001")
+            #expect(try await FraudDefenceTests.send(client, "+13125550111", from: "198.51.100.9").errorCode == "phone_not_allowed")
+            #expect(try await client.request(.delete, "/admin/ranges/%2B1312/block", token: token).status == .noContent)
+            #expect(try await client.request(.delete, "/admin/ranges/+1312/block", token: token).status == .notFound)
+            #expect(try await FraudDefenceTests.send(client, "+13125550111", from: "198.51.100.9").status == .accepted)
+        }
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM range_blocks") == 0)
+    }
+
+    @Test func rangesAndReasonsAreChecked() async throws {
+        let harness = try await FraudDefenceTests.harness(.sqlite)
+        try await harness.test(.live) { (client) async throws -> Void in
+            let token = try await admin(harness, client)
+            for range in ["+1", "+13125", "+4412", "abc", "+1312+1", "+99655"] {
+                let refused = try await client.request(.put, "/admin/ranges/\(range)/block", json: ["reason": "x"], token: token)
+                #expect(refused.status == .badRequest, "\(range)")
+                #expect(refused.errorCode == "validation_failed")
+                #expect(refused.errorDetail["field"] as? String == "range")
+            }
+            for reason in ["", "   ", String(repeating: "r", count: 501)] {
+                let refused = try await client.request(.put, "/admin/ranges/+1312/block", json: ["reason": reason], token: token)
+                #expect(refused.errorDetail["field"] as? String == "reason")
+            }
+            #expect(try await client.request(.put, "/admin/ranges/+1312/block", json: [:], token: token).status == .badRequest)
+            #expect(try await client.request(.get, "/admin/ranges?limit=0", token: token).errorDetail["field"] as? String == "limit")
+            // Only admins.
+            let user = try await harness.signIn(client, phone: "+13125550100")
+            #expect(try await client.request(.get, "/admin/ranges", token: user).status == .forbidden)
+            #expect(try await client.request(.put, "/admin/ranges/+1312/block", json: ["reason": "x"], token: user).status == .forbidden)
+            #expect(try await client.request(.delete, "/admin/ranges/+1312/block").status == .unauthorized)
+        }
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM range_blocks") == 0)
+    }
+
+    /// A bot that solves its challenges and still enters no code pushes its range past the allowance; ten sends past
+    /// it, the range is blocked for a day (known phones still get codes), and an operator can lift it.
+    @Test(arguments: Backend.all)
+    func aRangeFloodedWithSolvedChallengesIsBlockedAutomatically(backend: Backend) async throws {
+        let harness = try await FraudDefenceTests.harness(backend) { $0.autoBlockUnverified = 4 }
+        let metrics = ServerMetrics(backend: backend.rawValue)
+        var dependencies = harness.dependencies
+        dependencies.metrics = metrics
+        try await harness.app(dependencies).test(.live) { (client) async throws -> Void in
+            let known = "+14155550100"
+            _ = try await harness.signIn(client, phone: known)
+            harness.clock.advance(by: 3_601)
+            let token = try await admin(harness, client)
+            var answers: [Int] = []
+            for bot in 0..<12 {
+                let attempt = try await FraudDefenceTests.person(
+                    harness, client, "+1415555\(1_000 + bot)", from: "10.0.0.\(bot)", entersCode: false)
+                answers.append(attempt.statuses.last ?? 0)
+                harness.clock.advance(by: 5)
+            }
+            // 3 free, 4 bought with challenges, then blocked.
+            #expect(answers == [202, 202, 202, 202, 202, 202, 202, 403, 403, 403, 403, 403])
+            let block = try #require(try await client.request(.get, "/admin/ranges", token: token).json["blocks"] as? [[String: Any]]).first
+            #expect(block?["range"] as? String == "+1415")
+            #expect(block?["automatic"] as? Bool == true)
+            #expect(block?["reason"] as? String == "7 unverified sends in the last hour, no sign-in")
+            // A known phone still gets its code; after a day the block is gone by itself.
+            #expect(try await FraudDefenceTests.send(client, known, from: "198.51.100.1").status == .accepted)
+            harness.clock.advance(by: 86_401)
+            let later = try await harness.signIn(client, phone: "+996555000001")
+            #expect(try await client.request(.delete, "/admin/ranges/+1415/block", token: later).status == .notFound)
+        }
+        let text = PrometheusText(String(decoding: metrics.exposition(cache: nil), as: UTF8.self))
+        #expect(text.value("phoneauth_ranges_blocked_automatically_total") == 1)
+        #expect(text.value("phoneauth_range_block_refusals_total", ["by": "automatic"]) == 5)
+    }
+
+    @Test(arguments: Backend.all)
+    func theCLIBlocksListsAndUnblocksRanges(backend: Backend) async throws {
+        let harness = try await FraudDefenceTests.harness(backend)
+        let database = ["--database", harness.databaseURL]
+        let blocked = try await CLIRunner.run(["admin", "block-range", "+996 555", "--reason", "pumping"] + database, binary: "PhoneAuthServer")
+        #expect(blocked.status == 0, "\(blocked.stderr)")
+        #expect(blocked.stdout == "blocked +996555\n")
+        let listed = try await CLIRunner.run(["admin", "ranges"] + database, binary: "PhoneAuthServer")
+        #expect(listed.status == 0)
+        #expect(listed.stdout.contains("+996555     cli"))
+        #expect(listed.stdout.contains("pumping"))
+        try await harness.test(.live) { (client) async throws -> Void in
+            #expect(try await FraudDefenceTests.send(client, "+996555123456", from: "198.51.100.1").errorCode == "phone_not_allowed")
+        }
+        let bad = try await CLIRunner.run(["admin", "block-range", "+44", "--reason", "x"] + database, binary: "PhoneAuthServer")
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("configured calling code"))
+        #expect(try await CLIRunner.run(["admin", "unblock-range", "+996555"] + database, binary: "PhoneAuthServer").status == 0)
+        let again = try await CLIRunner.run(["admin", "unblock-range", "+996555"] + database, binary: "PhoneAuthServer")
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("phoneauth: +996555 has no block in force\n"))
+        try await harness.test(.live) { (client) async throws -> Void in
+            #expect(try await FraudDefenceTests.send(client, "+996555123456", from: "198.51.100.1").status == .accepted)
+        }
+    }
+}

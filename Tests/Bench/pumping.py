@@ -94,10 +94,10 @@ def figures(servers, sink, bot_requests=10_000, ranges=400, people=300):
     # No attack: 200 people over 40 ranges, 20 of whom lose their first code and ask again after the cooldown, 10 of
     # whom never enter theirs.
     calm = Population(servers, sink)
-    sent_before = len([p for p in population.people if p[1]])
+    rng = random.Random(13)
     lost = []
     for i in range(200):
-        phone = us(history[i % 30] if i % 4 else 630 + i % 10, 2000 + i)
+        phone = us(rng.choice(history) if i % 4 else 630 + rng.randrange(10), 2000 + i)
         if i % 10 == 3:
             calm.sign_in("calm, lost code", phone, f"198.18.0.{i}", i, enters_code=False)
             lost.append((time.monotonic(), phone, i))
@@ -110,7 +110,6 @@ def figures(servers, sink, bot_requests=10_000, ranges=400, people=300):
     signed = sum(1 for p in calm.people if p[2])
     result["calm"] = {"people": 200, "texts": texts, "sign_ins": signed, "sms_per_sign_in": round(texts / signed, 3),
                       "challenged": sum(1 for p in calm.people if p[3])}
-    del sent_before
 
     # The attack: 10,000 requests over 400 ranges (360 US, 40 KG), 16 at a time, each from a fresh address; people
     # keep signing in beside it until it ends.
@@ -141,7 +140,7 @@ def figures(servers, sink, bot_requests=10_000, ranges=400, people=300):
             if kind == "history range":
                 phone = us(rng.choice(history), 3000 + i)
             elif kind == "returning":
-                phone = known[i % len(known)]
+                phone = known[i // 5 % len(known)]  # each returns once: a person does not sign in twice a minute
             elif kind == "attacked new range":
                 phone = us(200 + rng.randrange(360), 5000 + i)
             else:

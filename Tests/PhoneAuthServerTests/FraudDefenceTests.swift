@@ -193,4 +193,30 @@ import Testing
             #expect(try await Self.send(client, "+13125550103", from: "198.51.100.1", token: token).status.code == 428)
         }
     }
+
+    /// Numbers that signed in before draw from an SMS budget of their own: an attack that spends everyone else's
+    /// still leaves them theirs.
+    @Test(arguments: Backend.all)
+    func knownNumbersKeepTheirOwnBudgetWhenEveryoneElsesIsSpent(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend) { config in
+            config.limits = SendLimits(globalPerHour: 4)
+            config.limits.trustedProxies = ["127.0.0.1"]
+            config.fraud = FraudSettings()
+            config.fraud.policy.rangeBase = 50
+        }
+        try await harness.test(.live) { (client) async throws -> Void in
+            // Its first code came from the budget for unknown numbers (it was not known yet).
+            #expect(try await Self.person(harness, client, "+13125550100", from: "198.51.100.1").signedIn)
+            for bot in 0..<3 {
+                #expect(try await Self.send(client, "+1646555\(1_000 + bot)", from: "10.0.0.\(bot)").status == .accepted)
+            }
+            let spent = try await Self.send(client, "+16465552000", from: "10.0.1.1")
+            #expect(spent.errorCode == "sms_budget_exhausted")
+            harness.clock.advance(by: 61)
+            #expect(try await Self.person(harness, client, "+13125550100", from: "198.51.100.1").signedIn)
+            #expect(try await Self.send(client, "+16465552001", from: "10.0.1.2").errorCode == "sms_budget_exhausted")
+        }
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends WHERE known_good = TRUE") == 1)
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends WHERE known_good = FALSE") == 4)
+    }
 }

@@ -13,10 +13,10 @@ import Testing
 
     @Test func aRangesAllowanceGrowsWithItsSignInsUpToTheCap() {
         #expect(policy.allowance(of: RangeStanding()) == 3)
-        #expect(policy.allowance(of: RangeStanding(verified: 20)) == 13)
+        #expect(policy.allowance(of: RangeStanding(verified: 20)) == 23)
         #expect(policy.allowance(of: RangeStanding(verified: 10_000)) == 50)
-        #expect(policy.decide(RangeStanding(verified: 20, unverifiedLastHour: 12), knownGood: false) == .send)
-        #expect(policy.decide(RangeStanding(verified: 20, unverifiedLastHour: 13), knownGood: false) == .challenge(difficulty: 12))
+        #expect(policy.decide(RangeStanding(verified: 20, unverifiedLastHour: 22), knownGood: false) == .send)
+        #expect(policy.decide(RangeStanding(verified: 20, unverifiedLastHour: 23), knownGood: false) == .challenge(difficulty: 12))
     }
 
     @Test func aPhoneThatSignedInBeforeIsNeverChallenged() {

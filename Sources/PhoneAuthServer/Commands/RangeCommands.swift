@@ -29,7 +29,7 @@ extension AdminCommand {
     struct Ranges: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List number ranges, busiest first, and the blocks in force.")
         @OptionGroup var options: RangeOptions
-        @Option(help: "How many ranges (default 20).") var limit = 20
+        @Option(help: "How many ranges (default 20). Allowance and state are as the shipped defence computes them.") var limit = 20
 
         func run() async throws {
             guard (1...500).contains(limit) else { throw ValidationError("--limit must be 1 to 500") }

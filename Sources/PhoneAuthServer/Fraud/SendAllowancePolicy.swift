@@ -10,7 +10,7 @@ struct SendAllowancePolicy: Sendable, Equatable {
     /// Unverified sends an hour a range without history may hold.
     var rangeBase = 3
     /// Extra unverified sends an hour per sign-in the range has produced, up to `rangeCap`.
-    var perVerifiedSignIn = 0.5
+    var perVerifiedSignIn = 1.0
     var rangeCap = 50
     /// Unverified sends an hour, server-wide, past which ranges without history are challenged…
     var globalForNewRanges = 50

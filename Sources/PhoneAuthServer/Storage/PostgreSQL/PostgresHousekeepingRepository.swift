@@ -19,6 +19,9 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
             "WITH d AS (DELETE FROM idempotency_keys WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
         counts.challenges = try await count(
             "WITH d AS (DELETE FROM challenge_redemptions WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
+        counts.fraudRecords = try await count(
+            "WITH d AS (DELETE FROM range_blocks WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
+            + count("WITH d AS (DELETE FROM send_challenges WHERE created_at < \(now.addingTimeInterval(-3_600)) RETURNING 1) SELECT count(*) FROM d")
         counts.sessions = try await count(
             """
             WITH d AS (

@@ -11,8 +11,10 @@ struct PurgeCounts: Sendable, Equatable {
     var idempotencyKeys = 0
     var sessions = 0
     var challenges = 0
+    /// Automatic range blocks past their end, and challenge issues older than the hour the defence looks at.
+    var fraudRecords = 0
 
-    var total: Int { verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges }
+    var total: Int { verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords }
 }
 
 /// Removes rows no request can use any more, so the database does not grow without bound. Each kind is deleted in its

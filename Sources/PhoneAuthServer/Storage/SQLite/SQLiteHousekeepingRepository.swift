@@ -15,6 +15,8 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
             "DELETE FROM verify_failures WHERE created_at < ?", [now.addingTimeInterval(-StorageRetention.verifyFailures)])
         counts.idempotencyKeys = try await delete("DELETE FROM idempotency_keys WHERE expires_at < ?", [now])
         counts.challenges = try await delete("DELETE FROM challenge_redemptions WHERE expires_at < ?", [now])
+        counts.fraudRecords = try await delete("DELETE FROM range_blocks WHERE expires_at < ?", [now])
+            + delete("DELETE FROM send_challenges WHERE created_at < ?", [now.addingTimeInterval(-3_600)])
         counts.sessions = try await delete(
             """
             DELETE FROM user_sessions

@@ -143,9 +143,10 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
 
     // Every /admin route: the admin role, read from the database on each request.
     let admin = authenticated("admin").add(middleware: AdminOnlyMiddleware())
-    AdminController(users: storage.users, sessions: storage.sessions, admin: storage.admin, markets: config.markets, now: now)
+    let actions = OperatorActions(storage: storage, markets: config.markets, policy: config.fraud.policy, now: now)
+    let proxies = config.limits.trustedProxies
+    AdminController(users: storage.users, sessions: storage.sessions, actions: actions, markets: config.markets, trustedProxies: proxies, now: now)
         .addRoutes(to: admin)
-    RangeController(controls: RangeControls(sendLog: storage.sendLog, markets: config.markets, policy: config.fraud.policy, now: now))
-        .addRoutes(to: admin)
+    RangeController(controls: actions.ranges, actions: actions, trustedProxies: proxies).addRoutes(to: admin)
     return router
 }

@@ -34,6 +34,11 @@ struct AdminCommand: AsyncParsableCommand {
         }
     }
 
+    /// What every command acts through, so each action is in the audit log (as the CLI's).
+    static func actions(_ storage: Storage, markets: MarketCatalog = .builtIn) -> OperatorActions {
+        OperatorActions(storage: storage, markets: markets, policy: SendAllowancePolicy(), now: { Date() })
+    }
+
     static func user(_ storage: Storage, phone: String) async throws -> User {
         let e164: String
         do { e164 = try PhoneNumber(parsing: phone).e164 } catch { throw ValidationError("\(phone) is not an international phone number") }
@@ -67,7 +72,7 @@ struct AdminCommand: AsyncParsableCommand {
     static func setRole(_ role: UserRole, phone: String, options: DatabaseOption) async throws {
         try await options.withStorage { storage in
             let user = try await user(storage, phone: phone)
-            _ = try await storage.users.setRole(userID: user.id!, role: role, now: Date())
+            _ = try await actions(storage).setRole(userID: user.id!, role: role, by: .cli)
             print("user \(user.id!) is now \(role.rawValue)")
         }
     }
@@ -106,7 +111,7 @@ struct AdminCommand: AsyncParsableCommand {
             let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
             try await options.withStorage { [target] storage in
                 let id = try await target.resolve(storage)
-                _ = try await storage.users.disable(userID: id, reason: reason, now: Date())
+                _ = try await AdminCommand.actions(storage).ban(userID: id, reason: reason, by: .cli)
                 print("user \(id) is disabled; every session ended")
             }
         }
@@ -120,7 +125,7 @@ struct AdminCommand: AsyncParsableCommand {
         func run() async throws {
             try await options.withStorage { [target] storage in
                 let id = try await target.resolve(storage)
-                _ = try await storage.users.enable(userID: id, now: Date())
+                _ = try await AdminCommand.actions(storage).unban(userID: id, by: .cli)
                 print("user \(id) is enabled")
             }
         }
@@ -156,7 +161,7 @@ struct AdminCommand: AsyncParsableCommand {
                 } else {
                     target = .everyone
                 }
-                let revoked = try await storage.admin.forceLogout(target, now: Date())
+                let revoked = try await AdminCommand.actions(storage).forceLogout(target, by: .cli)
                 print("force-logout done; \(revoked) session(s) revoked")
             }
         }

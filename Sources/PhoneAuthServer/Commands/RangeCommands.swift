@@ -9,14 +9,14 @@ extension AdminCommand {
         @OptionGroup var database: DatabaseOption
         @Option(help: "JSON file of markets (PHONEAUTH_MARKETS_FILE, default: us and kg built in).") var marketsFile: String?
 
-        func withControls<Value: Sendable>(_ body: @Sendable @escaping (RangeControls) async throws -> Value) async throws -> Value {
+        func withActions<Value: Sendable>(_ body: @Sendable @escaping (OperatorActions) async throws -> Value) async throws -> Value {
             let path = marketsFile ?? ProcessInfo.processInfo.environment["PHONEAUTH_MARKETS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             let markets: MarketCatalog
             do { markets = try path.map(MarketCatalog.load(path:)) ?? .builtIn } catch let error as ConfigError {
                 throw ValidationError(error.description)
             }
             return try await database.withStorage { storage in
-                try await body(RangeControls(sendLog: storage.sendLog, markets: markets, policy: SendAllowancePolicy(), now: { Date() }))
+                try await body(AdminCommand.actions(storage, markets: markets))
             }
         }
     }
@@ -33,12 +33,14 @@ extension AdminCommand {
 
         func run() async throws {
             guard (1...500).contains(limit) else { throw ValidationError("--limit must be 1 to 500") }
-            try await options.withControls { [limit] controls in
+            try await options.withActions { [limit] actions in
+                let controls = actions.ranges
                 let formatter = ISO8601DateFormatter()
                 print("RANGE      MARKET  SENT  VERIFIED  UNVERIFIED/H  ALLOWANCE  STATE")
                 for range in try await controls.busiest(limit: limit) {
                     print([range.range.padding(10), range.market.padding(6), String(range.sent).padding(4), String(range.verified).padding(8),
-                           String(range.unverifiedLastHour).padding(12), String(range.allowance).padding(9), range.state.rawValue].joined(separator: "  "))
+                           String(range.unverifiedLastHour).padding(12), String(range.allowance).padding(9), range.state.rawValue]
+                        .joined(separator: "  "))
                 }
                 let blocks = try await controls.blocks()
                 print(blocks.isEmpty ? "no blocks in force" : "\nBLOCKED    BY         SINCE                 UNTIL                 REASON")
@@ -59,8 +61,8 @@ extension AdminCommand {
         @Option(help: "Why (kept with the block).") var reason: String
 
         func run() async throws {
-            try await options.withControls { [range, reason] controls in
-                let block = try await AdminCommand.validated { try await controls.block(range, reason: reason, by: nil) }
+            try await options.withActions { [range, reason] actions in
+                let block = try await AdminCommand.validated { try await actions.blockRange(range, reason: reason, by: .cli) }
                 print("blocked \(block.prefix)")
             }
         }
@@ -72,8 +74,8 @@ extension AdminCommand {
         @Argument(help: "The range: + calling code and three digits.") var range: String
 
         func run() async throws {
-            try await options.withControls { [range] controls in
-                guard try await AdminCommand.validated({ try await controls.unblock(range) }) else {
+            try await options.withActions { [range] actions in
+                guard try await AdminCommand.validated({ try await actions.unblockRange(range, by: .cli) }) else {
                     FileHandle.standardError.write(Data("phoneauth: \(range) has no block in force\n".utf8))
                     throw ExitCode(1)
                 }

@@ -15,7 +15,8 @@ struct FraudOptions: ParsableArguments {
     var unverifiedCeiling: Int?
     @Option(help: "Hardest challenge in leading zero bits, 8 to 24 (PHONEAUTH_CHALLENGE_MAX_DIFFICULTY, default 20).")
     var challengeMaxDifficulty: Int?
-    @Option(help: "Unverified sends an hour past its allowance that block a range with no sign-in, 0 for never (PHONEAUTH_AUTO_BLOCK_AFTER, default 10).")
+    @Option(
+        help: "Unverified sends an hour past its allowance that block a range with no sign-in, 0 for never (PHONEAUTH_AUTO_BLOCK_AFTER, default 10).")
     var autoBlockAfter: Int?
     @Option(help: "Hours an automatic range block lasts (PHONEAUTH_AUTO_BLOCK_HOURS, default 24).") var autoBlockHours: Int?
     @Option(help: "US dollars per SMS by market, e.g. us=0.0083,kg=0.1 (PHONEAUTH_SMS_PRICES).") var smsPrices: String?

@@ -22,11 +22,13 @@ struct AppRequestContext: RequestContext {
 struct AuthenticatedContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     let caller: Caller
+    let peerAddress: String?
 
     init(context: AppRequestContext) throws {
         guard let caller = context.caller else { throw AppError.unauthorized }
         coreContext = context.coreContext
         self.caller = caller
+        peerAddress = context.peerAddress
     }
 
     var maxUploadSize: Int { JSONCoding.maxBodyBytes }

@@ -6,8 +6,9 @@ import Hummingbird
 struct AdminController: Sendable {
     let users: any UserRepository
     let sessions: any SessionRepository
-    let admin: any AdminRepository
+    let actions: OperatorActions
     let markets: MarketCatalog
+    let trustedProxies: Set<String>
     let now: WallClock
 
     /// `is_active: false` is a ban (as `POST …/disable`), `true` lifts it; global logout is the user's own business.
@@ -69,6 +70,8 @@ struct AdminController: Sendable {
         group.get("users", use: findByPhone)
         group.get("users/:id", use: show)
         group.get("users/:id/sessions", use: sessions)
+        group.delete("users/:id/sessions/:sid", use: revokeSession)
+        group.get("audit", use: auditLog)
         group.patch("users/:id", use: update)
         group.post("users/:id/disable", use: disable)
         group.post("users/:id/enable", use: enable)
@@ -107,10 +110,11 @@ struct AdminController: Sendable {
         let reason = try Self.reason(patch.disabledReason, field: "disabled_reason")
         let id = try userID(context)
         var changed: User?
-        if let role { changed = try await users.setRole(userID: id, role: role, now: now()) }
+        let actor = OperatorActions.Operator.api(request, context, trustedProxies: trustedProxies)
+        if let role { changed = try await actions.setRole(userID: id, role: role, by: actor) }
         switch patch.isActive {
-        case false?: changed = try await users.disable(userID: id, reason: reason, now: now())
-        case true?: changed = try await users.enable(userID: id, now: now())
+        case false?: changed = try await actions.ban(userID: id, reason: reason, by: actor)
+        case true?: changed = try await actions.unban(userID: id, by: actor)
         case nil: if role == nil { changed = try await users.find(id: id) }
         }
         guard let user = changed else { throw AppError.notFound }
@@ -123,7 +127,8 @@ struct AdminController: Sendable {
         var request = request
         let id = try userID(context)
         let body = try await request.decodeJSONIfPresent(as: DisableRequest.self) ?? DisableRequest()
-        guard let user = try await users.disable(userID: id, reason: try Self.reason(body.reason, field: "reason"), now: now()) else {
+        let reason = try Self.reason(body.reason, field: "reason")
+        guard let user = try await actions.ban(userID: id, reason: reason, by: .api(request, context, trustedProxies: trustedProxies)) else {
             throw AppError.notFound
         }
         context.logger.notice("admin disabled user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
@@ -133,7 +138,9 @@ struct AdminController: Sendable {
     /// Lifts a ban; the sessions it ended stay ended.
     @Sendable func enable(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
         let id = try userID(context)
-        guard let user = try await users.enable(userID: id, now: now()) else { throw AppError.notFound }
+        guard let user = try await actions.unban(userID: id, by: .api(request, context, trustedProxies: trustedProxies)) else {
+            throw AppError.notFound
+        }
         context.logger.notice("admin enabled user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
         return AdminUser(user)
     }
@@ -148,27 +155,69 @@ struct AdminController: Sendable {
     @Sendable func forceLogoutUser(_ request: Request, context: AuthenticatedContext) async throws -> ForceLogoutResult {
         let id = try userID(context)
         guard try await users.find(id: id) != nil else { throw AppError.notFound }
-        return try await forceLogout(.user(id), context: context)
+        return try await forceLogout(.user(id), request: request, context: context)
     }
 
     @Sendable func forceLogoutMarket(_ request: Request, context: AuthenticatedContext) async throws -> ForceLogoutResult {
         let code = try context.parameters.require("code")
         guard markets.market(code: code) != nil else { throw AppError.notFound }
-        return try await forceLogout(.market(code), context: context)
+        return try await forceLogout(.market(code), request: request, context: context)
     }
 
     @Sendable func forceLogoutEveryone(_ request: Request, context: AuthenticatedContext) async throws -> ForceLogoutResult {
-        try await forceLogout(.everyone, context: context)
+        try await forceLogout(.everyone, request: request, context: context)
     }
 
-    private func forceLogout(_ target: ForceLogoutTarget, context: AuthenticatedContext) async throws -> ForceLogoutResult {
-        let revoked = try await admin.forceLogout(target, now: now())
+    private func forceLogout(_ target: ForceLogoutTarget, request: Request, context: AuthenticatedContext) async throws -> ForceLogoutResult {
+        let revoked = try await actions.forceLogout(target, by: .api(request, context, trustedProxies: trustedProxies))
         context.logger.notice("force-logout", metadata: ["admin": "\(context.caller.userID)", "target": "\(target)", "sessions": "\(revoked)"])
         return ForceLogoutResult(sessionsRevoked: revoked)
+    }
+
+    /// Ends one session of the user; 404 when it is not theirs or already over.
+    @Sendable func revokeSession(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
+        let id = try userID(context)
+        let session = try context.parameters.require("sid")
+        guard try await actions.revokeSession(id: session, userID: id, by: .api(request, context, trustedProxies: trustedProxies)) else {
+            throw AppError.notFound
+        }
+        context.logger.notice("admin revoked session", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
+        return .noContent
+    }
+
+    struct AuditList: ResponseEncodable {
+        var entries: [AuditEntry]
+    }
+
+    /// Newest first; `?operator=ID`, `?target=user:7`, `?before=ID` (paging), `?limit=` (1 to 500, default 100).
+    @Sendable func auditLog(_ request: Request, context: AuthenticatedContext) async throws -> AuditList {
+        let query = request.uri.queryParameters
+        func number(_ name: String, _ range: ClosedRange<Int64>) throws -> Int64? {
+            guard let text = query.get(name) else { return nil }
+            guard let value = Int64(text), range.contains(value) else {
+                throw AppError.invalidRequest("\(name) must be a number from \(range.lowerBound) to \(range.upperBound).", field: name)
+            }
+            return value
+        }
+        let target: String? = query.get("target").map { String($0) }
+        guard (target?.count ?? 0) <= 200 else { throw AppError.invalidRequest("target is at most 200 characters.", field: "target") }
+        let entries = try await actions.audit.list(
+            operatorID: try number("operator", 1...Int64.max), target: target, before: try number("before", 1...Int64.max),
+            limit: Int(try number("limit", 1...500) ?? 100))
+        return AuditList(entries: entries)
     }
 
     private func userID(_ context: AuthenticatedContext) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }
         return id
+    }
+}
+
+extension OperatorActions.Operator {
+    /// The admin calling the API, from the client address as the limits see it.
+    static func api(_ request: Request, _ context: AuthenticatedContext, trustedProxies: Set<String>) -> Self {
+        Self(
+            userID: context.caller.userID, via: .api,
+            address: ClientAddress.resolve(peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies))
     }
 }

@@ -5,6 +5,8 @@ import Hummingbird
 /// admin check as every `/admin` route.
 struct RangeController: Sendable {
     let controls: RangeControls
+    let actions: OperatorActions
+    let trustedProxies: Set<String>
 
     struct BlockRequest: Decodable {
         var reason: String
@@ -36,14 +38,17 @@ struct RangeController: Sendable {
     @Sendable func block(_ request: Request, context: AuthenticatedContext) async throws -> RangeBlock {
         var request = request
         let body = try await request.decodeJSON(as: BlockRequest.self)
-        let block = try await controls.block(try context.parameters.require("range"), reason: body.reason, by: context.caller.userID)
+        let block = try await actions.blockRange(
+            try context.parameters.require("range"), reason: body.reason, by: .api(request, context, trustedProxies: trustedProxies))
         context.logger.notice("admin blocked range", metadata: ["admin": "\(context.caller.userID)", "range": "\(block.prefix)"])
         return block
     }
 
     @Sendable func unblock(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
         let range = try context.parameters.require("range")
-        guard try await controls.unblock(range) else { throw AppError.notFound }
+        guard try await actions.unblockRange(range, by: .api(request, context, trustedProxies: trustedProxies)) else {
+            throw AppError.notFound
+        }
         context.logger.notice("admin unblocked range", metadata: ["admin": "\(context.caller.userID)", "range": "\(range)"])
         return .noContent
     }

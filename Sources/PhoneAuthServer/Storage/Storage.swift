@@ -14,6 +14,7 @@ struct Storage: Sendable {
     var admin: any AdminRepository
     var housekeeping: any HousekeepingRepository
     var challenges: any ChallengeRepository
+    var audit: any AuditRepository
     /// One round trip, for `/health`.
     var ping: @Sendable () async throws -> Void
     /// Brings the schema up to date (once `services` run); safe when several instances start at once.
@@ -30,7 +31,8 @@ struct Storage: Sendable {
             verifications: SQLiteVerificationRepository(database: database), sendLog: SQLiteSendLogRepository(database: database),
             idempotency: SQLiteIdempotencyRepository(database: database), addresses: SQLiteAddressRepository(database: database),
             admin: SQLiteAdminRepository(database: database), housekeeping: SQLiteHousekeepingRepository(database: database),
-            challenges: SQLiteChallengeRepository(database: database), ping: { try await database.ping() },
+            challenges: SQLiteChallengeRepository(database: database), audit: SQLiteAuditRepository(database: database),
+            ping: { try await database.ping() },
             migrate: {},  // done when the file was opened
             services: [])
         if cache != nil { storage.changeSignal = try SQLiteChangeSignal(path: database.writer.path) }
@@ -44,7 +46,8 @@ struct Storage: Sendable {
             verifications: PostgresVerificationRepository(database: database), sendLog: PostgresSendLogRepository(database: database),
             idempotency: PostgresIdempotencyRepository(database: database), addresses: PostgresAddressRepository(database: database),
             admin: PostgresAdminRepository(database: database), housekeeping: PostgresHousekeepingRepository(database: database),
-            challenges: PostgresChallengeRepository(database: database), ping: { try await database.ping() },
+            challenges: PostgresChallengeRepository(database: database), audit: PostgresAuditRepository(database: database),
+            ping: { try await database.ping() },
             migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client])
         if let listener {
             storage.changeSignal = listener

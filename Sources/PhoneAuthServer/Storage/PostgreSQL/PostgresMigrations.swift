@@ -137,6 +137,15 @@ enum PostgresMigrations {
                 expires_at TIMESTAMPTZ, created_by BIGINT)
             """,
         ]),
+        ("v5: audit log", [
+            """
+            CREATE TABLE audit_log (
+                id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL, operator_id BIGINT, action TEXT NOT NULL, target TEXT NOT NULL,
+                detail TEXT, address TEXT, via TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_log_operator ON audit_log (operator_id, id)",
+            "CREATE INDEX audit_log_target ON audit_log (target, id)",
+        ]),
     ]
 
     /// Applies every version not yet applied, in one transaction under one advisory lock. Returns what it applied.

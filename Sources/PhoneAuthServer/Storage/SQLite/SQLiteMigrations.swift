@@ -166,6 +166,20 @@ enum SQLiteMigrations {
                 t.column("created_by", .integer)
             }
         }
+        migrator.registerMigration("v8: audit log") { db in
+            try db.create(table: "audit_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("operator_id", .integer)
+                t.column("action", .text).notNull()
+                t.column("target", .text).notNull()
+                t.column("detail", .text)
+                t.column("address", .text)
+                t.column("via", .text).notNull()
+            }
+            try db.create(index: "audit_log_operator", on: "audit_log", columns: ["operator_id", "id"])
+            try db.create(index: "audit_log_target", on: "audit_log", columns: ["target", "id"])
+        }
         return migrator
     }
 }

@@ -83,7 +83,8 @@ struct SQLiteSendLogRepository: SendLogRepository {
                     ORDER BY COALESCE(u.n, 0) DESC, r.sent DESC, r.prefix LIMIT ?
                     """, arguments: [now.addingTimeInterval(-3_600), limit])
             return try prefixes.map { prefix in
-                RangeReport(prefix: prefix, standing: try Self.standing(db, prefix: prefix, now: now), block: try Self.block(db, prefix: prefix, now: now))
+                RangeReport(
+                    prefix: prefix, standing: try Self.standing(db, prefix: prefix, now: now), block: try Self.block(db, prefix: prefix, now: now))
             }
         }
     }

@@ -145,4 +145,38 @@ import Testing
             #expect(try await FraudDefenceTests.send(client, "+996555123456", from: "198.51.100.1").status == .accepted)
         }
     }
+
+    /// The real binary warns when it blocks a range by itself, naming the range (never a full number).
+    @Test func anAutomaticBlockIsLoggedAsAWarning() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-autoblock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let logFile = folder.appendingPathComponent("server.log")
+        let receiver = WebhookReceiver()
+        let answers: [Int] = try await receiver.run { webhook in
+            let server = try await Instance.start(
+                database: folder.appendingPathComponent("db.sqlite").path, webhook: webhook,
+                extra: ["--range-allowance", "0", "--auto-block-after", "1", "--challenge-max-difficulty", "8"], logFile: logFile)
+            do {
+                let first = try await server.request("POST", "/auth/send-code", json: ["phone": "+14155550100"])
+                let challenge = try #require((first.json["error"] as? [String: any Sendable])?["challenge"] as? String)
+                let solved = try await server.request(
+                    "POST", "/auth/send-code",
+                    json: ["phone": "+14155550100", "challenge": challenge, "solution": ProofOfWork.solve(token: challenge, difficulty: 8)])
+                let blocked = try await server.request("POST", "/auth/send-code", json: ["phone": "+14155550101"])
+                await server.stop()
+                return [first.status, solved.status, blocked.status]
+            } catch {
+                await server.stop()
+                throw error
+            }
+        }
+        #expect(answers == [428, 202, 403])
+        let warnings = try String(contentsOf: logFile, encoding: .utf8).split(separator: "\n").filter { $0.contains("blocked automatically") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("warning") == true)
+        #expect(warnings.first?.contains("+1415") == true)
+        #expect(warnings.first?.contains("1 unverified sends in the last hour, no sign-in") == true)
+        #expect(try String(contentsOf: logFile, encoding: .utf8).contains("4155550101") == false)
+    }
 }

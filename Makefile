@@ -9,13 +9,14 @@ SERVER_ARGS    ?=
 
 PYTHON         ?= python3
 
-.PHONY: help deps test-deps build run test bench bench-micro clean
+.PHONY: help deps test-deps build run test bench bench-micro screenshots clean
 
 help:
 	@echo "make run    install missing system packages, build, start the server (http://127.0.0.1:8080)"
 	@echo "make test   install missing system packages, build, run every test"
 	@echo "make build  build all products ($(CONFIG))"
 	@echo "make bench  every load of bench/results/latest.md on loopback, release build, beside the Django peer"
+	@echo "make screenshots  refresh the README's console screenshots (after make test)"
 	@echo "make clean  remove build output"
 
 # Installs only what dpkg does not already have; `apt-get update` runs once, and only when something is missing.
@@ -27,8 +28,9 @@ deps:
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-# The SNS tests run moto's AWS server on loopback; the storage tests a throwaway PostgreSQL 15 cluster.
-TEST_PACKAGES  = postgresql-15
+# The SNS tests run moto's AWS server on loopback; the storage tests a throwaway PostgreSQL 15 cluster; the console
+# tests headless Chromium through chromedriver and selenium.
+TEST_PACKAGES  = postgresql-15 chromium chromium-driver
 test-deps: deps
 	@missing=""; \
 	for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -42,6 +44,9 @@ test-deps: deps
 	@$(PYTHON) -c "import schemathesis, openapi_spec_validator" >/dev/null 2>&1 || { \
 		echo "installing schemathesis and openapi-spec-validator from PyPI"; \
 		$(PYTHON) -m pip install -q schemathesis openapi-spec-validator; }
+	@$(PYTHON) -c "import selenium" >/dev/null 2>&1 || { \
+		echo "installing selenium from PyPI"; \
+		$(PYTHON) -m pip install -q selenium; }
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
@@ -79,6 +84,11 @@ bench: deps
 # Token verify, claims decode, phone normalization, code hashing and profile encoding, in process (ordo-one/benchmark).
 bench-micro: deps
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target PhoneAuthMicro --no-progress
+
+# The README shows the browser test's screenshots; copied from its last run (make test writes them under .build/).
+screenshots:
+	@test -f .build/console-screenshots/overview.png || { echo "run make test first"; exit 1; }
+	cp .build/console-screenshots/overview.png .build/console-screenshots/user.png Tests/Browser/screenshots/
 
 clean:
 	rm -rf .build

@@ -25,6 +25,8 @@ struct AppDependencies: Sendable {
     var readiness = Readiness()
     /// nil: a catalog of the router's own (tests pass one to list the routes).
     var routeCatalog: RouteCatalog?
+    /// nil: counters of the storage's own, written every few seconds (tests pass one to flush it).
+    var activity: ActivityRecorder?
 }
 
 /// The one place the server is wired together. Tests call it too, so the server under test is the one that ships.
@@ -43,6 +45,8 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     let metrics = dependencies.metrics ?? ServerMetrics(backend: config.database.backendName)
     var dependencies = dependencies
     dependencies.metrics = metrics
+    let activity = dependencies.activity ?? ActivityRecorder(repository: storage.activity, now: dependencies.now)
+    dependencies.activity = activity
     let router = try await buildRouter(config, storage: storage, cache: cache, dependencies: dependencies)
     let (readTimeout, idleTimeout) = (config.readTimeout, config.idleTimeout)
     let http1 = HTTPServerBuilder.http1(
@@ -67,6 +71,7 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
             Application(router: metricsRouter, configuration: .init(address: .hostname(config.host, port: port), serverName: "PhoneAuth"),
                         logger: logger))
     }
+    app.addServices(ActivityFlusher(recorder: activity, interval: .seconds(5), logger: logger))
     // The backend's services (PostgreSQL's pool) run first; no request is served before the schema is current.
     app.beforeServerStarts { try await storage.migrate() }
     return app
@@ -83,13 +88,15 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
         audience: config.audience, lifetime: config.tokenLifetime, leeway: config.tokenLeeway, now: now
     )
     let metrics = dependencies.metrics ?? ServerMetrics(backend: config.database.backendName)
+    let activity = dependencies.activity ?? ActivityRecorder(repository: storage.activity, now: now)
     let sms = dependencies.smsGateway
         ?? SMSGatewayFactory.make(config, random: dependencies.random, client: dependencies.curl ?? .shared, metrics: metrics)
     let otp = OTPService(
         codes: storage.verifications, sendLog: storage.sendLog, limits: config.limits, testNumbers: config.testNumbers,
         hasher: CodeHasher(pepper: config.pepper), sms: sms, texts: SMSTextCatalog(appName: config.appName), random: dependencies.random,
         lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), metrics: metrics, fraud: config.fraud,
-        proofOfWork: ProofOfWork(pepper: config.pepper, random: dependencies.random, now: now), challenges: storage.challenges, now: now
+        proofOfWork: ProofOfWork(pepper: config.pepper, random: dependencies.random, now: now), challenges: storage.challenges,
+        activity: activity, now: now
     )
     let sessions = SessionService(
         otp: otp, tokens: tokens, refreshTokens: RefreshTokens(pepper: config.pepper, random: dependencies.random), sessions: storage.sessions,
@@ -148,5 +155,14 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     AdminController(users: storage.users, sessions: storage.sessions, actions: actions, markets: config.markets, trustedProxies: proxies, now: now)
         .addRoutes(to: admin)
     RangeController(controls: actions.ranges, actions: actions, trustedProxies: proxies).addRoutes(to: admin)
+
+    // HTML for people, not part of the JSON contract: on the router itself, so the contract's route list stays the API's.
+    ConsoleController(
+        session: ConsoleSession(
+            resolver: resolver, sessions: sessions, random: dependencies.random, pepper: config.pepper, lifetime: config.refreshLifetime,
+            secure: config.tls != nil),
+        renderer: try ConsoleRenderer(), otp: otp, sessions: sessions, actions: actions, storage: storage, activity: activity,
+        markets: config.markets, prices: config.fraud.prices, trustedProxies: proxies, ipv6PrefixLength: config.limits.ipv6PrefixLength, now: now
+    ).addRoutes(to: router.group("console"))
     return router
 }

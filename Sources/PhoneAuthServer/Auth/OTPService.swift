@@ -21,6 +21,8 @@ struct OTPService: Sendable {
     let fraud: FraudSettings
     let proofOfWork: ProofOfWork
     let challenges: any ChallengeRepository
+    /// The console's counters of sends, sign-ins, challenges and refusals.
+    let activity: ActivityRecorder
     let now: WallClock
 
     /// A challenge a client solved, sent back with its send-code.
@@ -44,19 +46,22 @@ struct OTPService: Sendable {
         let verificationID = "v" + random.bytes(Self.verificationIDBytes).base64URL
         let attempt = SendAttempt(phone: phone.e164, ip: network, prefix: Self.range(of: phone, in: market))
         if let fixed = testNumbers.code(for: phone, at: issuedAt) {
-            try await admit(attempt, rules: limits.testNumberRules, screening: nil, phone: phone, logger: logger)
+            try await admit(attempt, rules: limits.testNumberRules, screening: nil, phone: phone, market: market, logger: logger)
             _ = try await store(verificationID, phone: phone, code: fixed, at: issuedAt)
             logger.info("test number: code stored, no sms", metadata: ["phone": "\(phone.masked)"])
             return verificationID
         }
-        guard !limits.deniedPrefixes.contains(where: { phone.e164.hasPrefix($0) }) else { throw AppError.phoneNotAllowed }
+        guard !limits.deniedPrefixes.contains(where: { phone.e164.hasPrefix($0) }) else {
+            activity.record(.refused(AppError.phoneNotAllowed.code), market: market.code)
+            throw AppError.phoneNotAllowed
+        }
         var screening = fraud.enabled ? SendScreening(policy: fraud.policy, liveSession: liveSession) : nil
         var rejection: String?
         if let answer, screening != nil {
             rejection = try await redeem(answer, phone: phone)
             screening?.challengeSolved = rejection == nil
         }
-        try await admit(attempt, rules: limits.sendRules, screening: screening, phone: phone, rejection: rejection, logger: logger)
+        try await admit(attempt, rules: limits.sendRules, screening: screening, phone: phone, market: market, rejection: rejection, logger: logger)
         let code = random.numericCode(digits: 6)
         let stored = try await store(verificationID, phone: phone, code: code, at: issuedAt)
         if stored.phoneIsDisabled {
@@ -76,6 +81,7 @@ struct OTPService: Sendable {
         }
         timing.record(ContinuousClock.now - started)
         metrics.code(.sent, market: market.code)
+        activity.record(.sent, market: market.code)
         var logged: Logger.Metadata = ["phone": "\(phone.masked)", "market": "\(market.code)"]
         if let price = fraud.prices[market.code] {
             metrics.estimatedSpend(price, market: market.code)
@@ -112,12 +118,14 @@ struct OTPService: Sendable {
     }
 
     private func admit(
-        _ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, phone: PhoneNumber, rejection: String? = nil, logger: Logger
+        _ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, phone: PhoneNumber, market: Market, rejection: String? = nil,
+        logger: Logger
     ) async throws {
         switch try await sendLog.admit(attempt, rules: rules, screening: screening, now: now()) {
         case .admitted: return
         case .refused(let refusal):
             metrics.limitRefused(refusal.rule.refusal.code)
+            activity.record(.refused(refusal.rule.refusal.code), market: market.code)
             if refusal.rule.refusal.kind == .smsBudgetExhausted {
                 logger.warning("sms budget exhausted: every send is refused", metadata: ["retry_after": "\(refusal.retryAfter)"])
             }
@@ -125,6 +133,7 @@ struct OTPService: Sendable {
         case .challenged(let difficulty):
             let issued = proofOfWork.issue(for: phone, difficulty: difficulty, lifetime: fraud.challengeLifetime)
             metrics.challenge(.issued)
+            activity.record(.challenged, market: market.code)
             throw AppError.challengeRequired(
                 .init(token: issued.token, difficulty: issued.difficulty, expiresIn: Int(fraud.challengeLifetime.seconds)), why: rejection)
         case .blocked(let block, let new):
@@ -135,6 +144,7 @@ struct OTPService: Sendable {
                     "until": "\(block.expiresAt?.ISO8601Format() ?? "lifted")"])
             }
             metrics.rangeBlockRefused(automatic: block.automatic)
+            activity.record(.refused(block.automatic ? "range_blocked_automatically" : "range_blocked"), market: market.code)
             throw AppError.phoneNotAllowed
         }
     }
@@ -160,6 +170,10 @@ struct OTPService: Sendable {
         switch outcome {
         case .success(let user):
             metrics.code(.verified, market: user.market)
+            activity.record(.signIn, market: user.market)
+            if let phone = try? PhoneNumber(parsing: user.phoneNumber), testNumbers.code(for: phone, at: now()) == nil {
+                activity.record(.verified, market: user.market)
+            }
             return user
         case .rejected(let remaining): error = .invalidCode(attemptsRemaining: remaining)
         case .locked: error = .tooManyAttempts
@@ -168,7 +182,9 @@ struct OTPService: Sendable {
         case .networkRateLimited(let retryAfter): error = AppError.networkRateLimited.retrying(after: retryAfter)
         }
         switch outcome {
-        case .phoneRateLimited, .networkRateLimited: metrics.limitRefused(error.code)
+        case .phoneRateLimited, .networkRateLimited:
+            metrics.limitRefused(error.code)
+            activity.record(.refused(error.code), market: Self.market(of: target, in: markets))
         default: metrics.code(.failed, market: Self.market(of: target, in: markets))
         }
         throw error

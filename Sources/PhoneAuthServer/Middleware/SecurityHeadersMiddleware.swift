@@ -6,6 +6,10 @@ import Hummingbird
 /// `/api`, `/admin`), so no shared cache or browser keeps a token or a profile. Sits outside the error middleware, so
 /// JSON errors get them too.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var consolePolicy: String {
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -14,10 +18,17 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         if path.hasPrefix("/auth/") || path.hasPrefix("/api/") || path.hasPrefix("/admin/") {
             response.headers[.cacheControl] = "no-store"
         }
+        if path == "/console" || path.hasPrefix("/console/") {
+            // The console's pages load only the server's own stylesheet and script, and are never framed.
+            response.headers[.contentSecurityPolicy] = Self.consolePolicy
+            response.headers[.xFrameOptions] = "DENY"
+            if !path.hasPrefix("/console/assets/") { response.headers[.cacheControl] = "no-store" }
+        }
         return response
     }
 }
 
 extension HTTPField.Name {
     static let referrerPolicy = Self("Referrer-Policy")!
+    static let xFrameOptions = Self("X-Frame-Options")!
 }

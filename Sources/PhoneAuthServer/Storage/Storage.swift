@@ -15,6 +15,7 @@ struct Storage: Sendable {
     var housekeeping: any HousekeepingRepository
     var challenges: any ChallengeRepository
     var audit: any AuditRepository
+    var activity: any ActivityRepository
     /// One round trip, for `/health`.
     var ping: @Sendable () async throws -> Void
     /// Brings the schema up to date (once `services` run); safe when several instances start at once.
@@ -32,6 +33,7 @@ struct Storage: Sendable {
             idempotency: SQLiteIdempotencyRepository(database: database), addresses: SQLiteAddressRepository(database: database),
             admin: SQLiteAdminRepository(database: database), housekeeping: SQLiteHousekeepingRepository(database: database),
             challenges: SQLiteChallengeRepository(database: database), audit: SQLiteAuditRepository(database: database),
+            activity: SQLiteActivityRepository(database: database),
             ping: { try await database.ping() },
             migrate: {},  // done when the file was opened
             services: [])
@@ -47,6 +49,7 @@ struct Storage: Sendable {
             idempotency: PostgresIdempotencyRepository(database: database), addresses: PostgresAddressRepository(database: database),
             admin: PostgresAdminRepository(database: database), housekeeping: PostgresHousekeepingRepository(database: database),
             challenges: PostgresChallengeRepository(database: database), audit: PostgresAuditRepository(database: database),
+            activity: PostgresActivityRepository(database: database),
             ping: { try await database.ping() },
             migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client])
         if let listener {

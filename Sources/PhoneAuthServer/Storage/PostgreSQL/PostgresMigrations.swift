@@ -146,6 +146,13 @@ enum PostgresMigrations {
             "CREATE INDEX audit_log_operator ON audit_log (operator_id, id)",
             "CREATE INDEX audit_log_target ON audit_log (target, id)",
         ]),
+        ("v6: activity counters", [
+            """
+            CREATE TABLE activity_counts (
+                bucket BIGINT NOT NULL, market TEXT NOT NULL, event TEXT NOT NULL, count BIGINT NOT NULL,
+                PRIMARY KEY (bucket, market, event))
+            """,
+        ]),
     ]
 
     /// Applies every version not yet applied, in one transaction under one advisory lock. Returns what it applied.

@@ -14,6 +14,14 @@ struct PostgresUserRepository: UserRepository {
         try await database.read { sql in try await Self.fetch(sql, phone: phone) }
     }
 
+    func countByMarket() async throws -> [String: Int] {
+        try await database.read { sql in
+            Dictionary(uniqueKeysWithValues: try await sql.rows("SELECT market, count(*) AS n FROM users GROUP BY market").map {
+                (try $0["market"].decode(String.self), try $0["n"].decode(Int.self))
+            })
+        }
+    }
+
     func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User? {
         try await database.write { sql in
             // The row lock makes the comparison and the write one unit against every other instance.

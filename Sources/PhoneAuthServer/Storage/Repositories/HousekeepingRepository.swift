@@ -13,8 +13,10 @@ struct PurgeCounts: Sendable, Equatable {
     var challenges = 0
     /// Automatic range blocks past their end, and challenge issues older than the hour the defence looks at.
     var fraudRecords = 0
+    /// Console activity counters older than `ActivityRetention`.
+    var activity = 0
 
-    var total: Int { verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords }
+    var total: Int { verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords + activity }
 }
 
 /// Removes rows no request can use any more, so the database does not grow without bound. Each kind is deleted in its

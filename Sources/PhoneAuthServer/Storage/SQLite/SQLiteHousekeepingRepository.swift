@@ -17,6 +17,8 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
         counts.challenges = try await delete("DELETE FROM challenge_redemptions WHERE expires_at < ?", [now])
         counts.fraudRecords = try await delete("DELETE FROM range_blocks WHERE expires_at < ?", [now])
             + delete("DELETE FROM send_challenges WHERE created_at < ?", [now.addingTimeInterval(-3_600)])
+        counts.activity = try await delete(
+            "DELETE FROM activity_counts WHERE bucket < ?", [ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))])
         counts.sessions = try await delete(
             """
             DELETE FROM user_sessions
@@ -25,7 +27,7 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
         return counts
     }
 
-    private func delete(_ sql: String, _ arguments: [Date]) async throws -> Int {
+    private func delete(_ sql: String, _ arguments: [any DatabaseValueConvertible & Sendable]) async throws -> Int {
         try await database.writer.write { db in
             try db.execute(sql: sql, arguments: StatementArguments(arguments))
             return db.changesCount

@@ -180,6 +180,15 @@ enum SQLiteMigrations {
             try db.create(index: "audit_log_operator", on: "audit_log", columns: ["operator_id", "id"])
             try db.create(index: "audit_log_target", on: "audit_log", columns: ["target", "id"])
         }
+        migrator.registerMigration("v9: activity counters") { db in
+            try db.create(table: "activity_counts") { t in
+                t.column("bucket", .integer).notNull()
+                t.column("market", .text).notNull()
+                t.column("event", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.primaryKey(["bucket", "market", "event"])
+            }
+        }
         return migrator
     }
 }

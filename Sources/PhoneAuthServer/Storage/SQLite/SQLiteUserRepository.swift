@@ -14,6 +14,14 @@ struct SQLiteUserRepository: UserRepository {
         try await database.writer.read { db in try Self.fetch(db, phone: phone) }
     }
 
+    func countByMarket() async throws -> [String: Int] {
+        try await database.writer.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT market, count(*) AS n FROM users GROUP BY market").map {
+                (row: Row) in (row["market"] as String, row["n"] as Int)
+            })
+        }
+    }
+
     func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User? {
         // SQLite has one writer: the read and the write below are one locked unit.
         try await database.writer.write { db in

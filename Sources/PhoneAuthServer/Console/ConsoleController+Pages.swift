@@ -1,0 +1,209 @@
+import Foundation
+import Hummingbird
+
+/// The pages behind the sign-in and the actions they post. Each action redirects back to its page (303) with a notice.
+extension ConsoleController {
+    func addPageRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("", use: overview)
+        group.get("fraud", use: fraud)
+        group.post("fraud/block", use: blockRange)
+        group.post("fraud/unblock", use: unblockRange)
+        group.get("users", use: users)
+        group.get("users/:id", use: user)
+        group.post("users/:id/sessions/:sid/revoke") { request, context in
+            try await userAction(request, context) { id, _, actor in
+                guard try await actions.revokeSession(id: try context.parameters.require("sid"), userID: id, by: actor) else {
+                    throw AppError(.notFound, "That session is not one of this user's, or it has already ended.")
+                }
+                return .sessionRevoked
+            }
+        }
+        group.post("users/:id/force-logout") { request, context in
+            try await userAction(request, context) { id, _, actor in
+                _ = try await actions.forceLogout(.user(id), by: actor)
+                return .loggedOut
+            }
+        }
+        group.post("users/:id/ban") { request, context in
+            try await userAction(request, context) { id, form, actor in
+                _ = try await actions.ban(userID: id, reason: try Self.reason(form), by: actor)
+                return .banned
+            }
+        }
+        group.post("users/:id/unban") { request, context in
+            try await userAction(request, context) { id, _, actor in
+                _ = try await actions.unban(userID: id, by: actor)
+                return .unbanned
+            }
+        }
+        group.post("users/:id/role") { request, context in
+            try await userAction(request, context) { id, form, actor in
+                guard let role = form["role"].flatMap(UserRole.init(rawValue:)) else {
+                    throw AppError.validation("role", "The role must be user or admin.")
+                }
+                _ = try await actions.setRole(userID: id, role: role, by: actor)
+                return role == .admin ? .promoted : .demoted
+            }
+        }
+        group.get("markets", use: marketsPage)
+        group.post("markets/:code/force-logout") { request, context in
+            try await action(request, context) { _, _, actor in
+                let code = try context.parameters.require("code")
+                guard markets.market(code: code) != nil else { throw AppError(.notFound, "No market \(code) is configured.") }
+                _ = try await actions.forceLogout(.market(code), by: actor)
+                return .redirect(to: "/console/markets?notice=\(ConsoleNotice.marketLoggedOut.rawValue)", type: .normal)
+            }
+        }
+        group.get("audit", use: audit)
+    }
+
+    // MARK: Overview
+
+    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await page(request, context) { caller, csrf in
+            let text = request.uri.queryParameters.get("window") ?? ActivityWindow.day.rawValue
+            guard let window = ActivityWindow(rawValue: text) else {
+                throw AppError.validation("window", "The period must be hour, day or week.")
+            }
+            let report = try await report(window)
+            let model = OverviewPage(
+                chrome: chrome(.overview, "Overview", caller, csrf: csrf, request: request), report: report, window: window, markets: markets,
+                prices: prices)
+            return renderer.response(.overview, model)
+        }
+    }
+
+    /// This instance's pending counters are written first, so the page shows everything up to this request.
+    func report(_ window: ActivityWindow) async throws -> OverviewReport {
+        try await activity.flush()
+        let now = now()
+        return OverviewReport(try await storage.activity.counts(since: now.addingTimeInterval(-TimeInterval(window.seconds))), window: window, now: now)
+    }
+
+    // MARK: Fraud
+
+    @Sendable func fraud(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await page(request, context) { caller, csrf in
+            let model = FraudPage(
+                chrome: chrome(.fraud, "Fraud", caller, csrf: csrf, request: request), ranges: try await actions.ranges.busiest(limit: 200),
+                blocks: try await actions.ranges.blocks())
+            return renderer.response(.fraud, model)
+        }
+    }
+
+    @Sendable func blockRange(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await action(request, context) { caller, form, actor in
+            let (range, reason) = (form.text("range") ?? "", form.text("reason") ?? "")
+            do {
+                _ = try await actions.blockRange(range, reason: reason, by: actor)
+            } catch let error as AppError where error.status == .badRequest {
+                // Shown beside the form, with what was typed kept.
+                let model = FraudPage(
+                    chrome: chrome(.fraud, "Fraud", caller, csrf: session.csrfToken(for: caller), request: request),
+                    ranges: try await actions.ranges.busiest(limit: 200), blocks: try await actions.ranges.blocks(), error: error.message,
+                    range: range, reason: reason)
+                return renderer.response(.fraud, model, status: .badRequest)
+            }
+            return .redirect(to: "/console/fraud?notice=\(ConsoleNotice.rangeBlocked.rawValue)", type: .normal)
+        }
+    }
+
+    @Sendable func unblockRange(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await action(request, context) { _, form, actor in
+            let lifted = try await actions.unblockRange(form.text("range") ?? "", by: actor)
+            let notice = lifted ? ConsoleNotice.rangeUnblocked : .rangeNotBlocked
+            return .redirect(to: "/console/fraud?notice=\(notice.rawValue)", type: .normal)
+        }
+    }
+
+    // MARK: Users
+
+    /// `?q=`: a phone number in any spelling the API accepts, or a user id.
+    @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await page(request, context) { caller, csrf in
+            var model = UsersPage(chrome: chrome(.users, "Users", caller, csrf: csrf, request: request), query: "")
+            // Read as a form encodes it ("+" is a space, "%2B" a plus), which a GET form in a browser does.
+            guard let query = ConsoleForm(request.uri.query ?? "").text("q") else { return renderer.response(.users, model) }
+            model.query = query
+            if let phone = try? PhoneNumber(parsing: query), let found = try await storage.users.find(phone: phone.e164), let id = found.id {
+                return .redirect(to: "/console/users/\(id)", type: .normal)
+            }
+            if let id = Int64(query), id > 0, try await storage.users.find(id: id) != nil {
+                return .redirect(to: "/console/users/\(id)", type: .normal)
+            }
+            model.error = "No user has the phone number or id \(query)."
+            return renderer.response(.users, model, status: .notFound)
+        }
+    }
+
+    @Sendable func user(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await page(request, context) { caller, csrf in
+            let id = try Self.userID(context)
+            guard let user = try await storage.users.find(id: id) else { throw AppError(.notFound, "There is no user \(id).") }
+            let model = UserPage(
+                chrome: chrome(.users, user.fullName ?? "User \(id)", caller, csrf: csrf, request: request), user: user,
+                addresses: try await storage.addresses.list(userID: id).count, sessions: try await storage.sessions.listAll(userID: id),
+                viewer: caller.userID, now: now())
+            return renderer.response(.user, model)
+        }
+    }
+
+    /// An action on one user that exists; back to the user's page with the notice `body` returns.
+    private func userAction(
+        _ request: Request, _ context: AppRequestContext,
+        _ body: (_ id: Int64, _ form: ConsoleForm, _ actor: OperatorActions.Operator) async throws -> ConsoleNotice
+    ) async throws -> Response {
+        try await action(request, context) { _, form, actor in
+            let id = try Self.userID(context)
+            guard try await storage.users.find(id: id) != nil else { throw AppError(.notFound, "There is no user \(id).") }
+            let notice = try await body(id, form, actor)
+            return .redirect(to: "/console/users/\(id)?notice=\(notice.rawValue)", type: .normal)
+        }
+    }
+
+    private static func userID(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self), id > 0 else { throw AppError(.notFound, "There is no such user.") }
+        return id
+    }
+
+    private static func reason(_ form: ConsoleForm) throws -> String {
+        guard let reason = form.text("reason"), reason.count <= 500 else {
+            throw AppError.validation("reason", "Give a reason of 1 to 500 characters.")
+        }
+        return reason
+    }
+
+    // MARK: Markets and audit log
+
+    @Sendable func marketsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await page(request, context) { caller, csrf in
+            try await activity.flush()
+            let now = now()
+            let model = MarketsPage(
+                chrome: chrome(.markets, "Markets", caller, csrf: csrf, request: request), markets: markets,
+                users: try await storage.users.countByMarket(),
+                activity: try await storage.activity.counts(since: now.addingTimeInterval(-TimeInterval(ActivityWindow.week.seconds))), now: now)
+            return renderer.response(.markets, model)
+        }
+    }
+
+    @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await page(request, context) { caller, csrf in
+            let query = request.uri.queryParameters
+            let (operatorText, target) = (query.get("operator").map { String($0) } ?? "", query.get("target").map { String($0) } ?? "")
+            let chrome = chrome(.audit, "Audit log", caller, csrf: csrf, request: request)
+            let operatorID = operatorText.isEmpty ? nil : Int64(operatorText.trimmingCharacters(in: .whitespaces))
+            let before = query.get("before").flatMap { Int64($0) }
+            guard operatorText.isEmpty || (operatorID ?? 0) > 0, target.count <= 200 else {
+                let model = AuditPage(
+                    chrome: chrome, entries: [], operatorFilter: operatorText, targetFilter: target,
+                    error: "The operator is a user id (a number); the target at most 200 characters, e.g. user:7.")
+                return renderer.response(.audit, model, status: .badRequest)
+            }
+            let entries = try await actions.audit.list(
+                operatorID: operatorID, target: target.isEmpty ? nil : target.trimmingCharacters(in: .whitespaces), before: before,
+                limit: AuditPage.pageSize)
+            return renderer.response(.audit, AuditPage(chrome: chrome, entries: entries, operatorFilter: operatorText, targetFilter: target))
+        }
+    }
+}

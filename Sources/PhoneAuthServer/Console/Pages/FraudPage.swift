@@ -1,0 +1,64 @@
+import Foundation
+
+/// Number ranges by activity, what the defence makes of each, and the block / unblock forms.
+struct FraudPage: Sendable {
+    struct Row: Sendable {
+        var range: String
+        var market: String
+        var sent: Int
+        var verified: Int
+        var conversion: String
+        var unverifiedLastHour: Int
+        var verifiedLastHour: Int
+        var allowance: Int
+        var state: String
+        var blocked: Bool
+        var blockDetail: String
+    }
+
+    /// A block in force, whether or not its range has sent anything lately.
+    struct BlockRow: Sendable {
+        var range: String
+        var by: String
+        var since: String
+        var until: String
+        var reason: String
+    }
+
+    var chrome: PageChrome
+    var rows: [Row]
+    var blocks: [BlockRow]
+    var error: String?
+    /// Kept in the form after a refused block, so the operator corrects rather than retypes.
+    var range: String
+    var reason: String
+
+    init(
+        chrome: PageChrome, ranges: [RangeControls.Summary], blocks: [RangeBlock], error: String? = nil, range: String = "",
+        reason: String = ""
+    ) {
+        (self.chrome, self.error, self.range, self.reason) = (chrome, error, range, reason)
+        self.blocks = blocks.map { block in
+            BlockRow(
+                range: block.prefix, by: Self.by(block), since: ConsoleFormat.instant(block.createdAt),
+                until: block.expiresAt.map(ConsoleFormat.instant) ?? "lifted by hand", reason: block.reason)
+        }
+        rows = ranges.map { summary in
+            var detail = ""
+            if let block = summary.block {
+                let who = Self.by(block)
+                let until = block.expiresAt.map { ", until \(ConsoleFormat.instant($0))" } ?? ", until lifted"
+                detail = "Blocked \(who) at \(ConsoleFormat.instant(block.createdAt))\(until): \(block.reason)"
+            }
+            return Row(
+                range: summary.range, market: summary.market, sent: summary.sent, verified: summary.verified,
+                conversion: ConsoleFormat.percent(summary.verified, of: summary.sent), unverifiedLastHour: summary.unverifiedLastHour,
+                verifiedLastHour: summary.verifiedLastHour, allowance: summary.allowance, state: summary.state.rawValue,
+                blocked: summary.block != nil, blockDetail: detail)
+        }
+    }
+
+    private static func by(_ block: RangeBlock) -> String {
+        block.automatic ? "automatically" : block.createdBy.map { "by user \($0)" } ?? "by the CLI"
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// One user as an operator sees them, with the actions the console offers on them.
+struct UserPage: Sendable {
+    struct SessionRow: Sendable {
+        var id: String
+        var device: String
+        var address: String
+        var started: String
+        var lastActivity: String
+        var state: String
+        var live: Bool
+        var revokeAction: String
+    }
+
+    var chrome: PageChrome
+    var id: Int64
+    var name: String
+    var phone: String
+    var market: String
+    var language: String
+    var role: String
+    var isAdmin: Bool
+    var status: String
+    var banned: Bool
+    var banReason: String?
+    var verified: String
+    var created: String
+    var lastLogin: String
+    var addresses: Int
+    var sessions: [SessionRow]
+    var liveSessions: Int
+    /// The operator looks at their own account: no demote or ban button (the API still allows it).
+    var isSelf: Bool
+
+    init(chrome: PageChrome, user: User, addresses: Int, sessions: [UserSession], viewer: Int64, now: Date) {
+        self.chrome = chrome
+        id = user.id ?? 0
+        name = user.fullName ?? "(no name)"
+        (phone, market, language, role) = (user.phoneNumber, user.market, user.language, user.role)
+        isAdmin = user.role == UserRole.admin.rawValue
+        banned = user.isDisabled
+        banReason = user.disabledReason
+        status = user.isDisabled ? "banned since \(ConsoleFormat.instant(user.disabledAt))" : user.isActive ? "active" : "signed out"
+        verified = user.isVerified ? "yes" : "no"
+        created = ConsoleFormat.instant(user.createdAt)
+        lastLogin = ConsoleFormat.instant(user.lastLogin)
+        self.addresses = addresses
+        self.sessions = sessions.sorted { $0.lastActivityAt > $1.lastActivityAt }.map { session in
+            let live = session.isUsable(at: now)
+            let state = live ? "live" : session.revokedAt.map { "ended \(ConsoleFormat.instant($0))" } ?? "expired"
+            return SessionRow(
+                id: session.id, device: session.userAgent ?? "(unknown device)", address: session.ip ?? "–",
+                started: ConsoleFormat.instant(session.createdAt), lastActivity: ConsoleFormat.instant(session.lastActivityAt), state: state,
+                live: live, revokeAction: "/console/users/\(user.id ?? 0)/sessions/\(session.id)/revoke")
+        }
+        liveSessions = self.sessions.filter(\.live).count
+        isSelf = user.id == viewer
+    }
+}
+
+/// The user search form, and what the last search found (or did not).
+struct UsersPage: Sendable {
+    var chrome: PageChrome
+    var query: String
+    var error: String?
+}

@@ -1,0 +1,237 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import PhoneAuthServer
+
+/// The operator console: who gets in and for how long, CSRF on every form, actions through the admin API's own
+/// implementation (audited as the console's), and pages that show user-controlled text as text.
+@Suite struct ConsoleTests {
+    static let admin = "+13125550001"
+    static let member = "+996555123456"
+
+    /// An admin signed in to the console, a member signed in to the app (user 2) with a live token.
+    static func operatorAndMember(_ harness: TestHarness, _ client: some TestClientProtocol) async throws
+        -> (console: ConsoleClient, member: (access: String, refresh: String))
+    {
+        _ = try await harness.signIn(client, phone: admin)
+        try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '\(admin)'")
+        let member = try await harness.signInGrant(client, phone: Self.member, userAgent: "Shop/2.1 (iPhone)")
+        let console = ConsoleClient(client)
+        harness.clock.advance(by: 61)  // past the resend cooldown, where a test turns it on
+        let signedIn = try await console.signIn(phone: admin, harness: harness)
+        #expect(signedIn.status == .seeOther)
+        #expect(signedIn.location == "/console")
+        return (console, member)
+    }
+
+    @Test(arguments: Backend.all)
+    func anOperatorSignsInWithACodeAndEveryPageRenders(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { client in
+            #expect(try await ConsoleClient(client).get("/console").location == "/console/login")
+            let (console, _) = try await Self.operatorAndMember(harness, client)
+            let cookies = console.setCookieHeaders.filter { $0.hasPrefix(ConsoleSession.accessCookie + "=") }
+            let access = try #require(cookies.last)
+            for attribute in ["HttpOnly", "SameSite=Strict", "Path=/console", "Max-Age=\(Int(harness.config.refreshLifetime.seconds))"] {
+                #expect(access.contains(attribute), "\(attribute) in \(access)")
+            }
+            #expect(!access.contains("Secure"))  // plain HTTP here; TLSTests-style servers set it
+            // The console session is a real session of the admin, opened by the browser.
+            let sessions = try await harness.sql.sessions().filter { $0.userID == 1 && $0.userAgent == console.userAgent }
+            #expect(sessions.count == 1)
+
+            for (path, heading) in [
+                ("/console", "Overview"), ("/console?window=hour", "Overview"), ("/console?window=week", "Overview"),
+                ("/console/fraud", "Fraud: number ranges"), ("/console/users", "Users"), ("/console/users/2", "(no name)"),
+                ("/console/markets", "Markets"), ("/console/audit", "Audit log"),
+            ] {
+                let page = try await console.get(path)
+                #expect(page.status == .ok, "\(path)")
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(page.headers[.cacheControl] == "no-store")
+                #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                #expect(page.text.contains("<h1>\(heading)</h1>"), "\(path)")
+                #expect(page.text.contains("aria-current=\"page\""))
+            }
+            let css = try await console.get("/console/assets/console.css")
+            #expect(css.status == .ok && css.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(try await console.get("/console?window=year").status == .badRequest)
+            #expect(try await console.get("/console/users/99").status == .notFound)
+
+            // Signing out ends that session on the server, not just the cookie.
+            let out = try await console.post("/console/logout")
+            #expect(out.status == .seeOther && out.location == "/console/login?notice=signed-out")
+            #expect(console.cookies[ConsoleSession.accessCookie] == nil)
+            let ended = try await harness.sql.sessions().first { $0.id == sessions[0].id }
+            #expect(ended?.revokedAt != nil)
+            #expect(try await console.get("/console").location == "/console/login")
+        }
+    }
+
+    @Test func aUserWithoutTheAdminRoleIsRefusedAndTheirConsoleSessionEnds() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let console = ConsoleClient(client)
+            let refused = try await console.signIn(phone: Self.member, harness: harness)
+            #expect(refused.status == .forbidden)
+            #expect(refused.text.contains("Only users with the admin role can use the console."))
+            #expect(console.cookies[ConsoleSession.accessCookie] == nil)
+            let sessions = try await harness.sql.sessions()
+            #expect(sessions.count == 1 && sessions[0].revokedAt != nil)
+            #expect(try await console.get("/console").location == "/console/login")
+        }
+    }
+
+    @Test func aDemotedOrBannedOperatorIsOutOnTheNextPage() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let (console, _) = try await Self.operatorAndMember(harness, client)
+            // Demoted by another door (the CLI's SQL): the next page refuses and ends the console session.
+            harness.clock.advance(by: 1)
+            try await harness.sql.execute(
+                "UPDATE users SET role = 'user', permissions_updated_at = ? WHERE id = 1", dates: [harness.clock.now])
+            harness.clock.advance(by: 1)
+            let demoted = try await console.get("/console/fraud")
+            #expect(demoted.status == .forbidden)
+            #expect(console.cookies[ConsoleSession.accessCookie] == nil)
+
+            try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE id = 1")
+            let again = ConsoleClient(client)
+            harness.clock.advance(by: 61)
+            #expect(try await again.signIn(phone: Self.admin, harness: harness).status == .seeOther)
+            try await harness.sql.execute(
+                "UPDATE users SET disabled_at = ?, tokens_valid_after = ?, disabled_reason = 'x' WHERE id = 1",
+                dates: [harness.clock.now, harness.clock.now])
+            harness.clock.advance(by: 1)
+            let banned = try await again.get("/console")
+            #expect(banned.location == "/console/login?notice=session-ended")
+            #expect(again.cookies[ConsoleSession.accessCookie] == nil)
+        }
+    }
+
+    @Test func anExpiredAccessTokenIsRenewedFromTheSessionWithoutSigningInAgain() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let (console, _) = try await Self.operatorAndMember(harness, client)
+            let first = try #require(console.cookies[ConsoleSession.accessCookie])
+            harness.clock.advance(by: 31 * 60)
+            let page = try await console.get("/console/markets")
+            #expect(page.status == .ok)
+            #expect(try #require(console.cookies[ConsoleSession.accessCookie]) != first)
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func aFormWithoutThisSessionsCSRFTokenIsRefusedAndChangesNothing(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { client in
+            let (console, member) = try await Self.operatorAndMember(harness, client)
+            try await console.get("/console/users/2")
+            let tokens: [String?] = [nil, "forged", String(try #require(console.csrf).reversed())]
+            for token in tokens {
+                let refused = try await console.post("/console/users/2/ban", ["reason": "spam"], csrf: .some(token))
+                #expect(refused.status == .forbidden)
+                #expect(refused.text.contains("This form did not come from this console session."))
+            }
+            // Another operator's token does not work in this session.
+            let other = ConsoleClient(client, userAgent: "Other/1.0")
+            harness.clock.advance(by: 61)
+            _ = try await other.signIn(phone: Self.admin, harness: harness)
+            try await other.get("/console/users/2")
+            #expect(try await console.post("/console/users/2/ban", ["reason": "spam"], csrf: .some(other.csrf)).status == .forbidden)
+            // The sign-in form needs the form cookie's token too.
+            let stranger = ConsoleClient(client)
+            #expect(try await stranger.post("/console/login", ["phone": Self.admin], csrf: .some("guess")).status == .forbidden)
+
+            #expect(try await harness.sql.int("SELECT count(*) FROM users WHERE disabled_at IS NOT NULL") == 0)
+            #expect(try await harness.sql.int("SELECT count(*) FROM audit_log") == 0)
+            #expect(try await client.request(.get, "/api/v1/profile", token: member.access).status == .ok)
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func everyConsoleActionTakesEffectOnTheNextRequestAndIsAudited(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { client in
+            let (console, member) = try await Self.operatorAndMember(harness, client)
+            let session = try #require(try await harness.sql.sessions().first { $0.userID == 2 }?.id)
+            try await console.get("/console/users/2")
+            #expect(console.html.contains("Shop/2.1 (iPhone)"))
+            let revoked = try await console.post("/console/users/2/sessions/\(session)/revoke")
+            #expect(revoked.status == .seeOther && revoked.location == "/console/users/2?notice=session-revoked")
+            #expect(try await client.request(.get, "/api/v1/profile", token: member.access).status == .unauthorized)
+            #expect(try await console.post("/console/users/2/sessions/\(session)/revoke").status == .notFound)
+
+            try await console.get("/console/users/2")
+            #expect(try await console.post("/console/users/2/ban", ["reason": ""]).status == .badRequest)
+            #expect(try await console.post("/console/users/2/ban", ["reason": "card testing"]).location == "/console/users/2?notice=banned")
+            let page = try await console.get("/console/users/2?notice=banned")
+            #expect(page.text.contains("The user is banned"))
+            #expect(page.text.contains("card testing"))
+            #expect(try await console.post("/console/users/2/unban").status == .seeOther)
+            #expect(try await console.post("/console/users/2/role", ["role": "admin"]).location == "/console/users/2?notice=promoted")
+            #expect(try await console.post("/console/users/2/role", ["role": "owner"]).status == .badRequest)
+            #expect(try await console.post("/console/users/2/force-logout").status == .seeOther)
+            #expect(try await console.post("/console/users/9/force-logout").status == .notFound)
+            try await console.get("/console/markets")
+            #expect(try await console.post("/console/markets/kg/force-logout").location == "/console/markets?notice=market-logged-out")
+            #expect(try await console.post("/console/markets/zz/force-logout").status == .notFound)
+
+            let stored = try await harness.sql.strings("SELECT action || ' ' || target || ' ' || via FROM audit_log ORDER BY id")
+            #expect(stored == [
+                "session.revoke user:2 console", "user.ban user:2 console", "user.unban user:2 console", "user.promote user:2 console",
+                "force_logout user:2 console", "force_logout market:kg console",
+            ])
+            #expect(try await harness.sql.int("SELECT count(*) FROM audit_log WHERE operator_id = 1") == 6)
+            let audit = try await console.get("/console/audit?target=user:2")
+            #expect(audit.text.components(separatedBy: "<td class=\"action\">").count - 1 == 5)
+            #expect(audit.text.contains("card testing"))
+            #expect(try await console.get("/console/audit?operator=abc").status == .badRequest)
+        }
+    }
+
+    @Test func blockingARangeOnTheFraudPageStopsItsCodes() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let (console, _) = try await Self.operatorAndMember(harness, client)
+            try await console.get("/console/fraud")
+            #expect(console.html.contains("data-range=\"+996555\""))
+            let bad = try await console.post("/console/fraud/block", ["range": "+99", "reason": "pumping"])
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("value=\"+99\"") && bad.text.contains("value=\"pumping\""))
+            let blocked = try await console.post("/console/fraud/block", ["range": "+996 555", "reason": "pumping <b>wave</b>"])
+            #expect(blocked.location == "/console/fraud?notice=range-blocked")
+            let sent = try await client.request(.post, "/auth/send-code", json: ["phone": "+996555999888"])
+            #expect(sent.status == .forbidden && sent.errorCode == "phone_not_allowed")
+            let page = try await console.get("/console/fraud")
+            #expect(page.text.contains("pumping &lt;b&gt;wave&lt;/b&gt;"))
+            #expect(page.text.contains("<tr data-block=\"+996555\"><td>+996555</td><td>by user 1</td>"))
+            // A range blocked before it sent anything is listed too, so it can be lifted.
+            #expect(try await console.post("/console/fraud/block", ["range": "+1415", "reason": "ahead of a wave"]).status == .seeOther)
+            #expect(try await console.get("/console/fraud").text.contains("data-block=\"+1415\""))
+            #expect(try await console.post("/console/fraud/unblock", ["range": "+996555"]).location == "/console/fraud?notice=range-unblocked")
+            #expect(try await console.post("/console/fraud/unblock", ["range": "+996555"]).location == "/console/fraud?notice=range-not-blocked")
+            #expect(try await client.request(.post, "/auth/send-code", json: ["phone": "+996555999888"]).status == .accepted)
+            #expect(try await harness.sql.strings("SELECT action || ' ' || target FROM audit_log ORDER BY id") == [
+                "range.block range:+996555", "range.block range:+1415", "range.unblock range:+996555",
+            ])
+        }
+    }
+
+    @Test func usersAreFoundByAnySpellingOfTheirPhoneOrByID() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let (console, _) = try await Self.operatorAndMember(harness, client)
+            for query in ["+996 (555) 12-34-56", "00996555123456", "+996555123456", "2"] {
+                let found = try await console.get("/console/users?q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+                #expect(found.location == "/console/users/2", "\(query)")
+            }
+            // As a browser's GET form sends it: spaces as "+", the plus as "%2B".
+            #expect(try await console.get("/console/users?q=%2B996+%28555%29+12-34-56").location == "/console/users/2")
+            let missing = try await console.get("/console/users?q=%2B13125559999")
+            #expect(missing.status == .notFound && missing.text.contains("No user has the phone number or id +13125559999."))
+        }
+    }
+}

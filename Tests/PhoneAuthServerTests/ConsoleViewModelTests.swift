@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import PhoneAuthServer
+
+/// The console's view models: the overview's numbers are the database's, charts are drawn from them, and every
+/// user-controlled string reaches the page as text.
+@Suite struct ConsoleViewModelTests {
+    @Test(arguments: Backend.all)
+    func theOverviewsNumbersMatchTheStoredRows(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend) { $0.limits.resendCooldown = .seconds(60) }
+        try await harness.test { client in
+            let (console, _) = try await ConsoleTests.operatorAndMember(harness, client)
+            // Six more people sign in, three ask and never enter a code, two ask twice too soon (refused).
+            for n in 0..<6 { _ = try await harness.signIn(client, phone: "+1312555020\(n)") }
+            for n in 0..<3 { _ = try await harness.sendCode(client, phone: "+99655570000\(n)") }
+            for n in 0..<2 {
+                let again = try await client.request(.post, "/auth/send-code", json: ["phone": "+99655570000\(n)"])
+                #expect(again.status == .tooManyRequests && again.errorCode == "resend_too_soon")
+            }
+            harness.clock.advance(by: 600)
+            let page = try await console.get("/console?window=hour")
+            #expect(page.status == .ok)
+
+            let sql = harness.sql
+            let sent = try await sql.int("SELECT count(*) FROM sms_sends")
+            let verified = try await sql.int("SELECT count(*) FROM sms_sends WHERE verified_at IS NOT NULL")
+            let signIns = try await sql.int("SELECT count(*) FROM user_sessions")
+            #expect((sent, verified, signIns) == (12, 9, 9))
+            func metric(_ id: String) -> String? {
+                guard let range = page.text.range(of: "data-metric=\"\(id)\">") else { return nil }
+                return String(page.text[range.upperBound...].prefix { $0 != "<" })
+            }
+            #expect(metric("sent") == String(sent))
+            #expect(metric("verified") == String(verified))
+            #expect(metric("sign-ins") == String(signIns))
+            #expect(metric("conversion") == "75.0 %")
+            #expect(metric("refused") == "2")
+            #expect(page.text.contains("data-refused=\"resend_too_soon\">2<"))
+            // 8 US texts at $0.0083 (the admin twice, six people) and 4 Kyrgyz ones at $0.10.
+            #expect(page.text.contains("data-spend-sent=\"us\">8<") && page.text.contains("data-spend-sent=\"kg\">4<"))
+            #expect(metric("spend") == "$0.47")
+            // A bar per series per five minutes (sent and verified; sign-ins); the sends are in one of them.
+            #expect(page.text.components(separatedBy: "<rect ").count - 1 == 12 * 3)
+            #expect(page.text.contains(": 12 sent</title>"))
+
+            // The stored counters are the report's source; every event is in them once.
+            let report = try await harness.sql.int("SELECT CAST(coalesce(sum(count), 0) AS BIGINT) FROM activity_counts WHERE event = 'sent'")
+            #expect(report == sent)
+            // A week later the hour is empty, the week still holds it all.
+            harness.clock.advance(by: 6 * 86_400)
+            let week = try await console.get("/console?window=week")
+            #expect(week.text.contains("data-metric=\"sent\">12<"))
+            #expect(try await console.get("/console?window=hour").text.contains("data-metric=\"sent\">0<"))
+        }
+    }
+
+    @Test func theReportSumsBucketsInsideTheWindowOnly() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let bucket = ActivityCount.bucket(of: now)
+        func count(_ event: ActivityEvent, _ ago: Int64, _ n: Int, market: String = "us") -> ActivityCount {
+            ActivityCount(key: .init(bucket: bucket - ago, market: market, event: event), count: n)
+        }
+        let counts = [
+            count(.sent, 0, 4), count(.sent, 300, 2, market: "kg"), count(.verified, 0, 3), count(.signIn, 0, 5),
+            count(.refused("ip_rate_limited"), 600, 7), count(.challenged, 900, 1), count(.sent, 3_600, 100),
+        ]
+        let report = OverviewReport(counts, window: .hour, now: now)
+        #expect(report.sent == 6 && report.verified == 3 && report.signIns == 5 && report.challenged == 1)
+        #expect(report.sentByMarket == ["us": 4, "kg": 2])
+        #expect(report.refusals == ["ip_rate_limited": 7])
+        #expect(report.sentPerPeriod.count == 12 && report.sentPerPeriod.suffix(2) == [2, 4])
+        #expect(report.conversion == 0.5)
+        #expect(OverviewReport(counts, window: .day, now: now).sent == 106)
+        #expect(OverviewReport([], window: .week, now: now).conversion == nil)
+        #expect(ActivityCount.bucket(of: Date(timeIntervalSince1970: 599)) == 300)
+    }
+
+    @Test func chartAxesEndOnWholeGridSteps() {
+        #expect([0, 1, 4, 5, 9, 21, 399, 401].map(BarChart.niceCeiling) == [4, 4, 4, 8, 20, 40, 400, 800])
+        let chart = BarChart(id: "c", title: "t", labels: ["a", "b"], series: [.init(name: "Sent", style: "sent", values: [0, 8])])
+        #expect(chart.bars.map(\.height) == ["0.0", "192.0"])
+        #expect(chart.gridLines.map(\.label) == ["0", "2", "4", "6", "8"])
+    }
+
+    @Test func everyUserControlledStringIsShownAsText() async throws {
+        let hostile = "<script>alert(1)</script>"
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let (console, member) = try await ConsoleTests.operatorAndMember(harness, client)
+            let renamed = try await client.request(.patch, "/api/v1/profile", json: ["full_name": hostile], token: member.access)
+            #expect(renamed.status == .ok)
+            _ = try await harness.signInGrant(client, phone: ConsoleTests.member, userAgent: "\"><img src=x onerror=alert(2)>")
+            try await console.get("/console/users/2")
+            #expect(try await console.post("/console/users/2/ban", ["reason": "</td><script>alert(3)</script>"]).status == .seeOther)
+            try await console.get("/console/fraud")
+            _ = try await console.post("/console/fraud/block", ["range": "+996555", "reason": "<iframe src=//evil>"])
+            var pages: [String] = []
+            for path in ["/console/users/2", "/console/audit", "/console/fraud", "/console/audit?target=%3Cscript%3E"] {
+                let page = try await console.get(path)
+                #expect(page.status == .ok, "\(path)")
+                pages.append(page.text)
+            }
+            let all = pages.joined()
+            #expect(all.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(all.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
+            #expect(all.contains("&lt;/td&gt;&lt;script&gt;alert(3)&lt;/script&gt;"))
+            #expect(all.contains("&lt;iframe src=//evil&gt;"))
+            for raw in ["<script>alert", "<img src=x", "<iframe", "</td><script>"] { #expect(!all.contains(raw), "\(raw)") }
+            // The name is the user page's title, escaped there too.
+            #expect(pages[0].contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; · PhoneAuth console</title>"))
+        }
+    }
+
+    @Test func everyTemplateParsesAndNoneWritesAValueUnescaped() throws {
+        let renderer = try ConsoleRenderer()
+        let error = ErrorPage(chrome: .signedOut(title: "<b>"), heading: "<i>", message: "<u>", signInLink: true)
+        let html = renderer.html(.error, error)
+        #expect(html.contains("<h1>&lt;i&gt;</h1>") && html.contains("&lt;u&gt;") && html.contains("<title>&lt;b&gt;"))
+        for source in [LayoutTemplates.layout, LayoutTemplates.chart, LayoutTemplates.login, LayoutTemplates.error, PageTemplates.overview,
+            PageTemplates.fraud, PageTemplates.users, PageTemplates.user, PageTemplates.markets, PageTemplates.audit]
+        {
+            #expect(!source.contains("{{{") && !source.contains("{{&"))
+        }
+    }
+}

@@ -160,7 +160,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     ConsoleController(
         session: ConsoleSession(
             resolver: resolver, sessions: sessions, random: dependencies.random, pepper: config.pepper, lifetime: config.refreshLifetime,
-            secure: config.tls != nil),
+            tls: config.tls != nil, trustedProxies: proxies),
         renderer: try ConsoleRenderer(), otp: otp, sessions: sessions, actions: actions, storage: storage, activity: activity,
         markets: config.markets, prices: config.fraud.prices, trustedProxies: proxies, ipv6PrefixLength: config.limits.ipv6PrefixLength, now: now
     ).addRoutes(to: router.group("console"))

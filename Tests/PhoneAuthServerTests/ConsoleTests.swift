@@ -70,6 +70,22 @@ import Testing
         }
     }
 
+    @Test func behindATrustedTLSProxyTheCookiesAreSecureAndUnknownPagesArePages() async throws {
+        let harness = try TestHarness { $0.limits.trustedProxies = ["127.0.0.1"] }
+        try await harness.test(.live) { client in
+            let proto = HTTPField.Name("X-Forwarded-Proto")!
+            let behindProxy = try await client.execute(uri: "/console/login", method: .get, headers: [proto: "https"], body: nil)
+            #expect(behindProxy.headers[values: .setCookie].allSatisfy { $0.contains("; Secure") })
+            let direct = try await client.execute(uri: "/console/login", method: .get, headers: [:], body: nil)
+            #expect(direct.headers[values: .setCookie].allSatisfy { !$0.contains("Secure") })
+            let (console, _) = try await Self.operatorAndMember(harness, client)
+            let missing = try await console.get("/console/nothing/here")
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(missing.text.contains("There is no such page in the console."))
+        }
+    }
+
     @Test func aUserWithoutTheAdminRoleIsRefusedAndTheirConsoleSessionEnds() async throws {
         let harness = try TestHarness()
         try await harness.test { client in

@@ -36,6 +36,10 @@ import Testing
                 body: Array(#"{"phone":"+13125550190"}"#.utf8), caFile: certificate))
         #expect(sent.status == 202)
         #expect(sent.header("cache-control") == "no-store")
+        // Over TLS the console's cookies are Secure.
+        let login = try await curl.perform(CurlRequest(url: "https://127.0.0.1:\(port)/console/login", method: "GET", caFile: certificate))
+        #expect(login.status == 200)
+        #expect(login.header("set-cookie")?.contains("; Secure") == true)
         // Plain HTTP on the TLS port gets no HTTP answer.
         let plain = try? await curl.perform(CurlRequest(url: "http://127.0.0.1:\(port)/health/live", method: "GET"))
         #expect(plain == nil || plain?.status != 200)

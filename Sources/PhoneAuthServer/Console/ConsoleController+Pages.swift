@@ -55,6 +55,10 @@ extension ConsoleController {
             }
         }
         group.get("audit", use: audit)
+        // Any other console address is a page that does not exist, answered as a page.
+        group.get("**") { request, context in
+            try await page(request, context) { _, _ in throw AppError(.notFound, "There is no such page in the console.") }
+        }
     }
 
     // MARK: Overview

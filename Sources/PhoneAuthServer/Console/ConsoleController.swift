@@ -29,7 +29,7 @@ struct ConsoleController: Sendable {
             try await action(request, context) { caller, _, _ in
                 try await sessions.logOut(caller, scope: .local, logger: context.logger)
                 var response = Response.redirect(to: "/console/login?notice=signed-out", type: .normal)
-                for cookie in session.clearing() { response.setCookie(cookie) }
+                for cookie in session.clearing(secure: secure(request, context)) { response.setCookie(cookie) }
                 return response
             }
         }
@@ -46,13 +46,13 @@ struct ConsoleController: Sendable {
         switch await session.state(of: request, logger: context.logger) {
         case .signedOut(let notice):
             var response = Response.redirect(to: "/console/login" + (notice == nil ? "" : "?notice=session-ended"), type: .normal)
-            if request.cookies[ConsoleSession.accessCookie] != nil { for cookie in session.clearing() { response.setCookie(cookie) } }
+            if request.cookies[ConsoleSession.accessCookie] != nil { for cookie in session.clearing(secure: secure(request, context)) { response.setCookie(cookie) } }
             return response
         case .notOperator(let caller):
             // Demoted (or never an admin): this console session ends here, the app's sessions are untouched.
             try? await sessions.logOut(caller, scope: .local, logger: context.logger)
             var response = errorPage(.forbidden, "Not an operator", "Only users with the admin role can use the console.", signIn: true)
-            for cookie in session.clearing() { response.setCookie(cookie) }
+            for cookie in session.clearing(secure: secure(request, context)) { response.setCookie(cookie) }
             return response
         case .signedIn(let caller, let renewed):
             var response: Response
@@ -61,7 +61,7 @@ struct ConsoleController: Sendable {
             } catch let error as AppError {
                 response = errorPage(error, caller: caller)
             }
-            if let renewed { for cookie in session.cookies(for: renewed) { response.setCookie(cookie) } }
+            if let renewed { for cookie in session.cookies(for: renewed, secure: secure(request, context)) { response.setCookie(cookie) } }
             response.headers[.cacheControl] = "no-store"
             return response
         }
@@ -102,6 +102,10 @@ struct ConsoleController: Sendable {
         return renderer.response(.error, ErrorPage(chrome: chrome, heading: heading, message: message, signInLink: signIn), status: status)
     }
 
+    func secure(_ request: Request, _ context: AppRequestContext) -> Bool {
+        session.isSecure(request, peer: context.peerAddress)
+    }
+
     func clientIP(_ request: Request, _ context: AppRequestContext) -> String {
         ClientAddress.resolve(peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
     }
@@ -111,13 +115,13 @@ struct ConsoleController: Sendable {
     @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         if case .signedIn = await session.state(of: request, logger: context.logger) { return .redirect(to: "/console", type: .normal) }
         let notice = ConsoleNotice.of(request.uri.queryParameters.get("notice"))
-        return login(LoginPage(chrome: .signedOut(title: "Sign in", notice: notice), formToken: session.newFormToken()))
+        return login(LoginPage(chrome: .signedOut(title: "Sign in", notice: notice), formToken: session.newFormToken()), request, context)
     }
 
     /// Renders the sign-in page and (re)sets the form cookie its token must match.
-    private func login(_ model: LoginPage, status: HTTPResponse.Status = .ok) -> Response {
+    private func login(_ model: LoginPage, status: HTTPResponse.Status = .ok, _ request: Request, _ context: AppRequestContext) -> Response {
         var response = renderer.response(.login, model, status: status)
-        response.setCookie(session.formCookie(model.formToken))
+        response.setCookie(session.formCookie(model.formToken, secure: secure(request, context)))
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -127,7 +131,7 @@ struct ConsoleController: Sendable {
         var model = LoginPage(chrome: .signedOut(title: "Sign in"), formToken: session.newFormToken(), phone: form["phone"] ?? "")
         guard session.isValidFormToken(form["csrf"], in: request) else {
             model.error = "The sign-in form had expired. Try again."
-            return login(model, status: .forbidden)
+            return login(model, status: .forbidden, request, context)
         }
         do {
             let phone = try PhoneNumber(parsing: form.text("phone") ?? "")
@@ -135,7 +139,7 @@ struct ConsoleController: Sendable {
             let network = NetworkKey.of(clientIP(request, context), ipv6PrefixLength: ipv6PrefixLength)
             model.verificationID = try await otp.send(to: phone, market: market, network: network, logger: context.logger)
             model.maskedPhone = phone.masked
-            return login(model)
+            return login(model, request, context)
         } catch let error as AppError {
             model.error =
                 if case .challengeRequired = error.kind {
@@ -145,7 +149,7 @@ struct ConsoleController: Sendable {
                 } else {
                     error.message
                 }
-            return login(model, status: error.status)
+            return login(model, status: error.status, request, context)
         }
     }
 
@@ -155,11 +159,11 @@ struct ConsoleController: Sendable {
         var model = LoginPage(chrome: .signedOut(title: "Sign in"), formToken: session.newFormToken())
         guard session.isValidFormToken(form["csrf"], in: request) else {
             model.error = "The sign-in form had expired. Try again."
-            return login(model, status: .forbidden)
+            return login(model, status: .forbidden, request, context)
         }
         guard OTPService.isWellFormed(verificationID: id) else {
             model.error = "Start again: send a code to your phone."
-            return login(model, status: .badRequest)
+            return login(model, status: .badRequest, request, context)
         }
         model.verificationID = id
         do {
@@ -175,13 +179,13 @@ struct ConsoleController: Sendable {
             }
             context.logger.notice("console sign-in", metadata: ["user_id": "\(caller.userID)"])
             var response = Response.redirect(to: "/console", type: .normal)
-            for cookie in session.cookies(for: grant.pair) { response.setCookie(cookie) }
+            for cookie in session.cookies(for: grant.pair, secure: secure(request, context)) { response.setCookie(cookie) }
             return response
         } catch let error as AppError {
             model.error = error.message
             if case .invalidCode(let remaining?) = error.kind, remaining == 0 { model.verificationID = nil }
             if [.tooManyAttempts, .notFound].contains(error.kind) { model.verificationID = nil }
-            return login(model, status: error.status)
+            return login(model, status: error.status, request, context)
         }
     }
 }

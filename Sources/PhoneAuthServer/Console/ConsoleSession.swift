@@ -5,7 +5,7 @@ import Logging
 
 /// The console's sign-in, held by the browser as two cookies: the access token and the refresh token of a real
 /// session (opened by the same send/verify flow as the app's), both `HttpOnly`, `SameSite=Strict`, `Path=/console`,
-/// `Secure` over TLS. Every page resolves the access token through the one `CallerResolver` (so a ban, a revoked
+/// `Secure` over TLS (the server's own, or a trusted proxy's that says `X-Forwarded-Proto: https`). Every page resolves the access token through the one `CallerResolver` (so a ban, a revoked
 /// session or a force-logout ends the console too) and, when it has expired or turned stale, rotates the pair as the
 /// app would. The role is the user row's, re-read on every page.
 struct ConsoleSession: Sendable {
@@ -20,11 +20,17 @@ struct ConsoleSession: Sendable {
     let random: any RandomSource
     /// Cookies live as long as the session can: it ends earlier on the server whenever it is revoked.
     let lifetime: Duration
-    let secureCookies: Bool
+    /// The server itself speaks TLS.
+    let tls: Bool
+    let trustedProxies: Set<String>
     private let csrfKey: SymmetricKey
 
-    init(resolver: any CallerResolver, sessions: SessionService, random: any RandomSource, pepper: [UInt8], lifetime: Duration, secure: Bool) {
-        (self.resolver, self.sessions, self.random, self.lifetime, self.secureCookies) = (resolver, sessions, random, lifetime, secure)
+    init(
+        resolver: any CallerResolver, sessions: SessionService, random: any RandomSource, pepper: [UInt8], lifetime: Duration, tls: Bool,
+        trustedProxies: Set<String>
+    ) {
+        (self.resolver, self.sessions, self.random, self.lifetime) = (resolver, sessions, random, lifetime)
+        (self.tls, self.trustedProxies) = (tls, trustedProxies)
         csrfKey = SymmetricKey(data: SHA256.hash(data: pepper + Array("phoneauth console csrf v1".utf8)))
     }
 
@@ -62,23 +68,29 @@ struct ConsoleSession: Sendable {
 
     // MARK: Cookies
 
-    func cookies(for pair: RefreshTokens.Pair) -> [Cookie] {
-        [cookie(Self.accessCookie, pair.accessToken), cookie(Self.refreshCookie, pair.refreshToken)]
+    /// Whether the browser reached us over HTTPS: the server's own TLS, or a trusted proxy in front that terminated it.
+    func isSecure(_ request: Request, peer: String?) -> Bool {
+        if tls { return true }
+        guard let peer, trustedProxies.contains(peer) else { return false }
+        return request.headers[.xForwardedProto]?.lowercased() == "https"
+    }
+
+    func cookies(for pair: RefreshTokens.Pair, secure: Bool) -> [Cookie] {
+        [cookie(Self.accessCookie, pair.accessToken, secure: secure), cookie(Self.refreshCookie, pair.refreshToken, secure: secure)]
     }
 
     /// Expired at once: what signing out (or a refusal) sends.
-    func clearing() -> [Cookie] {
-        [Self.accessCookie, Self.refreshCookie].map { cookie($0, "", maxAge: 0) }
+    func clearing(secure: Bool) -> [Cookie] {
+        [Self.accessCookie, Self.refreshCookie].map { cookie($0, "", maxAge: 0, secure: secure) }
     }
 
-    func formCookie(_ value: String) -> Cookie {
-        cookie(Self.formCookie, value, maxAge: 3_600)
+    func formCookie(_ value: String, secure: Bool) -> Cookie {
+        cookie(Self.formCookie, value, maxAge: 3_600, secure: secure)
     }
 
-    private func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
+    private func cookie(_ name: String, _ value: String, maxAge: Int? = nil, secure: Bool) -> Cookie {
         Cookie(
-            name: name, value: value, maxAge: maxAge ?? Int(lifetime.seconds), path: Self.path, secure: secureCookies, httpOnly: true,
-            sameSite: .strict)
+            name: name, value: value, maxAge: maxAge ?? Int(lifetime.seconds), path: Self.path, secure: secure, httpOnly: true, sameSite: .strict)
     }
 
     // MARK: CSRF

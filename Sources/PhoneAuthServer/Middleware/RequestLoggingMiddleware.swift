@@ -65,4 +65,5 @@ extension HTTPField.Name {
     static let market = Self("X-Market")!
     static let idempotencyKey = Self("Idempotency-Key")!
     static let xForwardedFor = Self("X-Forwarded-For")!
+    static let xForwardedProto = Self("X-Forwarded-Proto")!
 }

@@ -14,6 +14,10 @@ struct ClientCLI: AsyncParsableCommand {
             Logout.self, SendCode.self, VerifyCode.self,
         ]
     )
+
+    static func main() async {
+        await main(GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
+    }
 }
 
 struct ServerOptions: ParsableArguments {
@@ -63,11 +67,17 @@ func fail(_ error: PhoneAuthClientError) -> ExitCode {
     }
 }
 
+/// One JSON document on stdout: snake_case keys as the server sends them, dates in ISO 8601, numbers as numbers.
 func printJSON(_ value: some Encodable) throws {
+    print(String(decoding: try jsonEncoder.encode(value), as: UTF8.self))
+}
+
+let jsonEncoder: JSONEncoder = {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
-}
+    encoder.dateEncodingStrategy = .iso8601
+    return encoder
+}()
 
 /// Says on stderr that what follows came from the cache, and from when.
 func noteIfCached<Value>(_ cached: Cached<Value>) {

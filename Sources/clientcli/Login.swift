@@ -2,7 +2,9 @@ import ArgumentParser
 import ClientCore
 import Foundation
 
-/// Signs in: texts a code, then trades it for tokens kept in the credentials file.
+/// Signs in: texts a code, then trades it for tokens kept in the credentials file. At a terminal it forgives what
+/// people get wrong: a mistyped code is asked for again (a malformed one without a round trip), and while the resend
+/// cooldown runs it says how long and takes the code already received.
 struct Login: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign in with a texted code. Asks for what is missing; reads the code from standard input when it is not a terminal.")
@@ -14,23 +16,22 @@ struct Login: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let session = try server.session()
-            let phone = try self.phone ?? Self.ask("Phone number (with country code): ")
+            let prompt = Prompt()
+            let phone = try self.phone ?? prompt.ask("Phone number (with country code): ")
             var verificationID: String?
             if code == nil {
-                let progress = ChallengeProgressLine()
-                defer { progress.finish() }
-                let sent = try await session.client.sendCode(phone: phone, onChallenge: progress.report)
-                verificationID = sent.verificationID
-                if !server.json { FileHandle.standardError.write(Data("code sent; valid for \(sent.expiresIn) s\n".utf8)) }
-            }
-            let code = try self.code ?? Self.ask("Code: ")
-            // The send this command made is verified by its id; a code given up front (sent earlier) by phone.
-            let user =
-                if let verificationID {
-                    try await session.signIn(verificationID: verificationID, code: code)
-                } else {
-                    try await session.signIn(phone: phone, code: code)
+                do {
+                    let progress = ChallengeProgressLine()
+                    defer { progress.finish() }
+                    let sent = try await session.client.sendCode(phone: phone, onChallenge: progress.report)
+                    verificationID = sent.verificationID
+                    if !server.json { prompt.say("code sent; valid for \(sent.expiresIn) s") }
+                } catch let error as PhoneAuthClientError where error.code == "resend_too_soon" && prompt.isInteractive {
+                    let wait = error.retryAfter.map { " in \($0) s" } ?? " shortly"
+                    prompt.say("a code was sent to this number moments ago; a new one can be sent\(wait). Type the code you received:")
                 }
+            }
+            let user = try await signIn(session, phone: phone, verificationID: verificationID, prompt: prompt)
             if server.json {
                 try printJSON(user)
             } else {
@@ -39,12 +40,44 @@ struct Login: AsyncParsableCommand {
         }
     }
 
-    /// A prompt on a terminal; from a pipe, just the next line.
-    static func ask(_ prompt: String) throws -> String {
-        if isatty(STDIN_FILENO) != 0 { FileHandle.standardError.write(Data(prompt.utf8)) }
+    /// Asks for the code until one works, the tries run out, or (not at a terminal) the first answer fails.
+    private func signIn(_ session: PhoneAuthSession, phone: String, verificationID: String?, prompt: Prompt) async throws -> UserProfile {
+        var given = code
+        while true {
+            let typed = try given ?? prompt.ask("Code: ")
+            given = nil
+            let code = typed.filter { $0 != " " && $0 != "-" }
+            if prompt.isInteractive, !(code.count == 6 && code.allSatisfy { $0.isASCII && $0.isNumber }) {
+                prompt.say("a code is 6 digits; try again")
+                continue
+            }
+            do {
+                // The send this command made is verified by its id; a code sent earlier by phone.
+                if let verificationID { return try await session.signIn(verificationID: verificationID, code: code) }
+                return try await session.signIn(phone: phone, code: code)
+            } catch let error as PhoneAuthClientError where error.code == "invalid_code" && prompt.isInteractive {
+                guard let left = error.attemptsRemaining, left > 0 else { throw error }
+                prompt.say("wrong code; \(left) \(left == 1 ? "try" : "tries") left")
+            }
+        }
+    }
+}
+
+/// Questions on stderr at a terminal; from a pipe, just the next line, without the chatter.
+struct Prompt {
+    let isInteractive = isatty(STDIN_FILENO) != 0
+
+    func ask(_ question: String) throws -> String {
+        if isInteractive { FileHandle.standardError.write(Data(question.utf8)) }
         guard let line = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !line.isEmpty else {
-            throw ValidationError("no input for \(prompt.trimmingCharacters(in: .whitespaces))")
+            // Input ended (Ctrl-D, an empty pipe): one line and the usage exit code, not the whole usage text.
+            say("\(isInteractive ? "\n" : "")clientcli: no answer to \"\(question.trimmingCharacters(in: .whitespaces))\"")
+            throw ExitCode(64)
         }
         return line
+    }
+
+    func say(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

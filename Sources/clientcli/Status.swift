@@ -32,12 +32,24 @@ struct Status: AsyncParsableCommand {
     }
 }
 
+/// `status --json`: everything but the tokens themselves.
+struct StatusReport: Encodable {
+    var userID: Int64
+    var market: String
+    var accessExpiresAt: Date
+    var refreshExpiresAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case market
+        case userID = "user_id"
+        case accessExpiresAt = "access_expires_at"
+        case refreshExpiresAt = "refresh_expires_at"
+    }
+}
+
 extension StoredCredentials {
-    /// For `--json`: everything but the tokens themselves.
-    var redacted: [String: String] {
-        let formatter = ISO8601DateFormatter()
-        return ["user_id": String(userID), "market": market, "access_expires_at": formatter.string(from: accessExpiresAt),
-                "refresh_expires_at": formatter.string(from: refreshExpiresAt)]
+    var redacted: StatusReport {
+        StatusReport(userID: userID, market: market, accessExpiresAt: accessExpiresAt, refreshExpiresAt: refreshExpiresAt)
     }
 }
 

@@ -49,6 +49,18 @@ import Testing
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
+    @Test func aConfigurationErrorComesBeforeAnySecretIsGenerated() throws {
+        var messages: [String] = []
+        for bad in [["--code-ttl", "5"], ["--sms", "webhook"], ["--refresh-days", "400"]] {
+            #expect(throws: ConfigError.self) {
+                try ServeOptions.parse(["--database", folder + "/db.sqlite"] + bad).resolve(environment: [:]) { messages.append($0) }
+            }
+        }
+        #expect(messages.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/jwt-secret"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/pepper"))
+    }
+
     @Test func flagsWinOverEnvironmentWhichWinsOverDefaults() throws {
         let env = ["PHONEAUTH_PORT": "9000", "PHONEAUTH_ISSUER": "from-env", "PHONEAUTH_JWT_SECRET": strong]
         let fromEnv = try resolve([], env: env)

@@ -179,13 +179,22 @@ import Testing
     }
 
     @Test(arguments: Backend.all) func aVersionOneTokenIsAcceptedWithDatabaseFallbackAndCountedOnce(backend: Backend) async throws {
+        try await acceptsAnOlderToken(backend: backend, version: 1)
+    }
+
+    /// The first tokens carried no `ver` at all: the same as version 1.
+    @Test func aTokenWithoutAVersionIsVersionOne() async throws {
+        try await acceptsAnOlderToken(backend: .sqlite, version: nil)
+    }
+
+    private func acceptsAnOlderToken(backend: Backend, version: Int?) async throws {
         let harness = try await TestHarness.make(backend)
         let fallbacks = ClaimsFallbackCounter()
         var dependencies = harness.dependencies
         dependencies.claimsFallbacks = fallbacks
         let real = try await harness.app(dependencies).test(.router) { client in try await harness.signIn(client) }
         var payload = try JWTTestSupport.payload(of: real)
-        payload["ver"] = 1
+        if let version { payload["ver"] = version } else { payload.removeValue(forKey: "ver") }
         payload.removeValue(forKey: "sid")
         payload.removeValue(forKey: "role")
         payload.removeValue(forKey: "market")

@@ -117,9 +117,13 @@ public struct PhoneAuthClient: Sendable {
                 if response.statusCode == 428, let token = body.error.challenge, let difficulty = body.error.difficulty {
                     throw .challengeRequired(ProofOfWorkChallenge(token: token, difficulty: difficulty, expiresIn: body.error.expiresIn ?? 300))
                 }
-                throw .server(status: response.statusCode, code: body.error.code, message: body.error.message)
+                let retryAfter = body.error.retryAfter ?? response.value(forHTTPHeaderField: "Retry-After").flatMap { Int($0) }
+                throw .server(
+                    status: response.statusCode, code: body.error.code, message: body.error.message,
+                    details: ServerErrorDetails(field: body.error.field, attemptsRemaining: body.error.attemptsRemaining, retryAfter: retryAfter))
             }
-            throw .server(status: response.statusCode, code: "http_\(response.statusCode)", message: "HTTP \(response.statusCode)")
+            // Not our error shape (a proxy's HTML page, an empty 502): an answer this client does not understand.
+            throw .unexpectedResponse("HTTP \(response.statusCode) without a PhoneAuth error body")
         }
         return (data, response)
     }

@@ -2,8 +2,9 @@ import Foundation
 
 /// Why a call failed. Server refusals carry the server's code; transport failures and a missing sign-in are apart.
 public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The server answered with an error status; `code` is its stable error code (`invalid_code`, …).
-    case server(status: Int, code: String, message: String)
+    /// The server answered with an error status; `code` is its stable error code (`invalid_code`, …), `details` what
+    /// else it said (how many tries remain, when to come back, which field was wrong).
+    case server(status: Int, code: String, message: String, details: ServerErrorDetails = .init())
     /// No answer: offline, refused, DNS.
     case transport(String)
     /// No answer within the request's timeout.
@@ -18,7 +19,7 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
 
     public var description: String {
         switch self {
-        case .server(let status, let code, let message): "server refused (\(status) \(code)): \(message)"
+        case .server(let status, let code, let message, _): "server refused (\(status) \(code)): \(message)"
         case .transport(let reason): "cannot reach the server: \(reason)"
         case .timeout: "the server did not answer in time"
         case .notAuthenticated: "not logged in"
@@ -27,9 +28,27 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
         }
     }
 
+    /// The server's error code, or nil when the error did not come from the server.
+    public var code: String? {
+        if case .server(_, let code, _, _) = self { return code }
+        return nil
+    }
+
+    /// How many more codes may be tried on this verification (`invalid_code`), when the server says.
+    public var attemptsRemaining: Int? {
+        if case .server(_, _, _, let details) = self { return details.attemptsRemaining }
+        return nil
+    }
+
+    /// Seconds to wait before trying again (`resend_too_soon`, rate limits), when the server says.
+    public var retryAfter: Int? {
+        if case .server(_, _, _, let details) = self { return details.retryAfter }
+        return nil
+    }
+
     /// A 401 a refresh may cure.
     var callsForRefresh: Bool {
-        if case .server(401, let code, _) = self { return code == "token_expired" || code == "token_stale" }
+        if case .server(401, let code, _, _) = self { return code == "token_expired" || code == "token_stale" }
         return false
     }
 
@@ -41,9 +60,32 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
         }
     }
 
-    /// The refresh token itself was refused: the session is over.
+    /// The refresh itself was refused (any 4xx): these tokens cannot be renewed.
     var endsSession: Bool {
-        if case .server(401, _, _) = self { return true }
+        if case .server(let status, _, _, _) = self { return (400..<500).contains(status) && status != 429 && status != 408 }
         return false
+    }
+
+    /// What this answer to a signed-in call says about the session: over because of a ban, over for another reason,
+    /// or nothing (nil) when the session may well be alive.
+    var signOutReason: SignOutReason? {
+        guard case .server(let status, let code, _, _) = self else { return nil }
+        if code == "account_disabled" && (status == 401 || status == 403) { return .banned }
+        if status == 401 && !callsForRefresh { return .revoked }
+        return nil
+    }
+}
+
+/// What a server error said besides its code and message.
+public struct ServerErrorDetails: Sendable, Equatable {
+    /// The request field the error is about (`phone`, `verification_code`), when it names one.
+    public var field: String?
+    /// Tries left on this verification after a wrong code.
+    public var attemptsRemaining: Int?
+    /// Seconds until trying again can succeed (from `Retry-After` or the body's `retry_after`).
+    public var retryAfter: Int?
+
+    public init(field: String? = nil, attemptsRemaining: Int? = nil, retryAfter: Int? = nil) {
+        (self.field, self.attemptsRemaining, self.retryAfter) = (field, attemptsRemaining, retryAfter)
     }
 }

@@ -4,9 +4,11 @@ import Foundation
 extension PhoneAuthSession {
     /// With `ifMatch`, refused (412) when the profile changed since that version.
     public func updateProfile(_ update: ProfileUpdate, ifMatch: String? = nil) async throws -> UserProfile {
-        try await authorized { token in
+        let profile: UserProfile = try await authorized { token in
             try await self.client.call("PATCH", "api/v1/profile", body: update, token: token, headers: ifMatch.map { ["If-Match": $0] } ?? [:])
         }
+        userUpdated(profile)
+        return profile
     }
 
     public func addresses() async throws -> [Address] {

@@ -1,13 +1,23 @@
 import Foundation
 
 /// The signed-in client: attaches the bearer token, refreshes it ahead of expiry (under 60 s left) and once after a
-/// 401 `token_expired`/`token_stale`, and lets concurrent calls share a single refresh. A refused refresh clears the
-/// stored tokens and throws `notAuthenticated`.
+/// 401 `token_expired`/`token_stale`, and lets concurrent calls share a single refresh.
+///
+/// When the server says the session is over (a 401 a refresh cannot cure, a refused refresh, or `account_disabled`),
+/// the tokens are cleared once, subscribers to ``authStateChanges()`` hear ``AuthStateChange/signedOut(_:)`` once with
+/// the reason, and every later call throws ``PhoneAuthClientError/notAuthenticated`` without a network round trip.
 public actor PhoneAuthSession {
+    /// The stateless client underneath (send a code, verify it).
     public nonisolated let client: PhoneAuthClient
     private let store: any TokenStore
     private let now: @Sendable () -> Date
     private var refreshing: Task<StoredCredentials, any Error>?
+    private var subscribers: [UUID: AsyncStream<AuthStateChange>.Continuation] = [:]
+
+    /// - Parameters:
+    ///   - client: The server to talk to.
+    ///   - store: Where the tokens are kept (``FileTokenStore``, ``InMemoryTokenStore`` or an app's keychain store).
+    ///   - now: The clock (tests pin it).
 
     public init(client: PhoneAuthClient, store: any TokenStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.client = client
@@ -19,7 +29,7 @@ public actor PhoneAuthSession {
     @discardableResult
     public func signIn(verificationID: String, code: String) async throws -> UserProfile {
         let grant = try await client.verifyCode(verificationID: verificationID, code: code)
-        try keep(grant)
+        publish(.signedIn(AuthState(try keep(grant))))
         return grant.user
     }
 
@@ -27,8 +37,43 @@ public actor PhoneAuthSession {
     @discardableResult
     public func signIn(phone: String, code: String) async throws -> UserProfile {
         let grant = try await client.verifyCode(phone: phone, code: code)
-        try keep(grant)
+        publish(.signedIn(AuthState(try keep(grant))))
         return grant.user
+    }
+
+    // MARK: Auth state
+
+    /// Every change of the auth state from now on, starting with ``AuthStateChange/initialSession(_:)``. Any number of
+    /// subscribers may observe at once and each sees the same events in the same order; cancelling the task that
+    /// iterates ends its stream.
+    public func authStateChanges() -> AsyncStream<AuthStateChange> {
+        let (stream, continuation) = AsyncStream.makeStream(of: AuthStateChange.self)
+        let id = UUID()
+        subscribers[id] = continuation
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.unsubscribe(id) }
+        }
+        continuation.yield(.initialSession((try? store.load(server: client.baseURL)).map(AuthState.init)))
+        return stream
+    }
+
+    /// How many streams are open (tests check that cancelled ones are gone).
+    var subscriberCount: Int { subscribers.count }
+
+    private func unsubscribe(_ id: UUID) {
+        subscribers[id] = nil
+    }
+
+    private func publish(_ change: AuthStateChange) {
+        for continuation in subscribers.values { continuation.yield(change) }
+    }
+
+    /// The server said the session that `token` belonged to is over: forget it, once. Later failures of the same
+    /// (already forgotten) session change nothing and say nothing.
+    private func endSession(_ reason: SignOutReason, token: String) {
+        guard let stored = try? store.load(server: client.baseURL), stored.accessToken == token || stored.refreshToken == token else { return }
+        try? store.clear(server: client.baseURL)
+        publish(.signedOut(reason))
     }
 
     /// The stored credentials, or nil when logged out.
@@ -45,16 +90,26 @@ public actor PhoneAuthSession {
         _ = try await authorized { token -> Data in
             try await self.client.raw("POST", "auth/logout", token: token, query: [URLQueryItem(name: "scope", value: scope)])
         }
-        if scope != "others" { try store.clear(server: client.baseURL) }
+        if scope != "others", try store.load(server: client.baseURL) != nil {
+            try store.clear(server: client.baseURL)
+            publish(.signedOut(.userLogout))
+        }
     }
 
-    /// Runs `call` with a valid access token; after a 401 a refresh may cure, refreshes once and tries again.
+    /// Runs `call` with a valid access token; after a 401 a refresh may cure, refreshes once and tries again. An answer
+    /// that says the session is over ends it here too (see the type's documentation) and is rethrown.
     public func authorized<Value: Sendable>(_ call: @Sendable (String) async throws -> Value) async throws -> Value {
-        let credentials = try await validCredentials()
+        var credentials = try await validCredentials()
         do {
-            return try await call(credentials.accessToken)
-        } catch let error as PhoneAuthClientError where error.callsForRefresh {
-            return try await call(try await refresh(after: credentials).accessToken)
+            do {
+                return try await call(credentials.accessToken)
+            } catch let error as PhoneAuthClientError where error.callsForRefresh {
+                credentials = try await refresh(after: credentials)
+                return try await call(credentials.accessToken)
+            }
+        } catch let error as PhoneAuthClientError {
+            if let reason = error.signOutReason { endSession(reason, token: credentials.accessToken) }
+            throw error
         }
     }
 
@@ -81,11 +136,19 @@ public actor PhoneAuthSession {
 
     private func performRefresh(_ refreshToken: String) async throws -> StoredCredentials {
         do {
-            return try keep(try await client.refresh(refreshToken: refreshToken))
+            let credentials = try keep(try await client.refresh(refreshToken: refreshToken))
+            publish(.tokenRefreshed(AuthState(credentials)))
+            return credentials
         } catch let error as PhoneAuthClientError where error.endsSession {
-            try? store.clear(server: client.baseURL)
+            // 401: the session is over (banned, or ended elsewhere); any other refusal: it could not be renewed.
+            let reason = error.signOutReason ?? .refreshFailed
+            endSession(reason, token: refreshToken)
             throw PhoneAuthClientError.notAuthenticated
         }
+    }
+
+    func userUpdated(_ profile: UserProfile) {
+        publish(.userUpdated(profile))
     }
 
     @discardableResult

@@ -72,10 +72,15 @@ struct ServerErrorBody: Decodable {
         var challenge: String?
         var difficulty: Int?
         var expiresIn: Int?
+        var field: String?
+        var attemptsRemaining: Int?
+        var retryAfter: Int?
 
         enum CodingKeys: String, CodingKey {
-            case code, message, challenge, difficulty
+            case code, message, challenge, difficulty, field
             case expiresIn = "expires_in"
+            case attemptsRemaining = "attempts_remaining"
+            case retryAfter = "retry_after"
         }
     }
 

@@ -27,7 +27,7 @@ public actor ProfileSync {
                 try await push(edit)
                 pushed += 1
             } catch let error as PhoneAuthClientError {
-                guard case .server(let status, let code, let message) = error, (400..<500).contains(status), status != 401 else {
+                guard case .server(let status, let code, let message, _) = error, (400..<500).contains(status), status != 401 else {
                     try store.save(cache, server: session.client.baseURL)
                     throw error
                 }
@@ -57,7 +57,7 @@ public actor ProfileSync {
                 try await session.deleteAddress(id: id)
             } catch let error as PhoneAuthClientError {
                 // Already gone is what the delete wanted.
-                guard case .server(404, _, _) = error else { throw error }
+                guard case .server(404, _, _, _) = error else { throw error }
             }
         }
     }

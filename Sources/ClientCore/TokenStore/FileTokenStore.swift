@@ -13,7 +13,9 @@ public struct FileTokenStore: TokenStore {
     public static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let home = environment["PHONEAUTH_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
         if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("phoneauth") }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config/phoneauth")
+        // `$HOME` first, as shells and the XDG spec mean it; the account's home from the password database only without it.
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+        return home.appendingPathComponent(".config/phoneauth")
     }
 
     private struct Contents: Codable {

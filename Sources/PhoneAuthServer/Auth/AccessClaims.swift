@@ -16,7 +16,9 @@ struct AccessClaims: JWTPayload, Equatable {
     var issuer: IssuerClaim
     var audience: AudienceClaim
     var id: IDClaim
-    var version: Int
+    /// `ver` as sent; the first tokens carried none, which is version 1.
+    var versionClaim: Int?
+    var version: Int { versionClaim ?? 1 }
 
     enum CodingKeys: String, CodingKey {
         case userID = "user_id"
@@ -29,7 +31,7 @@ struct AccessClaims: JWTPayload, Equatable {
         case issuer = "iss"
         case audience = "aud"
         case id = "jti"
-        case version = "ver"
+        case versionClaim = "ver"
     }
 
     /// Time-independent checks only; `TokenService` checks `exp` and `nbf` against the injected clock. A current-version

@@ -65,7 +65,7 @@ struct TokenService: Sendable {
             userID: userID, market: market, sessionID: sessionID, role: role,
             issuedAt: IssuedAtClaim(value: issuedAt), expiration: ExpirationClaim(value: issuedAt.addingTimeInterval(lifetime)),
             notBefore: nil, issuer: IssuerClaim(value: issuer), audience: AudienceClaim(value: [audience]),
-            id: IDClaim(value: UUID().uuidString), version: AccessClaims.currentVersion
+            id: IDClaim(value: UUID().uuidString), versionClaim: AccessClaims.currentVersion
         )
         return try await keys.sign(claims, kid: JWKIdentifier(string: signingKeyID), header: ["typ": "JWT"])
     }

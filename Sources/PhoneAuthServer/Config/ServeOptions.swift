@@ -26,7 +26,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "App name in SMS texts (PHONEAUTH_APP_NAME, default PhoneAuth).") var appName: String?
     @Option(help: "JSON file of markets (PHONEAUTH_MARKETS_FILE, default: us and kg built in).") var marketsFile: String?
     @Option(help: "Code lifetime in seconds (PHONEAUTH_CODE_TTL, default 300).") var codeTtl: Int?
-    @Option(help: "trace, debug, info, notice, warning, error (PHONEAUTH_LOG_LEVEL, default info).") var logLevel: String?
+    @Option(help: "trace, debug, info, notice, warning, error or critical (PHONEAUTH_LOG_LEVEL, default info).") var logLevel: String?
     @Option(help: "text or json: one JSON object per line for log collectors (PHONEAUTH_LOG_FORMAT, default text).")
     var logFormat: String?
     @Option(help: "Seconds a started request may wait for its next part (PHONEAUTH_READ_TIMEOUT, default 10).") var readTimeout: Double?
@@ -63,9 +63,13 @@ struct ServeOptions: ParsableArguments {
         let databaseSetting = try self.databaseSetting(source)
         let dataFolder = databaseSetting.dataFolder
 
-        func secret(_ flag: String?, _ name: String, file: String) throws -> [UInt8] {
+        /// The given secret; nil in development when none is given (one is generated once the rest is known to be valid).
+        func secret(_ flag: String?, _ name: String) throws -> [UInt8]? {
             if let given = value(flag, name) { return Array(given.utf8) }
             guard mode == .development else { throw ConfigError("production needs \(name) (at least 32 bytes)") }
+            return nil
+        }
+        func developmentSecret(_ file: String) throws -> [UInt8] {
             try SecretFilePolicy.enforce((dataFolder as NSString).appendingPathComponent(file), mode: mode, log: log)
             let stored = try DevelopmentSecret.loadOrCreate(folder: dataFolder, name: file)
             if stored.created { log("generated a development \(file) in \(dataFolder)/\(file) (mode 0600)") }
@@ -79,10 +83,11 @@ struct ServeOptions: ParsableArguments {
             try SecretFilePolicy.enforce(path, mode: mode, log: log)
             keyring = try JWTKeyEntry.loadFile(path)
         }
-        var config = AppConfig(
-            jwtSecret: try keyring.first?.secret ?? secret(jwtSecret, "PHONEAUTH_JWT_SECRET", file: "jwt-secret"),
-            pepper: try secret(pepper, "PHONEAUTH_PEPPER", file: "pepper")
-        )
+        let givenJWTSecret = try keyring.first?.secret ?? secret(jwtSecret, "PHONEAUTH_JWT_SECRET")
+        let givenPepper = try secret(pepper, "PHONEAUTH_PEPPER")
+        // Stand-ins until the whole configuration has been checked; replaced below, never used.
+        let standIn = [UInt8](repeating: 0, count: AppConfig.minimumSecretBytes)
+        var config = AppConfig(jwtSecret: givenJWTSecret ?? standIn, pepper: givenPepper ?? standIn)
         if let path = value(jwtEs256KeyFile, "PHONEAUTH_JWT_ES256_KEY_FILE") {
             try SecretFilePolicy.enforce(path, mode: mode, log: log)
             guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw ConfigError("cannot read ES256 key file \(path)") }
@@ -154,6 +159,9 @@ struct ServeOptions: ParsableArguments {
         try fraudOptions.apply(to: &config, source: source)
         try operationsOptions.apply(to: &config, source: source, log: log)
         try config.validate()
+        // Only a configuration that will run gets development secrets written next to its database.
+        if givenJWTSecret == nil { config.jwtSecret = try developmentSecret("jwt-secret") }
+        if givenPepper == nil { config.pepper = try developmentSecret("pepper") }
         return config
     }
 

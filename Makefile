@@ -9,13 +9,14 @@ SERVER_ARGS    ?=
 
 PYTHON         ?= python3
 
-.PHONY: help deps test-deps build run test bench bench-micro screenshots clean
+.PHONY: help deps test-deps build run test docs docs-check bench bench-micro screenshots clean
 
 help:
 	@echo "make run    install missing system packages, build, start the server (http://127.0.0.1:8080)"
 	@echo "make test   install missing system packages, build, run every test"
 	@echo "make build  build all products ($(CONFIG))"
 	@echo "make bench  every load of bench/results/latest.md on loopback, release build, beside the Django peer"
+	@echo "make docs   ClientCore's DocC site into .build/docs (open .build/docs/documentation/clientcore/index.html via a web server)"
 	@echo "make screenshots  refresh the README's console screenshots (after make test)"
 	@echo "make clean  remove build output"
 
@@ -64,6 +65,18 @@ test: test-deps
 	echo "PostgreSQL 15 test cluster on 127.0.0.1:$$PG_PORT"; \
 	PHONEAUTH_TEST_POSTGRES="postgres://postgres@127.0.0.1:$$PG_PORT/postgres" PHONEAUTH_TEST_POSTGRES_DATA="$$PG_DIR/data" \
 		$(SWIFT) test --no-parallel
+	@$(MAKE) --no-print-directory docs-check
+
+# ClientCore's documentation (swift-docc-plugin): a static site in .build/docs, with a coverage report.
+DOCS_DIR = .build/docs
+docs:
+	$(SWIFT) package --disable-sandbox --allow-writing-to-directory $(DOCS_DIR) generate-documentation --target ClientCore \
+		--disable-indexing --transform-for-static-hosting --output-path $(DOCS_DIR) --warnings-as-errors \
+		--experimental-documentation-coverage --coverage-summary-level brief
+
+# Part of make test: a DocC warning (a broken link in the catalog) or a public symbol without a doc comment fails it.
+docs-check: docs
+	$(PYTHON) Tests/Docs/coverage.py $(DOCS_DIR)/documentation-coverage.json
 
 # Loopback only, every load ends by itself; release builds; beside the Django peer (PEER=0 skips it, PG=0 skips
 # PostgreSQL). Prints the table and writes bench/results/latest.md and .json; then the in-process micro-benchmarks.

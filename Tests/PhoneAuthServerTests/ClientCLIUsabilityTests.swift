@@ -166,6 +166,23 @@ import Testing
         }
     }
 
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScriptsAreGeneratedForEachShell(shell: String) async throws {
+        let run = try await CLIRunner.run(["--generate-completion-script", shell])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("clientcli") && run.stdout.contains("login") && run.stdout.contains("server"))
+    }
+
+    @Test func theServersHelpListsEveryLogLevelItAccepts() async throws {
+        let help = try await CLIRunner.run(["serve", "--help"], binary: "PhoneAuthServer")
+        let text = help.stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+        #expect(text.contains("trace, debug, info, notice, warning, error or critical"), "\(help.stdout)")
+        for level in ["trace", "debug", "info", "notice", "warning", "error", "critical"] {
+            let run = try await CLIRunner.run(["serve", "--log-level", level, "--port", "99999"], binary: "PhoneAuthServer")
+            #expect(!run.stderr.contains("unknown log level"), "\(level): \(run.stderr)")
+        }
+    }
+
     @Test func anErrorAnswerThatIsNotJSONExitsWith4() async throws {
         let router = Router()
         router.post("auth/send-code") { _, _ in

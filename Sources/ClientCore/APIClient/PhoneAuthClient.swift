@@ -7,10 +7,12 @@ import FoundationNetworking
 /// Stateless calls to a PhoneAuth server: builds requests, decodes answers, types errors. `PhoneAuthSession` adds
 /// tokens on top.
 public struct PhoneAuthClient: Sendable {
+    /// The server, e.g. `https://auth.example.com`.
     public let baseURL: URL
     private let transport: any HTTPTransport
     private let timeout: TimeInterval
 
+    /// A client of the server at `baseURL`; `timeout` bounds each request, `transport` sends them (tests swap it).
     public init(baseURL: URL, timeout: TimeInterval = 15, transport: any HTTPTransport = URLSessionTransport()) {
         self.baseURL = baseURL
         self.transport = transport
@@ -51,6 +53,7 @@ public struct PhoneAuthClient: Sendable {
         try await call("POST", "auth/verify-code", body: ["phone": phone, "verification_code": code])
     }
 
+    /// Trades a refresh token for a new pair; ``PhoneAuthSession`` does this by itself.
     public func refresh(refreshToken: String) async throws(PhoneAuthClientError) -> TokenGrant {
         try await call("POST", "auth/refresh", body: ["refresh_token": refreshToken])
     }

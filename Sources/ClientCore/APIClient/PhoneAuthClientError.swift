@@ -17,6 +17,7 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
     /// this is seen only when that was not possible (cancelled, or the challenge expired while solving).
     case challengeRequired(ProofOfWorkChallenge)
 
+    /// One line for people and logs.
     public var description: String {
         switch self {
         case .server(let status, let code, let message, _): "server refused (\(status) \(code)): \(message)"
@@ -85,6 +86,7 @@ public struct ServerErrorDetails: Sendable, Equatable {
     /// Seconds until trying again can succeed (from `Retry-After` or the body's `retry_after`).
     public var retryAfter: Int?
 
+    /// Details as the server's error body gave them.
     public init(field: String? = nil, attemptsRemaining: Int? = nil, retryAfter: Int? = nil) {
         (self.field, self.attemptsRemaining, self.retryAfter) = (field, attemptsRemaining, retryAfter)
     }

@@ -11,6 +11,7 @@ extension PhoneAuthSession {
         return profile
     }
 
+    /// The user's address book.
     public func addresses() async throws -> [Address] {
         try await authorized { token -> AddressList in try await self.client.call("GET", "api/v1/profile/addresses", token: token) }.addresses
     }
@@ -31,18 +32,22 @@ extension PhoneAuthSession {
         }
     }
 
+    /// Deletes one of the user's addresses.
     public func deleteAddress(id: Int64) async throws {
         _ = try await authorized { token in try await self.client.raw("DELETE", "api/v1/profile/addresses/\(id)", token: token) }
     }
 
+    /// The market the token is for.
     public func market() async throws -> MarketInfo {
         try await authorized { token in try await self.client.call("GET", "api/v1/market", token: token) }
     }
 
+    /// The user's live sessions (devices), this one marked ``SessionInfo/current``.
     public func sessions() async throws -> [SessionInfo] {
         try await authorized { token -> SessionList in try await self.client.call("GET", "auth/sessions", token: token) }.sessions
     }
 
+    /// Ends one of the user's sessions (another device); its tokens fail on their next use.
     public func revokeSession(id: String) async throws {
         _ = try await authorized { token in try await self.client.raw("DELETE", "auth/sessions/\(id)", token: token) }
     }

@@ -14,11 +14,12 @@ public actor PhoneAuthSession {
     private var refreshing: Task<StoredCredentials, any Error>?
     private var subscribers: [UUID: AsyncStream<AuthStateChange>.Continuation] = [:]
 
+    /// A session over `client` keeping its tokens in `store`.
+    ///
     /// - Parameters:
     ///   - client: The server to talk to.
     ///   - store: Where the tokens are kept (``FileTokenStore``, ``InMemoryTokenStore`` or an app's keychain store).
     ///   - now: The clock (tests pin it).
-
     public init(client: PhoneAuthClient, store: any TokenStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.client = client
         self.store = store
@@ -81,6 +82,7 @@ public actor PhoneAuthSession {
         try store.load(server: client.baseURL)
     }
 
+    /// The user's profile, read fresh from the server.
     public func profile() async throws -> UserProfile {
         try await authorized { token in try await self.client.call("GET", "api/v1/profile", token: token) }
     }

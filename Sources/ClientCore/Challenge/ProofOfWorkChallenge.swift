@@ -4,10 +4,14 @@ import Foundation
 /// that SHA-256(`token` ":" `solution`) starts with `difficulty` zero bits, within `expiresIn` seconds.
 /// `PhoneAuthClient.sendCode` solves it and asks again by itself.
 public struct ProofOfWorkChallenge: Sendable, Equatable {
+    /// The signed challenge, sent back with the solution.
     public var token: String
+    /// Leading zero bits the SHA-256 of token and solution must have.
     public var difficulty: Int
+    /// Seconds the challenge stays valid.
     public var expiresIn: Int
 
+    /// A challenge as the server's 428 answer describes it.
     public init(token: String, difficulty: Int, expiresIn: Int) {
         self.token = token
         self.difficulty = difficulty
@@ -16,11 +20,14 @@ public struct ProofOfWorkChallenge: Sendable, Equatable {
 
     /// How solving goes, reported a few times a second.
     public struct Progress: Sendable, Equatable {
+        /// The challenge's difficulty in bits.
         public var difficulty: Int
         /// Candidates tried so far (2^difficulty are needed on average).
         public var attempts: Int
+        /// Time spent so far.
         public var elapsed: Duration
 
+        /// Progress so far.
         public init(difficulty: Int, attempts: Int, elapsed: Duration) {
             self.difficulty = difficulty
             self.attempts = attempts

@@ -2,6 +2,7 @@ import Foundation
 
 /// The answer to `POST /auth/send-code`.
 public struct CodeSent: Codable, Sendable, Equatable {
+    /// Always `sent`.
     public var status: String
     /// Names this send: pass it with the code to `verifyCode(verificationID:code:)`. Only someone holding it can spend
     /// this code's tries, so keep it in memory until the user has typed the code.
@@ -21,13 +22,17 @@ public struct CodeSent: Codable, Sendable, Equatable {
 
 /// A signed-in session as returned by `POST /auth/verify-code` and `POST /auth/refresh`.
 public struct TokenGrant: Codable, Sendable, Equatable {
+    /// The bearer token for API calls, valid for ``expiresIn`` seconds.
     public var accessToken: String
+    /// Always `Bearer`.
     public var tokenType: String
     /// Seconds until the access token expires.
     public var expiresIn: Int
+    /// Trades for a new pair at `POST /auth/refresh`; single use.
     public var refreshToken: String
     /// Seconds until the refresh token expires unless used.
     public var refreshExpiresIn: Int
+    /// The signed-in user, as stored on the server now.
     public var user: UserProfile
 
     enum CodingKeys: String, CodingKey {
@@ -42,14 +47,23 @@ public struct TokenGrant: Codable, Sendable, Equatable {
 
 /// The user as the server describes them.
 public struct UserProfile: Codable, Sendable, Equatable {
+    /// The user's id on the server.
     public var id: Int64
+    /// The phone number in E.164 (`+996555123456`).
     public var phoneNumber: String
+    /// The name the user gave, if any.
     public var fullName: String?
+    /// An `https` URL of the user's picture, if any.
     public var profileImageURL: String?
+    /// False once the user logged out everywhere (signing in again activates them).
     public var isActive: Bool
+    /// True once a texted code was verified.
     public var isVerified: Bool
+    /// The market (`us`, `kg`, …) the phone's country code decides, which decides what the API serves.
     public var market: String
+    /// The user's language code (`en`, `ru`, `ky`).
     public var language: String
+    /// The market's country name.
     public var country: String
 
     enum CodingKeys: String, CodingKey {

@@ -2,10 +2,12 @@ import Foundation
 
 /// Edits that work offline: applied at once when the server answers, otherwise queued and applied to the local copy.
 extension ProfileSync {
+    /// The edits waiting for the next sync, oldest first.
     public func pendingEdits() throws -> [PendingEdit] {
         try store.load(server: session.client.baseURL).pending
     }
 
+    /// Changes the profile now, or queues the change when the server cannot be reached.
     public func updateProfile(_ update: ProfileUpdate) async throws -> ChangeOutcome<UserProfile> {
         try await change(
             online: { cache in
@@ -22,6 +24,7 @@ extension ProfileSync {
             })
     }
 
+    /// Adds an address now, or queues it (with an idempotency key) when the server cannot be reached.
     public func addAddress(_ fields: AddressFields) async throws -> ChangeOutcome<Address> {
         let key = UUID().uuidString
         return try await change(
@@ -34,6 +37,7 @@ extension ProfileSync {
             offline: { cache in cache.pending.append(.addAddress(fields, idempotencyKey: key)) })
     }
 
+    /// Changes an address now, or queues the change (against the version it was made on) when offline.
     public func editAddress(id: Int64, _ fields: AddressFields) async throws -> ChangeOutcome<Address> {
         try await change(
             online: { cache in
@@ -48,6 +52,7 @@ extension ProfileSync {
             })
     }
 
+    /// Deletes an address now, or queues the deletion when the server cannot be reached.
     public func deleteAddress(id: Int64) async throws -> ChangeOutcome<Int64> {
         try await change(
             online: { cache in

@@ -4,10 +4,12 @@ import Foundation
 /// copy); offline (the server cannot be reached), reads come from it, marked stale with the time of the last sync, and
 /// edits are queued durably, in order, until `sync()` pushes them.
 public actor ProfileSync {
+    /// The signed-in session every call goes through.
     public nonisolated let session: PhoneAuthSession
     let store: any ProfileCacheStore
     let now: @Sendable () -> Date
 
+    /// A sync over `session`, caching in `store`; `now` is the clock (tests pin it).
     public init(session: PhoneAuthSession, store: any ProfileCacheStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.session = session
         self.store = store
@@ -62,10 +64,12 @@ public actor ProfileSync {
         }
     }
 
+    /// The profile: revalidated with the server, or the cached copy when it cannot be reached.
     public func profile() async throws -> Cached<UserProfile> {
         try await read(\.profile) { cache in try await self.refreshProfile(&cache) }
     }
 
+    /// The address book: revalidated with the server, or the cached copy when it cannot be reached.
     public func addresses() async throws -> Cached<[Address]> {
         try await read(\.addresses) { cache in try await self.refreshAddresses(&cache) }
     }

@@ -2,9 +2,12 @@ import Foundation
 
 /// Credentials in `credentials.json` inside a private folder (see `PrivateJSONFile`), one entry per server URL.
 public struct FileTokenStore: TokenStore {
+    /// The folder holding `credentials.json` (0700).
     public let folder: URL
+    /// The credentials file itself (0600).
     public var file: URL { folder.appendingPathComponent("credentials.json") }
 
+    /// A store in `folder`; see ``defaultFolder(environment:)``.
     public init(folder: URL) {
         self.folder = folder
     }
@@ -29,16 +32,19 @@ public struct FileTokenStore: TokenStore {
         return text
     }
 
+    /// The credentials for `server`, or nil; a corrupt file is moved aside and reported.
     public func load(server: URL) throws(TokenStoreError) -> StoredCredentials? {
         try read().servers[Self.key(for: server)]
     }
 
+    /// Keeps `credentials` for `server`, written atomically.
     public func save(_ credentials: StoredCredentials, server: URL) throws(TokenStoreError) {
         var contents = (try? read()) ?? Contents(servers: [:])
         contents.servers[Self.key(for: server)] = credentials
         try write(contents)
     }
 
+    /// Forgets the credentials for `server`.
     public func clear(server: URL) throws(TokenStoreError) {
         var contents = try read()
         guard contents.servers.removeValue(forKey: Self.key(for: server)) != nil else { return }

@@ -2,17 +2,24 @@ import Foundation
 
 /// Where a client keeps its credentials, one entry per server URL.
 public protocol TokenStore: Sendable {
+    /// The credentials kept for `server`, or nil when signed out.
     func load(server: URL) throws(TokenStoreError) -> StoredCredentials?
+    /// Keeps `credentials` for `server`, replacing what was there.
     func save(_ credentials: StoredCredentials, server: URL) throws(TokenStoreError)
+    /// Forgets the credentials for `server`.
     func clear(server: URL) throws(TokenStoreError)
 }
 
 /// Why the store could not do its job. A corrupt file has already been moved aside: the client is logged out.
 public enum TokenStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file could not be read as credentials; it was renamed to `movedTo`.
     case corruptFileMovedAside(original: String, movedTo: String)
+    /// The file exists but cannot be read.
     case unreadable(path: String, reason: String)
+    /// The file or its folder cannot be written.
     case unwritable(path: String, reason: String)
 
+    /// One line for people.
     public var description: String {
         switch self {
         case .corruptFileMovedAside(let original, let movedTo):
@@ -29,16 +36,20 @@ public final class InMemoryTokenStore: TokenStore, @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: StoredCredentials] = [:]
 
+    /// An empty store.
     public init() {}
 
+    /// The credentials kept for `server`, or nil.
     public func load(server: URL) throws(TokenStoreError) -> StoredCredentials? {
         lock.withLock { entries[FileTokenStore.key(for: server)] }
     }
 
+    /// Keeps `credentials` for `server`.
     public func save(_ credentials: StoredCredentials, server: URL) throws(TokenStoreError) {
         lock.withLock { entries[FileTokenStore.key(for: server)] = credentials }
     }
 
+    /// Forgets the credentials for `server`.
     public func clear(server: URL) throws(TokenStoreError) {
         _ = lock.withLock { entries.removeValue(forKey: FileTokenStore.key(for: server)) }
     }

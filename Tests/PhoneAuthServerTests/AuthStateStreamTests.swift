@@ -100,6 +100,22 @@ import Testing
         }
     }
 
+    @Test func loggingOutASessionThatAlreadyEndedElsewhereSucceedsHere() async throws {
+        let harness = try TestHarness()
+        try await harness.test(.live) { client in
+            let phone = device(harness, port: client.port!)
+            let tablet = device(harness, port: client.port!)
+            try await signIn(phone, harness)
+            try await signIn(tablet, harness)
+            let events = collect(await phone.authStateChanges(), count: 2)
+            try await tablet.logout(scope: "global")
+            try await phone.logout(scope: "local")
+            #expect(names(await events.value) == ["initialSession(user 1)", "signedOut(revoked)"])
+            #expect(try await phone.credentials() == nil)
+            await #expect(throws: PhoneAuthClientError.notAuthenticated) { try await phone.logout() }  // nothing left to end
+        }
+    }
+
     @Test(arguments: [
         (["admin", "force-logout", "--phone", phone], "signedOut(revoked)"),
         (["admin", "disable", "--phone", phone, "--reason", "chargebacks"], "signedOut(banned)"),

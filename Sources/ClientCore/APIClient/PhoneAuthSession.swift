@@ -88,9 +88,16 @@ public actor PhoneAuthSession {
     }
 
     /// Ends sessions on the server (`global`, `local` or `others`) and, unless `others`, forgets the tokens here.
+    /// A session the server had already ended counts as logged out, not as a failure; never having signed in throws
+    /// ``PhoneAuthClientError/notAuthenticated``.
     public func logout(scope: String = "global") async throws {
-        _ = try await authorized { token -> Data in
-            try await self.client.raw("POST", "auth/logout", token: token, query: [URLQueryItem(name: "scope", value: scope)])
+        guard try store.load(server: client.baseURL) != nil else { throw PhoneAuthClientError.notAuthenticated }
+        do {
+            _ = try await authorized { token -> Data in
+                try await self.client.raw("POST", "auth/logout", token: token, query: [URLQueryItem(name: "scope", value: scope)])
+            }
+        } catch let error as PhoneAuthClientError where error == .notAuthenticated || error.signOutReason != nil {
+            return  // already over; `authorized` has cleared the tokens and told the subscribers why
         }
         if scope != "others", try store.load(server: client.baseURL) != nil {
             try store.clear(server: client.baseURL)

@@ -81,7 +81,8 @@ extension ConsoleController {
     func report(_ window: ActivityWindow) async throws -> OverviewReport {
         try await activity.flush()
         let now = now()
-        return OverviewReport(try await storage.activity.counts(since: now.addingTimeInterval(-TimeInterval(window.seconds))), window: window, now: now)
+        let counts = try await storage.activity.counts(since: now.addingTimeInterval(-TimeInterval(window.seconds)))
+        return OverviewReport(counts, window: window, now: now)
     }
 
     // MARK: Fraud

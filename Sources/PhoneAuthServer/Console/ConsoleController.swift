@@ -46,7 +46,9 @@ struct ConsoleController: Sendable {
         switch await session.state(of: request, logger: context.logger) {
         case .signedOut(let notice):
             var response = Response.redirect(to: "/console/login" + (notice == nil ? "" : "?notice=session-ended"), type: .normal)
-            if request.cookies[ConsoleSession.accessCookie] != nil { for cookie in session.clearing(secure: secure(request, context)) { response.setCookie(cookie) } }
+            if request.cookies[ConsoleSession.accessCookie] != nil {
+                for cookie in session.clearing(secure: secure(request, context)) { response.setCookie(cookie) }
+            }
             return response
         case .notOperator(let caller):
             // Demoted (or never an admin): this console session ends here, the app's sessions are untouched.

@@ -5,9 +5,10 @@ import Logging
 
 /// The console's sign-in, held by the browser as two cookies: the access token and the refresh token of a real
 /// session (opened by the same send/verify flow as the app's), both `HttpOnly`, `SameSite=Strict`, `Path=/console`,
-/// `Secure` over TLS (the server's own, or a trusted proxy's that says `X-Forwarded-Proto: https`). Every page resolves the access token through the one `CallerResolver` (so a ban, a revoked
-/// session or a force-logout ends the console too) and, when it has expired or turned stale, rotates the pair as the
-/// app would. The role is the user row's, re-read on every page.
+/// `Secure` over TLS (the server's own, or a trusted proxy's that says `X-Forwarded-Proto: https`). Every page
+/// resolves the access token through the one `CallerResolver` (so a ban, a revoked session or a force-logout ends the
+/// console too) and, when it has expired or turned stale, rotates the pair as the app would. The role is the user
+/// row's, re-read on every page.
 struct ConsoleSession: Sendable {
     static let accessCookie = "phoneauth_console"
     static let refreshCookie = "phoneauth_console_refresh"

@@ -136,8 +136,10 @@ enum PageTemplates {
         {{#banned}}<form method="post" action="/console/users/{{id}}/unban"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
         <button type="submit">Lift the ban</button></form>{{/banned}}
         <form method="post" action="/console/users/{{id}}/role"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
-        {{#isAdmin}}<input type="hidden" name="role" value="user"><button type="submit" data-confirm="Remove the admin role?">Demote to user</button>{{/isAdmin}}
-        {{^isAdmin}}<input type="hidden" name="role" value="admin"><button type="submit" data-confirm="Make this user an admin?">Promote to admin</button>{{/isAdmin}}
+        {{#isAdmin}}<input type="hidden" name="role" value="user">
+        <button type="submit" data-confirm="Remove the admin role?">Demote to user</button>{{/isAdmin}}
+        {{^isAdmin}}<input type="hidden" name="role" value="admin">
+        <button type="submit" data-confirm="Make this user an admin?">Promote to admin</button>{{/isAdmin}}
         </form>
         {{/isSelf}}
         </section>

@@ -56,7 +56,7 @@ run: build
 	$(SWIFT) run -c $(CONFIG) --skip-build PhoneAuthServer serve $(SERVER_ARGS)
 
 # Serial: several tests check deadlines, spawn the CLIs and start moto; run all at once on 2 cores they starve each
-# other's timers. Serially the suite takes about 25 s.
+# other's timers. Serially the suite takes about 6 minutes after the build (real servers, PostgreSQL, Chromium).
 # The PostgreSQL cluster is stopped and removed when the tests end, pass or fail. PHONEAUTH_TEST_POSTGRES makes every
 # storage suite run on PostgreSQL too, and a PostgreSQL case that cannot reach it fail.
 test: test-deps

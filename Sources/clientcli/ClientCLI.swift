@@ -30,8 +30,19 @@ struct ServerOptions: ParsableArguments {
     func client() throws -> PhoneAuthClient {
         let text = server ?? ProcessInfo.processInfo.environment["PHONEAUTH_SERVER"] ?? "http://127.0.0.1:8080"
         guard let url = URL(string: text), url.scheme != nil else { throw ValidationError("--server must be a URL, not \(text)") }
-        return PhoneAuthClient(baseURL: url)
+        return PhoneAuthClient(baseURL: url, userAgent: Self.userAgent)
     }
+
+    /// How `sessions list` (and the operator console) name a session opened here.
+    static let userAgent: String = {
+        #if os(Linux)
+        "clientcli (PhoneAuth ClientCore; Linux)"
+        #elseif os(macOS)
+        "clientcli (PhoneAuth ClientCore; macOS)"
+        #else
+        "clientcli (PhoneAuth ClientCore)"
+        #endif
+    }()
 
     /// The signed-in client, with credentials in `$PHONEAUTH_HOME/credentials.json` (see FileTokenStore).
     func session() throws -> PhoneAuthSession {

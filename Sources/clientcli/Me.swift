@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClientCore
+import Foundation
 
 /// The signed-in user's profile, fresh from the server.
 struct Me: AsyncParsableCommand {
@@ -19,6 +20,7 @@ struct Me: AsyncParsableCommand {
             printTable([
                 ("id", String(user.id)), ("phone", user.phoneNumber), ("name", user.fullName ?? "-"), ("market", user.market),
                 ("language", user.language), ("country", user.country), ("verified", user.isVerified ? "yes" : "no"),
+                ("last login", user.lastLogin.map { ISO8601DateFormatter().string(from: $0) } ?? "-"),
             ])
         }
     }

@@ -210,9 +210,21 @@ def run(arguments):
         check(console.driver.find_elements(By.CSS_SELECTOR, "svg[data-chart='sends'] rect"), "the overview draws its chart")
         console.shot("overview")
 
-        # Find the member by another spelling of the number.
+        # Find the member by a piece of her name: the list links to her page.
         console.open("/console/users")
-        console.field("Phone number or user id").send_keys(MEMBER_SPELLED)
+        console.field("Phone number, user id or name").send_keys("sadyk")
+        console.submit("Find", confirm=None)
+        matches = console.driver.find_elements(By.CSS_SELECTOR, "table.users tbody tr")
+        check(len(matches) == 1 and MEMBER in matches[0].text, f"the name search lists the member, saw {[m.text for m in matches]}")
+        console.shot("search")
+        page = console.driver.find_element(By.TAG_NAME, "html")
+        matches[0].find_element(By.LINK_TEXT, "Aigerim Sadykova").click()
+        WebDriverWait(console.driver, 15).until(conditions.staleness_of(page))
+        check(console.heading() == "Aigerim Sadykova", f"the match opens the member's page, saw {console.heading()!r}")
+
+        # Find her again by another spelling of the number.
+        console.open("/console/users")
+        console.field("Phone number, user id or name").send_keys(MEMBER_SPELLED)
         console.submit("Find", confirm=None)
         check(console.driver.find_element(By.CSS_SELECTOR, "[data-field='phone']").text == MEMBER, "the search finds the member")
         check(console.heading() == "Aigerim Sadykova", f"the user page shows the profile as it is now, saw {console.heading()!r}")

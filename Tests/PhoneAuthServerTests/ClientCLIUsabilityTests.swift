@@ -83,6 +83,24 @@ import Testing
         }
     }
 
+    @Test func fromAPipeARefusalSaysHowLongToWaitAndHowManyTriesAreLeft() async throws {
+        let harness = try TestHarness { $0.limits.resendCooldown = .seconds(60) }
+        harness.clock.set(Date())
+        try await harness.test(.live) { client in
+            let server = "http://127.0.0.1:\(client.port!)"
+            let (id, code) = try await harness.sendCode(client, phone: Self.phone)
+            let again = try await CLIRunner.run(["login", "--phone", Self.phone, "--server", server], environment: environment, input: "\(code)\n")
+            #expect(again.status == 1)
+            let refused = "clientcli: server refused (429 resend_too_soon): \(AppError.resendTooSoon.message)"
+            #expect(again.stderr == refused + " (try again in 60 s)\n" || again.stderr == refused + " (try again in 61 s)\n", "\(again.stderr)")
+            let wrong = try await cli(["verify-code", "--verification-id", id, "--code", code == "000000" ? "111111" : "000000"], server: server)
+            #expect(wrong.status == 1)
+            #expect(wrong.stderr.hasPrefix("clientcli: server refused (400 invalid_code): "))
+            #expect(wrong.stderr.hasSuffix(" (4 tries left)\n"), "\(wrong.stderr)")
+            #expect(harness.sms.sent.count == 1)
+        }
+    }
+
     @Test func serverAndJSONWorkBeforeOrAfterTheSubcommand() async throws {
         let harness = try TestHarness()
         harness.clock.set(Date())
@@ -134,6 +152,7 @@ import Testing
             typesAreTheServers(status, "status")
             let me = try await object(["me"])
             #expect(me["id"] as? Int == 1)
+            #expect(isISO8601(me["created_at"]) && isISO8601(me["updated_at"]) && isISO8601(me["last_login"]), "\(me)")
             typesAreTheServers(me, "me")
             let added = try await object(["addresses", "add", "--line1", "Chui Ave 120", "--city", "Bishkek", "--postal-code", "720040"])
             typesAreTheServers(added, "addresses add")

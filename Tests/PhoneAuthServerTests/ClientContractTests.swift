@@ -153,6 +153,8 @@ import Testing
             let sessions = try await cli(["sessions", "list", "--json"], server: server)
             let items = try #require(try JSONSerialization.jsonObject(with: Data(sessions.stdout.utf8)) as? [[String: Any]])
             #expect(items.count == 2)
+            // clientcli names itself, so the user can tell its session from the others.
+            #expect(items.first { $0["current"] as? Bool == true }?["user_agent"] as? String == "clientcli (PhoneAuth ClientCore; Linux)")
             let otherID = try #require(items.first { $0["user_agent"] as? String == "other-device" }?["id"] as? String)
             #expect(try await cli(["sessions", "revoke", otherID], server: server).status == 0)
             #expect(try await client.request(.get, "/api/v1/profile", token: otherAccess).status == .unauthorized)

@@ -247,7 +247,38 @@ import Testing
             // As a browser's GET form sends it: spaces as "+", the plus as "%2B".
             #expect(try await console.get("/console/users?q=%2B996+%28555%29+12-34-56").location == "/console/users/2")
             let missing = try await console.get("/console/users?q=%2B13125559999")
-            #expect(missing.status == .notFound && missing.text.contains("No user has the phone number or id +13125559999."))
+            #expect(missing.status == .notFound && missing.text.contains("No user has the phone number or id +13125559999, or a name"))
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func aPieceOfANameOrNumberListsTheMatchingUsersNewestSignInFirst(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { client in
+            let (console, _) = try await Self.operatorAndMember(harness, client)  // the admin (+1312555…) and the member
+            harness.clock.advance(by: 1)
+            let newest = "+13125550177"
+            _ = try await harness.signIn(client, phone: newest)
+            try await harness.sql.execute("UPDATE users SET full_name = 'Aida Bekova' WHERE phone_number = '\(Self.member)'")
+            try await harness.sql.execute("UPDATE users SET full_name = 'Bakyt 100% Aidarov' WHERE phone_number = '\(newest)'")
+            var ids: [String: String] = [:]  // PostgreSQL's ids need not be 1, 2, 3
+            for phone in [Self.admin, Self.member, newest] {
+                ids[phone] = String(try await harness.sql.int("SELECT id FROM users WHERE phone_number = '\(phone)'"))
+            }
+            func listed(_ query: String) async throws -> (status: HTTPResponse.Status, phones: [String]) {
+                let page = try await console.get("/console/users?q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+                let listed = page.text.matches(of: /data-user="(\d+)"/).map { String($0.output.1) }
+                return (page.status, listed.map { id in ids.first { $0.value == id }?.key ?? id })
+            }
+            #expect(try await listed("aida") == (.ok, [newest, Self.member]))  // any case, the newest sign-in first
+            #expect(try await listed("BEKOVA") == (.ok, [Self.member]))
+            #expect(try await listed("312 555") == (.ok, [newest, Self.admin]))  // digits of a number, in any spelling
+            #expect(try await listed("0%") == (.ok, [newest]))  // a percent sign is only itself
+            #expect(try await listed("_a") == (.notFound, []))  // and so is an underscore
+            #expect(try await listed("x") == (.badRequest, []))
+            let page = try await console.get("/console/users?q=aida")
+            #expect(page.text.contains(#"<a href="/console/users/\#(ids[Self.member]!)">Aida Bekova</a>"#))
+            #expect(page.text.contains("Bakyt 100% Aidarov") && page.text.contains("+13125550177"))
         }
     }
 }

@@ -78,6 +78,16 @@ import Testing
         #expect(ActivityCount.bucket(of: Date(timeIntervalSince1970: 599)) == 300)
     }
 
+    @Test func aUserSearchMatchesNamesLiterallyAndNumbersByTheirDigits() {
+        #expect(UserSearch("a") == nil && UserSearch("  a ") == nil)
+        #expect(UserSearch("Ai_da 5%")?.namePattern == #"%Ai\_da 5\%%"#)
+        #expect(UserSearch(#"back\slash"#)?.namePattern == #"%back\\slash%"#)
+        #expect(UserSearch("+1 (312) 555-01")?.phonePattern == "%131255501%")
+        #expect(UserSearch("12")?.phonePattern == nil)  // too few digits to mean a number
+        #expect(UserSearch("Aida 312")?.phonePattern == nil)  // a name with digits is a name
+        #expect(UserSearch("aida", limit: 7)?.limit == 7)
+    }
+
     @Test func chartAxesEndOnWholeGridSteps() {
         #expect([0, 1, 4, 5, 9, 21, 399, 401].map(BarChart.niceCeiling) == [4, 4, 4, 8, 20, 40, 400, 800])
         let chart = BarChart(id: "c", title: "t", labels: ["a", "b"], series: [.init(name: "Sent", style: "sent", values: [0, 8])])

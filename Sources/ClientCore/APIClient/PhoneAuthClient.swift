@@ -11,12 +11,18 @@ public struct PhoneAuthClient: Sendable {
     public let baseURL: URL
     private let transport: any HTTPTransport
     private let timeout: TimeInterval
+    private let userAgent: String?
 
     /// A client of the server at `baseURL`; `timeout` bounds each request, `transport` sends them (tests swap it).
-    public init(baseURL: URL, timeout: TimeInterval = 15, transport: any HTTPTransport = URLSessionTransport()) {
+    /// `userAgent` (e.g. `"MyApp/2.3 (iPhone)"`) is sent with every request and is how the user's list of sessions and
+    /// the operator console name this device; nil keeps the platform's default.
+    public init(
+        baseURL: URL, timeout: TimeInterval = 15, userAgent: String? = nil, transport: any HTTPTransport = URLSessionTransport()
+    ) {
         self.baseURL = baseURL
         self.transport = transport
         self.timeout = timeout
+        self.userAgent = userAgent
     }
 
     /// Asks the server to text a one-time code to `phone`. When the server first wants a proof of work (428
@@ -100,9 +106,10 @@ public struct PhoneAuthClient: Sendable {
         var request = URLRequest(url: components.url!, timeoutInterval: timeout)
         request.httpMethod = method
         request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let userAgent { request.setValue(userAgent, forHTTPHeaderField: "User-Agent") }
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try? JSONEncoder().encode(body)
+            request.httpBody = try? Self.encoder.encode(body)
         }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
@@ -130,6 +137,8 @@ public struct PhoneAuthClient: Sendable {
         }
         return (data, response)
     }
+
+    static let encoder = JSONEncoder()
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()

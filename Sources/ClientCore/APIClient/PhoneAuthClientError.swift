@@ -20,7 +20,8 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
     /// One line for people and logs.
     public var description: String {
         switch self {
-        case .server(let status, let code, let message, _): "server refused (\(status) \(code)): \(message)"
+        case .server(let status, let code, let message, let details):
+            "server refused (\(status) \(code)): \(message)" + (details.hint.map { " (\($0))" } ?? "")
         case .transport(let reason): "cannot reach the server: \(reason)"
         case .timeout: "the server did not answer in time"
         case .notAuthenticated: "not logged in"
@@ -89,5 +90,15 @@ public struct ServerErrorDetails: Sendable, Equatable {
     /// Details as the server's error body gave them.
     public init(field: String? = nil, attemptsRemaining: Int? = nil, retryAfter: Int? = nil) {
         (self.field, self.attemptsRemaining, self.retryAfter) = (field, attemptsRemaining, retryAfter)
+    }
+
+    /// What the numbers mean to a person ("try again in 55 s", "2 tries left"), or nil when there are none.
+    var hint: String? {
+        var parts: [String] = []
+        if let attemptsRemaining { parts.append("\(attemptsRemaining) \(attemptsRemaining == 1 ? "try" : "tries") left") }
+        if let retryAfter {
+            parts.append(retryAfter < 120 ? "try again in \(retryAfter) s" : "try again in \((retryAfter + 59) / 60) min")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }

@@ -65,6 +65,12 @@ public struct UserProfile: Codable, Sendable, Equatable {
     public var language: String
     /// The market's country name.
     public var country: String
+    /// When the user last signed in with a code (nil in a profile cached by an older client).
+    public var lastLogin: Date?
+    /// When the account was made.
+    public var createdAt: Date?
+    /// When the profile last changed.
+    public var updatedAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -74,6 +80,9 @@ public struct UserProfile: Codable, Sendable, Equatable {
         case isActive = "is_active"
         case isVerified = "is_verified"
         case market, language, country
+        case lastLogin = "last_login"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }
 

@@ -123,7 +123,8 @@ extension ConsoleController {
 
     // MARK: Users
 
-    /// `?q=`: a phone number in any spelling the API accepts, or a user id.
+    /// `?q=`: a phone number in any spelling the API accepts or a user id opens that user; anything else of two
+    /// characters or more lists the users whose name or number contains it.
     @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await page(request, context) { caller, csrf in
             var model = UsersPage(chrome: chrome(.users, "Users", caller, csrf: csrf, request: request), query: "")
@@ -136,8 +137,18 @@ extension ConsoleController {
             if let id = Int64(query), id > 0, try await storage.users.find(id: id) != nil {
                 return .redirect(to: "/console/users/\(id)", type: .normal)
             }
-            model.error = "No user has the phone number or id \(query)."
-            return renderer.response(.users, model, status: .notFound)
+            guard let search = UserSearch(query) else {
+                model.error = "Type at least \(UserSearch.minimumLength) characters of a name or number, or a whole phone number or user id."
+                return renderer.response(.users, model, status: .badRequest)
+            }
+            let found = try await storage.users.search(search)
+            guard !found.isEmpty else {
+                model.error = "No user has the phone number or id \(query), or a name or number containing it."
+                return renderer.response(.users, model, status: .notFound)
+            }
+            model.results = found.map(UsersPage.Row.init)
+            model.truncated = found.count == search.limit
+            return renderer.response(.users, model)
         }
     }
 

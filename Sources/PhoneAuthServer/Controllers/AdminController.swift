@@ -31,8 +31,8 @@ struct AdminController: Sendable {
     struct AdminUser: ResponseEncodable {
         var user: UserResponse
         var role: String
-        var disabledAt: Date?
-        var disabledReason: String?
+        @ExplicitNull var disabledAt: Date? = nil
+        @ExplicitNull var disabledReason: String? = nil
 
         init(_ user: User) {
             self.user = UserResponse(user)
@@ -45,15 +45,6 @@ struct AdminController: Sendable {
             case user, role
             case disabledAt = "disabled_at"
             case disabledReason = "disabled_reason"
-        }
-
-        // Explicit nulls: "not disabled" is an answer, not a missing field.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(user, forKey: .user)
-            try container.encode(role, forKey: .role)
-            try container.encode(disabledAt, forKey: .disabledAt)
-            try container.encode(disabledReason, forKey: .disabledReason)
         }
     }
 

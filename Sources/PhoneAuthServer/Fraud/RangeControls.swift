@@ -26,25 +26,13 @@ struct RangeControls: Sendable {
         var verifiedLastHour: Int
         var allowance: Int
         var state: State
-        var block: RangeBlock?
+        /// An explicit null when not blocked.
+        @ExplicitNull var block: RangeBlock? = nil
 
         enum CodingKeys: String, CodingKey {
             case range, market, sent, verified, allowance, state, block
             case unverifiedLastHour = "unverified_last_hour"
             case verifiedLastHour = "verified_last_hour"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(range, forKey: .range)
-            try container.encode(market, forKey: .market)
-            try container.encode(sent, forKey: .sent)
-            try container.encode(verified, forKey: .verified)
-            try container.encode(unverifiedLastHour, forKey: .unverifiedLastHour)
-            try container.encode(verifiedLastHour, forKey: .verifiedLastHour)
-            try container.encode(allowance, forKey: .allowance)
-            try container.encode(state, forKey: .state)
-            try container.encode(block, forKey: .block)  // an explicit null: "not blocked" is an answer
         }
     }
 

@@ -41,7 +41,7 @@ struct UserPage: Sendable {
         isAdmin = user.role == UserRole.admin.rawValue
         banned = user.isDisabled
         banReason = user.disabledReason
-        status = user.isDisabled ? "banned since \(ConsoleFormat.instant(user.disabledAt))" : user.isActive ? "active" : "signed out"
+        status = Self.status(of: user)
         verified = user.isVerified ? "yes" : "no"
         created = ConsoleFormat.instant(user.createdAt)
         lastLogin = ConsoleFormat.instant(user.lastLogin)
@@ -57,11 +57,9 @@ struct UserPage: Sendable {
         liveSessions = self.sessions.filter(\.live).count
         isSelf = user.id == viewer
     }
-}
 
-/// The user search form, and what the last search found (or did not).
-struct UsersPage: Sendable {
-    var chrome: PageChrome
-    var query: String
-    var error: String?
+    /// Banned (since when), active, or signed out everywhere.
+    static func status(of user: User) -> String {
+        user.isDisabled ? "banned since \(ConsoleFormat.instant(user.disabledAt))" : user.isActive ? "active" : "signed out"
+    }
 }

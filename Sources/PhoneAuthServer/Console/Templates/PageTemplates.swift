@@ -89,11 +89,23 @@ enum PageTemplates {
         {{<layout}}{{$content}}
         <h1>Users</h1>
         <form method="get" action="/console/users" class="inline" role="search">
-        <label for="q">Phone number or user id</label>
-        <input id="q" name="q" value="{{query}}" required autofocus placeholder="+1 555 010 1234">
+        <label for="q">Phone number, user id or name</label>
+        <input id="q" name="q" value="{{query}}" required minlength="2" autofocus placeholder="+1 555 010 1234">
         <button type="submit">Find</button>
         </form>
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{#hasResults}}<section>
+        <h2>Matching users</h2>
+        <div class="scroll"><table class="users">
+        <thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">Phone</th><th scope="col">Market</th>
+        <th scope="col">Status</th><th scope="col">Last sign-in</th></tr></thead>
+        <tbody>
+        {{#results}}<tr data-user="{{id}}"><td><a href="{{link}}">{{id}}</a></td><td><a href="{{link}}">{{name}}</a></td><td>{{phone}}</td>
+        <td>{{market}}</td><td>{{status}}</td><td>{{lastLogin}}</td></tr>
+        {{/results}}
+        </tbody></table></div>
+        {{#truncated}}<p class="note">Showing the first {{shown}}; type more of the name or number to narrow it down.</p>{{/truncated}}
+        </section>{{/hasResults}}
         {{/content}}{{/layout}}
         """#
 

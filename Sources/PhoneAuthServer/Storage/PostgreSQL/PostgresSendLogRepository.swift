@@ -22,7 +22,8 @@ struct PostgresSendLogRepository: SendLogRepository {
                     return .refused(SendRefusal(rule: rule, retryAfter: retryAfter))
                 }
             }
-            if let screening {
+            // A known-good phone is always sent to (past the limits above): no need to read the range's standing.
+            if let screening, !knownGood {
                 let standing = try await Self.standing(sql, prefix: attempt.prefix, now: now)
                 switch screening.policy.decide(standing, knownGood: knownGood, solved: screening.challengeSolved) {
                 case .send: break

@@ -14,6 +14,17 @@ struct PostgresUserRepository: UserRepository {
         try await database.read { sql in try await Self.fetch(sql, phone: phone) }
     }
 
+    func search(_ search: UserSearch) async throws -> [User] {
+        try await database.read { sql in
+            try await sql.rows(
+                """
+                SELECT * FROM users WHERE full_name ILIKE \(search.namePattern) ESCAPE '\\' OR phone_number LIKE \(search.phonePattern) ESCAPE '\\'
+                ORDER BY last_login DESC NULLS LAST, id DESC LIMIT \(search.limit)
+                """
+            ).map(User.init(row:))
+        }
+    }
+
     func countByMarket() async throws -> [String: Int] {
         try await database.read { sql in
             Dictionary(uniqueKeysWithValues: try await sql.rows("SELECT market, count(*) AS n FROM users GROUP BY market").map {

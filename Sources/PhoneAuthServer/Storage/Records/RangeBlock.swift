@@ -2,31 +2,20 @@ import Foundation
 
 /// A number range no code is sent to: set by an operator (until lifted) or by the fraud defence (until `expiresAt`).
 /// Automatic blocks spare phones that signed in before; an operator's block spares nobody.
-struct RangeBlock: Sendable, Equatable, Codable {
+struct RangeBlock: Sendable, Equatable, Encodable {
     var prefix: String
     var reason: String
     var automatic: Bool
     var createdAt: Date
-    var expiresAt: Date?
+    @ExplicitNull var expiresAt: Date? = nil
     /// The operator's user id; nil for automatic blocks (and the CLI).
-    var createdBy: Int64?
+    @ExplicitNull var createdBy: Int64? = nil
 
     enum CodingKeys: String, CodingKey {
         case prefix = "range", reason, automatic
         case createdAt = "created_at"
         case expiresAt = "expires_at"
         case createdBy = "created_by"
-    }
-
-    // Explicit nulls: "never expires" and "no operator" are answers, not missing fields.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(prefix, forKey: .prefix)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(automatic, forKey: .automatic)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(createdBy, forKey: .createdBy)
     }
 
     /// Whether it stops a send to a phone that is (not) known to be good.

@@ -28,6 +28,8 @@ protocol UserRepository: Sendable {
     func disable(userID: Int64, reason: String?, now: Date) async throws -> User?
     /// Lifts a ban; sessions that ended with it stay ended. nil when there is no such user.
     func enable(userID: Int64, now: Date) async throws -> User?
+    /// Users whose name or number matches (see `UserSearch`), most recent sign-in first, at most `search.limit`.
+    func search(_ search: UserSearch) async throws -> [User]
     /// Users per market code (the console's markets page); markets without users are absent.
     func countByMarket() async throws -> [String: Int]
 }

@@ -14,6 +14,18 @@ struct SQLiteUserRepository: UserRepository {
         try await database.writer.read { db in try Self.fetch(db, phone: phone) }
     }
 
+    func search(_ search: UserSearch) async throws -> [User] {
+        try await database.writer.read { db in
+            try User.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM users WHERE full_name LIKE ? ESCAPE '\\' OR phone_number LIKE ? ESCAPE '\\'
+                    ORDER BY last_login IS NULL, last_login DESC, id DESC LIMIT ?
+                    """,
+                arguments: [search.namePattern, search.phonePattern, search.limit])
+        }
+    }
+
     func countByMarket() async throws -> [String: Int] {
         try await database.writer.read { db in
             Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT market, count(*) AS n FROM users GROUP BY market").map {

@@ -236,6 +236,23 @@ import Testing
         }
     }
 
+    @Test func oneRangeIsLookedUpOnTheFraudPageAlsoWhenItIsQuiet() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let (console, _) = try await Self.operatorAndMember(harness, client)
+            let own = try await console.get("/console/fraud?lookup=%2B996+555")  // "+996 555", as a GET form sends it
+            #expect(own.status == .ok)
+            #expect(own.text.contains("<h2>Range +996555</h2>") && own.text.contains(#"<a href="/console/fraud">All ranges</a>"#))
+            #expect(own.text.matches(of: /data-range="/).count == 1 && own.text.contains(#"data-range="+996555""#))
+            let quiet = try await console.get("/console/fraud?lookup=1415")
+            #expect(quiet.status == .ok && quiet.text.contains(#"data-range="+1415""#))
+            #expect(quiet.text.contains(#"<span class="state open">open</span>"#))
+            let bad = try await console.get("/console/fraud?lookup=%2B44")
+            #expect(bad.status == .badRequest && bad.text.contains("configured calling code") && bad.text.contains("No such range."))
+            #expect(bad.text.contains(#"value="+44""#))
+        }
+    }
+
     @Test func usersAreFoundByAnySpellingOfTheirPhoneOrByID() async throws {
         let harness = try TestHarness()
         try await harness.test { client in

@@ -58,6 +58,29 @@ import Testing
         #expect(try await harness.sql.int("SELECT COUNT(*) FROM range_blocks") == 0)
     }
 
+    @Test(arguments: Backend.all)
+    func oneRangeIsShownAlsoWhenNothingWasSentToIt(backend: Backend) async throws {
+        let harness = try await FraudDefenceTests.harness(backend)
+        try await harness.test(.live) { (client) async throws -> Void in
+            let token = try await admin(harness, client)  // one code sent to +996555 and verified
+            #expect(try await client.request(.put, "/admin/ranges/+1312/block", json: ["reason": "provider report"], token: token).status == .ok)
+            let blocked = try await client.request(.get, "/admin/ranges/%2B1312", token: token)
+            #expect(blocked.status == .ok)
+            #expect(blocked.json["state"] as? String == "blocked")
+            #expect((blocked.json["block"] as? [String: Any])?["reason"] as? String == "provider report")
+            let quiet = try await client.request(.get, "/admin/ranges/+1415", token: token)
+            #expect(quiet.status == .ok)
+            #expect(quiet.json["range"] as? String == "+1415" && quiet.json["market"] as? String == "us")
+            #expect(quiet.json["sent"] as? Int == 0 && quiet.json["state"] as? String == "open" && quiet.json["block"] is NSNull)
+            let own = try await client.request(.get, "/admin/ranges/+996%20555", token: token)
+            #expect(own.json["range"] as? String == "+996555" && own.json["sent"] as? Int == 1 && own.json["verified"] as? Int == 1)
+            let bad = try await client.request(.get, "/admin/ranges/+44", token: token)
+            #expect(bad.status == .badRequest && bad.errorCode == "validation_failed")
+            let member = try await harness.signIn(client, phone: "+13135550100")
+            #expect(try await client.request(.get, "/admin/ranges/+1415", token: member).status == .forbidden)
+        }
+    }
+
     @Test func rangesAndReasonsAreChecked() async throws {
         let harness = try await FraudDefenceTests.harness(.sqlite)
         try await harness.test(.live) { (client) async throws -> Void in
@@ -131,6 +154,13 @@ import Testing
         #expect(listed.status == 0)
         #expect(listed.stdout.contains("+996555     cli"))
         #expect(listed.stdout.contains("pumping"))
+        let one = try await CLIRunner.run(["admin", "ranges", "--range", "+996 555"] + database, binary: "PhoneAuthServer")
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout.split(separator: "\n").filter { $0.hasPrefix("+996555") }.count == 2)  // the range and its block
+        #expect(one.stdout.contains("blocked") && one.stdout.contains("pumping"))
+        let quiet = try await CLIRunner.run(["admin", "ranges", "--range", "+1415"] + database, binary: "PhoneAuthServer")
+        #expect(quiet.stdout.contains("+1415") && quiet.stdout.contains("open") && quiet.stdout.contains("no blocks in force"))
+        #expect(try await CLIRunner.run(["admin", "ranges", "--range", "+44"] + database, binary: "PhoneAuthServer").status == 64)
         try await harness.test(.live) { (client) async throws -> Void in
             #expect(try await FraudDefenceTests.send(client, "+996555123456", from: "198.51.100.1").errorCode == "phone_not_allowed")
         }

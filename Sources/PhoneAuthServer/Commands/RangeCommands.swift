@@ -30,19 +30,26 @@ extension AdminCommand {
         static let configuration = CommandConfiguration(abstract: "List number ranges, busiest first, and the blocks in force.")
         @OptionGroup var options: RangeOptions
         @Option(help: "How many ranges (default 20). Allowance and state are as the shipped defence computes them.") var limit = 20
+        @Option(help: "Only this range (e.g. +1312), also when nothing was sent to it.") var range: String?
 
         func run() async throws {
             guard (1...500).contains(limit) else { throw ValidationError("--limit must be 1 to 500") }
-            try await options.withActions { [limit] actions in
+            try await options.withActions { [limit, range] actions in
                 let controls = actions.ranges
                 let formatter = ISO8601DateFormatter()
+                let ranges: [RangeControls.Summary]
+                if let range {
+                    ranges = [try await AdminCommand.validated { try await controls.summary(of: range) }]
+                } else {
+                    ranges = try await controls.busiest(limit: limit)
+                }
                 print("RANGE      MARKET  SENT  VERIFIED  UNVERIFIED/H  ALLOWANCE  STATE")
-                for range in try await controls.busiest(limit: limit) {
+                for range in ranges {
                     print([range.range.padding(10), range.market.padding(6), String(range.sent).padding(4), String(range.verified).padding(8),
                            String(range.unverifiedLastHour).padding(12), String(range.allowance).padding(9), range.state.rawValue]
                         .joined(separator: "  "))
                 }
-                let blocks = try await controls.blocks()
+                let blocks = try await controls.blocks().filter { block in range == nil || block.prefix == ranges.first?.range }
                 print(blocks.isEmpty ? "no blocks in force" : "\nBLOCKED    BY         SINCE                 UNTIL                 REASON")
                 for block in blocks {
                     let by = block.automatic ? "automatic" : block.createdBy.map { "user \($0)" } ?? "cli"

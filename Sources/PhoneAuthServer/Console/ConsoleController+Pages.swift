@@ -87,12 +87,21 @@ extension ConsoleController {
 
     // MARK: Fraud
 
+    /// The busiest 200 ranges, or with `?range=` that one range (also one nothing was sent to).
     @Sendable func fraud(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await page(request, context) { caller, csrf in
-            let model = FraudPage(
-                chrome: chrome(.fraud, "Fraud", caller, csrf: csrf, request: request), ranges: try await actions.ranges.busiest(limit: 200),
-                blocks: try await actions.ranges.blocks())
-            return renderer.response(.fraud, model)
+            let chrome = chrome(.fraud, "Fraud", caller, csrf: csrf, request: request)
+            let blocks = try await actions.ranges.blocks()
+            guard let lookup = ConsoleForm(request.uri.query ?? "").text("lookup") else {
+                return renderer.response(.fraud, FraudPage(chrome: chrome, ranges: try await actions.ranges.busiest(limit: 200), blocks: blocks))
+            }
+            do {
+                let one = try await actions.ranges.summary(of: lookup)
+                return renderer.response(.fraud, FraudPage(chrome: chrome, ranges: [one], blocks: blocks, lookup: lookup, lookedUp: one.range))
+            } catch let error as AppError where error.status == .badRequest {
+                let model = FraudPage(chrome: chrome, ranges: [], blocks: blocks, error: error.message, lookup: lookup)
+                return renderer.response(.fraud, model, status: .badRequest)
+            }
         }
     }
 

@@ -19,6 +19,7 @@ struct RangeController: Sendable {
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("ranges", use: list)
+        group.get("ranges/:range", use: show)
         group.put("ranges/:range/block", use: block)
         group.delete("ranges/:range/block", use: unblock)
     }
@@ -33,6 +34,11 @@ struct RangeController: Sendable {
             limit = value
         }
         return RangeList(ranges: try await controls.busiest(limit: limit), blocks: try await controls.blocks())
+    }
+
+    /// One range, also one nothing was sent to yet.
+    @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> RangeControls.Summary {
+        try await controls.summary(of: try context.parameters.require("range"))
     }
 
     @Sendable func block(_ request: Request, context: AuthenticatedContext) async throws -> RangeBlock {
@@ -55,3 +61,4 @@ struct RangeController: Sendable {
 }
 
 extension RangeBlock: ResponseEncodable {}
+extension RangeControls.Summary: ResponseEncodable {}

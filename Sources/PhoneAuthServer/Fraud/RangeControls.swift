@@ -70,6 +70,15 @@ struct RangeControls: Sendable {
         try await sendLog.busiestRanges(limit: limit, now: now()).map(summary)
     }
 
+    /// One range as it stands now, whether or not anything was sent to it (an operator checking a range a provider
+    /// named). Throws `validation_failed` for text that is not a range.
+    func summary(of text: String) async throws -> Summary {
+        let range = try range(parsing: text).range
+        let now = now()
+        let block = try await sendLog.blocks(now: now).first { $0.prefix == range }
+        return summary(RangeReport(prefix: range, standing: try await sendLog.standing(prefix: range, now: now), block: block))
+    }
+
     private func summary(_ report: RangeReport) -> Summary {
         let state: Summary.State =
             if report.block != nil { .blocked } else if policy.decide(report.standing, knownGood: false) == .send { .open } else { .challenged }

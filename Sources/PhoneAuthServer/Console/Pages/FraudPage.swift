@@ -32,12 +32,19 @@ struct FraudPage: Sendable {
     /// Kept in the form after a refused block, so the operator corrects rather than retypes.
     var range: String
     var reason: String
+    /// What the look-up form was given, kept in it.
+    var lookup: String
+    /// "Ranges by activity", or the one range looked up.
+    var rowsHeading: String
+    var isLookup: Bool
 
     init(
         chrome: PageChrome, ranges: [RangeControls.Summary], blocks: [RangeBlock], error: String? = nil, range: String = "",
-        reason: String = ""
+        reason: String = "", lookup: String = "", lookedUp: String? = nil
     ) {
-        (self.chrome, self.error, self.range, self.reason) = (chrome, error, range, reason)
+        (self.chrome, self.error, self.range, self.reason, self.lookup) = (chrome, error, range, reason, lookup)
+        rowsHeading = lookedUp.map { "Range \($0)" } ?? "Ranges by activity"
+        isLookup = !lookup.isEmpty
         self.blocks = blocks.map { block in
             BlockRow(
                 range: block.prefix, by: Self.by(block), since: ConsoleFormat.instant(block.createdAt),

@@ -62,7 +62,11 @@ enum PageTemplates {
         {{^blocks}}<tr><td colspan="6">No range is blocked.</td></tr>{{/blocks}}
         </tbody></table></div>
         </section>
-        <h2>Ranges by activity</h2>
+        <h2>{{rowsHeading}}</h2>
+        <form method="get" action="/console/fraud" class="inline" role="search">
+        <label for="lookup">Look up a range</label> <input id="lookup" name="lookup" required placeholder="+1312" value="{{lookup}}">
+        <button type="submit">Look up</button>{{#isLookup}} <a href="/console/fraud">All ranges</a>{{/isLookup}}
+        </form>
         <div class="scroll"><table class="ranges">
         <thead><tr><th scope="col">Range</th><th scope="col">Market</th><th scope="col">Sent</th><th scope="col">Verified</th>
         <th scope="col">Conversion</th><th scope="col">Unverified, last hour</th><th scope="col">Verified, last hour</th>
@@ -80,7 +84,7 @@ enum PageTemplates {
         <button type="submit" data-confirm="Block {{range}}? No code will go to it until the block is lifted.">Block</button></form>{{/blocked}}
         </td></tr>
         {{/rows}}
-        {{^rows}}<tr><td colspan="10">No sends recorded yet.</td></tr>{{/rows}}
+        {{^rows}}<tr><td colspan="10">{{^isLookup}}No sends recorded yet.{{/isLookup}}{{#isLookup}}No such range.{{/isLookup}}</td></tr>{{/rows}}
         </tbody></table></div>
         {{/content}}{{/layout}}
         """#

@@ -46,7 +46,10 @@ import Testing
         let store = FileTokenStore(folder: folder)
         try store.save(Self.credentials, server: server)
         try Data("{ not json".utf8).write(to: store.file)
-        #expect(throws: TokenStoreError.corruptFileMovedAside(original: store.file.path, movedTo: folder.appendingPathComponent("credentials.json.corrupt").path)) {
+        #expect(
+            throws: TokenStoreError.corruptFileMovedAside(
+                original: store.file.path, movedTo: folder.appendingPathComponent("credentials.json.corrupt").path)
+        ) {
             try store.load(server: server)
         }
         #expect(try store.load(server: server) == nil)

@@ -26,7 +26,8 @@ import Testing
             #expect(items.first?["line1"] as? String == "233 S Wacker Dr")
 
             harness.clock.advance(by: 5)
-            let updated = try await client.request(.patch, "/api/v1/profile/addresses/\(id)", json: ["postal_code": "60606-1234", "label": NSNull()], token: token)
+            let updated = try await client.request(
+                .patch, "/api/v1/profile/addresses/\(id)", json: ["postal_code": "60606-1234", "label": NSNull()], token: token)
             #expect(updated.status == .ok)
             #expect(updated.json["postal_code"] as? String == "60606-1234")
             #expect(updated.json["label"] is NSNull)
@@ -72,18 +73,19 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        (["line1": "1 Main St", "city": "Chicago", "postal_code": "60606"], "region"),
-        (["line1": "1 Main St", "city": "Chicago", "region": "Illinois", "postal_code": "60606"], "region"),
-        (["line1": "1 Main St", "city": "Chicago", "region": "IL"], "postal_code"),
-        (["line1": "1 Main St", "city": "Chicago", "region": "IL", "postal_code": "6060"], "postal_code"),
-        (["line1": "1 Main St", "city": "Chicago", "region": "IL", "postal_code": "60606-12"], "postal_code"),
-        (["city": "Chicago", "region": "IL", "postal_code": "60606"], "line1"),
-        (["line1": "   ", "city": "Chicago", "region": "IL", "postal_code": "60606"], "line1"),
-        (["line1": "1 Main St", "region": "IL", "postal_code": "60606"], "city"),
-        (["line1": String(repeating: "a", count: 201), "city": "Chicago", "region": "IL", "postal_code": "60606"], "line1"),
-        (["label": String(repeating: "a", count: 51), "line1": "1 Main", "city": "Chicago", "region": "IL", "postal_code": "60606"], "label"),
-    ] as [([String: String], String)])
+    @Test(
+        arguments: [
+            (["line1": "1 Main St", "city": "Chicago", "postal_code": "60606"], "region"),
+            (["line1": "1 Main St", "city": "Chicago", "region": "Illinois", "postal_code": "60606"], "region"),
+            (["line1": "1 Main St", "city": "Chicago", "region": "IL"], "postal_code"),
+            (["line1": "1 Main St", "city": "Chicago", "region": "IL", "postal_code": "6060"], "postal_code"),
+            (["line1": "1 Main St", "city": "Chicago", "region": "IL", "postal_code": "60606-12"], "postal_code"),
+            (["city": "Chicago", "region": "IL", "postal_code": "60606"], "line1"),
+            (["line1": "   ", "city": "Chicago", "region": "IL", "postal_code": "60606"], "line1"),
+            (["line1": "1 Main St", "region": "IL", "postal_code": "60606"], "city"),
+            (["line1": String(repeating: "a", count: 201), "city": "Chicago", "region": "IL", "postal_code": "60606"], "line1"),
+            (["label": String(repeating: "a", count: 51), "line1": "1 Main", "city": "Chicago", "region": "IL", "postal_code": "60606"], "label"),
+        ] as [([String: String], String)])
     func usAddressesNeedAStateAndAZIP(body: [String: String], field: String) async throws {
         let harness = try TestHarness()
         try await harness.test { client in
@@ -95,13 +97,14 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        (["line1": "Chui Ave 120", "city": "Bishkek"], nil),
-        (["line1": "Chui Ave 120", "city": "Bishkek", "postal_code": "720040"], nil),
-        (["line1": "Chui Ave 120", "city": "Bishkek", "postal_code": "72004"], "postal_code"),
-        (["line1": "Chui Ave 120", "city": "Bishkek", "postal_code": "60606"], "postal_code"),
-        (["line1": "Chui Ave 120"], "city"),
-    ] as [([String: String], String?)])
+    @Test(
+        arguments: [
+            (["line1": "Chui Ave 120", "city": "Bishkek"], nil),
+            (["line1": "Chui Ave 120", "city": "Bishkek", "postal_code": "720040"], nil),
+            (["line1": "Chui Ave 120", "city": "Bishkek", "postal_code": "72004"], "postal_code"),
+            (["line1": "Chui Ave 120", "city": "Bishkek", "postal_code": "60606"], "postal_code"),
+            (["line1": "Chui Ave 120"], "city"),
+        ] as [([String: String], String?)])
     func kgAddressesTakeAnOptionalSixDigitPostalCode(body: [String: String], field: String?) async throws {
         let harness = try TestHarness()
         try await harness.test { client in
@@ -135,7 +138,8 @@ import Testing
         try await harness.test { client in
             let token = try await harness.signIn(client, phone: "+996555123456")
             for index in 1...20 {
-                let response = try await client.request(.post, "/api/v1/profile/addresses", json: ["line1": "Street \(index)", "city": "Osh"], token: token)
+                let response = try await client.request(
+                    .post, "/api/v1/profile/addresses", json: ["line1": "Street \(index)", "city": "Osh"], token: token)
                 #expect(response.status == .created)
             }
             let extra = try await client.request(.post, "/api/v1/profile/addresses", json: ["line1": "One too many", "city": "Osh"], token: token)

@@ -8,7 +8,9 @@ import Testing
 
 @Suite struct AdminTests {
     /// Signs in an admin (promoted in the database, then refreshed for a current token) and a plain user.
-    private func adminAndUser(_ harness: TestHarness, _ client: some TestClientProtocol) async throws -> (admin: String, user: (access: String, refresh: String)) {
+    private func adminAndUser(
+        _ harness: TestHarness, _ client: some TestClientProtocol
+    ) async throws -> (admin: String, user: (access: String, refresh: String)) {
         let admin = try await harness.signInGrant(client, phone: "+13125550001")
         let user = try await harness.signInGrant(client, phone: "+996555123456")
         try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '+13125550001'")
@@ -64,7 +66,8 @@ import Testing
             let access = try #require(refreshed.json["access_token"] as? String)
             #expect(try JWTTestSupport.payload(of: access)["role"] as? String == "admin")
             #expect(try await client.request(.get, "/admin/users/1", token: access).status == .ok)
-            #expect(try await client.request(.patch, "/admin/users/2", json: ["role": "root"], token: admin).errorDetail["field"] as? String == "role")
+            #expect(
+                try await client.request(.patch, "/admin/users/2", json: ["role": "root"], token: admin).errorDetail["field"] as? String == "role")
         }
     }
 
@@ -127,9 +130,11 @@ import Testing
             #expect(cli.stdout.contains("1 session(s) revoked"))
             #expect(try await client.request(.get, "/api/v1/profile", token: grant.access).errorCode == "token_stale")
 
-            let promote = try await CLIRunner.run(["admin", "promote", "+996555123456", "--database", harness.databaseURL], binary: "PhoneAuthServer")
+            let promote = try await CLIRunner.run(
+                ["admin", "promote", "+996555123456", "--database", harness.databaseURL], binary: "PhoneAuthServer")
             #expect(promote.status == 0)
-            let listed = try await CLIRunner.run(["admin", "sessions", "--phone", "+996555123456", "--database", harness.databaseURL], binary: "PhoneAuthServer")
+            let listed = try await CLIRunner.run(
+                ["admin", "sessions", "--phone", "+996555123456", "--database", harness.databaseURL], binary: "PhoneAuthServer")
             #expect(listed.stdout.contains("tests/1.0"))
             let missing = try await CLIRunner.run(["admin", "demote", "+13125559999", "--database", harness.databaseURL], binary: "PhoneAuthServer")
             #expect(missing.status == 1)

@@ -50,7 +50,8 @@ import Testing
         let harness = try TestHarness { $0.limits.resendCooldown = .seconds(60) }
         harness.clock.set(Date())
         try await harness.test(.live) { client in
-            let terminal = try PseudoTerminal(["login", "--server", "http://127.0.0.1:\(client.port!)", "--phone", Self.phone], environment: environment)
+            let terminal = try PseudoTerminal(
+                ["login", "--server", "http://127.0.0.1:\(client.port!)", "--phone", Self.phone], environment: environment)
             try await terminal.waitFor("Code: ")
             let code = try #require(harness.sms.lastCode(to: Self.phone))
             let wrong = code == "000000" ? "111111" : "000000"

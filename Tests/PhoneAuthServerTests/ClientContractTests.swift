@@ -28,12 +28,16 @@ import Testing
         let harness = try TestHarness()
         try await harness.test(.live) { client in
             let api = PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(client.port!)")!)
-            await #expect(throws: PhoneAuthClientError.server(status: 403, code: "market_not_supported", message: AppError.marketNotSupported.message)) {
+            await #expect(
+                throws: PhoneAuthClientError.server(status: 403, code: "market_not_supported", message: AppError.marketNotSupported.message)
+            ) {
                 try await api.sendCode(phone: "+44 20 7946 0958")
             }
             let wrong = await #expect(throws: PhoneAuthClientError.self) { try await api.verifyCode(phone: "+13125550100", code: "123456") }
             #expect(wrong?.code == "invalid_code")
-            if case .server(400, _, let message, _)? = wrong { #expect(message == AppError.invalidCode(attemptsRemaining: nil).message) } else {
+            if case .server(400, _, let message, _)? = wrong {
+                #expect(message == AppError.invalidCode(attemptsRemaining: nil).message)
+            } else {
                 Issue.record("expected a 400, got \(String(describing: wrong))")
             }
         }
@@ -45,7 +49,10 @@ import Testing
             _ = try await api.sendCode(phone: "+13125550100")
             Issue.record("expected a transport error")
         } catch {
-            guard case .transport = error else { Issue.record("expected transport, got \(error)"); return }
+            guard case .transport = error else {
+                Issue.record("expected transport, got \(error)")
+                return
+            }
         }
     }
 
@@ -140,7 +147,8 @@ import Testing
             #expect(badLanguage.status == 1)
             #expect(badLanguage.stderr.contains("validation_failed"))
 
-            let added = try await cli(["addresses", "add", "--line1", "Chui Ave 120", "--city", "Bishkek", "--postal-code", "720040", "--json"], server: server)
+            let added = try await cli(
+                ["addresses", "add", "--line1", "Chui Ave 120", "--city", "Bishkek", "--postal-code", "720040", "--json"], server: server)
             #expect(added.status == 0, "\(added.stderr)")
             let id = try #require((try JSONSerialization.jsonObject(with: Data(added.stdout.utf8)) as? [String: Any])?["id"] as? Int)
             #expect(try await cli(["addresses", "edit", String(id), "--city", "Osh"], server: server).status == 0)

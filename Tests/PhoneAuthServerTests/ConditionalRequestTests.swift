@@ -60,16 +60,19 @@ import Testing
         try await harness.test { (client) async throws -> Void in
             let token = try await harness.signIn(client, phone: "+996555123456")
             let emptyTag = try #require(try await client.request(.get, "/api/v1/profile/addresses", token: token).headers[.eTag])
-            #expect(try await client.request(.get, "/api/v1/profile/addresses", token: token, headers: [.ifNoneMatch: emptyTag]).status == .notModified)
+            #expect(
+                try await client.request(.get, "/api/v1/profile/addresses", token: token, headers: [.ifNoneMatch: emptyTag]).status == .notModified)
             let created = try await client.request(.post, "/api/v1/profile/addresses", json: ["line1": "Chui 1", "city": "Bishkek"], token: token)
             let id = try #require(created.json["id"] as? Int)
             let addressTag = try #require(created.headers[.eTag])
             #expect(try await client.request(.get, "/api/v1/profile/addresses", token: token, headers: [.ifNoneMatch: emptyTag]).status == .ok)
 
             harness.clock.advance(by: 1)
-            let edited = try await client.request(.patch, "/api/v1/profile/addresses/\(id)", json: ["city": "Osh"], token: token, headers: [.ifMatch: addressTag])
+            let edited = try await client.request(
+                .patch, "/api/v1/profile/addresses/\(id)", json: ["city": "Osh"], token: token, headers: [.ifMatch: addressTag])
             #expect(edited.status == .ok)
-            let stale = try await client.request(.patch, "/api/v1/profile/addresses/\(id)", json: ["city": "Naryn"], token: token, headers: [.ifMatch: addressTag])
+            let stale = try await client.request(
+                .patch, "/api/v1/profile/addresses/\(id)", json: ["city": "Naryn"], token: token, headers: [.ifMatch: addressTag])
             #expect(stale.status == .preconditionFailed)
             let stored = try await harness.sql.addresses().first
             #expect(stored?.city == "Osh")
@@ -82,15 +85,18 @@ import Testing
             let token = try await harness.signIn(client, phone: "+996555123456")
             let other = try await harness.signIn(client, phone: "+996555000111")
             let body: [String: Any] = ["line1": "Chui 1", "city": "Bishkek"]
-            let first = try await client.request(.post, "/api/v1/profile/addresses", json: body, token: token, headers: [.init("Idempotency-Key")!: "add-1"])
-            let retry = try await client.request(.post, "/api/v1/profile/addresses", json: body, token: token, headers: [.init("Idempotency-Key")!: "add-1"])
+            let first = try await client.request(
+                .post, "/api/v1/profile/addresses", json: body, token: token, headers: [.init("Idempotency-Key")!: "add-1"])
+            let retry = try await client.request(
+                .post, "/api/v1/profile/addresses", json: body, token: token, headers: [.init("Idempotency-Key")!: "add-1"])
             #expect(first.status == .created && retry.status == .created)
             #expect(first.json["id"] as? Int == retry.json["id"] as? Int)
             // The replay carries the first answer's ETag too (found by the schemathesis contract test).
             #expect(first.headers[.eTag] != nil)
             #expect(retry.headers[.eTag] == first.headers[.eTag])
             // The same key from another user is that user's own.
-            let theirs = try await client.request(.post, "/api/v1/profile/addresses", json: body, token: other, headers: [.init("Idempotency-Key")!: "add-1"])
+            let theirs = try await client.request(
+                .post, "/api/v1/profile/addresses", json: body, token: other, headers: [.init("Idempotency-Key")!: "add-1"])
             #expect(theirs.status == .created)
             #expect(theirs.json["id"] as? Int != first.json["id"] as? Int)
             let count = try await harness.sql.addresses().count

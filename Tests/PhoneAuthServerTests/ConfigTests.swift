@@ -119,8 +119,10 @@ import Testing
 
     @Test func providersAreListedInFailoverOrderWithTheirSettings() throws {
         let config = try resolve(
-            ["--sms", "twilio, sns", "--twilio-account-sid", "AC1", "--twilio-auth-token", "t", "--twilio-from", "+15005550006",
-             "--sns-region", "eu-west-1", "--sns-access-key-id", "AK", "--sns-secret-access-key", "s"])
+            [
+                "--sms", "twilio, sns", "--twilio-account-sid", "AC1", "--twilio-auth-token", "t", "--twilio-from", "+15005550006",
+                "--sns-region", "eu-west-1", "--sns-access-key-id", "AK", "--sns-secret-access-key", "s",
+            ])
         #expect(config.smsProviders == [.twilio, .sns])
         #expect(config.twilio?.baseURL == "https://api.twilio.com")
         #expect(config.sns?.url == "https://sns.eu-west-1.amazonaws.com/")
@@ -132,8 +134,9 @@ import Testing
         #expect(refusal(["--sms", "sns", "--sns-region", "us-east-1"])?.contains("--sns-access-key-id") == true)
         #expect(refusal(["--sms", "console,console"])?.contains("twice") == true)
         let production = ["--environment", "production", "--jwt-secret", strong, "--pepper", strong]
-        #expect(refusal(production + ["--sms", "webhook,console", "--sms-webhook-url", "http://x.example", "--sms-webhook-secret", "s"])?
-            .contains("console") == true)
+        #expect(
+            refusal(production + ["--sms", "webhook,console", "--sms-webhook-url", "http://x.example", "--sms-webhook-secret", "s"])?
+                .contains("console") == true)
     }
 
     @Test func secretsMayComeFromACredentialsFile() throws {
@@ -150,8 +153,10 @@ import Testing
 
     @Test func limitsAndTestNumbersAreConfigurable() throws {
         let config = try resolve(
-            ["--resend-cooldown", "30", "--max-sends-per-ip-hour", "7", "--deny-prefixes", "+1900,+1976", "--trusted-proxies", "10.0.0.1",
-             "--test-numbers", "+13125550123:424242:2027-01-31"],
+            [
+                "--resend-cooldown", "30", "--max-sends-per-ip-hour", "7", "--deny-prefixes", "+1900,+1976", "--trusted-proxies", "10.0.0.1",
+                "--test-numbers", "+13125550123:424242:2027-01-31",
+            ],
             env: ["PHONEAUTH_SMS_BUDGET_DAY": "500"])
         #expect(config.limits.resendCooldown == .seconds(30))
         #expect(config.limits.perIPPerHour == 7)
@@ -165,8 +170,10 @@ import Testing
     }
 
     @Test func testNumbersAreRefusedInProductionUnlessAllowed() {
-        let production = ["--environment", "production", "--jwt-secret", strong, "--pepper", strong, "--sms", "webhook",
-                          "--sms-webhook-url", "https://sms.example.com", "--sms-webhook-secret", "s", "--test-numbers", "+13125550123:424242:2027-01-31"]
+        let production = [
+            "--environment", "production", "--jwt-secret", strong, "--pepper", strong, "--sms", "webhook",
+            "--sms-webhook-url", "https://sms.example.com", "--sms-webhook-secret", "s", "--test-numbers", "+13125550123:424242:2027-01-31",
+        ]
         #expect(refusal(production)?.contains("test numbers") == true)
         #expect(refusal(production + ["--allow-test-numbers-in-production"]) == nil)
     }

@@ -11,9 +11,13 @@ import Testing
             Issue.record("not PostgreSQL")
             return
         }
-        #expect((setting.host, setting.port, setting.username, setting.password, setting.database) == ("db.internal", 6432, "auth", "s3cret", "phoneauth"))
+        #expect(
+            (setting.host, setting.port, setting.username, setting.password, setting.database) == ("db.internal", 6432, "auth", "s3cret", "phoneauth")
+        )
         #expect(setting.tls == .require)
-        #expect(try DatabaseSetting(parsing: "postgresql://auth@db/phoneauth") == .postgres(PostgresSetting(host: "db", username: "auth", password: nil, database: "phoneauth")))
+        #expect(
+            try DatabaseSetting(parsing: "postgresql://auth@db/phoneauth")
+                == .postgres(PostgresSetting(host: "db", username: "auth", password: nil, database: "phoneauth")))
     }
 
     @Test func thePasswordIsNeverInADescription() throws {

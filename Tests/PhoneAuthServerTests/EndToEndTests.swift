@@ -14,7 +14,8 @@ import Testing
     }
 
     private func cli(_ arguments: [String], port: Int) async throws -> CLIRunner.Result {
-        try await CLIRunner.run(arguments + ["--server", "http://127.0.0.1:\(port)"], environment: ["PHONEAUTH_HOME": folder.appendingPathComponent("home").path])
+        try await CLIRunner.run(
+            arguments + ["--server", "http://127.0.0.1:\(port)"], environment: ["PHONEAUTH_HOME": folder.appendingPathComponent("home").path])
     }
 
     @Test func loginUseGoOfflineComeBackSyncLogout() async throws {
@@ -30,7 +31,8 @@ import Testing
             let login = try await self.cli(["login", "--phone", "+996555123456", "--code", code], port: port)
             #expect(login.status == 0, "\(login.stderr)")
             #expect(try await self.cli(["me"], port: port).stdout.contains("+996555123456"))
-            #expect(try await self.cli(["addresses", "add", "--line1", "Chui Ave 120", "--city", "Bishkek"], port: port).stdout.contains("added address"))
+            #expect(
+                try await self.cli(["addresses", "add", "--line1", "Chui Ave 120", "--city", "Bishkek"], port: port).stdout.contains("added address"))
             #expect(try await self.cli(["addresses", "list"], port: port).stdout.contains("Chui Ave 120"))
 
             await server.stop()

@@ -82,7 +82,8 @@ import Testing
                 // Address creations (until the book is full) and profile edits, until one meets the full disk.
                 for round in 0..<300 where refused == 0 {
                     let body = ["line1": String(repeating: "x", count: 190) + "\(round)", "city": "Chicago", "region": "IL", "postal_code": "60601"]
-                    let answer = round.isMultiple(of: 2)
+                    let answer =
+                        round.isMultiple(of: 2)
                         ? try await server.request("POST", "/api/v1/profile/addresses", json: body, token: token)
                         : try await server.request("PATCH", "/api/v1/profile", json: ["full_name": "round \(round)"], token: token)
                     statuses.insert(answer.status)
@@ -168,7 +169,8 @@ import Testing
             let server = try await Instance.start(database: harness.databaseURL, webhook: webhook)
             do {
                 let token = try await CrashSafetyTests.signIn(server, receiver, phone: "+13125550531")
-                let reconnect = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(setting.database)' AND pid <> pg_backend_pid()"
+                let reconnect =
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(setting.database)' AND pid <> pg_backend_pid()"
                 try await TestPostgres.run(on: admin, "ALTER DATABASE \(setting.database) SET default_transaction_read_only = on")
                 _ = try await TestPostgres.rows(on: admin, reconnect)
                 // The first request may meet a connection the server has not noticed was closed, the next a read-only

@@ -32,7 +32,10 @@ import Testing
     @Test func headersOverSixteenKiBInAllAre431() async throws {
         let harness = try TestHarness()
         try await harness.test(.live) { client in
-            let big: HTTPFields = [HTTPField.Name("X-Padding")!: String(repeating: "a", count: 9 * 1024), HTTPField.Name("X-More")!: String(repeating: "b", count: 8 * 1024)]
+            let big: HTTPFields = [
+                HTTPField.Name("X-Padding")!: String(repeating: "a", count: 9 * 1024),
+                HTTPField.Name("X-More")!: String(repeating: "b", count: 8 * 1024),
+            ]
             let refused = try await client.execute(uri: "/health", method: .get, headers: big)
             #expect(refused.status == .requestHeaderFieldsTooLarge)
             #expect(refused.errorCode == "request_header_fields_too_large")

@@ -26,55 +26,77 @@ import Testing
     private static func json(_ text: String) -> [UInt8] { Array(text.utf8) }
 
     static let cases: [Hostile] = [
-        Hostile(name: "oversized body", method: .post, path: "/auth/send-code",
-                body: json(#"{"phone":"+13125550100","pad":""# + String(repeating: "a", count: 20_000) + #""}"#),
-                authenticated: false, status: .contentTooLarge, code: "payload_too_large"),
-        Hostile(name: "deeply nested JSON", method: .patch, path: "/api/v1/profile",
-                body: json(#"{"full_name":"# + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "}"),
-                status: .badRequest, code: "invalid_request"),
-        Hostile(name: "deeply nested objects", method: .post, path: "/auth/send-code",
-                body: json(String(repeating: #"{"a":"#, count: 2_000) + "1" + String(repeating: "}", count: 2_000)),
-                authenticated: false, status: .badRequest, code: "invalid_request"),
-        Hostile(name: "invalid JSON", method: .post, path: "/auth/send-code", body: json(#"{"phone": "+13125550100""#),
-                authenticated: false, status: .badRequest, code: "invalid_request"),
-        Hostile(name: "a JSON array instead of an object", method: .post, path: "/auth/verify-code", body: json("[1,2,3]"),
-                authenticated: false, status: .badRequest, code: "invalid_request"),
-        Hostile(name: "duplicate keys", method: .post, path: "/auth/send-code",
-                body: json(#"{"phone":"+13125550100","phone":"+13125550199"}"#), authenticated: false, status: .badRequest, code: "invalid_request"),
-        Hostile(name: "duplicate keys, one escaped", method: .patch, path: "/api/v1/profile",
-                body: json(#"{"full_name":"A","full_nam\u0065":"B"}"#), status: .badRequest, code: "invalid_request"),
-        Hostile(name: "wrong content type", method: .post, path: "/auth/send-code", body: json(#"{"phone":"+13125550100"}"#),
-                contentType: "text/xml", authenticated: false, status: .unsupportedMediaType, code: "unsupported_media_type"),
-        Hostile(name: "invalid UTF-8", method: .patch, path: "/api/v1/profile",
-                body: json(#"{"full_name":""#) + [0xC3, 0x28, 0xFF, 0xFE] + json(#""}"#), status: .badRequest, code: "invalid_request"),
-        Hostile(name: "NUL byte in a name", method: .patch, path: "/api/v1/profile", body: json(#"{"full_name":"Ai\u0000da"}"#),
-                status: .badRequest, code: "validation_failed"),
-        Hostile(name: "NUL byte in a phone", method: .post, path: "/auth/send-code", body: json(#"{"phone":"+1312555\u00000100"}"#),
-                authenticated: false, status: .badRequest, code: "invalid_phone"),
-        Hostile(name: "very long phone", method: .post, path: "/auth/send-code",
-                body: json(#"{"phone":"+1"# + String(repeating: "5", count: 5_000) + #""}"#), authenticated: false, status: .badRequest, code: "invalid_phone"),
-        Hostile(name: "SQL in a phone", method: .post, path: "/auth/send-code", body: json(#"{"phone":"+1' OR '1'='1"}"#),
-                authenticated: false, status: .badRequest, code: "invalid_phone"),
-        Hostile(name: "SQL in a verification id", method: .post, path: "/auth/verify-code",
-                body: json(#"{"verification_id":"v' OR 1=1;--aaaaaaaaaaaaa","verification_code":"123456"}"#),
-                authenticated: false, status: .badRequest, code: "invalid_request"),
-        Hostile(name: "SQL in a refresh token", method: .post, path: "/auth/refresh", body: json(#"{"refresh_token":"' OR '1'='1"}"#),
-                authenticated: false, status: .unauthorized, code: "invalid_refresh_token"),
-        Hostile(name: "SQL in the logout scope", method: .post, path: "/auth/logout?scope=global'%3B--", body: nil,
-                status: .badRequest, code: "invalid_request"),
-        Hostile(name: "SQL in a session id", method: .delete, path: "/auth/sessions/'%20OR%20'1'%3D'1", body: nil,
-                status: .notFound, code: "not_found"),
-        Hostile(name: "SQL in a market code", method: .get, path: "/api/v1/markets/us'%20OR%201%3D1", body: nil,
-                status: .forbidden, code: "market_mismatch"),
+        Hostile(
+            name: "oversized body", method: .post, path: "/auth/send-code",
+            body: json(#"{"phone":"+13125550100","pad":""# + String(repeating: "a", count: 20_000) + #""}"#),
+            authenticated: false, status: .contentTooLarge, code: "payload_too_large"),
+        Hostile(
+            name: "deeply nested JSON", method: .patch, path: "/api/v1/profile",
+            body: json(#"{"full_name":"# + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "}"),
+            status: .badRequest, code: "invalid_request"),
+        Hostile(
+            name: "deeply nested objects", method: .post, path: "/auth/send-code",
+            body: json(String(repeating: #"{"a":"#, count: 2_000) + "1" + String(repeating: "}", count: 2_000)),
+            authenticated: false, status: .badRequest, code: "invalid_request"),
+        Hostile(
+            name: "invalid JSON", method: .post, path: "/auth/send-code", body: json(#"{"phone": "+13125550100""#),
+            authenticated: false, status: .badRequest, code: "invalid_request"),
+        Hostile(
+            name: "a JSON array instead of an object", method: .post, path: "/auth/verify-code", body: json("[1,2,3]"),
+            authenticated: false, status: .badRequest, code: "invalid_request"),
+        Hostile(
+            name: "duplicate keys", method: .post, path: "/auth/send-code",
+            body: json(#"{"phone":"+13125550100","phone":"+13125550199"}"#), authenticated: false, status: .badRequest, code: "invalid_request"),
+        Hostile(
+            name: "duplicate keys, one escaped", method: .patch, path: "/api/v1/profile",
+            body: json(#"{"full_name":"A","full_nam\u0065":"B"}"#), status: .badRequest, code: "invalid_request"),
+        Hostile(
+            name: "wrong content type", method: .post, path: "/auth/send-code", body: json(#"{"phone":"+13125550100"}"#),
+            contentType: "text/xml", authenticated: false, status: .unsupportedMediaType, code: "unsupported_media_type"),
+        Hostile(
+            name: "invalid UTF-8", method: .patch, path: "/api/v1/profile",
+            body: json(#"{"full_name":""#) + [0xC3, 0x28, 0xFF, 0xFE] + json(#""}"#), status: .badRequest, code: "invalid_request"),
+        Hostile(
+            name: "NUL byte in a name", method: .patch, path: "/api/v1/profile", body: json(#"{"full_name":"Ai\u0000da"}"#),
+            status: .badRequest, code: "validation_failed"),
+        Hostile(
+            name: "NUL byte in a phone", method: .post, path: "/auth/send-code", body: json(#"{"phone":"+1312555\u00000100"}"#),
+            authenticated: false, status: .badRequest, code: "invalid_phone"),
+        Hostile(
+            name: "very long phone", method: .post, path: "/auth/send-code",
+            body: json(#"{"phone":"+1"# + String(repeating: "5", count: 5_000) + #""}"#), authenticated: false, status: .badRequest,
+            code: "invalid_phone"),
+        Hostile(
+            name: "SQL in a phone", method: .post, path: "/auth/send-code", body: json(#"{"phone":"+1' OR '1'='1"}"#),
+            authenticated: false, status: .badRequest, code: "invalid_phone"),
+        Hostile(
+            name: "SQL in a verification id", method: .post, path: "/auth/verify-code",
+            body: json(#"{"verification_id":"v' OR 1=1;--aaaaaaaaaaaaa","verification_code":"123456"}"#),
+            authenticated: false, status: .badRequest, code: "invalid_request"),
+        Hostile(
+            name: "SQL in a refresh token", method: .post, path: "/auth/refresh", body: json(#"{"refresh_token":"' OR '1'='1"}"#),
+            authenticated: false, status: .unauthorized, code: "invalid_refresh_token"),
+        Hostile(
+            name: "SQL in the logout scope", method: .post, path: "/auth/logout?scope=global'%3B--", body: nil,
+            status: .badRequest, code: "invalid_request"),
+        Hostile(
+            name: "SQL in a session id", method: .delete, path: "/auth/sessions/'%20OR%20'1'%3D'1", body: nil,
+            status: .notFound, code: "not_found"),
+        Hostile(
+            name: "SQL in a market code", method: .get, path: "/api/v1/markets/us'%20OR%201%3D1", body: nil,
+            status: .forbidden, code: "market_mismatch"),
         Hostile(name: "a negative id", method: .delete, path: "/api/v1/profile/addresses/-1", body: nil, status: .notFound, code: "not_found"),
         Hostile(name: "a zero id", method: .delete, path: "/api/v1/profile/addresses/0", body: nil, status: .notFound, code: "not_found"),
-        Hostile(name: "a huge id", method: .patch, path: "/api/v1/profile/addresses/99999999999999999999999",
-                body: json(#"{"label":"x"}"#), status: .notFound, code: "not_found"),
+        Hostile(
+            name: "a huge id", method: .patch, path: "/api/v1/profile/addresses/99999999999999999999999",
+            body: json(#"{"label":"x"}"#), status: .notFound, code: "not_found"),
         Hostile(name: "a non-numeric id", method: .delete, path: "/api/v1/profile/addresses/abc", body: nil, status: .notFound, code: "not_found"),
-        Hostile(name: "path traversal in an id", method: .delete, path: "/api/v1/profile/addresses/..%2F..%2Fetc%2Fpasswd", body: nil,
-                status: .notFound, code: "not_found"),
-        Hostile(name: "path traversal in a session id", method: .delete, path: "/auth/sessions/..%2F..%2F..%2Fetc%2Fpasswd", body: nil,
-                status: .notFound, code: "not_found"),
+        Hostile(
+            name: "path traversal in an id", method: .delete, path: "/api/v1/profile/addresses/..%2F..%2Fetc%2Fpasswd", body: nil,
+            status: .notFound, code: "not_found"),
+        Hostile(
+            name: "path traversal in a session id", method: .delete, path: "/auth/sessions/..%2F..%2F..%2Fetc%2Fpasswd", body: nil,
+            status: .notFound, code: "not_found"),
     ]
 
     /// The rows a hostile request must not change.

@@ -67,7 +67,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let generated = JWTKeyEntry.generate()
         let old = "k1:" + String(repeating: "o", count: 40)
-        let config = try ServeOptions.parse(["--database", folder.path + "/db.sqlite"]).resolve(environment: ["PHONEAUTH_JWT_KEYS": "\(generated),\(old)"])
+        let config = try ServeOptions.parse(["--database", folder.path + "/db.sqlite"]).resolve(environment: [
+            "PHONEAUTH_JWT_KEYS": "\(generated),\(old)"
+        ])
         #expect(config.jwtKeyID == String(generated.split(separator: ":")[0]))
         #expect(config.jwtSecret.count >= 32)
         #expect(config.jwtPreviousKeys.map(\.kid) == ["k1"])

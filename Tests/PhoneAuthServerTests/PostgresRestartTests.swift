@@ -16,7 +16,9 @@ import Testing
     /// `make test` exports the cluster's data folder so a test can restart it.
     static func restartCluster() async throws {
         let data = try #require(ProcessInfo.processInfo.environment["PHONEAUTH_TEST_POSTGRES_DATA"], "PHONEAUTH_TEST_POSTGRES_DATA is not set")
-        let status = await Spawn.run(["/usr/sbin/runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", data, "-m", "fast", "-w", "-t", "60", "restart"])
+        let status = await Spawn.run([
+            "/usr/sbin/runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", data, "-m", "fast", "-w", "-t", "60", "restart",
+        ])
         #expect(status == 0)
     }
 
@@ -33,7 +35,10 @@ import Testing
                 let sent = try await server.request("POST", "/auth/send-code", json: ["phone": phone])
                 let verified = try await server.request(
                     "POST", "/auth/verify-code",
-                    json: ["verification_id": try #require(sent.json["verification_id"] as? String), "verification_code": try #require(receiver.lastCode(to: phone))])
+                    json: [
+                        "verification_id": try #require(sent.json["verification_id"] as? String),
+                        "verification_code": try #require(receiver.lastCode(to: phone)),
+                    ])
                 signedIn.append(try #require(verified.json["access_token"] as? String))
             }
             let tokens = signedIn

@@ -1,14 +1,15 @@
 import ClientCore
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GRDB
 import HummingbirdTesting
 import Synchronization
 import Testing
 
 @testable import PhoneAuthServer
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// ClientCore's offline cache against the live server: revalidation with ETags, and stale reads once the server is gone.
 @Suite final class ProfileSyncTests: Sendable {
@@ -102,7 +103,9 @@ final class SwitchableTransport: HTTPTransport {
 
 @Suite struct OfflineEditTests {
     /// A signed-in sync client whose network can be switched, with its cache in `folder`.
-    private func setUp(_ harness: TestHarness, port: Int, folder: URL, phone: String = "+996555123456")
+    private func setUp(
+        _ harness: TestHarness, port: Int, folder: URL, phone: String = "+996555123456"
+    )
         async throws -> (ProfileSync, SwitchableTransport, InMemoryTokenStore)
     {
         let transport = SwitchableTransport()
@@ -124,8 +127,14 @@ final class SwitchableTransport: HTTPTransport {
         try await harness.test(.live) { (client) async throws -> Void in
             let (sync, transport, tokens) = try await setUp(harness, port: client.port!, folder: folder)
             transport.set(.offline)
-            guard case .queued = try await sync.addAddress(AddressFields(line1: "Chui 1", city: "Bishkek")) else { Issue.record("not queued"); return }
-            guard case .queued = try await sync.updateProfile(ProfileUpdate(fullName: "Offline Name")) else { Issue.record("not queued"); return }
+            guard case .queued = try await sync.addAddress(AddressFields(line1: "Chui 1", city: "Bishkek")) else {
+                Issue.record("not queued")
+                return
+            }
+            guard case .queued = try await sync.updateProfile(ProfileUpdate(fullName: "Offline Name")) else {
+                Issue.record("not queued")
+                return
+            }
             let cachedProfile = try await sync.profile()
             #expect(cachedProfile.isStale && cachedProfile.value.fullName == "Offline Name")
             await #expect(throws: PhoneAuthClientError.self) { try await sync.sync() }  // still offline: nothing lost
@@ -171,7 +180,8 @@ final class SwitchableTransport: HTTPTransport {
         try await harness.test(.live) { (client) async throws -> Void in
             let (sync, transport, tokens) = try await setUp(harness, port: client.port!, folder: folder)
             guard case .applied(let address) = try await sync.addAddress(AddressFields(line1: "Chui 1", city: "Bishkek")) else {
-                Issue.record("not applied"); return
+                Issue.record("not applied")
+                return
             }
             try await sync.sync()  // the cache now holds the address with its etag
             transport.set(.offline)

@@ -9,7 +9,9 @@ import Testing
 @Suite struct ProofOfWorkTests {
     private let clock = ManualClock()
     private let phone = try! PhoneNumber(parsing: "+13125550600")
-    private var pow: ProofOfWork { ProofOfWork(pepper: Array("pepper-of-at-least-32-bytes-0123456789".utf8), random: SystemRandomSource(), now: clock.wallClock) }
+    private var pow: ProofOfWork {
+        ProofOfWork(pepper: Array("pepper-of-at-least-32-bytes-0123456789".utf8), random: SystemRandomSource(), now: clock.wallClock)
+    }
 
     @Test func aSolvedChallengeIsAcceptedForItsPhone() throws {
         let issued = pow.issue(for: phone, difficulty: 12, lifetime: .seconds(120))

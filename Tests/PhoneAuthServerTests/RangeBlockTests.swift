@@ -20,7 +20,8 @@ import Testing
         try await harness.test(.live) { (client) async throws -> Void in
             let token = try await admin(harness, client)
             let known = try await harness.signIn(client, phone: "+13125550100")
-            let blocked = try await client.request(.put, "/admin/ranges/+1%20312/block", json: ["reason": "  pumping seen at the provider "], token: token)
+            let blocked = try await client.request(
+                .put, "/admin/ranges/+1%20312/block", json: ["reason": "  pumping seen at the provider "], token: token)
             #expect(blocked.status == .ok)
             #expect(blocked.json["range"] as? String == "+1312")
             #expect(blocked.json["reason"] as? String == "pumping seen at the provider")

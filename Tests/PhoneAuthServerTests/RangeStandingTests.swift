@@ -19,12 +19,16 @@ import Testing
         let harness = try await TestHarness.make(backend)
         try await harness.test { client in
             _ = try await harness.signIn(client, phone: "+13125550700")
-            #expect(try await standing(harness, "+1312") == RangeStanding(sent: 1, verified: 1, unverifiedLastHour: 0, globalUnverifiedLastHour: 0, verifiedLastHour: 1))
+            #expect(
+                try await standing(harness, "+1312")
+                    == RangeStanding(sent: 1, verified: 1, unverifiedLastHour: 0, globalUnverifiedLastHour: 0, verifiedLastHour: 1))
 
             // Codes nobody enters: one more in this range, one in another.
             _ = try await harness.sendCode(client, phone: "+13125550701")
             _ = try await harness.sendCode(client, phone: "+14155550702")
-            #expect(try await standing(harness, "+1312") == RangeStanding(sent: 2, verified: 1, unverifiedLastHour: 1, globalUnverifiedLastHour: 2, verifiedLastHour: 1))
+            #expect(
+                try await standing(harness, "+1312")
+                    == RangeStanding(sent: 2, verified: 1, unverifiedLastHour: 1, globalUnverifiedLastHour: 2, verifiedLastHour: 1))
             #expect(try await standing(harness, "+1415") == RangeStanding(sent: 1, verified: 0, unverifiedLastHour: 1, globalUnverifiedLastHour: 2))
 
             // A wrong code converts nothing; the right one does, once, however many codes the phone was sent.
@@ -36,7 +40,9 @@ import Testing
             let verified = try await client.request(
                 .post, "/auth/verify-code", json: ["verification_id": second.id, "verification_code": second.code])
             #expect(verified.status == .ok)
-            #expect(try await standing(harness, "+1312") == RangeStanding(sent: 3, verified: 2, unverifiedLastHour: 0, globalUnverifiedLastHour: 1, verifiedLastHour: 3))
+            #expect(
+                try await standing(harness, "+1312")
+                    == RangeStanding(sent: 3, verified: 2, unverifiedLastHour: 0, globalUnverifiedLastHour: 1, verifiedLastHour: 3))
 
             // An hour on, the unverified count has moved on; the history stays.
             harness.clock.advance(by: 3_601)

@@ -9,15 +9,19 @@ import Testing
 @Suite struct SNSProviderTests {
     static let limits = AttemptLimits(connectTimeout: .seconds(2), timeout: .seconds(10))
 
-    static func provider(_ moto: MotoServer, key: String = "AKIAIOSFODNN7EXAMPLE", secret: String = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY") -> SNSSMSProvider {
-        SNSSMSProvider(config: .init(region: "us-east-1", accessKeyID: key, secretAccessKey: secret, endpoint: moto.endpoint + "/"), client: .isolated())
+    static func provider(
+        _ moto: MotoServer, key: String = "AKIAIOSFODNN7EXAMPLE", secret: String = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    ) -> SNSSMSProvider {
+        SNSSMSProvider(
+            config: .init(region: "us-east-1", accessKeyID: key, secretAccessKey: secret, endpoint: moto.endpoint + "/"), client: .isolated())
     }
 
     @Test func sendCodeThroughSNSDeliversTheCode() async throws {
         try await MotoServer.with { moto in
             let harness = try TestHarness { config in
                 config.smsProviders = [.sns]
-                config.sns = .init(region: "us-east-1", accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "secret/with+chars", endpoint: moto.endpoint + "/")
+                config.sns = .init(
+                    region: "us-east-1", accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "secret/with+chars", endpoint: moto.endpoint + "/")
             }
             try await harness.test { client in
                 let sent = try await client.request(.post, "/auth/send-code", json: ["phone": "+996 555 123 456"])
@@ -28,7 +32,8 @@ import Testing
                 let text = try #require(recorded.first?.message)
                 #expect(text.contains("PhoneAuth"))  // Russian text for kg, with spaces and Cyrillic: the signed form encoding held
                 let code = try #require(text.firstMatch(of: /[0-9]{6}/)).output
-                let verified = try await client.request(.post, "/auth/verify-code", json: ["phone": "+996555123456", "verification_code": String(code)])
+                let verified = try await client.request(
+                    .post, "/auth/verify-code", json: ["phone": "+996555123456", "verification_code": String(code)])
                 #expect(verified.status == .ok)
             }
             try await moto.reset()
@@ -58,7 +63,8 @@ import Testing
         // Unsigned, moto cannot tell which service is meant and answers 200 with something else.
         let receiver = WebhookReceiver()
         try await receiver.run { base in
-            let provider = SNSSMSProvider(config: .init(region: "us-east-1", accessKeyID: "a", secretAccessKey: "b", endpoint: base + "/ok"), client: .isolated())
+            let provider = SNSSMSProvider(
+                config: .init(region: "us-east-1", accessKeyID: "a", secretAccessKey: "b", endpoint: base + "/ok"), client: .isolated())
             let message = SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "x", code: "1")
             await #expect(throws: SMSFailure.rejected("sns answered 200 without a PublishResponse")) {
                 try await provider.send(message, limits: Self.limits)

@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import JWTKit
-import HTTPTypes
 import Testing
 
 @testable import PhoneAuthServer
@@ -36,24 +36,31 @@ import Testing
     }
 
     @Test func aChangedPayloadIsRejected() async throws {
-        #expect(try await status(rawToken: { real in
-            let parts = real.split(separator: ".")
-            var payload = try! JWTTestSupport.payload(of: real)
-            payload["user_id"] = 2
-            return "\(parts[0]).\(JWTTestSupport.base64URL(JWTTestSupport.json(payload))).\(parts[2])"
-        }) == .unauthorized)
+        #expect(
+            try await status(rawToken: { real in
+                let parts = real.split(separator: ".")
+                var payload = try! JWTTestSupport.payload(of: real)
+                payload["user_id"] = 2
+                return "\(parts[0]).\(JWTTestSupport.base64URL(JWTTestSupport.json(payload))).\(parts[2])"
+            }) == .unauthorized)
     }
 
     @Test(arguments: ["none", "None", "NONE", "nOnE"])
     func algNoneIsRejectedInAnySpelling(alg: String) async throws {
-        #expect(try await status(header: ["alg": alg, "typ": "JWT"], rawToken: { real in
-            JWTTestSupport.token(header: ["alg": alg, "typ": "JWT"], payload: try! JWTTestSupport.payload(of: real), secret: nil)
-        }) == .unauthorized)
+        #expect(
+            try await status(
+                header: ["alg": alg, "typ": "JWT"],
+                rawToken: { real in
+                    JWTTestSupport.token(header: ["alg": alg, "typ": "JWT"], payload: try! JWTTestSupport.payload(of: real), secret: nil)
+                }) == .unauthorized)
         // The same, keeping the genuine signature.
-        #expect(try await status(header: ["alg": alg, "typ": "JWT"], rawToken: { real in
-            JWTTestSupport.token(header: ["alg": alg, "typ": "JWT"], payload: try! JWTTestSupport.payload(of: real), secret: nil)
-                + real.split(separator: ".")[2]
-        }) == .unauthorized)
+        #expect(
+            try await status(
+                header: ["alg": alg, "typ": "JWT"],
+                rawToken: { real in
+                    JWTTestSupport.token(header: ["alg": alg, "typ": "JWT"], payload: try! JWTTestSupport.payload(of: real), secret: nil)
+                        + real.split(separator: ".")[2]
+                }) == .unauthorized)
     }
 
     @Test(arguments: ["HS384", "HS512"])
@@ -119,10 +126,11 @@ import Testing
 
     /// Signed with the server's own key, but naming keys to fetch or extensions to honour: a token of ours never
     /// carries these, so none is accepted.
-    @Test(arguments: [
-        ("jku", "https://attacker.example/jwks.json" as any Sendable), ("x5u", "https://attacker.example/cert.pem"),
-        ("jwk", ["kty": "oct", "k": "c2VjcmV0"]), ("x5c", ["MIIB"]), ("crit", ["exp"]),
-    ] as [(String, any Sendable)])
+    @Test(
+        arguments: [
+            ("jku", "https://attacker.example/jwks.json" as any Sendable), ("x5u", "https://attacker.example/cert.pem"),
+            ("jwk", ["kty": "oct", "k": "c2VjcmV0"]), ("x5c", ["MIIB"]), ("crit", ["exp"]),
+        ] as [(String, any Sendable)])
     func headersNamingKeysOrCriticalExtensionsAreRejected(field: String, value: any Sendable) async throws {
         #expect(try await status(header: ["alg": "HS256", "typ": "JWT", field: value]) == .unauthorized)
     }
@@ -177,7 +185,8 @@ import Testing
             + ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
         let pinned = Date(timeIntervalSince1970: 1_300_819_000)
         let service = await TokenService(
-            keys: [JWTKeyEntry(kid: "rfc", secret: Array(key))], issuer: "joe", audience: "unused", lifetime: .seconds(1800), leeway: .seconds(30), now: { pinned }
+            keys: [JWTKeyEntry(kid: "rfc", secret: Array(key))], issuer: "joe", audience: "unused", lifetime: .seconds(1800), leeway: .seconds(30),
+            now: { pinned }
         )
         let payload = try await service.verifySignature(token, as: ExamplePayload.self)
         #expect(payload.iss.value == "joe")

@@ -7,7 +7,9 @@ import Testing
 @testable import PhoneAuthServer
 
 @Suite struct TwilioProviderTests {
-    static func harness(_ base: String, token: String = TwilioFake.authToken, providers: [AppConfig.SMSProviderKind] = [.twilio]) throws -> TestHarness {
+    static func harness(
+        _ base: String, token: String = TwilioFake.authToken, providers: [AppConfig.SMSProviderKind] = [.twilio]
+    ) throws -> TestHarness {
         try TestHarness { config in
             config.smsProviders = providers
             config.twilio = .init(accountSID: TwilioFake.accountSID, authToken: token, from: "+15005550006", baseURL: base)
@@ -26,7 +28,8 @@ import Testing
                 #expect(message.to == "+13125550100")
                 #expect(message.from == "+15005550006")
                 let code = try #require(message.body.firstMatch(of: /[0-9]{6}/)).output
-                let verified = try await client.request(.post, "/auth/verify-code", json: ["phone": "+13125550100", "verification_code": String(code)])
+                let verified = try await client.request(
+                    .post, "/auth/verify-code", json: ["phone": "+13125550100", "verification_code": String(code)])
                 #expect(verified.status == .ok)
             }
         }

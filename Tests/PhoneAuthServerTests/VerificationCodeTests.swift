@@ -108,7 +108,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "", "short", String(repeating: "A", count: 25), "vAAAAAAAAAAAAAAAAAAAAAAA=", "vAAAAAAAAAAAAAAAAAAAAAAA/", "v" + String(repeating: "A", count: 25),
+        "", "short", String(repeating: "A", count: 25), "vAAAAAAAAAAAAAAAAAAAAAAA=", "vAAAAAAAAAAAAAAAAAAAAAAA/",
+        "v" + String(repeating: "A", count: 25),
     ])
     func aMalformedVerificationIDIsABadRequest(id: String) async throws {
         let harness = try TestHarness()

@@ -43,7 +43,8 @@ enum CLIRunner {
         async let e = readAll(err.fileHandleForReading)
         for await _ in exited {}
         let (stdout, stderr) = await (o, e)
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     private static func readAll(_ handle: FileHandle) async -> Data {

@@ -93,7 +93,10 @@ struct TestSQL: Sendable {
             var bindings = PostgresBindings()
             var numbered = ""
             for character in sql {
-                guard character == "?" else { numbered.append(character); continue }
+                guard character == "?" else {
+                    numbered.append(character)
+                    continue
+                }
                 bindings.append(dates[bindings.count], context: .default)
                 numbered += "$\(bindings.count)"
             }
@@ -134,7 +137,8 @@ struct TestSQL: Sendable {
     }
 
     func addresses() async throws -> [Address] {
-        try await records("SELECT * FROM addresses ORDER BY id", sqlite: { db, sql in try Address.fetchAll(db, sql: sql) }, postgres: Address.init(row:))
+        try await records(
+            "SELECT * FROM addresses ORDER BY id", sqlite: { db, sql in try Address.fetchAll(db, sql: sql) }, postgres: Address.init(row:))
     }
 
     func verifications() async throws -> [Verification] {

@@ -41,7 +41,8 @@ final class TwilioFake: Sendable {
             switch to {
             case "+15005550001": return Self.error(.badRequest, code: 21211, message: "The 'To' number \(to) is not a valid phone number.")
             case "+15005550002": return Self.error(.badRequest, code: 21612, message: "The 'To' phone number is not currently reachable.")
-            case "+15005550003": return Self.error(.badRequest, code: 21408, message: "Permission to send an SMS has not been enabled for the region.")
+            case "+15005550003":
+                return Self.error(.badRequest, code: 21408, message: "Permission to send an SMS has not been enabled for the region.")
             case "+15005550009" where self.throttled.withLock { $0.insert(to).inserted }:
                 var response = Self.error(.tooManyRequests, code: 20429, message: "Too Many Requests")
                 response.headers[.retryAfter] = "1"

@@ -49,6 +49,33 @@ import Testing
         }
     }
 
+    @Test func aProfileCachedByAnOlderClientIsFetchedWholeOnce() async throws {
+        let harness = try TestHarness()
+        let tokens = InMemoryTokenStore()
+        let cache = FileProfileCacheStore(folder: folder)
+        try await harness.test(.live) { (client) async throws -> Void in
+            let transport = CountingTransport()
+            let session = PhoneAuthSession(
+                client: PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(client.port!)")!, transport: transport), store: tokens,
+                now: { harness.clock.now })
+            let sent = try await session.client.sendCode(phone: "+996555123456")
+            try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: "+996555123456")))
+            let sync = ProfileSync(session: session, store: cache, now: { harness.clock.now })
+            _ = try await sync.profile()
+            // What an older clientcli wrote: the same profile and its ETag, without the dates.
+            var old = try cache.load(server: session.client.baseURL)
+            old.profile?.createdAt = nil
+            old.profile?.updatedAt = nil
+            old.profile?.lastLogin = nil
+            try cache.save(old, server: session.client.baseURL)
+
+            let upgraded = try await sync.profile()
+            #expect(upgraded.value.createdAt != nil && upgraded.value.lastLogin != nil)
+            _ = try await sync.profile()
+            #expect(transport.statuses("/api/v1/profile") == [200, 200, 304])
+        }
+    }
+
     @Test func offlineReadsComeFromTheCacheMarkedStale() async throws {
         let harness = try TestHarness()
         let tokens = InMemoryTokenStore()

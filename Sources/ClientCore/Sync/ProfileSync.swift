@@ -92,7 +92,8 @@ public actor ProfileSync {
     }
 
     private func refreshProfile(_ cache: inout ProfileCache) async throws {
-        let etag = cache.profileETag
+        // A copy an older client cached lacks fields this one reads (`created_at`…): fetch it whole once, not a 304.
+        let etag = cache.profile?.createdAt == nil ? nil : cache.profileETag
         let answer: Revalidated<UserProfile> = try await session.authorized { token in
             try await self.session.client.revalidate("api/v1/profile", token: token, etag: etag)
         }

@@ -79,7 +79,8 @@ import Testing
     }
 
     @Test func aUserSearchMatchesNamesLiterallyAndNumbersByTheirDigits() {
-        #expect(UserSearch("a") == nil && UserSearch("  a ") == nil)
+        #expect(UserSearch("a") == nil && UserSearch("  a ") == nil && UserSearch(String(repeating: "a", count: 101)) == nil)
+        #expect(UserSearch(String(repeating: "a", count: 100)) != nil)
         #expect(UserSearch("Ai_da 5%")?.namePattern == #"%Ai\_da 5\%%"#)
         #expect(UserSearch(#"back\slash"#)?.namePattern == #"%back\\slash%"#)
         #expect(UserSearch("+1 (312) 555-01")?.phonePattern == "%131255501%")

@@ -147,7 +147,8 @@ extension ConsoleController {
                 return .redirect(to: "/console/users/\(id)", type: .normal)
             }
             guard let search = UserSearch(query) else {
-                model.error = "Type at least \(UserSearch.minimumLength) characters of a name or number, or a whole phone number or user id."
+                let length = "\(UserSearch.minimumLength) to \(UserSearch.maximumLength)"
+                model.error = "Type \(length) characters of a name or number, or a whole phone number or user id."
                 return renderer.response(.users, model, status: .badRequest)
             }
             let found = try await storage.users.search(search)

@@ -6,6 +6,7 @@ import Foundation
 /// case (on SQLite for Latin letters only, on PostgreSQL for every letter). Newest sign-in first.
 struct UserSearch: Sendable, Equatable {
     static let minimumLength = 2
+    static let maximumLength = 100
 
     /// `%text%` for the name.
     var namePattern: String
@@ -13,10 +14,10 @@ struct UserSearch: Sendable, Equatable {
     var phonePattern: String?
     var limit: Int
 
-    /// nil when the text is too short to search by.
+    /// nil when the text is too short or too long to search by.
     init?(_ text: String, limit: Int = 50) {
         let text = text.trimmingCharacters(in: .whitespaces)
-        guard text.count >= Self.minimumLength, limit > 0 else { return nil }
+        guard (Self.minimumLength...Self.maximumLength).contains(text.count), limit > 0 else { return nil }
         namePattern = "%" + Self.literal(text) + "%"
         let digits = text.filter { $0.isASCII && $0.isNumber }
         let phoneLike = text.allSatisfy { ($0.isASCII && $0.isNumber) || "+ -().".contains($0) }

@@ -100,6 +100,24 @@ import Testing
         }
     }
 
+    @Test func aSessionUnusedPastItsRefreshLifetimeEndsOnTheDeviceWithoutARequest() async throws {
+        let harness = try TestHarness()
+        harness.clock.set(Date())
+        try await harness.test(.live) { client in
+            let transport = CountingTransport()
+            let phone = device(harness, port: client.port!, transport: transport)
+            try await signIn(phone, harness)
+            let earlier = collect(await phone.authStateChanges(), count: 2)
+            harness.clock.advance(by: harness.config.refreshLifetime.seconds + 1)
+            let later = collect(await phone.authStateChanges(), count: 1)
+            #expect(names(await earlier.value) == ["initialSession(user 1)", "signedOut(expired)"])
+            #expect(names(await later.value) == ["initialSession(nil)"])
+            await #expect(throws: PhoneAuthClientError.notAuthenticated) { try await phone.profile() }
+            #expect(try await phone.credentials() == nil)
+            #expect(transport.statuses("/auth/refresh").isEmpty && transport.statuses("/api/v1/profile").isEmpty)
+        }
+    }
+
     @Test func loggingOutASessionThatAlreadyEndedElsewhereSucceedsHere() async throws {
         let harness = try TestHarness()
         try await harness.test(.live) { client in

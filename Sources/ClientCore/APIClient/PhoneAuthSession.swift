@@ -50,11 +50,13 @@ public actor PhoneAuthSession {
     public func authStateChanges() -> AsyncStream<AuthStateChange> {
         let (stream, continuation) = AsyncStream.makeStream(of: AuthStateChange.self)
         let id = UUID()
-        subscribers[id] = continuation
         continuation.onTermination = { [weak self] _ in
             Task { await self?.unsubscribe(id) }
         }
-        continuation.yield(.initialSession((try? store.load(server: client.baseURL)).map(AuthState.init)))
+        // An expired session is ended (and said to the earlier subscribers) before this one starts with nil.
+        let initial = (try? storedSession()).map(AuthState.init)
+        subscribers[id] = continuation
+        continuation.yield(.initialSession(initial))
         return stream
     }
 
@@ -77,9 +79,19 @@ public actor PhoneAuthSession {
         publish(.signedOut(reason))
     }
 
-    /// The stored credentials, or nil when logged out.
+    /// The stored credentials, or nil when logged out (also when the refresh token has expired).
     public func credentials() throws -> StoredCredentials? {
-        try store.load(server: client.baseURL)
+        try storedSession()
+    }
+
+    /// The stored credentials, unless the refresh token has expired (the app was not used for its whole lifetime):
+    /// then the session is over here without asking the server, cleared once with ``SignOutReason/expired``.
+    private func storedSession() throws -> StoredCredentials? {
+        guard let stored = try store.load(server: client.baseURL) else { return nil }
+        guard stored.refreshExpiresAt <= now() else { return stored }
+        try store.clear(server: client.baseURL)
+        publish(.signedOut(.expired))
+        return nil
     }
 
     /// The user's profile, read fresh from the server.
@@ -88,10 +100,11 @@ public actor PhoneAuthSession {
     }
 
     /// Ends sessions on the server (`global`, `local` or `others`) and, unless `others`, forgets the tokens here.
-    /// A session the server had already ended counts as logged out, not as a failure; never having signed in throws
+    /// A session the server had already ended (or that expired) counts as logged out, not as a failure; never having signed in throws
     /// ``PhoneAuthClientError/notAuthenticated``.
     public func logout(scope: String = "global") async throws {
         guard try store.load(server: client.baseURL) != nil else { throw PhoneAuthClientError.notAuthenticated }
+        guard try storedSession() != nil else { return }  // expired: over already, nothing left to end on the server
         do {
             _ = try await authorized { token -> Data in
                 try await self.client.raw("POST", "auth/logout", token: token, query: [URLQueryItem(name: "scope", value: scope)])
@@ -123,7 +136,7 @@ public actor PhoneAuthSession {
     }
 
     private func validCredentials() async throws -> StoredCredentials {
-        guard let stored = try store.load(server: client.baseURL) else { throw PhoneAuthClientError.notAuthenticated }
+        guard let stored = try storedSession() else { throw PhoneAuthClientError.notAuthenticated }
         guard stored.accessExpiresAt.timeIntervalSince(now()) < 60 else { return stored }
         return try await refresh(after: stored)
     }

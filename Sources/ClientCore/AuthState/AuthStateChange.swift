@@ -25,6 +25,8 @@ public enum SignOutReason: String, Sendable, Equatable {
     case banned
     /// The tokens could not be renewed and the server gave no reason this client understands.
     case refreshFailed
+    /// The refresh token's lifetime ran out (the app was not used for that long): found here, without a request.
+    case expired
 }
 
 /// One change of the auth state, in the order it happened.

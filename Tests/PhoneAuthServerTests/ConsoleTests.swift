@@ -293,6 +293,7 @@ import Testing
             #expect(try await listed("0%") == (.ok, [newest]))  // a percent sign is only itself
             #expect(try await listed("_a") == (.notFound, []))  // and so is an underscore
             #expect(try await listed("x") == (.badRequest, []))
+            #expect(try await listed("9") == (.notFound, []))  // a whole id, of nobody
             #expect(try await listed(String(repeating: "ab", count: 51)) == (.badRequest, []))
             let page = try await console.get("/console/users?q=aida")
             #expect(page.text.contains(#"<a href="/console/users/\#(ids[Self.member]!)">Aida Bekova</a>"#))

@@ -87,7 +87,7 @@ extension ConsoleController {
 
     // MARK: Fraud
 
-    /// The busiest 200 ranges, or with `?range=` that one range (also one nothing was sent to).
+    /// The busiest 200 ranges, or with `?lookup=` that one range (also one nothing was sent to).
     @Sendable func fraud(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await page(request, context) { caller, csrf in
             let chrome = chrome(.fraud, "Fraud", caller, csrf: csrf, request: request)
@@ -145,6 +145,10 @@ extension ConsoleController {
             }
             if let id = Int64(query), id > 0, try await storage.users.find(id: id) != nil {
                 return .redirect(to: "/console/users/\(id)", type: .normal)
+            }
+            if Int64(query) != nil, query.count < UserSearch.minimumLength {
+                model.error = "No user has the id \(query)."
+                return renderer.response(.users, model, status: .notFound)
             }
             guard let search = UserSearch(query) else {
                 let length = "\(UserSearch.minimumLength) to \(UserSearch.maximumLength)"

@@ -20,7 +20,7 @@ import Testing
     @Test(arguments: [
         (HTTPRequest.Method.get, "/admin/users?phone=%2B13125550001"), (.get, "/admin/users/1"), (.get, "/admin/users/1/sessions"),
         (.patch, "/admin/users/1"), (.post, "/admin/users/1/force-logout"), (.post, "/admin/markets/us/force-logout"), (.post, "/admin/force-logout"),
-        (.post, "/admin/users/1/disable"), (.post, "/admin/users/1/enable"),
+        (.post, "/admin/users/1/disable"), (.post, "/admin/users/1/enable"), (.get, "/admin/users/search?q=aida"),
     ])
     func nonAdminsAreRefused(method: HTTPRequest.Method, path: String) async throws {
         let harness = try TestHarness()
@@ -50,6 +50,33 @@ import Testing
             #expect((sessions.json["sessions"] as? [[String: Any]])?.count == 1)
             #expect(try await client.request(.get, "/admin/users/999", token: admin).status == .notFound)
             #expect(try await client.request(.get, "/admin/users?phone=%2B13125559999", token: admin).status == .notFound)
+        }
+    }
+
+    @Test(arguments: Backend.all) func anAdminSearchesUsersByAPieceOfANameOrNumber(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { (client) async throws -> Void in
+            let (admin, _) = try await adminAndUser(harness, client)  // +13125550001 (admin) and +996555123456
+            try await harness.sql.execute("UPDATE users SET full_name = 'Aida Bekova' WHERE phone_number = '+996555123456'")
+            func phones(_ query: String) async throws -> [String] {
+                let found = try await client.request(.get, "/admin/users/search?\(query)", token: admin)
+                #expect(found.status == .ok, "\(query)")
+                return (found.json["users"] as? [[String: Any]] ?? []).compactMap { ($0["user"] as? [String: Any])?["phone_number"] as? String }
+            }
+            #expect(try await phones("q=bek") == ["+996555123456"])
+            #expect(try await phones("q=555%20123") == ["+996555123456"])
+            #expect(try await phones("q=%2B1%20312") == ["+13125550001"])
+            #expect(try await phones("q=555").count == 2)
+            #expect(try await phones("q=555&limit=1").count == 1)
+            #expect(try await phones("q=nobody").isEmpty)
+            let listed = try await client.request(.get, "/admin/users/search?q=aida", token: admin)
+            let first = try #require((listed.json["users"] as? [[String: Any]])?.first)
+            #expect(first["role"] as? String == "user" && first["disabled_at"] is NSNull)
+            for (query, field) in [("", "q"), ("q=a", "q"), ("q=aida&limit=0", "limit"), ("q=aida&limit=x", "limit")] {
+                let refused = try await client.request(.get, "/admin/users/search?\(query)", token: admin)
+                #expect(refused.status == .badRequest, "\(query)")
+                #expect(refused.errorDetail["field"] as? String == field, "\(query)")
+            }
         }
     }
 

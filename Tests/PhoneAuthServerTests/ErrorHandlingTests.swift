@@ -79,6 +79,9 @@ import Testing
             let address = try await client.request(.put, "/api/v1/profile/addresses/7")
             #expect(address.status == .methodNotAllowed)
             #expect(address.headers[.allow] == "PATCH, DELETE")
+            // A literal segment is its own resource, not also the parameter beside it (`/admin/users/{id}`).
+            #expect(try await client.request(.post, "/admin/users/search").headers[.allow] == "GET")
+            #expect(try await client.request(.put, "/admin/users/7").headers[.allow] == "GET, PATCH")
         }
     }
 

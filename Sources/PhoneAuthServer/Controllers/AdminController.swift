@@ -59,6 +59,7 @@ struct AdminController: Sendable {
     /// `group` must already require the admin role (`AdminOnlyMiddleware`).
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("users", use: findByPhone)
+        group.get("users/search", use: search)
         group.get("users/:id", use: show)
         group.get("users/:id/sessions", use: sessions)
         group.delete("users/:id/sessions/:sid", use: revokeSession)
@@ -77,6 +78,26 @@ struct AdminController: Sendable {
         }
         guard let user = try await users.find(phone: try PhoneNumber(parsing: raw).e164) else { throw AppError.notFound }
         return AdminUser(user)
+    }
+
+    struct UserList: ResponseEncodable {
+        var users: [AdminUser]
+    }
+
+    /// `?q=` a piece of a name or number (as the console's search), `?limit=` 1 to 100 (default 50).
+    @Sendable func search(_ request: Request, context: AuthenticatedContext) async throws -> UserList {
+        guard let text = request.uri.queryParameters.get("q") else {
+            throw AppError.invalidRequest("The query parameter q is required.", field: "q")
+        }
+        var limit = 50
+        if let raw = request.uri.queryParameters.get("limit") {
+            guard let value = Int(raw), (1...100).contains(value) else { throw AppError.invalidRequest("limit must be 1 to 100.", field: "limit") }
+            limit = value
+        }
+        guard let search = UserSearch(String(text), limit: limit) else {
+            throw AppError.validation("q", "q must be \(UserSearch.minimumLength) to \(UserSearch.maximumLength) characters.")
+        }
+        return UserList(users: try await users.search(search).map(AdminUser.init))
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {

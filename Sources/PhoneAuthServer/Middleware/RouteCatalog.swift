@@ -22,11 +22,20 @@ final class RouteCatalog: Sendable {
         entries.withLock { $0.map { ("/" + $0.segments.joined(separator: "/"), $0.method) } }
     }
 
-    /// The methods registered for a concrete path, or nil when no route has that shape.
+    /// The methods registered for a concrete path, or nil when no route has that shape. As in the router, a literal
+    /// segment wins over a parameter: `/admin/users/search` is not also `/admin/users/{id}`.
     func allowedMethods(path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/")
-        let methods = entries.withLock { $0.filter { Self.matches($0.segments, segments) }.map(\.method) }
-        return methods.isEmpty ? nil : methods
+        let matching = entries.withLock { $0.filter { Self.matches($0.segments, segments) } }
+        guard let best = matching.map(Self.literals).max(by: { $0.lexicographicallyPrecedes($1) }) else { return nil }
+        var methods: [HTTPRequest.Method] = []
+        for entry in matching where Self.literals(entry) == best && !methods.contains(entry.method) { methods.append(entry.method) }
+        return methods
+    }
+
+    /// Which segments are literal, 1 for literal and 0 for a parameter, compared from the left.
+    private static func literals(_ entry: Entry) -> [Int] {
+        entry.segments.map { $0.contains("{") || $0 == "*" ? 0 : 1 }
     }
 
     private static func matches(_ pattern: [Substring], _ segments: [Substring]) -> Bool {

@@ -19,17 +19,25 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// A session of +996555123456 signed in through `transport`, on the harness's clock.
+    private func signedIn(_ harness: TestHarness, port: Int, tokens: any TokenStore, transport: CountingTransport) async throws
+        -> PhoneAuthSession
+    {
+        let session = PhoneAuthSession(
+            client: PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, transport: transport), store: tokens,
+            now: { harness.clock.now })
+        let sent = try await session.client.sendCode(phone: "+996555123456")
+        try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: "+996555123456")))
+        return session
+    }
+
     @Test func syncRevalidatesWithETagsAndPicksUpServerChanges() async throws {
         let harness = try TestHarness()
         let tokens = InMemoryTokenStore()
         let cache = FileProfileCacheStore(folder: folder)
         try await harness.test(.live) { (client) async throws -> Void in
             let transport = CountingTransport()
-            let session = PhoneAuthSession(
-                client: PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(client.port!)")!, transport: transport), store: tokens,
-                now: { harness.clock.now })
-            let sent = try await session.client.sendCode(phone: "+996555123456")
-            try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: "+996555123456")))
+            let session = try await signedIn(harness, port: client.port!, tokens: tokens, transport: transport)
             _ = try await session.addAddress(AddressFields(line1: "Chui 1", city: "Bishkek"))
             let sync = ProfileSync(session: session, store: cache, now: { harness.clock.now })
 
@@ -55,11 +63,7 @@ import Testing
         let cache = FileProfileCacheStore(folder: folder)
         try await harness.test(.live) { (client) async throws -> Void in
             let transport = CountingTransport()
-            let session = PhoneAuthSession(
-                client: PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(client.port!)")!, transport: transport), store: tokens,
-                now: { harness.clock.now })
-            let sent = try await session.client.sendCode(phone: "+996555123456")
-            try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: "+996555123456")))
+            let session = try await signedIn(harness, port: client.port!, tokens: tokens, transport: transport)
             let sync = ProfileSync(session: session, store: cache, now: { harness.clock.now })
             _ = try await sync.profile()
             // What an older clientcli wrote: the same profile and its ETag, without the dates.

@@ -49,7 +49,8 @@ extension AdminCommand {
                            String(range.unverifiedLastHour).padding(12), String(range.allowance).padding(9), range.state.rawValue]
                         .joined(separator: "  "))
                 }
-                let blocks = try await controls.blocks().filter { block in range == nil || block.prefix == ranges.first?.range }
+                // One range: its own block, already in its summary.
+                let blocks = range == nil ? try await controls.blocks() : ranges.compactMap(\.block)
                 print(blocks.isEmpty ? "no blocks in force" : "\nBLOCKED    BY         SINCE                 UNTIL                 REASON")
                 for block in blocks {
                     let by = block.automatic ? "automatic" : block.createdBy.map { "user \($0)" } ?? "cli"

@@ -89,11 +89,7 @@ struct AdminController: Sendable {
         guard let text = request.uri.queryParameters.get("q") else {
             throw AppError.invalidRequest("The query parameter q is required.", field: "q")
         }
-        var limit = 50
-        if let raw = request.uri.queryParameters.get("limit") {
-            guard let value = Int(raw), (1...100).contains(value) else { throw AppError.invalidRequest("limit must be 1 to 100.", field: "limit") }
-            limit = value
-        }
+        let limit = Int(try request.queryNumber("limit", in: 1...100) ?? 50)
         guard let search = UserSearch(String(text), limit: limit) else {
             throw AppError.validation("q", "q must be \(UserSearch.minimumLength) to \(UserSearch.maximumLength) characters.")
         }
@@ -203,19 +199,11 @@ struct AdminController: Sendable {
 
     /// Newest first; `?operator=ID`, `?target=user:7`, `?before=ID` (paging), `?limit=` (1 to 500, default 100).
     @Sendable func auditLog(_ request: Request, context: AuthenticatedContext) async throws -> AuditList {
-        let query = request.uri.queryParameters
-        func number(_ name: String, _ range: ClosedRange<Int64>) throws -> Int64? {
-            guard let text = query.get(name) else { return nil }
-            guard let value = Int64(text), range.contains(value) else {
-                throw AppError.invalidRequest("\(name) must be a number from \(range.lowerBound) to \(range.upperBound).", field: name)
-            }
-            return value
-        }
-        let target: String? = query.get("target").map { String($0) }
+        let target: String? = request.uri.queryParameters.get("target").map { String($0) }
         guard (target?.count ?? 0) <= 200 else { throw AppError.invalidRequest("target is at most 200 characters.", field: "target") }
         let entries = try await actions.audit.list(
-            operatorID: try number("operator", 1...Int64.max), target: target, before: try number("before", 1...Int64.max),
-            limit: Int(try number("limit", 1...500) ?? 100))
+            operatorID: try request.queryNumber("operator", in: 1...Int64.max), target: target,
+            before: try request.queryNumber("before", in: 1...Int64.max), limit: Int(try request.queryNumber("limit", in: 1...500) ?? 100))
         return AuditList(entries: entries)
     }
 

@@ -26,13 +26,7 @@ struct RangeController: Sendable {
 
     /// `?limit=` ranges (1 to 500, default 50), busiest first, and every block in force.
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> RangeList {
-        var limit = 50
-        if let text = request.uri.queryParameters.get("limit") {
-            guard let value = Int(text), (1...500).contains(value) else {
-                throw AppError.invalidRequest("limit must be 1 to 500.", field: "limit")
-            }
-            limit = value
-        }
+        let limit = Int(try request.queryNumber("limit", in: 1...500) ?? 50)
         return RangeList(ranges: try await controls.busiest(limit: limit), blocks: try await controls.blocks())
     }
 

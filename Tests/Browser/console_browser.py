@@ -28,6 +28,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -141,14 +142,31 @@ class Console:
     def submit(self, button_text, scope=None, confirm=True):
         """Clicks the button, answers its confirmation (when it asks), and waits for the next page to load."""
         root = scope or self.driver
-        page = self.driver.find_element(By.TAG_NAME, "html")
+        self.mark_page()
         root.find_element(By.XPATH, f".//button[normalize-space()='{button_text}']").click()
         if confirm is not None:
             WebDriverWait(self.driver, 5).until(conditions.alert_is_present())
             alert = self.driver.switch_to.alert
             alert.accept() if confirm else alert.dismiss()
-        WebDriverWait(self.driver, 15).until(conditions.staleness_of(page))
-        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.wait_for_next_page()
+
+    def follow(self, link_text, scope=None):
+        """Clicks the link and waits for the page it leads to."""
+        self.mark_page()
+        (scope or self.driver).find_element(By.LINK_TEXT, link_text).click()
+        self.wait_for_next_page()
+
+    def mark_page(self):
+        self.driver.execute_script("window.__phoneauthPage = true")
+
+    def wait_for_next_page(self):
+        """Waits until a new document replaced the marked one and has loaded. Mid-navigation Chromium answers some
+        commands with transient errors ("Node with given id does not belong to the document"), so those are retried
+        rather than watching an old element go stale."""
+        def loaded(driver):
+            return driver.execute_script("return !window.__phoneauthPage && document.readyState === 'complete'")
+
+        WebDriverWait(self.driver, 15, ignored_exceptions=(WebDriverException,)).until(loaded)
 
     def shot(self, name):
         self.driver.save_screenshot(os.path.join(self.folder, name + ".png"))
@@ -217,9 +235,7 @@ def run(arguments):
         matches = console.driver.find_elements(By.CSS_SELECTOR, "table.users tbody tr")
         check(len(matches) == 1 and MEMBER in matches[0].text, f"the name search lists the member, saw {[m.text for m in matches]}")
         console.shot("search")
-        page = console.driver.find_element(By.TAG_NAME, "html")
-        matches[0].find_element(By.LINK_TEXT, "Aigerim Sadykova").click()
-        WebDriverWait(console.driver, 15).until(conditions.staleness_of(page))
+        console.follow("Aigerim Sadykova", scope=matches[0])
         check(console.heading() == "Aigerim Sadykova", f"the match opens the member's page, saw {console.heading()!r}")
 
         # Find her again by another spelling of the number.

@@ -29,9 +29,9 @@ deps:
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-# The SNS tests run moto's AWS server on loopback; the storage tests a throwaway PostgreSQL 15 cluster; the console
-# tests headless Chromium through chromedriver and selenium.
-TEST_PACKAGES  = postgresql-15 chromium chromium-driver
+# The SNS tests run moto's AWS server on loopback; the storage tests a throwaway PostgreSQL 15 cluster, with PgBouncer
+# in transaction pooling in front of it; the console tests headless Chromium through chromedriver and selenium.
+TEST_PACKAGES  = postgresql-15 pgbouncer chromium chromium-driver
 test-deps: deps
 	@missing=""; \
 	for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -61,9 +61,11 @@ run: build
 # storage suite run on PostgreSQL too, and a PostgreSQL case that cannot reach it fail.
 test: test-deps
 	@eval "$$(bash Tests/postgres.sh start)"; \
-	trap 'bash Tests/postgres.sh stop "$$PG_DIR"' EXIT; \
-	echo "PostgreSQL 15 test cluster on 127.0.0.1:$$PG_PORT"; \
+	trap 'bash Tests/postgres.sh stop "$$PG_DIR"; [ -z "$${PGB_DIR:-}" ] || bash Tests/pgbouncer.sh stop "$$PGB_DIR"' EXIT; \
+	eval "$$(bash Tests/pgbouncer.sh start "$$PG_PORT")"; \
+	echo "PostgreSQL 15 test cluster on 127.0.0.1:$$PG_PORT, PgBouncer (transaction pooling) on 127.0.0.1:$$PGB_PORT"; \
 	PHONEAUTH_TEST_POSTGRES="postgres://postgres@127.0.0.1:$$PG_PORT/postgres" PHONEAUTH_TEST_POSTGRES_DATA="$$PG_DIR/data" \
+	PHONEAUTH_TEST_PGBOUNCER_PORT="$$PGB_PORT" \
 		$(SWIFT) test --no-parallel
 	@$(MAKE) --no-print-directory docs-check
 

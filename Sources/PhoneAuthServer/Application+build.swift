@@ -40,7 +40,7 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     if let injected = dependencies.storage {
         storage = injected
     } else {
-        storage = try await Storage.open(config.database, logger: logger, cache: cache)
+        storage = try await Storage.open(config.database, listen: config.databaseListen, logger: logger, cache: cache)
     }
     let metrics = dependencies.metrics ?? ServerMetrics(backend: config.database.backendName)
     var dependencies = dependencies
@@ -66,7 +66,7 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     }
     if let port = config.metricsPort {
         let metricsRouter = Router()
-        MetricsController(metrics: metrics, cache: cache).addRoutes(to: metricsRouter)
+        MetricsController(metrics: metrics, cache: cache, signal: cache == nil ? nil : storage.changeSignal).addRoutes(to: metricsRouter)
         app.addServices(
             Application(router: metricsRouter, configuration: .init(address: .hostname(config.host, port: port), serverName: "PhoneAuth"),
                         logger: logger))
@@ -127,8 +127,9 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
         routes.group(path).add(middleware: AuthenticationMiddleware(resolver: resolver)).group(context: AuthenticatedContext.self)
     }
 
-    HealthController(ping: storage.ping, readiness: dependencies.readiness, metrics: metrics).addRoutes(to: routes)
-    if config.metricsPort == nil { MetricsController(metrics: metrics, cache: cache).addRoutes(to: routes) }
+    let signal = cache == nil ? nil : storage.changeSignal
+    HealthController(ping: storage.ping, readiness: dependencies.readiness, metrics: metrics, signal: signal).addRoutes(to: routes)
+    if config.metricsPort == nil { MetricsController(metrics: metrics, cache: cache, signal: signal).addRoutes(to: routes) }
     routes.get(".well-known/jwks.json") { _, _ in tokens.jwks }
     OpenAPIController().addRoutes(to: routes)
 

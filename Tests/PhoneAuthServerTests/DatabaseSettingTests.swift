@@ -59,6 +59,29 @@ import Testing
         }
     }
 
+    /// PgBouncer in front: LISTEN gets PostgreSQL itself, with the database's timeouts and TLS mode unless it says its own.
+    @Test func theListenURLIsADirectPostgreSQLConnectionAndOnlyForPostgreSQL() throws {
+        let config = try ServeOptions.parse([
+            "--database", "postgres://auth:pw@pgbouncer:6432/phoneauth", "--database-tls", "require", "--database-connect-timeout", "2",
+        ]).resolve(environment: ["PHONEAUTH_DATABASE_LISTEN_URL": "postgres://auth:pw@db:5432/phoneauth"])
+        let listen = try #require(config.databaseListen)
+        #expect(listen.host == "db")
+        #expect(listen.port == 5432)
+        #expect(listen.tls == .require)
+        #expect(listen.connectTimeout == .seconds(2))
+        #expect(try ServeOptions.parse(["--database", "postgres://a@b/c"]).resolve(environment: [:]).databaseListen == nil)
+        let own = try ServeOptions.parse(["--database", "postgres://a@b/c", "--database-listen-url", "postgres://a@d/c?sslmode=disable"])
+            .resolve(environment: [:])
+        #expect(own.databaseListen?.tls == .disable)
+        for (database, listen, message) in [
+            ("./x.sqlite", "postgres://a@d/c", "needs a PostgreSQL --database"), ("postgres://a@b/c", "d:5432", "must be a postgres:// URL"),
+        ] {
+            #expect {
+                try ServeOptions.parse(["--database", database, "--database-listen-url", listen]).resolve(environment: [:])
+            } throws: { error in "\(error)".contains(message) }
+        }
+    }
+
     /// A server that cannot reach its database says so on one line and exits, without the password.
     @Test func anUnreachableDatabaseIsReportedWithoutThePassword() async throws {
         let port = try MotoServer.freePort()

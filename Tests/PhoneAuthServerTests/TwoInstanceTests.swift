@@ -29,20 +29,11 @@ import Testing
         }
     }
 
-    private func signIn(_ instance: Instance, _ receiver: WebhookReceiver, phone: String) async throws -> (access: String, refresh: String) {
-        let sent = try await instance.request("POST", "/auth/send-code", json: ["phone": phone])
-        let id = try #require(sent.json["verification_id"] as? String)
-        let code = try #require(receiver.lastCode(to: phone))
-        let verified = try await instance.request("POST", "/auth/verify-code", json: ["verification_id": id, "verification_code": code])
-        #expect(verified.status == 200)
-        return (try #require(verified.json["access_token"] as? String), try #require(verified.json["refresh_token"] as? String))
-    }
-
     @Test(arguments: backends)
     func aLogoutThroughOneInstanceIsRefusedByTheOtherOnItsNextRequest(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend)
         try await withPair(harness) { a, b, receiver in
-            let tokens = try await signIn(a, receiver, phone: "+13125550100")
+            let tokens = try await a.signIn(receiver, phone: "+13125550100")
             #expect(try await b.request("GET", "/api/v1/profile", token: tokens.access).status == 200)
             #expect(try await b.request("POST", "/auth/logout", token: tokens.access).status == 204)
             let refused = try await a.request("GET", "/api/v1/profile", token: tokens.access)
@@ -79,7 +70,7 @@ import Testing
     func eightConcurrentRefreshesAcrossInstancesRotateOnce(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend)
         try await withPair(harness) { a, b, receiver in
-            let tokens = try await signIn(a, receiver, phone: "+13125550100")
+            let tokens = try await a.signIn(receiver, phone: "+13125550100")
             let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
                 for index in 0..<8 {
                     group.addTask {
@@ -149,7 +140,7 @@ import Testing
     func twentyFiveConcurrentAddressCreationsAcrossInstancesLeaveExactlyTwenty(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend)
         try await withPair(harness) { a, b, receiver in
-            let tokens = try await signIn(a, receiver, phone: "+996555123456")
+            let tokens = try await a.signIn(receiver, phone: "+996555123456")
             let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
                 for index in 0..<25 {
                     group.addTask {

@@ -106,6 +106,25 @@ final class AuthStateCache: Sendable {
 /// the cache itself when it sees a change, and answers false when it cannot tell (the cache is then bypassed).
 protocol StorageChangeSignal: Sendable {
     func validate(_ cache: AuthStateCache) async -> Bool
+    /// What `/health/ready` and `/metrics` show of it.
+    var health: ChangeSignalHealth { get }
+}
+
+extension StorageChangeSignal {
+    var health: ChangeSignalHealth { ChangeSignalHealth(state: "live", vouches: true) }
+}
+
+/// Whether the change signal vouches for the cache, and why not.
+struct ChangeSignalHealth: Sendable, Equatable, Codable {
+    var state: String
+    var vouches: Bool
+    var reason: String?
+    var heartbeatAgeSeconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case state, vouches, reason
+        case heartbeatAgeSeconds = "heartbeat_age_seconds"
+    }
 }
 
 /// Where the resolver gets a caller's state: the database, or the cache in front of it.

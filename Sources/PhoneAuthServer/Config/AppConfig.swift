@@ -20,6 +20,8 @@ struct AppConfig: Sendable {
     var host = "127.0.0.1"
     var port = 8080
     var database = DatabaseSetting.sqlite(path: DatabaseSetting.defaultPath)
+    /// Where PostgreSQL's change listener connects, when not to `database` (which may be PgBouncer).
+    var databaseListen: PostgresSetting?
     var mode = Mode.development
     /// Tried in order: the next one takes over when one fails for good.
     var smsProviders: [SMSProviderKind] = [.console]

@@ -13,6 +13,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds one PostgreSQL statement may run (PHONEAUTH_DATABASE_STATEMENT_TIMEOUT, default 10).")
     var databaseStatementTimeout: Double?
     @Option(help: "PostgreSQL TLS: disable, prefer or require (PHONEAUTH_DATABASE_TLS, default prefer).") var databaseTls: String?
+    @Option(help: "postgres:// URL of PostgreSQL itself for the change listener's LISTEN, when --database goes through PgBouncer (PHONEAUTH_DATABASE_LISTEN_URL).")
+    var databaseListenUrl: String?
     @Option(help: "development or production (PHONEAUTH_ENVIRONMENT, default development).") var environment: String?
     @Option(help: "HS256 secret, at least 32 bytes (PHONEAUTH_JWT_SECRET).") var jwtSecret: String?
     @Option(help: "HS256 keyring kid:secret,… with the signing key first (PHONEAUTH_JWT_KEYS); replaces --jwt-secret.") var jwtKeys: String?
@@ -61,6 +63,7 @@ struct ServeOptions: ParsableArguments {
         }
         if let path = source.filePath { try SecretFilePolicy.enforce(path, mode: mode, log: log) }
         let databaseSetting = try self.databaseSetting(source)
+        let listenSetting = try self.listenSetting(source, database: databaseSetting)
         let dataFolder = databaseSetting.dataFolder
 
         /// The given secret; nil in development when none is given (one is generated once the rest is known to be valid).
@@ -99,6 +102,7 @@ struct ServeOptions: ParsableArguments {
         }
         config.mode = mode
         config.database = databaseSetting
+        config.databaseListen = listenSetting
         config.host = value(host, "PHONEAUTH_HOST") ?? config.host
         config.port = try number(port, "PHONEAUTH_PORT") ?? config.port
         config.issuer = value(issuer, "PHONEAUTH_ISSUER") ?? config.issuer
@@ -183,5 +187,20 @@ struct ServeOptions: ParsableArguments {
         }
         setting = .postgres(postgres)
         return setting
+    }
+
+    /// A direct connection for LISTEN only: the database's user, timeouts and TLS mode unless its URL says otherwise.
+    private func listenSetting(_ source: SettingSource, database: DatabaseSetting) throws -> PostgresSetting? {
+        guard let text = source.value(databaseListenUrl, "PHONEAUTH_DATABASE_LISTEN_URL") else { return nil }
+        guard case .postgres(let postgres) = database else {
+            throw ConfigError("--database-listen-url needs a PostgreSQL --database (SQLite has no change listener)")
+        }
+        guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") else {
+            throw ConfigError("--database-listen-url must be a postgres:// URL")
+        }
+        var listen = try PostgresSetting(url: text)
+        listen.connectTimeout = postgres.connectTimeout
+        if !text.contains("sslmode=") { listen.tls = postgres.tls }
+        return listen
     }
 }

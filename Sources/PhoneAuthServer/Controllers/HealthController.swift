@@ -2,14 +2,23 @@ import Hummingbird
 
 /// `GET /health` and `GET /health/ready`: 200 only after a real database round trip (migrations ran before the server
 /// started listening), 503 once a shutdown has begun. `GET /health/live`: the process answers, whatever the database
-/// does (a liveness probe must not restart a server for its database's outage).
+/// does (a liveness probe must not restart a server for its database's outage). The ready answer says whether the
+/// auth-state cache is used: a bypassed cache is still correct (every request reads the database), so it stays 200.
 struct HealthController: Sendable {
     let ping: @Sendable () async throws -> Void
     let readiness: Readiness
     let metrics: ServerMetrics
+    /// The cache's change signal; nil without a cache.
+    let signal: (any StorageChangeSignal)?
 
     struct Status: ResponseEncodable {
         var status: String
+        var authCache: ChangeSignalHealth?
+
+        enum CodingKeys: String, CodingKey {
+            case status
+            case authCache = "auth_cache"
+        }
     }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -27,6 +36,6 @@ struct HealthController: Sendable {
             metrics.databaseError()
             throw AppError.serviceUnavailable
         }
-        return Status(status: "ok")
+        return Status(status: "ok", authCache: signal?.health)
     }
 }

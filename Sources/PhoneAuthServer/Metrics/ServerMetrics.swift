@@ -172,8 +172,10 @@ final class ServerMetrics: Sendable {
 
     /// The Prometheus text format, with the auth-state cache's counters brought up to date first (the cache keeps
     /// plain integers under its own lock, so its hot path pays nothing for metrics).
-    func exposition(cache: AuthStateCache.Stats?) -> [UInt8] {
+    /// `signal`: `phoneauth_auth_cache_vouched` is 1 while the change signal vouches for the cache, 0 while bypassed.
+    func exposition(cache: AuthStateCache.Stats?, signal: ChangeSignalHealth? = nil) -> [UInt8] {
         if let cache { record(cache) }
+        if let signal { registry.makeGauge(name: "phoneauth_auth_cache_vouched").set(to: signal.vouches ? 1.0 : 0.0) }
         return registry.emitToBuffer()
     }
 

@@ -60,7 +60,10 @@ struct Storage: Sendable {
     }
 
     /// Opens the configured backend. SQLite is migrated here; PostgreSQL once its pool runs (`migrate` below).
-    static func open(_ setting: DatabaseSetting, logger: Logger, cache: AuthStateCache? = nil) async throws -> Storage {
+    /// `listen`: where PostgreSQL's change listener connects when not to the database itself (past PgBouncer).
+    static func open(_ setting: DatabaseSetting, listen: PostgresSetting? = nil, logger: Logger, cache: AuthStateCache? = nil)
+        async throws -> Storage
+    {
         switch setting {
         case .sqlite(let path):
             return try .sqlite(try await SQLiteDatabase.open(path: path), cache: cache)
@@ -68,7 +71,7 @@ struct Storage: Sendable {
             guard let cache else { return .postgres(PostgresDatabase(postgres, logger: logger)) }
             // This instance's own writes empty its cache at once; other instances' arrive by NOTIFY.
             let database = PostgresDatabase(postgres, logger: logger, afterWrite: { cache.invalidateAll() })
-            let listener = PostgresChangeListener(setting: postgres, cache: cache, ownID: database.instanceID, logger: database.logger)
+            let listener = PostgresChangeListener(endpoint: listen ?? postgres, database: database, cache: cache, logger: database.logger)
             return .postgres(database, listener: listener)
         }
     }

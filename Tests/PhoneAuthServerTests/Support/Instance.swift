@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import PhoneAuthServer
 
@@ -46,6 +47,28 @@ struct Instance: Sendable {
         case let object as [String: Any]: object.mapValues { sendable($0) }
         default: "\(value)"
         }
+    }
+
+    /// A whole sign-in: send-code, the code from the receiver's webhook, verify-code.
+    func signIn(_ receiver: WebhookReceiver, phone: String) async throws -> (access: String, refresh: String) {
+        let sent = try await request("POST", "/auth/send-code", json: ["phone": phone])
+        let id = try #require(sent.json["verification_id"] as? String, "send-code answered \(sent.status) \(sent.json)")
+        let code = try #require(receiver.lastCode(to: phone))
+        let verified = try await request("POST", "/auth/verify-code", json: ["verification_id": id, "verification_code": code])
+        #expect(verified.status == 200)
+        return (try #require(verified.json["access_token"] as? String), try #require(verified.json["refresh_token"] as? String))
+    }
+
+    /// Runs `body`, then stops every instance whether it returned or threw (a process left running would outlive the
+    /// test run).
+    static func stopping(_ instances: [Instance], after body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            for instance in instances { await instance.stop() }
+            throw error
+        }
+        for instance in instances { await instance.stop() }
     }
 
     func stop() async {

@@ -110,6 +110,11 @@ struct PostgresDatabase: Sendable {
         }
     }
 
+    /// A notification on the change channel, outside any transaction (the listener's heartbeat).
+    func notify(_ payload: String) async throws {
+        _ = try await read { try await $0.rows("SELECT pg_notify(\(PostgresChangeListener.channel), \(payload))") }
+    }
+
     /// One round trip, for health checks.
     func ping() async throws {
         _ = try await read { try await $0.rows("SELECT 1") }

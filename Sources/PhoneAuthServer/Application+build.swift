@@ -134,7 +134,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     OpenAPIController().addRoutes(to: routes)
 
     AuthController(
-        otp: otp, sessions: sessions, idempotency: storage.idempotency, resolver: resolver, trustedProxies: config.limits.trustedProxies,
+        otp: otp, sessions: sessions, idempotency: storage.idempotency, trustedProxies: config.limits.trustedProxies,
         ipv6PrefixLength: config.limits.ipv6PrefixLength, markets: config.markets, codeLifetime: config.codeLifetime,
         resendAfter: config.limits.resendCooldown, now: now
     ).addRoutes(to: routes.group("auth"))

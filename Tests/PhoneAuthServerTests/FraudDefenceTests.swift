@@ -171,9 +171,10 @@ import Testing
         #expect(Double(defended.sms.sent.count) / Double(signIns) <= 1.3, "\(defended.sms.sent.count) texts for \(signIns) sign-ins")
     }
 
-    /// A device holding a live session is known to be good, whatever number it asks a code for.
+    /// A bearer token is no proof for another number: a bot holding its own account gets challenged for strangers'
+    /// numbers as anyone is, spends none of the known numbers' reserve, and its own number stays known good.
     @Test(arguments: Backend.all)
-    func aDeviceWithALiveSessionIsNeverChallenged(backend: Backend) async throws {
+    func aBotsOwnTokenIsNoProofForAnotherNumber(backend: Backend) async throws {
         // Every unknown number is challenged, whatever its range's history.
         let harness = try await Self.harness(backend) { policy in
             policy.rangeBase = 0
@@ -185,12 +186,18 @@ import Testing
             #expect(signedIn.signedIn)
             harness.clock.advance(by: 61)
             let token = try await harness.signIn(client, phone: "+13125550100")
-            // A new number from a stranger is challenged; from the signed-in device it is not.
-            #expect(try await Self.send(client, "+13125550101", from: "198.51.100.2").status.code == 428)
-            #expect(try await Self.send(client, "+13125550102", from: "198.51.100.1", token: token).status == .accepted)
-            // A token that no longer works is no proof: logged out, the device is a stranger again.
-            #expect(try await client.request(.post, "/auth/logout", json: [:], token: token).status == .noContent)
-            #expect(try await Self.send(client, "+13125550103", from: "198.51.100.1", token: token).status.code == 428)
+            let before = try await harness.sql.int("SELECT COUNT(*) FROM sms_sends")
+            for stranger in 101...105 {
+                let sent = try await Self.send(client, "+1312555\(String(format: "%04d", stranger))", from: "198.51.100.1", token: token)
+                #expect(sent.status.code == 428)
+                #expect(sent.errorCode == "challenge_required")
+            }
+            #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == before)
+            // Its own number is known good because it signed in before, token or not.
+            harness.clock.advance(by: 61)
+            #expect(try await Self.send(client, "+13125550100", from: "198.51.100.1", token: token).status == .accepted)
+            harness.clock.advance(by: 61)
+            #expect(try await Self.send(client, "+13125550100", from: "198.51.100.9").status == .accepted)
         }
     }
 

@@ -27,8 +27,8 @@ public struct PhoneAuthClient: Sendable {
 
     /// Asks the server to text a one-time code to `phone`. When the server first wants a proof of work (428
     /// `challenge_required`, under an SMS-pumping attack on the number's range), it is solved here and the request
-    /// repeated once with the solution; `onChallenge` hears how solving goes. `token`: the access token of a session
-    /// this device holds, if any (a device with a live session is never challenged).
+    /// repeated once with the solution; `onChallenge` hears how solving goes. `token`: sent along when given; the
+    /// server decides by the number's own history (a number that signed in before is never challenged), not by it.
     public func sendCode(
         phone: String, token: String? = nil, onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)? = nil
     ) async throws(PhoneAuthClientError) -> CodeSent {

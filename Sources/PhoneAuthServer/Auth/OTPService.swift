@@ -38,9 +38,8 @@ struct OTPService: Sendable {
     /// Stores a fresh code, sends it and returns the verification id. If sending fails the code is removed, so no usable
     /// code is left behind; the attempt still counts toward the limits. A disabled user's phone gets the same answer,
     /// after about as long, and no SMS. Under suspicion the answer is a challenge (428) instead; `answer` is one solved.
-    /// `liveSession`: the request came from a device holding a live session, which the fraud defence never challenges.
     func send(
-        to phone: PhoneNumber, market: Market, network: String, answer: ChallengeAnswer? = nil, liveSession: Bool = false, logger: Logger
+        to phone: PhoneNumber, market: Market, network: String, answer: ChallengeAnswer? = nil, logger: Logger
     ) async throws -> String {
         let issuedAt = now()
         let verificationID = "v" + random.bytes(Self.verificationIDBytes).base64URL
@@ -55,7 +54,7 @@ struct OTPService: Sendable {
             activity.record(.refused(AppError.phoneNotAllowed.code), market: market.code)
             throw AppError.phoneNotAllowed
         }
-        var screening = fraud.enabled ? SendScreening(policy: fraud.policy, liveSession: liveSession) : nil
+        var screening = fraud.enabled ? SendScreening(policy: fraud.policy) : nil
         var rejection: String?
         if let answer, screening != nil {
             rejection = try await redeem(answer, phone: phone)

@@ -8,8 +8,6 @@ struct AuthController: Sendable {
     let otp: OTPService
     let sessions: SessionService
     let idempotency: any IdempotencyRepository
-    /// Recognises a device holding a live session (a valid bearer token on send-code), which is never challenged.
-    let resolver: any CallerResolver
     let trustedProxies: Set<String>
     let ipv6PrefixLength: Int
     let markets: MarketCatalog
@@ -98,16 +96,8 @@ struct AuthController: Sendable {
         case (nil, _?): throw AppError.invalidRequest("solution needs the challenge it solves.", field: "challenge")
         case (_?, nil): throw AppError.invalidRequest("challenge needs its solution.", field: "solution")
         }
-        let id = try await otp.send(
-            to: phone, market: market, network: network(request, context), answer: answer,
-            liveSession: await holdsLiveSession(request, context), logger: context.logger)
+        let id = try await otp.send(to: phone, market: market, network: network(request, context), answer: answer, logger: context.logger)
         return SendCodeResponse(verificationID: id, expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
-    }
-
-    /// A bearer token that resolves to a live, active session; anything else (none, expired, revoked) is simply not one.
-    private func holdsLiveSession(_ request: Request, _ context: AppRequestContext) async -> Bool {
-        guard let header = request.headers[.authorization], let token = AuthenticationMiddleware.bearerToken(header) else { return false }
-        return (try? await resolver.resolve(bearer: token, logger: context.logger)) != nil
     }
 
     private func clientIP(_ request: Request, _ context: AppRequestContext) -> String {

@@ -5,8 +5,7 @@ struct SendScreening: Sendable, Equatable {
     var policy: SendAllowancePolicy
     /// The request carried a challenge it solved, redeemed already.
     var challengeSolved = false
-    /// The request came from a device holding a live session: known to be good whatever its phone.
-    var liveSession = false
+    // No bearer token makes a send known good: a bot holds tokens of its own. Only the phone's own history does.
 }
 
 /// How `admit` answered.

@@ -12,8 +12,7 @@ struct PostgresSendLogRepository: SendLogRepository {
             try await sql.lock("sms-sends")
             try await sql.execute("DELETE FROM sms_sends WHERE created_at < \(now.addingTimeInterval(-StorageRetention.sendLog))")
             try await sql.execute("DELETE FROM send_challenges WHERE created_at < \(now.addingTimeInterval(-3_600))")
-            var knownGood = screening?.liveSession == true
-            if !knownGood { knownGood = try await Self.signedInBefore(sql, phone: attempt.phone) }
+            let knownGood = try await Self.signedInBefore(sql, phone: attempt.phone)
             if let block = try await Self.block(sql, prefix: attempt.prefix, now: now), block.applies(knownGood: knownGood) {
                 return .blocked(block, new: false)
             }

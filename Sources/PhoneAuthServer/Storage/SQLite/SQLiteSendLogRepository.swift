@@ -10,7 +10,7 @@ struct SQLiteSendLogRepository: SendLogRepository {
         try await database.writer.write { db in
             try db.execute(sql: "DELETE FROM sms_sends WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.sendLog)])
             try db.execute(sql: "DELETE FROM send_challenges WHERE created_at < ?", arguments: [now.addingTimeInterval(-3_600)])
-            let knownGood = try screening?.liveSession == true || Self.signedInBefore(db, phone: attempt.phone)
+            let knownGood = try Self.signedInBefore(db, phone: attempt.phone)
             if let block = try Self.block(db, prefix: attempt.prefix, now: now), block.applies(knownGood: knownGood) {
                 return .blocked(block, new: false)
             }

@@ -28,6 +28,34 @@ import Testing
         #expect(harness.sms.sent.count == 2)
     }
 
+    /// A stranger who knows the phone and guesses (or saw) the key must not be handed the owner's verification: from
+    /// another network the same key is a new request under every limit (here the resend cooldown), never a replay.
+    @Test(arguments: Backend.all)
+    func aKeyReplaysOnlyToTheNetworkThatUsedIt(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend) { config in
+            config.limits = SendLimits()  // the shipped cooldown
+            config.limits.trustedProxies = ["127.0.0.1"]
+        }
+        try await harness.test(.live) { (client) async throws -> Void in
+            func send(from address: String) async throws -> TestResponse {
+                try await client.request(
+                    .post, "/auth/send-code", json: ["phone": "+13125550100"],
+                    headers: [.init("Idempotency-Key")!: "attempt-1", .init("X-Forwarded-For")!: address])
+            }
+            let owner = try await send(from: "198.51.100.7")
+            #expect(owner.status == .accepted)
+            let stranger = try await send(from: "203.0.113.9")
+            #expect(stranger.status == .tooManyRequests)
+            #expect(stranger.errorCode == "resend_too_soon")
+            #expect(!String(decoding: stranger.body.readableBytesView, as: UTF8.self).contains("verification_id"))
+            let again = try await send(from: "198.51.100.7")
+            #expect(again.status == .accepted)
+            #expect(again.body == owner.body)
+        }
+        #expect(harness.sms.sent.count == 1)
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM verifications") == 1)
+    }
+
     @Test func aFailedFirstTryFreesTheKey() async throws {
         let harness = try TestHarness()
         harness.sms.failNext(1)

@@ -13,7 +13,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds one PostgreSQL statement may run (PHONEAUTH_DATABASE_STATEMENT_TIMEOUT, default 10).")
     var databaseStatementTimeout: Double?
     @Option(help: "PostgreSQL TLS: disable, prefer or require (PHONEAUTH_DATABASE_TLS, default prefer).") var databaseTls: String?
-    @Option(help: "postgres:// URL of PostgreSQL itself for the change listener's LISTEN, when --database goes through PgBouncer (PHONEAUTH_DATABASE_LISTEN_URL).")
+    @Option(help: "PostgreSQL itself (postgres://…) for the change listener, when --database is PgBouncer (PHONEAUTH_DATABASE_LISTEN_URL).")
     var databaseListenUrl: String?
     @Option(help: "development or production (PHONEAUTH_ENVIRONMENT, default development).") var environment: String?
     @Option(help: "HS256 secret, at least 32 bytes (PHONEAUTH_JWT_SECRET).") var jwtSecret: String?

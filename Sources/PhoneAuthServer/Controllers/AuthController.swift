@@ -68,7 +68,11 @@ struct AuthController: Sendable {
                 .response(from: request, context: context)
         }
         let issuedAt = now()
-        switch try await idempotency.claim(key: key, phone: phone.e164, expiresAt: issuedAt.addingTimeInterval(codeLifetime.seconds), now: issuedAt) {
+        // Scoped to the caller's network: a replay hands out a verification id, which must never reach a stranger
+        // who knows the phone and the key. From elsewhere the same key is a new request, under every limit.
+        let scoped = "send-code:\(network(request, context)):\(key)"
+        let expiresAt = issuedAt.addingTimeInterval(codeLifetime.seconds)
+        switch try await idempotency.claim(key: scoped, phone: phone.e164, expiresAt: expiresAt, now: issuedAt) {
         case .replay(let status, let stored):
             return .json(stored, status: .init(code: status))
         case .inProgress: throw AppError.idempotencyKeyInUse
@@ -76,10 +80,10 @@ struct AuthController: Sendable {
         case .claimed:
             do {
                 let sent = try await send(to: phone, body: body, request: request, context: context)
-                try await idempotency.complete(key: key, status: HTTPResponse.Status.accepted.code, body: try JSONCoding.encoder.encode(sent))
+                try await idempotency.complete(key: scoped, status: HTTPResponse.Status.accepted.code, body: try JSONCoding.encoder.encode(sent))
                 return try EditedResponse(status: .accepted, response: sent).response(from: request, context: context)
             } catch {
-                try await idempotency.release(key: key)
+                try await idempotency.release(key: scoped)
                 throw error
             }
         }

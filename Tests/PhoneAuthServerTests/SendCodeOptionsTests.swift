@@ -104,6 +104,35 @@ import Testing
         #expect(harness.sms.sent.isEmpty)
     }
 
+    /// Test numbers text nothing, so they must spend nothing real numbers share: with a budget of one text an hour and
+    /// one code per address, a day of a test number's sends from one address leaves both for a real number.
+    @Test(arguments: Backend.all)
+    func testNumberSendsSpendNoBudgetOrLimitThatRealNumbersShare(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend) { config in
+            config.limits = SendLimits()
+            config.limits.globalPerHour = 1
+            config.limits.perIPPerHour = 1
+            config.limits.perPrefixPerHour = 1
+            config.testNumbers = try! TestNumberBook(parsing: "+13125550123:424242:2027-01-31")
+        }
+        try await harness.test { (client) async throws -> Void in
+            for _ in 0..<3 {
+                #expect(try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"]).status == .accepted)
+                let tooSoon = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"])
+                #expect(tooSoon.status == .tooManyRequests)
+                #expect(tooSoon.errorCode == "resend_too_soon")
+                harness.clock.advance(by: 61)
+            }
+            // The same range, the same address: the real number still gets the one text the budget allows.
+            #expect(try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100"]).status == .accepted)
+            let over = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550101"])
+            #expect(over.status == .serviceUnavailable)
+            #expect(over.errorCode == "sms_budget_exhausted")
+        }
+        #expect(harness.sms.sent.map(\.to.e164) == ["+13125550100"])
+        #expect(try await harness.sql.strings("SELECT phone_number FROM sms_sends") == ["+13125550100"])
+    }
+
     /// Issue 10, finding 2: each send reset the fixed code's tries, so guessing never ended.
     @Test func aTestNumberKeepsItsTriesAcrossResends() async throws {
         let harness = try Self.testNumberHarness()

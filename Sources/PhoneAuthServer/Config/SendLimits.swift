@@ -44,11 +44,6 @@ struct SendLimits: Sendable, Equatable {
         return rules.filter { $0.max < .max }
     }
 
-    /// The rules a test number passes: it texts nothing, so only the cooldown applies.
-    var testNumberRules: [WindowRule] {
-        resendCooldown > .zero ? [cooldownRule] : []
-    }
-
     private var cooldownRule: WindowRule {
         WindowRule(scope: .phone, window: resendCooldown.seconds, max: 1, refusal: .resendTooSoon)
     }

@@ -29,6 +29,12 @@ struct PostgresVerificationRepository: VerificationRepository {
         try await database.write { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
     }
 
+    func latestIssue(phone: String) async throws -> Date? {
+        try await database.read { sql in
+            try await sql.row("SELECT MAX(created_at) AS latest FROM verifications WHERE phone_number = \(phone)")?["latest"].decode(Date?.self)
+        }
+    }
+
     func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {
         try await database.write { sql in
             let forgotten = now.addingTimeInterval(-StorageRetention.verifyFailures)

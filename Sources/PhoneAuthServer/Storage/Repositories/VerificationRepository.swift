@@ -80,6 +80,9 @@ protocol VerificationRepository: Sendable {
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification
     /// Removes one verification (and only that one).
     func delete(id: Int64) async throws
+    /// When the phone's newest verification was issued, if it has one (a test number's cooldown is read from here, so
+    /// its sends never join the send log that every real number's limits and budgets count).
+    func latestIssue(phone: String) async throws -> Date?
     /// In one transaction: checks the network's and the phone's limits, judges the code, counts a wrong guess (also
     /// when no code exists), and on success burns the phone's verifications, creates or activates the user and opens
     /// `session`.

@@ -24,6 +24,13 @@ struct SQLiteVerificationRepository: VerificationRepository {
         _ = try await database.writer.write { db in try Verification.deleteOne(db, key: id) }
     }
 
+    func latestIssue(phone: String) async throws -> Date? {
+        try await database.writer.read { db in
+            try Verification.filter(Verification.Columns.phoneNumber == phone).select(max(Verification.Columns.createdAt), as: Date.self)
+                .fetchOne(db)
+        }
+    }
+
     func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {
         // One write transaction: SQLite serialises writers, so of many concurrent redemptions of one code exactly one
         // sees it alive, and every counter below is read and bumped without a gap.

@@ -165,7 +165,7 @@ import Testing
             #expect(listed.stdout.contains("tests/1.0"))
             let missing = try await CLIRunner.run(["admin", "demote", "+13125559999", "--database", harness.databaseURL], binary: "PhoneAuthServer")
             #expect(missing.status == 1)
-            #expect(missing.stderr.contains("+13125***999"))
+            #expect(missing.stderr.contains("+1***99"))
         }
         let user = try await harness.sql.users().first
         #expect(user?.role == "admin")

@@ -47,5 +47,10 @@ import Testing
         }
         // Tokens are base64url JSON: no fragment of their signed parts either.
         #expect(!logs.contains("eyJ"))
+        // A number shows as its country code and last two digits, nothing between (+13125***142 left it one search
+        // from whole).
+        #expect(logs.contains("+1***42"))
+        #expect(!logs.contains("+1312"))
+        #expect(!logs.contains("142 ") && !logs.contains("***142"))
     }
 }

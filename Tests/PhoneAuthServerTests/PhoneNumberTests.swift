@@ -65,8 +65,10 @@ import Testing
     }
 
     @Test func maskingKeepsOnlyThePrefixAndTheLastThreeDigits() throws {
-        #expect(try PhoneNumber(parsing: "+996555123456").masked == "+99655***456")
-        #expect(try PhoneNumber(parsing: "+13125550100").masked == "+13125***100")
-        #expect("\(try PhoneNumber(parsing: "+13125550100"))" == "+13125***100")
+        #expect(try PhoneNumber(parsing: "+996555123456").masked == "+996***56")
+        #expect(try PhoneNumber(parsing: "+13125550100").masked == "+1***00")
+        #expect(try PhoneNumber(parsing: "+447911123456").masked == "+44***56")
+        #expect(try PhoneNumber(parsing: "+79161234567").masked == "+7***67")
+        #expect("\(try PhoneNumber(parsing: "+13125550100"))" == "+1***00")
     }
 }

@@ -30,11 +30,24 @@ struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
         e164 = "+" + digits
     }
 
-    /// Safe for logs and console output: `+99655***456`.
+    /// Safe for logs and console output: the country calling code and the last two digits, `+996***56`. (Showing
+    /// more, as `+99655***456` did, leaves a number one short search away from whole.)
     var masked: String { Self.mask(e164) }
 
     static func mask(_ e164: String) -> String {
-        "\(e164.prefix(6))***\(e164.suffix(3))"
+        let digits = e164.dropFirst()
+        return "+\(digits.prefix(callingCodeLength(of: digits)))***\(e164.suffix(2))"
+    }
+
+    /// ITU-T E.164 calling codes are prefix-free: 1 and 7 stand alone, these two-digit ones too, every other is three.
+    private static let twoDigitCallingCodes: Set<Substring> = [
+        "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49", "51", "52", "53", "54",
+        "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
+    ]
+
+    static func callingCodeLength(of digits: Substring) -> Int {
+        if digits.hasPrefix("1") || digits.hasPrefix("7") { return 1 }
+        return twoDigitCallingCodes.contains(digits.prefix(2)) ? 2 : 3
     }
 
     /// Never the full number, so string interpolation into a log cannot leak it.

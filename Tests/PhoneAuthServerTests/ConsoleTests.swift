@@ -55,6 +55,16 @@ import Testing
                 #expect(page.text.contains("<h1>\(heading)</h1>"), "\(path)")
                 #expect(page.text.contains("aria-current=\"page\""))
             }
+            // However the path is spelt, a page the router serves carries the console's headers (`//console/users`
+            // was served without its CSP and framing ban), and an API path its no-store.
+            for path in ["//console/users", "/console//users", "///console/audit"] {
+                let page = try await console.get(path)
+                #expect(page.status == .ok, "\(path)")
+                #expect(page.headers[.contentSecurityPolicy] == SecurityHeadersMiddleware<AppRequestContext>.consolePolicy, "\(path)")
+                #expect(page.headers[.init("X-Frame-Options")!] == "DENY", "\(path)")
+                #expect(page.headers[.cacheControl] == "no-store", "\(path)")
+            }
+            #expect(try await console.get("//api/v1/markets").headers[.cacheControl] == "no-store")
             let css = try await console.get("/console/assets/console.css")
             #expect(css.status == .ok && css.headers[.contentType] == "text/css; charset=utf-8")
             #expect(try await console.get("/console?window=year").status == .badRequest)

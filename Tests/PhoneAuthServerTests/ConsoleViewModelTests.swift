@@ -125,6 +125,35 @@ import Testing
         }
     }
 
+    /// A quote, apostrophe or bracket followed by a combining mark is one grapheme cluster but still the markup
+    /// character to a browser: escaped by scalar on every page, the unauthenticated login echo included.
+    @Test func markupFollowedByACombiningMarkIsEscapedToo() async throws {
+        let mark = "\u{0301}"
+        let escaper = ScalarHTMLEscaping()
+        for (raw, escaped) in [("\"", "&quot;"), ("'", "&#39;"), ("<", "&lt;"), (">", "&gt;"), ("&", "&amp;")] {
+            let (got, wanted) = (escaper.escapeText("a" + raw + mark + "b"), "a" + escaped + mark + "b")
+            #expect(got == wanted)
+        }
+        let hostile = "\"\u{0301} autofocus onfocus=alert(1) x='\u{0301}"
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let login = try await ConsoleClient(client).post("/console/login", ["phone": hostile], csrf: nil)
+            let (console, _) = try await ConsoleTests.operatorAndMember(harness, client)
+            var pages = [login.text]
+            let query = hostile.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            for path in ["/console/users?q=\(query)", "/console/fraud?lookup=\(query)", "/console/audit?target=\(query)"] {
+                pages.append(try await console.get(path).text)
+            }
+            let safe = "&quot;\u{0301} autofocus onfocus=alert(1) x=&#39;\u{0301}"
+            let breakout = "\"\u{0301} autofocus"
+            for (index, page) in pages.enumerated() {
+                let (escaped, broken) = (page.contains(safe), page.contains(breakout))
+                #expect(escaped, "page \(index)")
+                #expect(!broken, "page \(index)")
+            }
+        }
+    }
+
     @Test func everyTemplateParsesAndNoneWritesAValueUnescaped() throws {
         let renderer = try ConsoleRenderer()
         let error = ErrorPage(chrome: .signedOut(title: "<b>"), heading: "<i>", message: "<u>", signInLink: true)

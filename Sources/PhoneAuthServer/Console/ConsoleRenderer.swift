@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// Renders the console's pages from the templates compiled into the binary (parsed once, at start).
+/// Renders the console's pages from the templates compiled into the binary (parsed once, at start), every value
+/// escaped by Unicode scalar (`ScalarHTMLEscaping`).
 struct ConsoleRenderer: Sendable {
     enum Template: String, CaseIterable, Sendable {
         case login, error, overview, fraud, users, user, markets, audit
@@ -17,7 +18,8 @@ struct ConsoleRenderer: Sendable {
             Template.fraud.rawValue: PageTemplates.fraud, Template.users.rawValue: PageTemplates.users, Template.user.rawValue: PageTemplates.user,
             Template.markets.rawValue: PageTemplates.markets, Template.audit.rawValue: PageTemplates.audit,
         ]
-        library = MustacheLibrary(templates: try sources.mapValues { try MustacheTemplate(string: $0) })
+        MustacheContentTypes.register(ScalarHTMLEscaping(), named: ScalarHTMLEscaping.name)
+        library = MustacheLibrary(templates: try sources.mapValues { try MustacheTemplate(string: ScalarHTMLEscaping.pragma + $0) })
     }
 
     /// The page as HTML (what the escaping tests read).

@@ -129,7 +129,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
 
     let signal = cache == nil ? nil : storage.changeSignal
     HealthController(ping: storage.ping, readiness: dependencies.readiness, metrics: metrics, signal: signal).addRoutes(to: routes)
-    if config.metricsPort == nil { MetricsController(metrics: metrics, cache: cache, signal: signal).addRoutes(to: routes) }
+    if config.metricsOnMainPort { MetricsController(metrics: metrics, cache: cache, signal: signal).addRoutes(to: routes) }
     routes.get(".well-known/jwks.json") { _, _ in tokens.jwks }
     OpenAPIController().addRoutes(to: routes)
 

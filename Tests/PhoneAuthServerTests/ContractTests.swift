@@ -104,7 +104,7 @@ import Testing
             "--resend-cooldown", "1", "--max-sends-per-phone-hour", "100000", "--max-sends-per-phone-day", "100000",
             "--max-sends-per-ip-hour", "100000", "--max-sends-per-prefix-hour", "100000", "--sms-budget-hour", "100000",
             "--sms-budget-day", "100000", "--max-verify-failures-hour", "100000", "--max-verify-failures-per-network-hour", "100000",
-            "--introspection-client", "contract:contract-client-secret",
+            "--introspection-client", "contract:contract-client-secret", "--metrics-on-main-port",
         ]
         try await receiver.run { webhook in
             let server = try await Instance.start(database: harness.databaseURL, webhook: webhook, extra: relaxed)

@@ -68,6 +68,26 @@ import Testing
         #expect(!text.contains(receiver.lastCode ?? "no code"), "no code in the metrics")
     }
 
+    /// What a pumping bot could tune itself against (codes sent per market, challenges, blocks) is not public by
+    /// default: the main port has no `/metrics` unless the operator asks for it.
+    @Test func theMainPortServesNoMetricsUnlessAskedTo() async throws {
+        let harness = try TestHarness()
+        let receiver = WebhookReceiver()
+        try await receiver.run { webhook in
+            let plain = try await Instance.start(database: harness.databasePath, webhook: webhook)
+            let asked = try await Instance.start(database: harness.databasePath, webhook: webhook, extra: ["--metrics-on-main-port"])
+            try await Instance.stopping([plain, asked]) {
+                let hidden = try await plain.request("GET", "/metrics")
+                #expect(hidden.status == 404)
+                #expect(hidden.errorCode == "not_found")
+                #expect(try await asked.request("GET", "/metrics").status == 200)
+            }
+        }
+        let options = try ServeOptions.parse(["--database", harness.databasePath])
+        #expect(try options.resolve(environment: ["PHONEAUTH_METRICS_ON_MAIN_PORT": "true"]).metricsOnMainPort)
+        #expect(try !options.resolve(environment: [:]).metricsOnMainPort)
+    }
+
     /// In process, with a pinned clock: each refusal reason and each limit has its own series.
     @Test(arguments: Backend.all)
     func refusedTokensAndLimitsAreCountedByReason(backend: Backend) async throws {

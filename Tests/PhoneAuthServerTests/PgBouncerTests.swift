@@ -16,7 +16,7 @@ import Testing
     func revocationsThroughOneInstanceAreRefusedByTheOtherOnItsNextRequest(directListen: Bool) async throws {
         let harness = try await TestHarness.make(try #require(Self.backends.first))
         let pooled = try TestPgBouncer.url(for: harness)
-        let extra = directListen ? ["--database-listen-url", harness.databaseURL] : []
+        let extra = ["--metrics-on-main-port"] + (directListen ? ["--database-listen-url", harness.databaseURL] : [])
         let log = harness.folder.appendingPathComponent("a.log")
         let receiver = WebhookReceiver()
         try await receiver.run { webhook in
@@ -98,7 +98,7 @@ import Testing
         let receiver = WebhookReceiver()
         try await receiver.run { webhook in
             let server = try await Instance.start(
-                database: harness.databaseURL, webhook: webhook, extra: ["--database-listen-url", listenURL], logFile: log)
+                database: harness.databaseURL, webhook: webhook, extra: ["--database-listen-url", listenURL, "--metrics-on-main-port"], logFile: log)
             defer { Task { await proxy.stop() } }
             try await Instance.stopping([server]) {
                 #expect(try await server.waitForAuthCache(state: "live") == "live")

@@ -75,8 +75,10 @@ struct AppConfig: Sendable {
     var readTimeout: Duration = .seconds(10)
     /// A keep-alive connection idle for this long between requests is closed.
     var idleTimeout: Duration = .seconds(60)
-    /// nil: `/metrics` on the main port; otherwise only on this one.
+    /// Where `/metrics` is served: this port, and the main one only when `metricsOnMainPort`. By default nowhere: it
+    /// shows codes sent per market, challenges and blocks, which a pumping bot would tune itself against.
     var metricsPort: Int?
+    var metricsOnMainPort = false
     /// On SIGTERM or SIGINT: `/health/ready` answers 503 for `shutdownDelay` while the listener still accepts (so a
     /// load balancer stops sending), then the listener closes and requests in flight get `drainTimeout` to finish.
     var shutdownDelay: Duration = .zero

@@ -4,8 +4,10 @@ import NIOSSL
 
 /// How the server is run: where metrics are served, how it shuts down, and TLS for deployments without a proxy.
 struct OperationsOptions: ParsableArguments {
-    @Option(help: "Serve /metrics on this port only, not on the main one (PHONEAUTH_METRICS_PORT; default: the main port).")
+    @Option(help: "Serve /metrics on this port (PHONEAUTH_METRICS_PORT; default: nowhere).")
     var metricsPort: Int?
+    @Flag(help: "Serve /metrics on the main port too, to anyone who reaches it (PHONEAUTH_METRICS_ON_MAIN_PORT=true).")
+    var metricsOnMainPort = false
     @Option(help: "Seconds /health/ready answers 503 before the listener closes on SIGTERM (PHONEAUTH_SHUTDOWN_DELAY, default 0).")
     var shutdownDelay: Double?
     @Option(help: "Seconds requests in flight get to finish on SIGTERM (PHONEAUTH_DRAIN_TIMEOUT, default 30).") var drainTimeout: Double?
@@ -17,6 +19,7 @@ struct OperationsOptions: ParsableArguments {
             guard (1...65_535).contains(port) else { throw ConfigError("the metrics port must be 1 to 65535") }
             config.metricsPort = port
         }
+        config.metricsOnMainPort = metricsOnMainPort || source.value(nil, "PHONEAUTH_METRICS_ON_MAIN_PORT") == "true"
         config.shutdownDelay = try source.seconds(shutdownDelay, "PHONEAUTH_SHUTDOWN_DELAY", range: 0...300) ?? config.shutdownDelay
         config.drainTimeout = try source.seconds(drainTimeout, "PHONEAUTH_DRAIN_TIMEOUT", range: 0.1...3600) ?? config.drainTimeout
         switch (source.value(tlsCertificate, "PHONEAUTH_TLS_CERTIFICATE"), source.value(tlsKey, "PHONEAUTH_TLS_KEY")) {

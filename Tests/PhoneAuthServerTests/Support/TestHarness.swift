@@ -130,6 +130,8 @@ extension AppConfig {
         config.limits = .off
         // Likewise the fraud defence (FraudDefenceTests).
         config.fraud = .off
+        // In-process tests scrape the router they test (MetricsTests checks the shipped default: nowhere).
+        config.metricsOnMainPort = true
         return config
     }
 }

@@ -48,9 +48,15 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     let activity = dependencies.activity ?? ActivityRecorder(repository: storage.activity, now: dependencies.now)
     dependencies.activity = activity
     let router = try await buildRouter(config, storage: storage, cache: cache, dependencies: dependencies)
-    let (readTimeout, idleTimeout) = (config.readTimeout, config.idleTimeout)
+    let (readTimeout, requestTimeout, idleTimeout) = (config.readTimeout, config.requestTimeout, config.idleTimeout)
+    let (perAddress, proxies, prefix) = (config.maxConnectionsPerAddress, config.limits.trustedProxies, config.limits.ipv6PrefixLength)
+    let connections = ConnectionLimitHandler.Counts()
+    // Made anew for every connection (an autoclosure): each handler holds that connection's state.
     let http1 = HTTPServerBuilder.http1(
-        configuration: .init(additionalChannelHandlers: [ConnectionTimeoutHandler(readTimeout: readTimeout, idleTimeout: idleTimeout)]))
+        configuration: .init(
+            additionalChannelHandlers: (perAddress > 0
+                ? [ConnectionLimitHandler(counts: connections, limit: perAddress, exempt: proxies, ipv6PrefixLength: prefix)] : [])
+                + [ConnectionTimeoutHandler(readTimeout: readTimeout, requestTimeout: requestTimeout, idleTimeout: idleTimeout)]))
     var app = Application(
         router: router,
         server: try config.tls.map { try .tls(http1, tlsConfiguration: $0.serverConfiguration) } ?? http1,
@@ -138,7 +144,10 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
         ipv6PrefixLength: config.limits.ipv6PrefixLength, markets: config.markets, codeLifetime: config.codeLifetime,
         resendAfter: config.limits.resendCooldown, now: now
     ).addRoutes(to: routes.group("auth"))
-    IntrospectionController(clients: config.introspectionClients, resolver: resolver).addRoutes(to: routes.group("auth"))
+    let network = ClientNetwork(trustedProxies: config.limits.trustedProxies, ipv6PrefixLength: config.limits.ipv6PrefixLength)
+    IntrospectionController(
+        clients: config.introspectionClients, resolver: resolver, network: network, failures: IntrospectionController.throttle(), now: now
+    ).addRoutes(to: routes.group("auth"))
     let sessionController = SessionController(service: sessions, sessions: storage.sessions, now: now)
     sessionController.addPublicRoutes(to: routes.group("auth"))
     sessionController.addAuthenticatedRoutes(to: authenticated("auth"))
@@ -160,8 +169,8 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     // HTML for people, not part of the JSON contract: on the router itself, so the contract's route list stays the API's.
     ConsoleController(
         session: ConsoleSession(
-            resolver: resolver, sessions: sessions, random: dependencies.random, pepper: config.pepper, lifetime: config.refreshLifetime,
-            tls: config.tls != nil, trustedProxies: proxies),
+            resolver: resolver, sessions: sessions, random: dependencies.random, pepper: config.pepper, limits: config.console,
+            tls: config.tls != nil, trustedProxies: proxies, now: now),
         renderer: try ConsoleRenderer(), otp: otp, sessions: sessions, actions: actions, storage: storage, activity: activity,
         markets: config.markets, prices: config.fraud.prices, trustedProxies: proxies, ipv6PrefixLength: config.limits.ipv6PrefixLength, now: now
     ).addRoutes(to: router.group("console"))

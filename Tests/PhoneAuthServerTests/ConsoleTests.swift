@@ -34,7 +34,7 @@ import Testing
             let (console, _) = try await Self.operatorAndMember(harness, client)
             let cookies = console.setCookieHeaders.filter { $0.hasPrefix(ConsoleSession.accessCookie + "=") }
             let access = try #require(cookies.last)
-            for attribute in ["HttpOnly", "SameSite=Strict", "Path=/console", "Max-Age=\(Int(harness.config.refreshLifetime.seconds))"] {
+            for attribute in ["HttpOnly", "SameSite=Strict", "Path=/console", "Max-Age=\(Int(harness.config.console.absolute.seconds))"] {
                 #expect(access.contains(attribute), "\(attribute) in \(access)")
             }
             #expect(!access.contains("Secure"))  // plain HTTP here; TLSTests-style servers set it

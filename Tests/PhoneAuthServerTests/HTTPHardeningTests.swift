@@ -78,6 +78,65 @@ import Testing
         }
     }
 
+    /// A body trickled a byte at a time, each byte within the read timeout: the whole request still has to arrive
+    /// within the request timeout, or the connection goes (it used to last as long as the trickle, ~22 h for 16 kB).
+    @Test func aTrickledBodyIsDroppedAtTheRequestTimeoutThoughEveryByteCameInTime() async throws {
+        let harness = try TestHarness { config in
+            config.readTimeout = .milliseconds(400)
+            config.requestTimeout = .milliseconds(1_200)
+        }
+        try await harness.test(.live) { client in
+            let connection = try RawConnection(port: client.port!)
+            connection.send("POST /auth/send-code HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n")
+            let started = ContinuousClock.now
+            let trickle = Task {
+                for byte in String(repeating: " ", count: 400) {
+                    try await Task.sleep(for: .milliseconds(200))
+                    connection.send(String(byte))
+                }
+            }
+            let (text, closed) = await connection.readUntilClosed(limit: 10)
+            trickle.cancel()
+            #expect(closed)
+            #expect(text.isEmpty)
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+        #expect(harness.sms.sent.isEmpty)
+    }
+
+    /// One address cannot hold more than its share of sockets; a trusted proxy (every client behind it) can, and a
+    /// closed connection gives its place back.
+    @Test func connectionsPerAddressAreCappedButNotForTrustedProxies() async throws {
+        let capped = try TestHarness { $0.maxConnectionsPerAddress = 3 }
+        try await capped.test(.live) { client in
+            let health = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            var held = try (0..<3).map { _ in try RawConnection(port: client.port!) }
+            try await Task.sleep(for: .milliseconds(200))
+            let fourth = try RawConnection(port: client.port!)
+            fourth.send(health)
+            let (refused, closed) = await fourth.readUntilClosed(limit: 5)
+            #expect(closed)
+            #expect(refused.isEmpty)
+            held.removeAll()  // closed: their places are free again
+            try await Task.sleep(for: .milliseconds(200))
+            let later = try RawConnection(port: client.port!)
+            later.send(health)
+            #expect(await later.readUntilClosed(limit: 5).text.hasPrefix("HTTP/1.1 200"))
+        }
+        let proxied = try TestHarness { config in
+            config.maxConnectionsPerAddress = 3
+            config.limits.trustedProxies = ["127.0.0.1"]
+        }
+        try await proxied.test(.live) { client in
+            let held = try (0..<5).map { _ in try RawConnection(port: client.port!) }
+            try await Task.sleep(for: .milliseconds(200))
+            let sixth = try RawConnection(port: client.port!)
+            sixth.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            #expect(await sixth.readUntilClosed(limit: 5).text.hasPrefix("HTTP/1.1 200"))
+            withExtendedLifetime(held) {}
+        }
+    }
+
     @Test func aConnectionThatNeverSendsAnythingIsClosedAfterTheIdleTimeout() async throws {
         let harness = try Self.timeoutHarness()
         try await harness.test(.live) { client in

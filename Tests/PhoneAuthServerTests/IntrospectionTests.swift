@@ -103,6 +103,34 @@ import Testing
         }
     }
 
+    /// Guessing a client's secret: ten failures from one network in ten minutes, then 429 until the window moves on,
+    /// even with the right secret; another network (a real service behind a trusted proxy) is unaffected.
+    @Test func failedClientAuthenticationIsThrottledPerNetwork() async throws {
+        let harness = try await TestHarness.make(.sqlite) { config in
+            config.introspectionClients = try! IntrospectionClients(parsing: [Self.credential])
+            config.limits.trustedProxies = ["127.0.0.1"]
+        }
+        try await harness.test(.live) { client in
+            let token = try await harness.signIn(client)
+            func introspect(from address: String, secret: String) async throws -> TestResponse {
+                let headers: HTTPFields = [
+                    .authorization: basic("orders-service:\(secret)"), .contentType: "application/json", .init("X-Forwarded-For")!: address,
+                ]
+                return try await client.execute(uri: "/auth/introspect", method: .post, headers: headers, body: ByteBuffer(string: "{\"token\":\"\(token)\"}"))
+            }
+            for guess in 0..<10 {
+                #expect(try await introspect(from: "203.0.113.5", secret: "guess-\(guess)").status == .unauthorized)
+            }
+            let throttled = try await introspect(from: "203.0.113.5", secret: "orders-secret-0123456789")
+            #expect(throttled.status == .tooManyRequests)
+            #expect(throttled.errorCode == "network_rate_limited")
+            #expect(throttled.headers[.retryAfter] == "600")
+            #expect(try await introspect(from: "198.51.100.8", secret: "orders-secret-0123456789").status == .ok)
+            harness.clock.advance(by: 601)
+            #expect(try await introspect(from: "203.0.113.5", secret: "orders-secret-0123456789").status == .ok)
+        }
+    }
+
     @Test func noConfiguredClientRefusesEveryone() async throws {
         let harness = try TestHarness()
         try await harness.test { client in

@@ -21,7 +21,14 @@ import Testing
         let receiver = WebhookReceiver()
         try await receiver.run { webhook in
             let a = try await Instance.start(database: pooled, webhook: webhook, extra: extra, logFile: log)
-            let b = try await Instance.start(database: pooled, webhook: webhook, extra: extra)
+            let b: Instance
+            do {
+                b = try await Instance.start(
+                    database: pooled, webhook: webhook, extra: extra, logFile: harness.folder.appendingPathComponent("b.log"))
+            } catch {
+                await a.stop()
+                throw error
+            }
             try await Instance.stopping([a, b]) {
                 let expected = directListen ? "live" : "no_notifications"
                 #expect(try await a.waitForAuthCache(state: expected) == expected)

@@ -73,6 +73,17 @@ struct SessionService: Sendable {
         }
     }
 
+    /// The session a refresh token belongs to, read without rotating it (the console checks its own limits first).
+    func session(forRefresh presented: String) async throws -> UserSession? {
+        guard (1...512).contains(presented.utf8.count) else { return nil }
+        return try await sessions.current(refreshHash: refreshTokens.hash(presented))?.0
+    }
+
+    /// Revokes one session, as a sign-out from it would.
+    func end(_ session: UserSession) async throws {
+        _ = try await sessions.revoke(id: session.id, userID: session.userID, now: now())
+    }
+
     /// `global` deactivates the user and ends every session; `local` this one; `others` all but this one.
     func logOut(_ caller: Caller, scope: LogoutScope, logger: Logger) async throws {
         guard scope == .global || caller.sessionID != nil else {

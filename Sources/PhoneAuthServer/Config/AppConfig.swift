@@ -75,10 +75,16 @@ struct AppConfig: Sendable {
     var readTimeout: Duration = .seconds(10)
     /// A keep-alive connection idle for this long between requests is closed.
     var idleTimeout: Duration = .seconds(60)
+    /// A request must be read whole within this of its head, however its bytes trickle in.
+    var requestTimeout: Duration = .seconds(30)
+    /// Open connections one client network may hold (trusted proxies exempt); 0: no cap.
+    var maxConnectionsPerAddress = 256
     /// Where `/metrics` is served: this port, and the main one only when `metricsOnMainPort`. By default nowhere: it
     /// shows codes sent per market, challenges and blocks, which a pumping bot would tune itself against.
     var metricsPort: Int?
     var metricsOnMainPort = false
+    /// How long an operator's console sign-in lasts without a page, and at most.
+    var console = ConsoleSessionLimits()
     /// On SIGTERM or SIGINT: `/health/ready` answers 503 for `shutdownDelay` while the listener still accepts (so a
     /// load balancer stops sending), then the listener closes and requests in flight get `drainTimeout` to finish.
     var shutdownDelay: Duration = .zero

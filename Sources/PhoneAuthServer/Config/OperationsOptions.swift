@@ -8,6 +8,8 @@ struct OperationsOptions: ParsableArguments {
     var metricsPort: Int?
     @Flag(help: "Serve /metrics on the main port too, to anyone who reaches it (PHONEAUTH_METRICS_ON_MAIN_PORT=true).")
     var metricsOnMainPort = false
+    @Option(help: "Hours a console sign-in lasts without a page (PHONEAUTH_CONSOLE_IDLE_HOURS, default 12).") var consoleIdleHours: Double?
+    @Option(help: "Days a console sign-in lasts at most (PHONEAUTH_CONSOLE_SESSION_DAYS, default 7).") var consoleSessionDays: Double?
     @Option(help: "Seconds /health/ready answers 503 before the listener closes on SIGTERM (PHONEAUTH_SHUTDOWN_DELAY, default 0).")
     var shutdownDelay: Double?
     @Option(help: "Seconds requests in flight get to finish on SIGTERM (PHONEAUTH_DRAIN_TIMEOUT, default 30).") var drainTimeout: Double?
@@ -20,6 +22,14 @@ struct OperationsOptions: ParsableArguments {
             config.metricsPort = port
         }
         config.metricsOnMainPort = metricsOnMainPort || source.value(nil, "PHONEAUTH_METRICS_ON_MAIN_PORT") == "true"
+        if let hours: Double = try source.number(consoleIdleHours, "PHONEAUTH_CONSOLE_IDLE_HOURS") {
+            guard hours > 0, hours <= 24 * 90 else { throw ConfigError("--console-idle-hours must be more than 0 and at most 2160") }
+            config.console.idle = .milliseconds(Int64(hours * 3_600_000))
+        }
+        if let days: Double = try source.number(consoleSessionDays, "PHONEAUTH_CONSOLE_SESSION_DAYS") {
+            guard days > 0, days <= 90 else { throw ConfigError("--console-session-days must be more than 0 and at most 90") }
+            config.console.absolute = .milliseconds(Int64(days * 86_400_000))
+        }
         config.shutdownDelay = try source.seconds(shutdownDelay, "PHONEAUTH_SHUTDOWN_DELAY", range: 0...300) ?? config.shutdownDelay
         config.drainTimeout = try source.seconds(drainTimeout, "PHONEAUTH_DRAIN_TIMEOUT", range: 0.1...3600) ?? config.drainTimeout
         switch (source.value(tlsCertificate, "PHONEAUTH_TLS_CERTIFICATE"), source.value(tlsKey, "PHONEAUTH_TLS_KEY")) {

@@ -33,6 +33,9 @@ struct ServeOptions: ParsableArguments {
     var logFormat: String?
     @Option(help: "Seconds a started request may wait for its next part (PHONEAUTH_READ_TIMEOUT, default 10).") var readTimeout: Double?
     @Option(help: "Seconds a keep-alive connection may stay idle (PHONEAUTH_IDLE_TIMEOUT, default 60).") var idleTimeout: Double?
+    @Option(help: "Seconds a request may take to arrive whole (PHONEAUTH_REQUEST_TIMEOUT, default 30).") var requestTimeout: Double?
+    @Option(help: "Open connections per client address, trusted proxies exempt; 0: no cap (PHONEAUTH_MAX_CONNECTIONS_PER_ADDRESS, default 256).")
+    var maxConnectionsPerAddress: Int?
     @Option(help: "Seconds between housekeeping passes; 0 turns them off (PHONEAUTH_CLEANUP_INTERVAL, default 600).")
     var cleanupInterval: Int?
     @Option(help: "Days an ended session stays listed before housekeeping removes it (PHONEAUTH_ENDED_SESSION_DAYS, default 30).")
@@ -143,6 +146,11 @@ struct ServeOptions: ParsableArguments {
         }
         config.readTimeout = try source.seconds(readTimeout, "PHONEAUTH_READ_TIMEOUT", range: 0.1...3600) ?? config.readTimeout
         config.idleTimeout = try source.seconds(idleTimeout, "PHONEAUTH_IDLE_TIMEOUT", range: 0.1...3600) ?? config.idleTimeout
+        config.requestTimeout = try source.seconds(requestTimeout, "PHONEAUTH_REQUEST_TIMEOUT", range: 0.1...3600) ?? config.requestTimeout
+        if let cap: Int = try source.number(maxConnectionsPerAddress, "PHONEAUTH_MAX_CONNECTIONS_PER_ADDRESS") {
+            guard (0...1_000_000).contains(cap) else { throw ConfigError("--max-connections-per-address must be 0 to 1000000") }
+            config.maxConnectionsPerAddress = cap
+        }
         guard config.refreshAbsoluteLifetime >= config.refreshLifetime else {
             throw ConfigError("the session lifetime must not be shorter than the refresh lifetime")
         }

@@ -19,18 +19,19 @@ struct ConsoleSession: Sendable {
     let resolver: any CallerResolver
     let sessions: SessionService
     let random: any RandomSource
-    /// Cookies live as long as the session can: it ends earlier on the server whenever it is revoked.
-    let lifetime: Duration
+    /// Idle and absolute limits; cookies live as long as the absolute one (the session ends sooner on the server).
+    let limits: ConsoleSessionLimits
+    let now: WallClock
     /// The server itself speaks TLS.
     let tls: Bool
     let trustedProxies: Set<String>
     private let csrfKey: SymmetricKey
 
     init(
-        resolver: any CallerResolver, sessions: SessionService, random: any RandomSource, pepper: [UInt8], lifetime: Duration, tls: Bool,
-        trustedProxies: Set<String>
+        resolver: any CallerResolver, sessions: SessionService, random: any RandomSource, pepper: [UInt8], limits: ConsoleSessionLimits,
+        tls: Bool, trustedProxies: Set<String>, now: @escaping WallClock
     ) {
-        (self.resolver, self.sessions, self.random, self.lifetime) = (resolver, sessions, random, lifetime)
+        (self.resolver, self.sessions, self.random, self.limits, self.now) = (resolver, sessions, random, limits, now)
         (self.tls, self.trustedProxies) = (tls, trustedProxies)
         csrfKey = SymmetricKey(data: SHA256.hash(data: pepper + Array("phoneauth console csrf v1".utf8)))
     }
@@ -53,8 +54,12 @@ struct ConsoleSession: Sendable {
         do {
             caller = try await resolver.resolve(bearer: access, logger: logger)
         } catch let error as AppError where error.kind == .tokenExpired || error.kind == .tokenStale {
-            guard let refresh = cookies[Self.refreshCookie]?.value,
-                let grant = try? await sessions.refresh(refresh, logger: logger),
+            guard let refresh = cookies[Self.refreshCookie]?.value, let session = try? await sessions.session(forRefresh: refresh) else {
+                return .signedOut(notice: "Your console session has ended. Sign in again.")
+            }
+            // Before rotating: a refresh counts as activity.
+            if let end = limits.end(of: session, at: now()) { return await ended(session, end, logger: logger) }
+            guard let grant = try? await sessions.refresh(refresh, logger: logger),
                 let current = try? await resolver.resolve(bearer: grant.pair.accessToken, logger: logger)
             else { return .signedOut(notice: "Your console session has ended. Sign in again.") }
             (caller, renewed) = (current, grant.pair)
@@ -63,8 +68,16 @@ struct ConsoleSession: Sendable {
         } catch {
             return .signedOut(notice: "Your console session has ended. Sign in again.")
         }
-        guard caller.sessionID != nil else { return .signedOut(notice: nil) }
+        guard let session = caller.session else { return .signedOut(notice: nil) }
+        if let end = limits.end(of: session, at: now()) { return await ended(session, end, logger: logger) }
         return caller.user.role == UserRole.admin.rawValue ? .signedIn(caller, renewed: renewed) : .notOperator(caller)
+    }
+
+    /// Ends the session on the server too, so its tokens stop working for the API as well.
+    private func ended(_ session: UserSession, _ end: ConsoleSessionLimits.End, logger: Logger) async -> State {
+        try? await sessions.end(session)
+        logger.notice("console session ended", metadata: ["user_id": "\(session.userID)", "limit": "\(end.rawValue)"])
+        return .signedOut(notice: "Your console session has ended. Sign in again.")
     }
 
     // MARK: Cookies
@@ -91,7 +104,7 @@ struct ConsoleSession: Sendable {
 
     private func cookie(_ name: String, _ value: String, maxAge: Int? = nil, secure: Bool) -> Cookie {
         Cookie(
-            name: name, value: value, maxAge: maxAge ?? Int(lifetime.seconds), path: Self.path, secure: secure, httpOnly: true, sameSite: .strict)
+            name: name, value: value, maxAge: maxAge ?? Int(limits.absolute.seconds), path: Self.path, secure: secure, httpOnly: true, sameSite: .strict)
     }
 
     // MARK: CSRF

@@ -10,7 +10,7 @@ struct AddressController: Sendable {
     let limit: Int
     let now: WallClock
     /// The JSON and tag of each address book recently served, keyed by its rows: exact with no invalidation.
-    private let bodies = BoundedMemo<[Address], ETag.Encoded>(capacity: 10_000)
+    private let bodies = BoundedMemo<[Address], ETag.Encoded>(capacity: 10_000, maxBytes: ETag.Encoded.memoBytes) { $1.memoryCost }
 
     init(addresses: any AddressRepository, idempotency: any IdempotencyRepository, markets: MarketCatalog, limit: Int, now: @escaping WallClock) {
         self.addresses = addresses

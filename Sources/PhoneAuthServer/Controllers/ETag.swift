@@ -40,6 +40,12 @@ enum ETag {
     struct Encoded: Sendable {
         var body: ByteBuffer
         var tag: String
+
+        /// What a memo of one holds, its key included: the key is the value the body encodes, about as large again.
+        var memoryCost: Int { 2 * body.readableBytes + tag.utf8.count + 256 }
+
+        /// Bodies kept per controller: 8 MiB, whatever their number.
+        static let memoBytes = 8 << 20
     }
 
     static func encode(_ value: some Encodable) throws -> Encoded {

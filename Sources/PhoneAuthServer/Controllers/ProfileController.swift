@@ -7,7 +7,7 @@ struct ProfileController: Sendable {
     let now: WallClock
     /// The JSON and tag of each user row recently served, keyed by the row itself: a changed row is a different key,
     /// so the answer is exact with no invalidation, and an unchanged one skips the encoder and the digest.
-    private let bodies = BoundedMemo<User, ETag.Encoded>(capacity: 10_000)
+    private let bodies = BoundedMemo<User, ETag.Encoded>(capacity: 10_000, maxBytes: ETag.Encoded.memoBytes) { $1.memoryCost }
 
     init(users: any UserRepository, validator: ProfileValidator, now: @escaping WallClock) {
         self.users = users

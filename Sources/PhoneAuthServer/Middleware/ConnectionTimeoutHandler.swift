@@ -2,9 +2,11 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Drops connections that stall: a request whose next part does not arrive within `readTimeout` (a Content-Length it
-/// never delivers, a trickled body), and a keep-alive connection left idle for `idleTimeout` between requests (which
-/// also bounds how long a request head may take to arrive). While a request is being answered nothing is timed: slow
-/// handlers have deadlines of their own. Hummingbird's built-in idle timeout is one number for both cases.
+/// never delivers), a request not read whole within `requestTimeout` of its head (a body trickled a byte every few
+/// seconds resets the read timeout each time, and would hold the connection for a day), and a keep-alive connection
+/// left idle for `idleTimeout` between requests (which also bounds how long a request head may take to arrive). While
+/// a request is being answered nothing is timed: slow handlers have deadlines of their own. Hummingbird's built-in
+/// idle timeout is one number for all of these.
 final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -12,13 +14,16 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     typealias OutboundOut = HTTPResponsePart
 
     private let readTimeout: TimeAmount
+    private let requestTimeout: TimeAmount
     private let idleTimeout: TimeAmount
     private var responsesOwed = 0
     private var readingRequest = false
     private var timer: Scheduled<Void>?
+    private var requestDeadline: Scheduled<Void>?
 
-    init(readTimeout: Duration, idleTimeout: Duration) {
+    init(readTimeout: Duration, requestTimeout: Duration, idleTimeout: Duration) {
         self.readTimeout = TimeAmount(readTimeout)
+        self.requestTimeout = TimeAmount(requestTimeout)
         self.idleTimeout = TimeAmount(idleTimeout)
     }
 
@@ -46,6 +51,8 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
             responsesOwed += 1
             readingRequest = true
             arm(readTimeout, context)
+            requestDeadline?.cancel()
+            requestDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: requestTimeout) { context.close(promise: nil) }
         case .body:
             arm(readTimeout, context)
         case .end:
@@ -73,5 +80,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private func disarm() {
         timer?.cancel()
         timer = nil
+        requestDeadline?.cancel()
+        requestDeadline = nil
     }
 }

@@ -37,7 +37,8 @@ final class ServerProcess: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         await server.stop()
-        throw MotoError("the server did not become healthy on port \(port)")
+        let said = logFile.flatMap { try? String(contentsOf: $0, encoding: .utf8) }.map { "; it logged:\n" + $0.suffix(2_000) } ?? ""
+        throw MotoError("the server did not become healthy on port \(port)\(said)")
     }
 
     func stop() async {

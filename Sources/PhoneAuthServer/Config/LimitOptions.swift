@@ -6,7 +6,12 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Seconds between two codes to one phone (PHONEAUTH_RESEND_COOLDOWN, default 60).") var resendCooldown: Int?
     @Option(help: "Codes per phone per hour (PHONEAUTH_MAX_SENDS_PER_PHONE_HOUR, default 5).") var maxSendsPerPhoneHour: Int?
     @Option(help: "Codes per phone per day (PHONEAUTH_MAX_SENDS_PER_PHONE_DAY, default 10).") var maxSendsPerPhoneDay: Int?
-    @Option(help: "Codes per client IP per hour (PHONEAUTH_MAX_SENDS_PER_IP_HOUR, default 20).") var maxSendsPerIpHour: Int?
+    @Option(help: "Codes per client IP per hour, before it earns more (PHONEAUTH_MAX_SENDS_PER_IP_HOUR, default 20).")
+    var maxSendsPerIpHour: Int?
+    @Option(help: "More codes an IP earns per phone it got verified in the hour (PHONEAUTH_SENDS_PER_IP_VERIFIED_PHONE, default 2).")
+    var sendsPerIpVerifiedPhone: Int?
+    @Option(help: "Codes per client IP per hour at most, however many it got verified (PHONEAUTH_MAX_SENDS_PER_IP_HOUR_CEILING, default 2000).")
+    var maxSendsPerIpHourCeiling: Int?
     @Option(help: "Codes per number range (country code + 3 digits) per hour (PHONEAUTH_MAX_SENDS_PER_PREFIX_HOUR, default 50).")
     var maxSendsPerPrefixHour: Int?
     @Option(help: "SMS budget per hour, all phones (PHONEAUTH_SMS_BUDGET_HOUR, default 1000).") var smsBudgetHour: Int?
@@ -32,6 +37,11 @@ struct LimitOptions: ParsableArguments {
         try count(maxSendsPerPhoneHour, "PHONEAUTH_MAX_SENDS_PER_PHONE_HOUR", \.perPhonePerHour)
         try count(maxSendsPerPhoneDay, "PHONEAUTH_MAX_SENDS_PER_PHONE_DAY", \.perPhonePerDay)
         try count(maxSendsPerIpHour, "PHONEAUTH_MAX_SENDS_PER_IP_HOUR", \.perIPPerHour)
+        try count(maxSendsPerIpHourCeiling, "PHONEAUTH_MAX_SENDS_PER_IP_HOUR_CEILING", \.perIPCeilingPerHour)
+        if let bonus: Int = try source.number(sendsPerIpVerifiedPhone, "PHONEAUTH_SENDS_PER_IP_VERIFIED_PHONE") {
+            guard bonus >= 0 else { throw ConfigError("PHONEAUTH_SENDS_PER_IP_VERIFIED_PHONE must be 0 or more") }
+            limits.perIPPerVerifiedPhone = bonus
+        }
         try count(maxSendsPerPrefixHour, "PHONEAUTH_MAX_SENDS_PER_PREFIX_HOUR", \.perPrefixPerHour)
         try count(smsBudgetHour, "PHONEAUTH_SMS_BUDGET_HOUR", \.globalPerHour)
         try count(smsBudgetDay, "PHONEAUTH_SMS_BUDGET_DAY", \.globalPerDay)

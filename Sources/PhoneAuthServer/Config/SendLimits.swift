@@ -6,6 +6,9 @@ struct SendLimits: Sendable, Equatable {
     var perPhonePerHour = 5
     var perPhonePerDay = 10
     var perIPPerHour = 20
+    /// A network earns this many more codes an hour per distinct phone it got verified in the hour, up to the ceiling.
+    var perIPPerVerifiedPhone = 2
+    var perIPCeilingPerHour = 2_000
     var perPrefixPerHour = 50
     var globalPerHour = 1_000
     var globalPerDay = 10_000
@@ -35,7 +38,9 @@ struct SendLimits: Sendable, Equatable {
             WindowRule(scope: .global, window: day, max: globalPerDay, refusal: .smsBudgetExhausted),
             WindowRule(scope: .phone, window: hour, max: perPhonePerHour, refusal: .phoneRateLimited),
             WindowRule(scope: .phone, window: day, max: perPhonePerDay, refusal: .phoneRateLimited),
-            WindowRule(scope: .ip, window: hour, max: perIPPerHour, refusal: .ipRateLimited),
+            WindowRule(
+                scope: .ip, window: hour, max: perIPPerHour, refusal: .ipRateLimited,
+                earned: EarnedAllowance(perVerifiedPhone: perIPPerVerifiedPhone, ceiling: Swift.max(perIPPerHour, perIPCeilingPerHour))),
             WindowRule(scope: .prefix, window: hour, max: perPrefixPerHour, refusal: .prefixRateLimited),
         ]
         if resendCooldown > .zero {

@@ -173,15 +173,24 @@ struct PostgresSendLogRepository: SendLogRepository {
             case .prefix: (nil, nil, attempt.prefix, nil)
             case .global: (nil, nil, nil, knownGood)
             }
+        var limit = rule.max
+        if rule.earned != nil, let ip {
+            let verified = try await sql.row(
+                """
+                SELECT COUNT(DISTINCT phone_number) AS n FROM sms_sends
+                WHERE ip = \(ip) AND verified_at IS NOT NULL AND created_at > \(since)
+                """)
+            limit = rule.limit(verifiedPhones: try verified?["n"].decode(Int.self) ?? 0)
+        }
         let rows = try await sql.rows(
             """
             SELECT created_at FROM sms_sends
             WHERE (\(phone)::text IS NULL OR phone_number = \(phone)) AND (\(ip)::text IS NULL OR ip = \(ip))
             AND (\(prefix)::text IS NULL OR prefix = \(prefix)) AND (\(pool)::boolean IS NULL OR known_good = \(pool))
             AND created_at > \(since)
-            ORDER BY created_at DESC LIMIT \(rule.max)
+            ORDER BY created_at DESC LIMIT \(limit)
             """)
-        guard rows.count >= rule.max, let oldest = try rows.last?["created_at"].decode(Date.self) else { return nil }
+        guard rows.count >= limit, let oldest = try rows.last?["created_at"].decode(Date.self) else { return nil }
         return SlidingWindowMath.retryAfter(oldestCounted: oldest, window: rule.window, now: now)
     }
 }

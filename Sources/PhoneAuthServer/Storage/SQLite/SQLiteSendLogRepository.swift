@@ -156,7 +156,14 @@ struct SQLiteSendLogRepository: SendLogRepository {
             case .prefix: ("prefix = ?", [attempt.prefix])
             case .global: ("known_good = ?", [knownGood])
             }
+        var limit = rule.max
+        if rule.earned != nil {
+            let verified = try Int.fetchOne(
+                db, sql: "SELECT COUNT(DISTINCT phone_number) FROM sms_sends WHERE \(filter) AND verified_at IS NOT NULL AND created_at > ?",
+                arguments: arguments + [now.addingTimeInterval(-rule.window)]) ?? 0
+            limit = rule.limit(verifiedPhones: verified)
+        }
         return try SlidingWindow.retryAfter(
-            db, table: "sms_sends", filter: filter, arguments: arguments, max: rule.max, window: rule.window, now: now)
+            db, table: "sms_sends", filter: filter, arguments: arguments, max: limit, window: rule.window, now: now)
     }
 }

@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // Benchmarks, outside the main package so its build never pays for them:
 //   `phoneauth-load`: the load generator `make bench` uses where wrk cannot (full logins with the code read from a
-//   loopback SMS webhook receiver, fixed-rate loads for latency at a given rate);
+//   loopback SMS webhook receiver, fixed-rate loads for latency at a given rate, a pumping bot that solves every challenge);
 //   `PhoneAuthMicro`: in-process micro-benchmarks (ordo-one/benchmark) of the hot path's pieces, compiled from the
 //   server's own sources (`Benchmarks/PhoneAuthMicro/Server` links to them).
 // Run from the top: `make bench` (both) or `cd Benchmarks && swift package benchmark`.
@@ -38,6 +38,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),

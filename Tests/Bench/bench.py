@@ -172,9 +172,16 @@ def pumping_figures():
     log("SMS pumping: people without an attack, then 10,000 bot requests over 400 ranges beside people (shipped limits)")
     pumped = PhoneAuth(18096, os.path.join(WORK, "pumping.sqlite"), limits=["--trusted-proxies", "127.0.0.1"])
     try:
-        return pumping.figures([pumped.url], f"http://127.0.0.1:{SINK_PORT}")
+        figures = pumping.figures([pumped.url], f"http://127.0.0.1:{SINK_PORT}")
     finally:
         stop(pumped.process)
+    log("SMS pumping by a bot that solves every challenge: 600 requests over 30 new ranges beside people (shipped limits)")
+    solved = PhoneAuth(18097, os.path.join(WORK, "solving.sqlite"), limits=["--trusted-proxies", "127.0.0.1", "--metrics-on-main-port"])
+    try:
+        figures["solving_bot"] = pumping.solving_bot_figures(solved.url, f"http://127.0.0.1:{SINK_PORT}", LOAD)
+    finally:
+        stop(solved.process)
+    return figures
 
 
 def phoneauth_figures():
@@ -367,6 +374,15 @@ def table(ours, peer):
         ("  people signing in during the attack who got a code and signed in",
          pct(pump("attack", "people_success_rate")) + f" of {n(pump('attack', 'people'))}", "—", "—", "≥ 99 %, ≤ 1 extra step"),
         ("  people challenged during the attack (one extra step)", pct(pump("attack", "people_challenged_rate")), "—", "—", ""),
+        ("SMS pumping by a bot that solves every challenge, 600 requests over 30 new ranges: texts",
+         n(pump("solving_bot", "bot_texts")), "—", "—", f"≤ {pump('solving_bot', 'bound')} (13 a range)"),
+        ("  ranges it got blocked automatically; challenges it solved, hardest",
+         f"{n(pump('solving_bot', 'ranges_blocked_automatically'))}; {n(pump('solving_bot', 'bot_solved'))}, "
+         f"{n(pump('solving_bot', 'bot_max_difficulty'))} bits", "—", "—", f"{n(pump('solving_bot', 'bot_ranges'))}"),
+        ("  its work: SHA-256 hashes, CPU seconds (Swift)", f"{n(pump('solving_bot', 'bot_hashes'))}, "
+         f"{n(pump('solving_bot', 'bot_solving_seconds'), 1)}", "—", "—", ""),
+        ("  people beside it who got a code and signed in", pct(pump("solving_bot", "people_success_rate")) +
+         f" of {n(pump('solving_bot', 'people'))}", "—", "—", "≥ 99 %"),
         ("  no attack: texts per sign-in (200 people), challenges", f"{pump('calm', 'sms_per_sign_in')}, "
          f"{pump('calm', 'challenged')}", "—", "—", "≤ 1.3, 0"),
         ("`clientcli me`, whole process, median of 20, ms", n(o("clientcli_me", "median_ms"), 1), "—", "—", "< 50 ms"),

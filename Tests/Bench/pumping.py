@@ -6,6 +6,7 @@ Returns the figures: SMS to the bot, people's success and challenge rates, SMS p
 import hashlib
 import json
 import random
+import subprocess
 import threading
 import time
 import urllib.error
@@ -178,3 +179,62 @@ def figures(servers, sink, bot_requests=10_000, ranges=400, people=300):
                     for kind in sorted({p[0] for p in everyone})},
     }
     return result
+
+
+def metric(server, name):
+    """One counter's value from the server's /metrics (0 when it has no sample yet)."""
+    text = urllib.request.urlopen(server + "/metrics", timeout=10).read().decode()
+    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + " ") or line.startswith(name + "{"))
+
+
+def solving_bot_figures(server, sink, load, requests=600, ranges=30, people=100, allowance=3, auto_block_after=10):
+    """A bot that solves every challenge (`phoneauth-load solving-bot`, Swift, on the same cores) pumps `ranges` new
+    ranges while people sign in beside it from ranges the bot does not touch. The bound the README states: per range,
+    its allowance plus `auto_block_after` texts, then the automatic block (a sign-in in a range within the hour would
+    hold its block off, so people stay out of the bot's ranges here)."""
+    history = [600 + r for r in range(20)]
+    known = []
+    population = Population([server], sink)
+    for i in range(60):
+        phone = us(history[i % 20], 1000 + i)
+        if population.sign_in("history", phone, f"198.51.100.{i % 250}", i):
+            known.append(phone)
+
+    beside = Population([server], sink)
+    done = threading.Event()
+
+    def people_during_attack():
+        rng = random.Random(15)
+        i = 0
+        while (not done.is_set() or i < people) and i < 5 * people:
+            kind = ("history range", "returning", "quiet new range")[i % 3]
+            if kind == "history range":
+                phone = us(rng.choice(history), 3000 + i)
+            elif kind == "returning":
+                phone = known[i // 3 % len(known)]
+            else:
+                phone = us(800 + i % 100, 6000 + i)
+            beside.sign_in(kind, phone, f"203.0.{i // 250}.{i % 250}", i)
+            i += 1
+
+    with ThreadPoolExecutor(1) as pool:
+        run = pool.submit(people_during_attack)
+        bot = json.loads(subprocess.run([load, "solving-bot", "--server", server, "--requests", str(requests), "--ranges",
+                                         str(ranges)], capture_output=True, text=True, check=True).stdout)
+        done.set()
+        run.result()
+    everyone = beside.people
+    return {
+        **{f"bot_{key}": value for key, value in bot.items()},
+        "bound": ranges * (allowance + auto_block_after),
+        "ranges_blocked_automatically": metric(server, "phoneauth_ranges_blocked_automatically_total"),
+        "challenges_solved": metric(server, "phoneauth_challenges_solved_total"),
+        "people": len(everyone),
+        "people_success_rate": round(sum(1 for p in everyone if p[2]) / max(1, len(everyone)), 4),
+        "people_challenged_rate": round(sum(1 for p in everyone if p[3]) / max(1, len(everyone)), 4),
+        "people_p99_seconds": round(sorted(p[4] for p in everyone)[int(0.99 * (len(everyone) - 1))], 3) if everyone else None,
+        "by_kind": {kind: {"people": sum(1 for p in everyone if p[0] == kind),
+                           "signed_in": sum(1 for p in everyone if p[0] == kind and p[2]),
+                           "challenged": sum(1 for p in everyone if p[0] == kind and p[3])}
+                    for kind in sorted({p[0] for p in everyone})},
+    }

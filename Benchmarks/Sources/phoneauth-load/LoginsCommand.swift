@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Histogram
-import Synchronization
 
 /// Full logins for distinct phones: send-code, the code from the sink, verify-code; `concurrency` at a time.
 struct LoginsCommand: AsyncParsableCommand {
@@ -77,8 +76,4 @@ struct LoginsCommand: AsyncParsableCommand {
             throw Failure(description: "verify-code \(verified.status): \(verified.text)")
         }
     }
-}
-
-private final class Counter: Sendable {
-    let value = Atomic(0)
 }

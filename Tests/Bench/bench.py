@@ -375,8 +375,8 @@ def table(ours, peer):
          pct(pump("attack", "people_success_rate")) + f" of {n(pump('attack', 'people'))}", "—", "—", "≥ 99 %, ≤ 1 extra step"),
         ("  people challenged during the attack (one extra step)", pct(pump("attack", "people_challenged_rate")), "—", "—", ""),
         ("SMS pumping by a bot that solves every challenge, 600 requests over 30 new ranges: texts",
-         n(pump("solving_bot", "bot_texts")), "—", "—", f"≤ {pump('solving_bot', 'bound')} (13 a range)"),
-        ("  ranges it got blocked automatically; challenges it solved, hardest",
+         n(pump("solving_bot", "bot_texts")), "—", "—", f"{pump('solving_bot', 'bound')} at up to 2^20 hashes, then 2^20 each"),
+        ("  ranges it got hardened automatically; challenges it solved, hardest",
          f"{n(pump('solving_bot', 'ranges_blocked_automatically'))}; {n(pump('solving_bot', 'bot_solved'))}, "
          f"{n(pump('solving_bot', 'bot_max_difficulty'))} bits", "—", "—", f"{n(pump('solving_bot', 'bot_ranges'))}"),
         ("  its work: SHA-256 hashes, CPU seconds (Swift)", f"{n(pump('solving_bot', 'bot_hashes'))}, "

@@ -190,8 +190,9 @@ def metric(server, name):
 def solving_bot_figures(server, sink, load, requests=600, ranges=30, people=100, allowance=3, auto_block_after=10):
     """A bot that solves every challenge (`phoneauth-load solving-bot`, Swift, on the same cores) pumps `ranges` new
     ranges while people sign in beside it from ranges the bot does not touch. The bound the README states: per range,
-    its allowance plus `auto_block_after` texts, then the automatic block (a sign-in in a range within the hour would
-    hold its block off, so people stay out of the bot's ranges here)."""
+    its allowance plus `auto_block_after` texts, then the range is hardened and every further text costs the hardest
+    challenge (a sign-in in a range within the hour would hold the hardening off, so people stay out of the bot's
+    ranges here)."""
     history = [600 + r for r in range(20)]
     known = []
     population = Population([server], sink)

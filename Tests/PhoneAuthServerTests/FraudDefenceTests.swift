@@ -42,6 +42,7 @@ import Testing
         var challenged = false
         var signedIn = false
         var statuses: [Int] = []
+        var difficulties: [Int] = []
     }
 
     /// A person signing in: asks for a code; if challenged, the app solves it and asks again (the one extra step);
@@ -57,6 +58,7 @@ import Testing
             attempt.challenged = true
             let challenge = try #require(sent.errorDetail["challenge"] as? String)
             let difficulty = try #require(sent.errorDetail["difficulty"] as? Int)
+            attempt.difficulties.append(difficulty)
             sent = try await send(client, phone, from: address, answer: (challenge, ProofOfWork.solve(token: challenge, difficulty: difficulty)))
             attempt.statuses.append(Int(sent.status.code))
         }

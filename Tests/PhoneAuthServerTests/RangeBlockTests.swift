@@ -108,10 +108,15 @@ import Testing
     }
 
     /// A bot that solves its challenges and still enters no code pushes its range past the allowance; ten sends past
-    /// it, the range is blocked for a day (known phones still get codes), and an operator can lift it.
+    /// it, the range is hardened for a day: nobody is refused, but every unknown number there pays the hardest
+    /// challenge for each code (a stranger who set it off cannot shut real new users out), known phones pay nothing,
+    /// and an operator can confirm a block or lift it.
     @Test(arguments: Backend.all)
-    func aRangeFloodedWithSolvedChallengesIsBlockedAutomatically(backend: Backend) async throws {
-        let harness = try await FraudDefenceTests.harness(backend) { $0.autoBlockUnverified = 4 }
+    func aRangeFloodedWithSolvedChallengesIsHardenedNotBlocked(backend: Backend) async throws {
+        let harness = try await FraudDefenceTests.harness(backend) { policy in
+            policy.autoBlockUnverified = 4
+            policy.difficultyMax = 14
+        }
         let metrics = ServerMetrics(backend: backend.rawValue)
         var dependencies = harness.dependencies
         dependencies.metrics = metrics
@@ -120,28 +125,39 @@ import Testing
             _ = try await harness.signIn(client, phone: known)
             harness.clock.advance(by: 3_601)
             let token = try await admin(harness, client)
-            var answers: [Int] = []
+            var answers: [[Int]] = []
             for bot in 0..<12 {
                 let attempt = try await FraudDefenceTests.person(
                     harness, client, "+1415555\(1_000 + bot)", from: "10.0.0.\(bot)", entersCode: false)
-                answers.append(attempt.statuses.last ?? 0)
+                answers.append(attempt.statuses)
                 harness.clock.advance(by: 5)
             }
-            // 4 free (3, and 1 for the range's sign-in), 4 bought with challenges, then blocked.
-            #expect(answers == [202, 202, 202, 202, 202, 202, 202, 202, 403, 403, 403, 403])
-            let block = try #require(try await client.request(.get, "/admin/ranges", token: token).json["blocks"] as? [[String: Any]]).first
-            #expect(block?["range"] as? String == "+1415")
-            #expect(block?["automatic"] as? Bool == true)
-            #expect(block?["reason"] as? String == "8 unverified sends in the last hour, no sign-in")
-            // A known phone still gets its code; after a day the block is gone by itself.
+            // 4 free (3, and 1 for the range's sign-in), 4 bought with challenges; the next crosses the line and is
+            // asked for the hardest challenge, and every later one pays it too.
+            #expect(answers.prefix(4).allSatisfy { $0 == [202] })
+            #expect(answers.dropFirst(4).allSatisfy { $0 == [428, 202] })
+            let ranges = try await client.request(.get, "/admin/ranges/+1415", token: token)
+            #expect(ranges.json["state"] as? String == "hardened")
+            let block = try #require(ranges.json["block"] as? [String: Any])
+            #expect(block["automatic"] as? Bool == true)
+            #expect(block["reason"] as? String == "8 unverified sends in the last hour, no sign-in")
+            // A new real user there: one challenge of the hardest kind, then the code; a known phone: no challenge.
+            let newcomer = try await FraudDefenceTests.person(harness, client, "+14155559876", from: "198.51.100.77")
+            #expect(newcomer.signedIn)
+            #expect(newcomer.statuses == [428, 202, 200])
+            #expect(newcomer.difficulties == [14])
             #expect(try await FraudDefenceTests.send(client, known, from: "198.51.100.1").status == .accepted)
-            harness.clock.advance(by: 86_401)
-            let later = try await harness.signIn(client, phone: "+996555000001")
-            #expect(try await client.request(.delete, "/admin/ranges/+1415/block", token: later).status == .notFound)
+            // An operator confirms the block: now nobody is sent to, known phones included.
+            let confirmed = try await client.request(.put, "/admin/ranges/+1415/block", json: ["reason": "pumping"], token: token)
+            #expect(confirmed.status == .ok)
+            harness.clock.advance(by: 61)
+            #expect(try await FraudDefenceTests.send(client, known, from: "198.51.100.1").errorCode == "phone_not_allowed")
+            #expect(try await client.request(.delete, "/admin/ranges/+1415/block", token: token).status == .noContent)
         }
         let text = PrometheusText(String(decoding: metrics.exposition(cache: nil), as: UTF8.self))
         #expect(text.value("phoneauth_ranges_blocked_automatically_total") == 1)
-        #expect(text.value("phoneauth_range_block_refusals_total", ["by": "automatic"]) == 4)
+        #expect(text.value("phoneauth_range_block_refusals_total", ["by": "operator"]) == 1)
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM range_blocks") == 0)
     }
 
     @Test(arguments: Backend.all)
@@ -177,8 +193,9 @@ import Testing
         }
     }
 
-    /// The real binary warns when it blocks a range by itself, naming the range (never a full number).
-    @Test func anAutomaticBlockIsLoggedAsAWarning() async throws {
+    /// The real binary warns when it hardens a range by itself, naming the range (never a full number) and what an
+    /// operator can do.
+    @Test func anAutomaticHardeningIsLoggedAsAWarning() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-autoblock-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -188,26 +205,30 @@ import Testing
             let server = try await Instance.start(
                 database: folder.appendingPathComponent("db.sqlite").path, webhook: webhook,
                 extra: ["--range-allowance", "0", "--auto-block-after", "1", "--challenge-max-difficulty", "8"], logFile: logFile)
-            do {
-                let first = try await server.request("POST", "/auth/send-code", json: ["phone": "+14155550100"])
-                let challenge = try #require((first.json["error"] as? [String: any Sendable])?["challenge"] as? String)
-                let solved = try await server.request(
-                    "POST", "/auth/send-code",
-                    json: ["phone": "+14155550100", "challenge": challenge, "solution": ProofOfWork.solve(token: challenge, difficulty: 8)])
-                let blocked = try await server.request("POST", "/auth/send-code", json: ["phone": "+14155550101"])
-                await server.stop()
-                return [first.status, solved.status, blocked.status]
-            } catch {
-                await server.stop()
-                throw error
+            var answers: [Int] = []
+            try await Instance.stopping([server]) {
+                for phone in ["+14155550100", "+14155550101"] {
+                    let first = try await server.request("POST", "/auth/send-code", json: ["phone": phone])
+                    let error = try #require(first.json["error"] as? [String: any Sendable])
+                    let challenge = try #require(error["challenge"] as? String)
+                    let difficulty = try #require(error["difficulty"] as? Int)
+                    let solved = try await server.request(
+                        "POST", "/auth/send-code",
+                        json: ["phone": phone, "challenge": challenge, "solution": ProofOfWork.solve(token: challenge, difficulty: difficulty)])
+                    answers += [first.status, difficulty, solved.status]
+                }
             }
+            return answers
         }
-        #expect(answers == [428, 202, 403])
-        let warnings = try String(contentsOf: logFile, encoding: .utf8).split(separator: "\n").filter { $0.contains("blocked automatically") }
+        // The second number is what hardens the range: still served, after the hardest challenge (8 bits here).
+        #expect(answers == [428, 8, 202, 428, 8, 202])
+        let log = try String(contentsOf: logFile, encoding: .utf8)
+        let warnings = log.split(separator: "\n").filter { $0.contains("hardened automatically") }
         #expect(warnings.count == 1)
         #expect(warnings.first?.contains("warning") == true)
         #expect(warnings.first?.contains("+1415") == true)
+        #expect(warnings.first?.contains("admin block-range +1415") == true)
         #expect(warnings.first?.contains("1 unverified sends in the last hour, no sign-in") == true)
-        #expect(try String(contentsOf: logFile, encoding: .utf8).contains("4155550101") == false)
+        #expect(!log.contains("4155550101") && !log.contains("4155550100"))
     }
 }

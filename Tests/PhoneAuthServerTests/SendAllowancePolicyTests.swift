@@ -36,16 +36,27 @@ import Testing
         #expect(difficulty(global: 50 + 100_000) == .challenge(difficulty: 20))
     }
 
-    @Test func aRangeFarPastItsAllowanceWithoutASignInIsBlocked() {
-        // Only solved challenges take a range past its allowance of 3; ten more unverified, and it is blocked…
-        #expect(policy.decide(RangeStanding(unverifiedLastHour: 12), knownGood: false, solved: true) == .send)
-        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13), knownGood: false, solved: true) == .block)
+    @Test func aRangeFarPastItsAllowanceWithoutASignInIsHardenedNeverRefused() {
+        // Only solved challenges take a range past its allowance of 3; ten more unverified, and it is hardened…
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 12), knownGood: false, solved: 14) == .send)
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13), knownGood: false, solved: 14) == .harden)
         // …unless someone in it signed in this hour, or the phone is known to be good.
-        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13, verifiedLastHour: 1), knownGood: false, solved: true) == .send)
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13, verifiedLastHour: 1), knownGood: false, solved: 14) == .send)
         #expect(policy.decide(RangeStanding(unverifiedLastHour: 13), knownGood: true) == .send)
         var never = policy
         never.autoBlockUnverified = 0
-        #expect(never.decide(RangeStanding(unverifiedLastHour: 1_000), knownGood: false, solved: true) == .send)
+        #expect(never.decide(RangeStanding(unverifiedLastHour: 1_000), knownGood: false, solved: 14) == .send)
+    }
+
+    /// Hardened, a range still serves everyone: an unknown number pays the hardest challenge for each code (an easier
+    /// one solved elsewhere does not count), a known number nothing, whatever the range's counts.
+    @Test func aHardenedRangeAsksTheHardestChallengeOfUnknownNumbersAndServesThemOnceSolved() {
+        let pumped = RangeStanding(unverifiedLastHour: 5_000)
+        #expect(policy.decide(pumped, knownGood: false, hardened: true) == .challenge(difficulty: 20))
+        #expect(policy.decide(RangeStanding(), knownGood: false, hardened: true) == .challenge(difficulty: 20))
+        #expect(policy.decide(pumped, knownGood: false, solved: 19, hardened: true) == .challenge(difficulty: 20))
+        #expect(policy.decide(pumped, knownGood: false, solved: 20, hardened: true) == .send)
+        #expect(policy.decide(pumped, knownGood: true, hardened: true) == .send)
     }
 
     @Test func unsolvedChallengesRaiseTheDifficulty() {
@@ -54,7 +65,7 @@ import Testing
         #expect(policy.decide(RangeStanding(globalUnverifiedLastHour: 50, challengesLastHour: 7), knownGood: false) == .challenge(difficulty: 15))
         #expect(policy.decide(RangeStanding(globalUnverifiedLastHour: 50, challengesLastHour: 9_000), knownGood: false) == .challenge(difficulty: 20))
         // A solved challenge pays for the send.
-        #expect(policy.decide(overCeiling, knownGood: false, solved: true) == .send)
+        #expect(policy.decide(overCeiling, knownGood: false, solved: 12) == .send)
     }
 
     /// The attack, decided in memory: 10,000 sends over 400 fresh ranges, no code ever entered, no challenge

@@ -61,8 +61,10 @@ struct OTPService: Sendable {
         var screening = fraud.enabled ? SendScreening(policy: fraud.policy) : nil
         var rejection: String?
         if let answer, screening != nil {
-            rejection = try await redeem(answer, phone: phone)
-            screening?.challengeSolved = rejection == nil
+            switch try await redeem(answer, phone: phone) {
+            case .success(let difficulty): screening?.solvedDifficulty = difficulty
+            case .failure(let why): rejection = why.message
+            }
         }
         try await admit(attempt, rules: limits.sendRules, screening: screening, phone: phone, market: market, rejection: rejection, logger: logger)
         let code = random.numericCode(digits: 6)
@@ -99,25 +101,30 @@ struct OTPService: Sendable {
         String(phone.e164.prefix(1 + market.callingCode.count + 3))
     }
 
-    /// nil when the answer is good and now used; otherwise why it is not (the send is then screened as without one).
-    private func redeem(_ answer: ChallengeAnswer, phone: PhoneNumber) async throws -> String? {
+    /// Why a challenge answer does not count (the send is then screened as without one).
+    private struct ChallengeRejected: Error {
+        var message: String
+    }
+
+    /// The difficulty the answer carried when it is good and now used; otherwise why it is not.
+    private func redeem(_ answer: ChallengeAnswer, phone: PhoneNumber) async throws -> Result<Int, ChallengeRejected> {
         let accepted: ProofOfWork.Accepted
         do {
             accepted = try proofOfWork.check(token: answer.token, solution: answer.solution, phone: phone)
         } catch {
             metrics.challenge(.rejected)
             return switch error {
-            case .invalid: "The challenge sent is not valid for this phone."
-            case .expired: "The challenge sent has expired."
-            case .insufficientWork: "The solution does not solve the challenge."
+            case .invalid: .failure(.init(message: "The challenge sent is not valid for this phone."))
+            case .expired: .failure(.init(message: "The challenge sent has expired."))
+            case .insufficientWork: .failure(.init(message: "The solution does not solve the challenge."))
             }
         }
         guard try await challenges.redeem(id: accepted.id, expiresAt: accepted.expiresAt, now: now()) else {
             metrics.challenge(.rejected)
-            return "The challenge sent was already used."
+            return .failure(.init(message: "The challenge sent was already used."))
         }
         metrics.challenge(.solved)
-        return nil
+        return .success(accepted.difficulty)
     }
 
     private func admit(
@@ -134,22 +141,29 @@ struct OTPService: Sendable {
             }
             throw refusal.rule.refusal.retrying(after: refusal.retryAfter)
         case .challenged(let difficulty):
-            let issued = proofOfWork.issue(for: phone, difficulty: difficulty, lifetime: fraud.challengeLifetime)
-            metrics.challenge(.issued)
-            activity.record(.challenged, market: market.code)
-            throw AppError.challengeRequired(
-                .init(token: issued.token, difficulty: issued.difficulty, expiresIn: Int(fraud.challengeLifetime.seconds)), why: rejection)
-        case .blocked(let block, let new):
-            if new {
-                metrics.rangeBlockedAutomatically()
-                logger.warning(
-                    "number range blocked automatically", metadata: ["range": "\(block.prefix)", "reason": "\(block.reason)",
-                    "until": "\(block.expiresAt?.ISO8601Format() ?? "lifted")"])
-            }
-            metrics.rangeBlockRefused(automatic: block.automatic)
-            activity.record(.refused(block.automatic ? "range_blocked_automatically" : "range_blocked"), market: market.code)
+            throw challenge(phone, difficulty: difficulty, market: market, rejection: rejection)
+        case .hardened(let block, let difficulty):
+            metrics.rangeBlockedAutomatically()
+            logger.warning(
+                """
+                number range hardened automatically: unknown numbers there solve the hardest challenge for each code; confirm \
+                a block with `PhoneAuthServer admin block-range \(block.prefix) --reason …` if it is pumping
+                """,
+                metadata: ["range": "\(block.prefix)", "reason": "\(block.reason)", "until": "\(block.expiresAt?.ISO8601Format() ?? "lifted")"])
+            throw challenge(phone, difficulty: difficulty, market: market, rejection: rejection)
+        case .blocked:
+            metrics.rangeBlockRefused(automatic: false)
+            activity.record(.refused("range_blocked"), market: market.code)
             throw AppError.phoneNotAllowed
         }
+    }
+
+    private func challenge(_ phone: PhoneNumber, difficulty: Int, market: Market, rejection: String?) -> AppError {
+        let issued = proofOfWork.issue(for: phone, difficulty: difficulty, lifetime: fraud.challengeLifetime)
+        metrics.challenge(.issued)
+        activity.record(.challenged, market: market.code)
+        return AppError.challengeRequired(
+            .init(token: issued.token, difficulty: issued.difficulty, expiresIn: Int(fraud.challengeLifetime.seconds)), why: rejection)
     }
 
     private func store(_ verificationID: String, phone: PhoneNumber, code: String, at instant: Date) async throws -> StoredVerification {

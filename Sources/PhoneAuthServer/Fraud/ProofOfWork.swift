@@ -32,6 +32,8 @@ struct ProofOfWork: Sendable {
     struct Accepted: Sendable, Equatable {
         var id: String
         var expiresAt: Date
+        /// The work it carried, in leading zero bits as issued.
+        var difficulty: Int
     }
 
     enum Rejection: Error, Equatable {
@@ -60,7 +62,7 @@ struct ProofOfWork: Sendable {
         let expiresAt = Date(timeIntervalSince1970: TimeInterval(expires))
         guard now() < expiresAt else { throw .expired }
         guard (1...64).contains(solution.utf8.count), Self.leadingZeroBits(of: token, solution) >= difficulty else { throw .insufficientWork }
-        return Accepted(id: String(parts[1]), expiresAt: expiresAt)
+        return Accepted(id: String(parts[1]), expiresAt: expiresAt, difficulty: difficulty)
     }
 
     /// Counts the zero bits SHA-256(`token` ":" `solution`) starts with.

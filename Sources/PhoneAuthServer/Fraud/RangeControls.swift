@@ -15,6 +15,10 @@ struct RangeControls: Sendable {
             case open
             /// Unknown numbers must solve a challenge first (the range or the whole server is past its allowance).
             case challenged
+            /// Pumped past its allowance with no sign-in: unknown numbers solve the hardest challenge for each code until
+            /// the automatic block ends or an operator confirms a real one.
+            case hardened
+            /// Blocked by an operator: no code goes to it.
             case blocked
         }
 
@@ -81,7 +85,8 @@ struct RangeControls: Sendable {
 
     private func summary(_ report: RangeReport) -> Summary {
         let state: Summary.State =
-            if report.block != nil { .blocked } else if policy.decide(report.standing, knownGood: false) == .send { .open } else { .challenged }
+            if let block = report.block { block.automatic ? .hardened : .blocked }
+            else if policy.decide(report.standing, knownGood: false) == .send { .open } else { .challenged }
         return Summary(
             range: report.prefix, market: (try? range(parsing: report.prefix).market.code) ?? "unknown", sent: report.standing.sent,
             verified: report.standing.verified, unverifiedLastHour: report.standing.unverifiedLastHour,

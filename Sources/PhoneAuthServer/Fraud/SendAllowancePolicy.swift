@@ -3,8 +3,8 @@ import Foundation
 /// Whether a send-code may text right away, must first be paid for with a proof-of-work challenge, or blocks its
 /// range, from what the number range has shown (issue 14). Pumping bots never enter codes, so their sends stay
 /// unverified: each range may hold a few unverified sends an hour, more the more sign-ins it has produced, and the
-/// whole server a bounded number, past which every unknown number is challenged. Phones that signed in before (and
-/// devices holding a live session) draw from their own reserve and are never challenged. The global SMS budget stays
+/// whole server a bounded number, past which every unknown number is challenged. Phones that signed in before draw
+/// from their own reserve and are never challenged. The global SMS budget stays
 /// behind all of this as the last line.
 struct SendAllowancePolicy: Sendable, Equatable {
     /// Unverified sends an hour a range without history may hold.
@@ -20,30 +20,35 @@ struct SendAllowancePolicy: Sendable, Equatable {
     /// pressure doubles (the excess over the threshold plus the challenges of the last hour), at most `difficultyMax`.
     var difficultyBase = 12
     var difficultyMax = 20
-    /// A range this many unverified sends past its allowance in the hour, with no sign-in in it, is blocked for
-    /// `autoBlockFor`: only solved challenges get a range past its allowance, so this is a bot that pays for its work
-    /// and still enters no code. 0 turns automatic blocks off.
+    /// A range this many unverified sends past its allowance in the hour, with no sign-in in it, is hardened for
+    /// `autoBlockFor`: every unknown number there must solve a challenge of `difficultyMax` bits for each code, and an
+    /// operator is asked to confirm a block. Only solved challenges get a range past its allowance, so this is a bot
+    /// that pays for its work and still enters no code; but a stranger can do that too, so the automatic answer never
+    /// refuses anyone (a real user there pays one harder challenge). Operator blocks stay range-wide. 0: never.
     var autoBlockUnverified = 10
     var autoBlockFor: Duration = .seconds(24 * 3_600)
 
     enum Decision: Sendable, Equatable {
         case send
         case challenge(difficulty: Int)
-        case block
+        /// Harden the range (`RangeBlock.automatic`) and ask for a challenge of `difficultyMax`.
+        case harden
     }
 
     func allowance(of standing: RangeStanding) -> Int {
         min(rangeCap, rangeBase + Int(Double(standing.verified) * perVerifiedSignIn))
     }
 
-    /// `solved`: the request carries a challenge it solved (and redeemed), which pays for one send past the allowance.
-    func decide(_ standing: RangeStanding, knownGood: Bool, solved: Bool = false) -> Decision {
+    /// `solved`: the difficulty of a challenge the request solved (and redeemed), which pays for one send past the
+    /// allowance; in a `hardened` range only one of `difficultyMax` bits does.
+    func decide(_ standing: RangeStanding, knownGood: Bool, solved: Int? = nil, hardened: Bool = false) -> Decision {
         guard !knownGood else { return .send }
+        if hardened { return (solved ?? 0) >= difficultyMax ? .send : .challenge(difficulty: difficultyMax) }
         if autoBlockUnverified > 0, standing.verifiedLastHour == 0,
             standing.unverifiedLastHour >= allowance(of: standing) + autoBlockUnverified {
-            return .block
+            return .harden
         }
-        guard !solved else { return .send }
+        guard solved == nil else { return .send }
         let ceiling = standing.verified == 0 ? globalForNewRanges : globalForAll
         // How far past each threshold this send would be (1 at the threshold itself).
         let rangeExcess = standing.unverifiedLastHour - allowance(of: standing) + 1

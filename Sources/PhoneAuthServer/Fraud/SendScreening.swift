@@ -3,8 +3,8 @@ import Foundation
 /// What the fraud defence brings to one send's admission (`SendLogRepository.admit`), decided inside its transaction.
 struct SendScreening: Sendable, Equatable {
     var policy: SendAllowancePolicy
-    /// The request carried a challenge it solved, redeemed already.
-    var challengeSolved = false
+    /// The difficulty of a challenge the request solved, redeemed already; nil without one.
+    var solvedDifficulty: Int?
     // No bearer token makes a send known good: a bot holds tokens of its own. Only the phone's own history does.
 }
 
@@ -15,6 +15,8 @@ enum SendAdmission: Sendable, Equatable {
     case refused(SendRefusal)
     /// Not recorded: the client must solve a challenge of this difficulty first.
     case challenged(difficulty: Int)
-    /// The range is blocked; `new` when this attempt is what blocked it.
-    case blocked(RangeBlock, new: Bool)
+    /// The range is blocked by an operator: nobody is sent to.
+    case blocked(RangeBlock)
+    /// This attempt hardened the range (`RangeBlock.automatic`); the client must solve a challenge of this difficulty.
+    case hardened(RangeBlock, difficulty: Int)
 }

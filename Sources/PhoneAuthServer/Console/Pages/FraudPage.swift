@@ -13,6 +13,8 @@ struct FraudPage: Sendable {
         var allowance: Int
         var state: String
         var blocked: Bool
+        /// No block, or only the defence's hardening: an operator may block it (confirm), as well as lift hardening.
+        var offersBlock: Bool
         var blockDetail: String
     }
 
@@ -55,13 +57,15 @@ struct FraudPage: Sendable {
             if let block = summary.block {
                 let who = Self.by(block)
                 let until = block.expiresAt.map { ", until \(ConsoleFormat.instant($0))" } ?? ", until lifted"
-                detail = "Blocked \(who) at \(ConsoleFormat.instant(block.createdAt))\(until): \(block.reason)"
+                detail = block.automatic
+                    ? "Hardened \(who) at \(ConsoleFormat.instant(block.createdAt))\(until): \(block.reason). Block it if it is pumping."
+                    : "Blocked \(who) at \(ConsoleFormat.instant(block.createdAt))\(until): \(block.reason)"
             }
             return Row(
                 range: summary.range, market: summary.market, sent: summary.sent, verified: summary.verified,
                 conversion: ConsoleFormat.percent(summary.verified, of: summary.sent), unverifiedLastHour: summary.unverifiedLastHour,
                 verifiedLastHour: summary.verifiedLastHour, allowance: summary.allowance, state: summary.state.rawValue,
-                blocked: summary.block != nil, blockDetail: detail)
+                blocked: summary.block != nil, offersBlock: summary.block?.automatic ?? true, blockDetail: detail)
         }
     }
 

@@ -78,10 +78,10 @@ enum PageTemplates {
         {{#blocked}}<br><small>{{blockDetail}}</small>{{/blocked}}</td>
         <td>{{#blocked}}<form method="post" action="/console/fraud/unblock"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
         <input type="hidden" name="range" value="{{range}}"><button type="submit">Unblock</button></form>{{/blocked}}
-        {{^blocked}}<form method="post" action="/console/fraud/block" class="row-block"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+        {{#offersBlock}}<form method="post" action="/console/fraud/block" class="row-block"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
         <input type="hidden" name="range" value="{{range}}"><label for="reason-{{range}}" class="sr">Reason for blocking {{range}}</label>
         <input id="reason-{{range}}" name="reason" required maxlength="500" placeholder="reason">
-        <button type="submit" data-confirm="Block {{range}}? No code will go to it until the block is lifted.">Block</button></form>{{/blocked}}
+        <button type="submit" data-confirm="Block {{range}}? No code will go to it until the block is lifted.">Block</button></form>{{/offersBlock}}
         </td></tr>
         {{/rows}}
         {{^rows}}<tr><td colspan="10">{{^isLookup}}No sends recorded yet.{{/isLookup}}{{#isLookup}}No such range.{{/isLookup}}</td></tr>{{/rows}}

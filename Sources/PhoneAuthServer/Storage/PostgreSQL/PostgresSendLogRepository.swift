@@ -13,9 +13,8 @@ struct PostgresSendLogRepository: SendLogRepository {
             try await sql.execute("DELETE FROM sms_sends WHERE created_at < \(now.addingTimeInterval(-StorageRetention.sendLog))")
             try await sql.execute("DELETE FROM send_challenges WHERE created_at < \(now.addingTimeInterval(-3_600))")
             let knownGood = try await Self.signedInBefore(sql, phone: attempt.phone)
-            if let block = try await Self.block(sql, prefix: attempt.prefix, now: now), block.applies(knownGood: knownGood) {
-                return .blocked(block, new: false)
-            }
+            let block = try await Self.block(sql, prefix: attempt.prefix, now: now)
+            if let block, block.refuses { return .blocked(block) }
             for rule in rules {
                 if let retryAfter = try await Self.retryAfter(sql, rule: rule, attempt: attempt, knownGood: knownGood, now: now) {
                     return .refused(SendRefusal(rule: rule, retryAfter: retryAfter))
@@ -24,16 +23,19 @@ struct PostgresSendLogRepository: SendLogRepository {
             // A known-good phone is always sent to (past the limits above): no need to read the range's standing.
             if let screening, !knownGood {
                 let standing = try await Self.standing(sql, prefix: attempt.prefix, now: now)
-                switch screening.policy.decide(standing, knownGood: knownGood, solved: screening.challengeSolved) {
+                switch screening.policy.decide(
+                    standing, knownGood: knownGood, solved: screening.solvedDifficulty, hardened: block?.automatic == true)
+                {
                 case .send: break
                 case .challenge(let difficulty):
                     try await sql.execute("INSERT INTO send_challenges (prefix, created_at) VALUES (\(attempt.prefix), \(now))")
                     return .challenged(difficulty: difficulty)
-                case .block:
+                case .harden:
                     let block = RangeBlock.automatic(
                         prefix: attempt.prefix, unverified: standing.unverifiedLastHour, now: now, duration: screening.policy.autoBlockFor)
                     try await Self.save(sql, block)
-                    return .blocked(block, new: true)
+                    try await sql.execute("INSERT INTO send_challenges (prefix, created_at) VALUES (\(attempt.prefix), \(now))")
+                    return .hardened(block, difficulty: screening.policy.difficultyMax)
                 }
             }
             try await sql.execute(

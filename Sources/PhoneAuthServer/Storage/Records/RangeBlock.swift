@@ -1,7 +1,8 @@
 import Foundation
 
-/// A number range no code is sent to: set by an operator (until lifted) or by the fraud defence (until `expiresAt`).
-/// Automatic blocks spare phones that signed in before; an operator's block spares nobody.
+/// A number range under a block. An operator's (`automatic` false, until lifted) stops every code to it, known numbers
+/// included. The fraud defence's (`automatic`, until `expiresAt`) only hardens it: unknown numbers there must solve
+/// a challenge of the maximum difficulty for each code, and nobody is refused (a stranger can set one off).
 struct RangeBlock: Sendable, Equatable, Encodable {
     var prefix: String
     var reason: String
@@ -18,10 +19,10 @@ struct RangeBlock: Sendable, Equatable, Encodable {
         case createdBy = "created_by"
     }
 
-    /// Whether it stops a send to a phone that is (not) known to be good.
-    func applies(knownGood: Bool) -> Bool { !(automatic && knownGood) }
+    /// Whether it refuses sends at all (only an operator's does).
+    var refuses: Bool { !automatic }
 
-    /// What `range_blocks` keeps for a block the defence sets.
+    /// What `range_blocks` keeps for a range the defence hardens.
     static func automatic(prefix: String, unverified: Int, now: Date, duration: Duration) -> RangeBlock {
         RangeBlock(
             prefix: prefix, reason: "\(unverified) unverified sends in the last hour, no sign-in", automatic: true, createdAt: now,

@@ -11,9 +11,8 @@ struct SQLiteSendLogRepository: SendLogRepository {
             try db.execute(sql: "DELETE FROM sms_sends WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.sendLog)])
             try db.execute(sql: "DELETE FROM send_challenges WHERE created_at < ?", arguments: [now.addingTimeInterval(-3_600)])
             let knownGood = try Self.signedInBefore(db, phone: attempt.phone)
-            if let block = try Self.block(db, prefix: attempt.prefix, now: now), block.applies(knownGood: knownGood) {
-                return .blocked(block, new: false)
-            }
+            let block = try Self.block(db, prefix: attempt.prefix, now: now)
+            if let block, block.refuses { return .blocked(block) }
             for rule in rules {
                 if let retryAfter = try Self.retryAfter(db, rule: rule, attempt: attempt, knownGood: knownGood, now: now) {
                     return .refused(SendRefusal(rule: rule, retryAfter: retryAfter))
@@ -22,16 +21,19 @@ struct SQLiteSendLogRepository: SendLogRepository {
             // A known-good phone is always sent to (past the limits above): no need to read the range's standing.
             if let screening, !knownGood {
                 let standing = try Self.standing(db, prefix: attempt.prefix, now: now)
-                switch screening.policy.decide(standing, knownGood: knownGood, solved: screening.challengeSolved) {
+                switch screening.policy.decide(
+                    standing, knownGood: knownGood, solved: screening.solvedDifficulty, hardened: block?.automatic == true)
+                {
                 case .send: break
                 case .challenge(let difficulty):
                     try db.execute(sql: "INSERT INTO send_challenges (prefix, created_at) VALUES (?, ?)", arguments: [attempt.prefix, now])
                     return .challenged(difficulty: difficulty)
-                case .block:
+                case .harden:
                     let block = RangeBlock.automatic(
                         prefix: attempt.prefix, unverified: standing.unverifiedLastHour, now: now, duration: screening.policy.autoBlockFor)
                     try Self.save(db, block)
-                    return .blocked(block, new: true)
+                    try db.execute(sql: "INSERT INTO send_challenges (prefix, created_at) VALUES (?, ?)", arguments: [attempt.prefix, now])
+                    return .hardened(block, difficulty: screening.policy.difficultyMax)
                 }
             }
             try db.execute(

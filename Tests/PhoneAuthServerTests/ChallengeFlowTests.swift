@@ -88,6 +88,33 @@ import Testing
         }
     }
 
+    /// Unsolved challenges are not free: one network is issued 30 an hour (more as its phones sign in), then 429
+    /// until the older hour leaves the window; other networks are not affected, and each 428 is a counter, not a row.
+    @Test(arguments: Backend.all)
+    func oneNetworkIsIssuedThirtyUnsolvedChallengesAnHourThenRefused(backend: Backend) async throws {
+        let harness = try await Self.harness(backend)
+        try await harness.test(.live) { client in
+            var statuses: [Int] = []
+            for n in 0..<300 {
+                statuses.append(Int(try await send(client, "+1312555\(String(format: "%04d", n))").status.code))
+            }
+            #expect(statuses.prefix(30).allSatisfy { $0 == 428 })
+            #expect(statuses.dropFirst(30).allSatisfy { $0 == 429 })
+            let refused = try await send(client, "+13125559999")
+            #expect(refused.errorCode == "network_rate_limited")
+            #expect(Int(refused.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            // Another network still gets its challenge, and solves it as ever.
+            let other = try await FraudDefenceTests.send(client, "+13125559998", from: "203.0.113.20")
+            #expect(other.status.code == 428)
+            harness.clock.advance(by: 2 * 3_600)
+            #expect(try await send(client, "+13125559997").status.code == 428)
+        }
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == 0)
+        let counted = "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM challenge_counts WHERE scope = 'network:198.51.100.7'"
+        #expect(try await harness.sql.int(counted) == 31)
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM challenge_counts") <= 6)
+    }
+
     /// Challenges and blocks are counted in `/metrics`.
     @Test func challengesAreCounted() async throws {
         let harness = try await Self.harness(.sqlite)

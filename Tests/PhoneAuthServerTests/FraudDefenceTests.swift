@@ -132,7 +132,7 @@ import Testing
             // The stored rows tell the same story: one send row per text, one challenge row per 428.
             let challengedPeople = people.filter(\.attempt.challenged).count
             #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == harness.sms.sent.count)
-            #expect(try await harness.sql.int("SELECT COUNT(*) FROM send_challenges") == bot.challenged + challengedPeople)
+            #expect(try await harness.sql.int("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM challenge_counts WHERE scope LIKE 'range:%'") == bot.challenged + challengedPeople)
             #expect(try await harness.sql.int("SELECT COUNT(*) FROM challenge_redemptions") == challengedPeople)
             #expect(try await harness.sql.int("SELECT COUNT(*) FROM range_blocks") == 0)
         }

@@ -58,7 +58,7 @@ struct OTPService: Sendable {
             activity.record(.refused(AppError.phoneNotAllowed.code), market: market.code)
             throw AppError.phoneNotAllowed
         }
-        var screening = fraud.enabled ? SendScreening(policy: fraud.policy) : nil
+        var screening = fraud.enabled ? SendScreening(policy: fraud.policy, challengeQuota: limits.challengeRule) : nil
         var rejection: String?
         if let answer, screening != nil {
             switch try await redeem(answer, phone: phone) {

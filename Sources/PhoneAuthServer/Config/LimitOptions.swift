@@ -12,6 +12,8 @@ struct LimitOptions: ParsableArguments {
     var sendsPerIpVerifiedPhone: Int?
     @Option(help: "Codes per client IP per hour at most, however many it got verified (PHONEAUTH_MAX_SENDS_PER_IP_HOUR_CEILING, default 2000).")
     var maxSendsPerIpHourCeiling: Int?
+    @Option(help: "Challenges (428) per client IP per hour, before it earns more as codes do (PHONEAUTH_MAX_CHALLENGES_PER_IP_HOUR, default 30).")
+    var maxChallengesPerIpHour: Int?
     @Option(help: "Codes per number range (country code + 3 digits) per hour (PHONEAUTH_MAX_SENDS_PER_PREFIX_HOUR, default 50).")
     var maxSendsPerPrefixHour: Int?
     @Option(help: "SMS budget per hour, all phones (PHONEAUTH_SMS_BUDGET_HOUR, default 1000).") var smsBudgetHour: Int?
@@ -37,6 +39,7 @@ struct LimitOptions: ParsableArguments {
         try count(maxSendsPerPhoneHour, "PHONEAUTH_MAX_SENDS_PER_PHONE_HOUR", \.perPhonePerHour)
         try count(maxSendsPerPhoneDay, "PHONEAUTH_MAX_SENDS_PER_PHONE_DAY", \.perPhonePerDay)
         try count(maxSendsPerIpHour, "PHONEAUTH_MAX_SENDS_PER_IP_HOUR", \.perIPPerHour)
+        try count(maxChallengesPerIpHour, "PHONEAUTH_MAX_CHALLENGES_PER_IP_HOUR", \.challengesPerIPPerHour)
         try count(maxSendsPerIpHourCeiling, "PHONEAUTH_MAX_SENDS_PER_IP_HOUR_CEILING", \.perIPCeilingPerHour)
         if let bonus: Int = try source.number(sendsPerIpVerifiedPhone, "PHONEAUTH_SENDS_PER_IP_VERIFIED_PHONE") {
             guard bonus >= 0 else { throw ConfigError("PHONEAUTH_SENDS_PER_IP_VERIFIED_PHONE must be 0 or more") }

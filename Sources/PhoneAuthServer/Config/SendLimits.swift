@@ -9,6 +9,8 @@ struct SendLimits: Sendable, Equatable {
     /// A network earns this many more codes an hour per distinct phone it got verified in the hour, up to the ceiling.
     var perIPPerVerifiedPhone = 2
     var perIPCeilingPerHour = 2_000
+    /// Challenges (428s) issued to one network an hour before it earns more, as codes do.
+    var challengesPerIPPerHour = 30
     var perPrefixPerHour = 50
     var globalPerHour = 1_000
     var globalPerDay = 10_000
@@ -25,8 +27,9 @@ struct SendLimits: Sendable, Equatable {
 
     /// No limits at all: for tests of everything but the limits.
     static let off = SendLimits(
-        resendCooldown: .zero, perPhonePerHour: .max, perPhonePerDay: .max, perIPPerHour: .max, perPrefixPerHour: .max,
-        globalPerHour: .max, globalPerDay: .max, verifyFailuresPerPhonePerHour: .max, verifyFailuresPerNetworkPerHour: .max
+        resendCooldown: .zero, perPhonePerHour: .max, perPhonePerDay: .max, perIPPerHour: .max, challengesPerIPPerHour: .max,
+        perPrefixPerHour: .max, globalPerHour: .max, globalPerDay: .max, verifyFailuresPerPhonePerHour: .max,
+        verifyFailuresPerNetworkPerHour: .max
     )
 
     /// The rules in the order they are checked: budgets first (they protect the bill), then the narrower ones.
@@ -47,6 +50,14 @@ struct SendLimits: Sendable, Equatable {
             rules.insert(cooldownRule, at: 2)
         }
         return rules.filter { $0.max < .max }
+    }
+
+    /// The cap on challenges one network is issued, conversion-aware like the per-network send limit; nil when off.
+    var challengeRule: WindowRule? {
+        guard challengesPerIPPerHour < .max else { return nil }
+        return WindowRule(
+            scope: .ip, window: 3_600, max: challengesPerIPPerHour, refusal: .challengesRateLimited,
+            earned: EarnedAllowance(perVerifiedPhone: perIPPerVerifiedPhone, ceiling: Swift.max(challengesPerIPPerHour, perIPCeilingPerHour)))
     }
 
     private var cooldownRule: WindowRule {

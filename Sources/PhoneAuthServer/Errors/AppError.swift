@@ -102,6 +102,8 @@ struct AppError: Error, Equatable, Sendable {
     static let unsupportedMediaType = AppError(.unsupportedMediaType, "The body must be JSON (Content-Type: application/json).")
     static let headersTooLarge = AppError(.headersTooLarge, "The request headers are larger than 16 KiB in all.")
     static let networkRateLimited = AppError(.networkRateLimited, "Too many wrong codes from this network; try again later.")
+    static let challengesRateLimited = AppError(
+        .networkRateLimited, "Too many sign-in checks were asked for from this network without being solved; try again later.")
     static let introspectionThrottled = AppError(
         .networkRateLimited, "Too many failed client authentications from this network; try again later.")
     static let storageUnavailable = AppError(.storageUnavailable, "The database is unavailable right now; nothing was changed. Try again shortly.")

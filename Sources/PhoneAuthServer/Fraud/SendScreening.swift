@@ -5,6 +5,9 @@ struct SendScreening: Sendable, Equatable {
     var policy: SendAllowancePolicy
     /// The difficulty of a challenge the request solved, redeemed already; nil without one.
     var solvedDifficulty: Int?
+    /// Challenges one network may be issued in the window, earned up by the phones it got verified; nil: no limit.
+    /// Unsolved challenges send nothing, but each costs a write and raises its range's difficulty.
+    var challengeQuota: WindowRule?
     // No bearer token makes a send known good: a bot holds tokens of its own. Only the phone's own history does.
 }
 

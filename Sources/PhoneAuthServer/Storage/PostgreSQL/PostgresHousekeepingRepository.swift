@@ -21,7 +21,8 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
             "WITH d AS (DELETE FROM challenge_redemptions WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
         counts.fraudRecords = try await count(
             "WITH d AS (DELETE FROM range_blocks WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
-            + count("WITH d AS (DELETE FROM send_challenges WHERE created_at < \(now.addingTimeInterval(-3_600)) RETURNING 1) SELECT count(*) FROM d")
+            + count(
+                "WITH d AS (DELETE FROM challenge_counts WHERE hour < \(ChallengeCounts.firstCountedHour(at: now)) RETURNING 1) SELECT count(*) FROM d")
         let activityCutoff = ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))
         counts.activity = try await count(
             "WITH d AS (DELETE FROM activity_counts WHERE bucket < \(activityCutoff) RETURNING 1) SELECT count(*) FROM d")

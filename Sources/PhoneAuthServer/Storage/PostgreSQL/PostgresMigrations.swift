@@ -153,6 +153,11 @@ enum PostgresMigrations {
                 PRIMARY KEY (bucket, market, event))
             """,
         ]),
+        ("v7: challenge counters", [
+            "CREATE TABLE challenge_counts (scope TEXT NOT NULL, hour BIGINT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (scope, hour))",
+            "CREATE INDEX challenge_counts_hour ON challenge_counts (hour)",
+            "DROP TABLE send_challenges",
+        ]),
     ]
 
     /// Applies every version not yet applied, in one transaction under one advisory lock. Returns what it applied.

@@ -11,7 +11,6 @@ struct PostgresSendLogRepository: SendLogRepository {
         try await database.write { sql in
             try await sql.lock("sms-sends")
             try await sql.execute("DELETE FROM sms_sends WHERE created_at < \(now.addingTimeInterval(-StorageRetention.sendLog))")
-            try await sql.execute("DELETE FROM send_challenges WHERE created_at < \(now.addingTimeInterval(-3_600))")
             let knownGood = try await Self.signedInBefore(sql, phone: attempt.phone)
             let block = try await Self.block(sql, prefix: attempt.prefix, now: now)
             if let block, block.refuses { return .blocked(block) }
@@ -28,13 +27,16 @@ struct PostgresSendLogRepository: SendLogRepository {
                 {
                 case .send: break
                 case .challenge(let difficulty):
-                    try await sql.execute("INSERT INTO send_challenges (prefix, created_at) VALUES (\(attempt.prefix), \(now))")
+                    if let refusal = try await Self.challengeRefusal(sql, attempt, quota: screening.challengeQuota, now: now) {
+                        return .refused(refusal)
+                    }
+                    try await Self.countChallenge(sql, attempt, now: now)
                     return .challenged(difficulty: difficulty)
                 case .harden:
                     let block = RangeBlock.automatic(
                         prefix: attempt.prefix, unverified: standing.unverifiedLastHour, now: now, duration: screening.policy.autoBlockFor)
                     try await Self.save(sql, block)
-                    try await sql.execute("INSERT INTO send_challenges (prefix, created_at) VALUES (\(attempt.prefix), \(now))")
+                    try await Self.countChallenge(sql, attempt, now: now)
                     return .hardened(block, difficulty: screening.policy.difficultyMax)
                 }
             }
@@ -123,15 +125,51 @@ struct PostgresSendLogRepository: SendLogRepository {
             """
             SELECT count(*) FILTER (WHERE prefix = \(prefix) AND verified_at IS NULL) AS here,
                    count(*) FILTER (WHERE prefix = \(prefix) AND verified_at IS NOT NULL) AS here_verified,
-                   count(*) FILTER (WHERE verified_at IS NULL) AS everywhere,
-                   (SELECT count(*) FROM send_challenges WHERE created_at > \(hourAgo)) AS challenges
+                   count(*) FILTER (WHERE verified_at IS NULL) AS everywhere
             FROM sms_sends WHERE created_at > \(hourAgo)
             """)
         standing.unverifiedLastHour = try counts?["here"].decode(Int.self) ?? 0
         standing.verifiedLastHour = try counts?["here_verified"].decode(Int.self) ?? 0
         standing.globalUnverifiedLastHour = try counts?["everywhere"].decode(Int.self) ?? 0
-        standing.challengesLastHour = try counts?["challenges"].decode(Int.self) ?? 0
+        standing.challengesLastHour = try await challenges(sql, scope: ChallengeCounts.range(prefix), now: now)
         return standing
+    }
+
+    private static func challenges(_ sql: PostgresExecutor, scope: String, now: Date) async throws -> Int {
+        try await sql.row(
+            """
+            SELECT COALESCE(SUM(count), 0)::bigint AS n FROM challenge_counts
+            WHERE scope = \(scope) AND hour >= \(ChallengeCounts.firstCountedHour(at: now))
+            """)?["n"].decode(Int.self) ?? 0
+    }
+
+    private static func countChallenge(_ sql: PostgresExecutor, _ attempt: SendAttempt, now: Date) async throws {
+        for scope in [ChallengeCounts.range(attempt.prefix), ChallengeCounts.network(attempt.ip)] {
+            try await sql.execute(
+                """
+                INSERT INTO challenge_counts (scope, hour, count) VALUES (\(scope), \(ChallengeCounts.hour(of: now)), 1)
+                ON CONFLICT (scope, hour) DO UPDATE SET count = challenge_counts.count + 1
+                """)
+        }
+    }
+
+    /// A refusal once the network was issued its share of challenges (earned up by the phones it got verified).
+    private static func challengeRefusal(_ sql: PostgresExecutor, _ attempt: SendAttempt, quota: WindowRule?, now: Date) async throws
+        -> SendRefusal?
+    {
+        guard let quota else { return nil }
+        let issued = try await challenges(sql, scope: ChallengeCounts.network(attempt.ip), now: now)
+        guard issued >= quota.max else { return nil }
+        let verified = try await verifiedPhones(sql, ip: attempt.ip, since: now.addingTimeInterval(-quota.window))
+        guard issued >= quota.limit(verifiedPhones: verified) else { return nil }
+        return SendRefusal(rule: quota, retryAfter: ChallengeCounts.retryAfter(at: now))
+    }
+
+    private static func verifiedPhones(_ sql: PostgresExecutor, ip: String, since: Date) async throws -> Int {
+        try await sql.row(
+            """
+            SELECT COUNT(DISTINCT phone_number) AS n FROM sms_sends WHERE ip = \(ip) AND verified_at IS NOT NULL AND created_at > \(since)
+            """)?["n"].decode(Int.self) ?? 0
     }
 
     private static func signedInBefore(_ sql: PostgresExecutor, phone: String) async throws -> Bool {
@@ -176,14 +214,7 @@ struct PostgresSendLogRepository: SendLogRepository {
             case .global: (nil, nil, nil, knownGood)
             }
         var limit = rule.max
-        if rule.earned != nil, let ip {
-            let verified = try await sql.row(
-                """
-                SELECT COUNT(DISTINCT phone_number) AS n FROM sms_sends
-                WHERE ip = \(ip) AND verified_at IS NOT NULL AND created_at > \(since)
-                """)
-            limit = rule.limit(verifiedPhones: try verified?["n"].decode(Int.self) ?? 0)
-        }
+        if rule.earned != nil, let ip { limit = rule.limit(verifiedPhones: try await verifiedPhones(sql, ip: ip, since: since)) }
         let rows = try await sql.rows(
             """
             SELECT created_at FROM sms_sends

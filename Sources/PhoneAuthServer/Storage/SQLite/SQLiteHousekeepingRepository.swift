@@ -16,7 +16,7 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
         counts.idempotencyKeys = try await delete("DELETE FROM idempotency_keys WHERE expires_at < ?", [now])
         counts.challenges = try await delete("DELETE FROM challenge_redemptions WHERE expires_at < ?", [now])
         counts.fraudRecords = try await delete("DELETE FROM range_blocks WHERE expires_at < ?", [now])
-            + delete("DELETE FROM send_challenges WHERE created_at < ?", [now.addingTimeInterval(-3_600)])
+            + delete("DELETE FROM challenge_counts WHERE hour < ?", [ChallengeCounts.firstCountedHour(at: now)])
         counts.activity = try await delete(
             "DELETE FROM activity_counts WHERE bucket < ?", [ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))])
         counts.sessions = try await delete(

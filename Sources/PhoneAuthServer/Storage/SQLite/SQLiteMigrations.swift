@@ -189,6 +189,17 @@ enum SQLiteMigrations {
                 t.primaryKey(["bucket", "market", "event"])
             }
         }
+        migrator.registerMigration("v10: challenge counters") { db in
+            // Hourly counters per range and per network instead of a row per challenge (issue 24, item 5).
+            try db.create(table: "challenge_counts") { t in
+                t.column("scope", .text).notNull()
+                t.column("hour", .integer).notNull()
+                t.column("count", .integer).notNull()
+                t.primaryKey(["scope", "hour"])
+            }
+            try db.create(index: "challenge_counts_hour", on: "challenge_counts", columns: ["hour"])
+            try db.drop(table: "send_challenges")
+        }
         return migrator
     }
 }

@@ -9,7 +9,6 @@ struct SQLiteSendLogRepository: SendLogRepository {
     func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
         try await database.writer.write { db in
             try db.execute(sql: "DELETE FROM sms_sends WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.sendLog)])
-            try db.execute(sql: "DELETE FROM send_challenges WHERE created_at < ?", arguments: [now.addingTimeInterval(-3_600)])
             let knownGood = try Self.signedInBefore(db, phone: attempt.phone)
             let block = try Self.block(db, prefix: attempt.prefix, now: now)
             if let block, block.refuses { return .blocked(block) }
@@ -26,13 +25,16 @@ struct SQLiteSendLogRepository: SendLogRepository {
                 {
                 case .send: break
                 case .challenge(let difficulty):
-                    try db.execute(sql: "INSERT INTO send_challenges (prefix, created_at) VALUES (?, ?)", arguments: [attempt.prefix, now])
+                    if let refusal = try Self.challengeRefusal(db, attempt, quota: screening.challengeQuota, now: now) {
+                        return .refused(refusal)
+                    }
+                    try Self.countChallenge(db, attempt, now: now)
                     return .challenged(difficulty: difficulty)
                 case .harden:
                     let block = RangeBlock.automatic(
                         prefix: attempt.prefix, unverified: standing.unverifiedLastHour, now: now, duration: screening.policy.autoBlockFor)
                     try Self.save(db, block)
-                    try db.execute(sql: "INSERT INTO send_challenges (prefix, created_at) VALUES (?, ?)", arguments: [attempt.prefix, now])
+                    try Self.countChallenge(db, attempt, now: now)
                     return .hardened(block, difficulty: screening.policy.difficultyMax)
                 }
             }
@@ -121,9 +123,39 @@ struct SQLiteSendLogRepository: SendLogRepository {
         standing.verifiedLastHour = here?["verified"] ?? 0
         standing.globalUnverifiedLastHour = try Int.fetchOne(
             db, sql: "SELECT COUNT(*) FROM sms_sends WHERE verified_at IS NULL AND created_at > ?", arguments: [hourAgo]) ?? 0
-        standing.challengesLastHour = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM send_challenges WHERE created_at > ?", arguments: [hourAgo]) ?? 0
+        standing.challengesLastHour = try challenges(db, scope: ChallengeCounts.range(prefix), now: now)
         return standing
+    }
+
+    private static func challenges(_ db: Database, scope: String, now: Date) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(count), 0) FROM challenge_counts WHERE scope = ? AND hour >= ?",
+            arguments: [scope, ChallengeCounts.firstCountedHour(at: now)]) ?? 0
+    }
+
+    private static func countChallenge(_ db: Database, _ attempt: SendAttempt, now: Date) throws {
+        for scope in [ChallengeCounts.range(attempt.prefix), ChallengeCounts.network(attempt.ip)] {
+            try db.execute(
+                sql: "INSERT INTO challenge_counts (scope, hour, count) VALUES (?, ?, 1) ON CONFLICT (scope, hour) DO UPDATE SET count = count + 1",
+                arguments: [scope, ChallengeCounts.hour(of: now)])
+        }
+    }
+
+    /// A refusal once the network was issued its share of challenges (earned up by the phones it got verified).
+    private static func challengeRefusal(_ db: Database, _ attempt: SendAttempt, quota: WindowRule?, now: Date) throws -> SendRefusal? {
+        guard let quota else { return nil }
+        let issued = try challenges(db, scope: ChallengeCounts.network(attempt.ip), now: now)
+        guard issued >= quota.max else { return nil }
+        guard issued >= quota.limit(verifiedPhones: try verifiedPhones(db, ip: attempt.ip, since: now.addingTimeInterval(-quota.window))) else {
+            return nil
+        }
+        return SendRefusal(rule: quota, retryAfter: ChallengeCounts.retryAfter(at: now))
+    }
+
+    private static func verifiedPhones(_ db: Database, ip: String, since: Date) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(DISTINCT phone_number) FROM sms_sends WHERE ip = ? AND verified_at IS NOT NULL AND created_at > ?",
+            arguments: [ip, since]) ?? 0
     }
 
     private static func signedInBefore(_ db: Database, phone: String) throws -> Bool {
@@ -159,11 +191,8 @@ struct SQLiteSendLogRepository: SendLogRepository {
             case .global: ("known_good = ?", [knownGood])
             }
         var limit = rule.max
-        if rule.earned != nil {
-            let verified = try Int.fetchOne(
-                db, sql: "SELECT COUNT(DISTINCT phone_number) FROM sms_sends WHERE \(filter) AND verified_at IS NOT NULL AND created_at > ?",
-                arguments: arguments + [now.addingTimeInterval(-rule.window)]) ?? 0
-            limit = rule.limit(verifiedPhones: verified)
+        if rule.earned != nil, rule.scope == .ip {
+            limit = rule.limit(verifiedPhones: try verifiedPhones(db, ip: attempt.ip, since: now.addingTimeInterval(-rule.window)))
         }
         return try SlidingWindow.retryAfter(
             db, table: "sms_sends", filter: filter, arguments: arguments, max: limit, window: rule.window, now: now)

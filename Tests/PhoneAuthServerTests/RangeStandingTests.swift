@@ -8,10 +8,13 @@ import Testing
 /// range, a sign-in marks its phone's sends verified in the same transaction, and the unverified sends of the last
 /// hour are counted per range and overall.
 @Suite struct RangeStandingTests {
+    /// The range's standing, its fading credit rounded to hundredths (it decays by the second).
     private func standing(_ harness: TestHarness, _ prefix: String) async throws -> RangeStanding {
-        try await Storage.with(harness.config.database, logger: Logger(label: "test")) { storage in
+        var standing = try await Storage.with(harness.config.database, logger: Logger(label: "test")) { storage in
             try await storage.sendLog.standing(prefix: prefix, now: harness.clock.wallClock())
         }
+        standing.credit = (standing.credit * 100).rounded() / 100
+        return standing
     }
 
     @Test(arguments: Backend.all)
@@ -21,14 +24,14 @@ import Testing
             _ = try await harness.signIn(client, phone: "+13125550700")
             #expect(
                 try await standing(harness, "+1312")
-                    == RangeStanding(sent: 1, verified: 1, unverifiedLastHour: 0, globalUnverifiedLastHour: 0, verifiedLastHour: 1))
+                    == RangeStanding(sent: 1, verified: 1, credit: 1, unverifiedLastHour: 0, globalUnverifiedLastHour: 0, verifiedLastHour: 1))
 
             // Codes nobody enters: one more in this range, one in another.
             _ = try await harness.sendCode(client, phone: "+13125550701")
             _ = try await harness.sendCode(client, phone: "+14155550702")
             #expect(
                 try await standing(harness, "+1312")
-                    == RangeStanding(sent: 2, verified: 1, unverifiedLastHour: 1, globalUnverifiedLastHour: 2, verifiedLastHour: 1))
+                    == RangeStanding(sent: 2, verified: 1, credit: 1, unverifiedLastHour: 1, globalUnverifiedLastHour: 2, verifiedLastHour: 1))
             #expect(try await standing(harness, "+1415") == RangeStanding(sent: 1, verified: 0, unverifiedLastHour: 1, globalUnverifiedLastHour: 2))
 
             // A wrong code converts nothing; the right one does, once, however many codes the phone was sent.
@@ -42,12 +45,33 @@ import Testing
             #expect(verified.status == .ok)
             #expect(
                 try await standing(harness, "+1312")
-                    == RangeStanding(sent: 3, verified: 2, unverifiedLastHour: 0, globalUnverifiedLastHour: 1, verifiedLastHour: 3))
+                    == RangeStanding(sent: 3, verified: 2, credit: 2, unverifiedLastHour: 0, globalUnverifiedLastHour: 1, verifiedLastHour: 2))
 
             // An hour on, the unverified count has moved on; the history stays.
             harness.clock.advance(by: 3_601)
             #expect(try await standing(harness, "+1415") == RangeStanding(sent: 1, verified: 0, unverifiedLastHour: 0, globalUnverifiedLastHour: 0))
             #expect(try await standing(harness, "+99655") == RangeStanding())
+        }
+    }
+
+    /// A range's allowance grows with distinct phones, not sign-ins, and fades: one account signing in again and
+    /// again adds nothing, and two weeks halve what people earned.
+    @Test(arguments: Backend.all)
+    func creditCountsDistinctPhonesAndFadesWithAHalfLifeOfTwoWeeks(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { client in
+            for _ in 0..<5 {
+                _ = try await harness.signIn(client, phone: "+13125550700")
+                harness.clock.advance(by: 61)
+            }
+            let repeated = try await standing(harness, "+1312")
+            #expect(repeated.verified == 5)
+            #expect(repeated.credit == 1)
+            for n in 1...3 { _ = try await harness.signIn(client, phone: "+131255507\(10 + n)") }
+            #expect(try await standing(harness, "+1312").credit == 4)
+            harness.clock.advance(by: RangeCredit.halfLife)
+            #expect(try await standing(harness, "+1312").credit == 2)
+            #expect(SendAllowancePolicy().allowance(of: try await standing(harness, "+1312")) == 5)
         }
     }
 }

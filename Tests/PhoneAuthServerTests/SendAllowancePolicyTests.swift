@@ -8,15 +8,17 @@ import Testing
 
     @Test func withoutUnverifiedSendsNobodyIsChallenged() {
         #expect(policy.decide(RangeStanding(), knownGood: false) == .send)
-        #expect(policy.decide(RangeStanding(sent: 40, verified: 35, unverifiedLastHour: 2, globalUnverifiedLastHour: 10), knownGood: false) == .send)
+        #expect(policy.decide(RangeStanding(sent: 40, verified: 35, credit: 35, unverifiedLastHour: 2, globalUnverifiedLastHour: 10), knownGood: false) == .send)
     }
 
     @Test func aRangesAllowanceGrowsWithItsSignInsUpToTheCap() {
         #expect(policy.allowance(of: RangeStanding()) == 3)
-        #expect(policy.allowance(of: RangeStanding(verified: 20)) == 23)
-        #expect(policy.allowance(of: RangeStanding(verified: 10_000)) == 50)
-        #expect(policy.decide(RangeStanding(verified: 20, unverifiedLastHour: 22), knownGood: false) == .send)
-        #expect(policy.decide(RangeStanding(verified: 20, unverifiedLastHour: 23), knownGood: false) == .challenge(difficulty: 12))
+        #expect(policy.allowance(of: RangeStanding(credit: 20)) == 23)
+        #expect(policy.allowance(of: RangeStanding(credit: 10_000)) == 50)
+        #expect(policy.decide(RangeStanding(credit: 20, unverifiedLastHour: 22), knownGood: false) == .send)
+        #expect(policy.decide(RangeStanding(credit: 20, unverifiedLastHour: 23), knownGood: false) == .challenge(difficulty: 12))
+        // Sign-ins ever counted are no credit once faded away (RangeCredit keeps the recent ones).
+        #expect(policy.allowance(of: RangeStanding(verified: 10_000, credit: 0)) == 3)
     }
 
     @Test func aPhoneThatSignedInBeforeIsNeverChallenged() {
@@ -40,8 +42,11 @@ import Testing
         // Only solved challenges take a range past its allowance of 3; ten more unverified, and it is hardened…
         #expect(policy.decide(RangeStanding(unverifiedLastHour: 12), knownGood: false, solved: 14) == .send)
         #expect(policy.decide(RangeStanding(unverifiedLastHour: 13), knownGood: false, solved: 14) == .harden)
-        // …unless someone in it signed in this hour, or the phone is known to be good.
-        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13, verifiedLastHour: 1), knownGood: false, solved: 14) == .send)
+        // …unless a tenth of its hour's unverified sends converted (one sign-in beside 13 is not enough, two are), or the
+        // phone is known to be good.
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13, verifiedLastHour: 1), knownGood: false, solved: 14) == .harden)
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 13, verifiedLastHour: 2), knownGood: false, solved: 14) == .send)
+        #expect(policy.decide(RangeStanding(unverifiedLastHour: 500, verifiedLastHour: 1), knownGood: false, solved: 14) == .harden)
         #expect(policy.decide(RangeStanding(unverifiedLastHour: 13), knownGood: true) == .send)
         var never = policy
         never.autoBlockUnverified = 0
@@ -86,8 +91,8 @@ import Testing
         #expect(texted <= 100)
         #expect(texted == 50)
         // A new user in a range with a sign-in history still gets a code without a challenge…
-        #expect(policy.decide(RangeStanding(verified: 30, unverifiedLastHour: 0, globalUnverifiedLastHour: global), knownGood: false) == .send)
+        #expect(policy.decide(RangeStanding(verified: 30, credit: 30, unverifiedLastHour: 0, globalUnverifiedLastHour: global), knownGood: false) == .send)
         // …until the server-wide ceiling for everyone.
-        #expect(policy.decide(RangeStanding(verified: 30, globalUnverifiedLastHour: 90), knownGood: false) == .challenge(difficulty: 12))
+        #expect(policy.decide(RangeStanding(verified: 30, credit: 30, globalUnverifiedLastHour: 90), knownGood: false) == .challenge(difficulty: 12))
     }
 }

@@ -9,7 +9,8 @@ import Foundation
 struct SendAllowancePolicy: Sendable, Equatable {
     /// Unverified sends an hour a range without history may hold.
     var rangeBase = 3
-    /// Extra unverified sends an hour per sign-in the range has produced, up to `rangeCap`.
+    /// Extra unverified sends an hour per point of the range's credit (distinct phones that signed in there, fading
+    /// with a half-life of two weeks: `RangeCredit`), up to `rangeCap`.
     var perVerifiedSignIn = 1.0
     var rangeCap = 50
     /// Unverified sends an hour, server-wide, past which ranges without history are challenged…
@@ -27,6 +28,9 @@ struct SendAllowancePolicy: Sendable, Equatable {
     /// refuses anyone (a real user there pays one harder challenge). Operator blocks stay range-wide. 0: never.
     var autoBlockUnverified = 10
     var autoBlockFor: Duration = .seconds(24 * 3_600)
+    /// Sign-ins hold hardening off only while at least this share of the hour's unverified sends (in distinct phones)
+    /// converts: one sign-in an hour beside hundreds of unentered codes does not.
+    var hardenBelowConversion = 0.1
 
     enum Decision: Sendable, Equatable {
         case send
@@ -36,7 +40,7 @@ struct SendAllowancePolicy: Sendable, Equatable {
     }
 
     func allowance(of standing: RangeStanding) -> Int {
-        min(rangeCap, rangeBase + Int(Double(standing.verified) * perVerifiedSignIn))
+        min(rangeCap, rangeBase + Int((standing.credit * perVerifiedSignIn).rounded()))
     }
 
     /// `solved`: the difficulty of a challenge the request solved (and redeemed), which pays for one send past the
@@ -44,12 +48,12 @@ struct SendAllowancePolicy: Sendable, Equatable {
     func decide(_ standing: RangeStanding, knownGood: Bool, solved: Int? = nil, hardened: Bool = false) -> Decision {
         guard !knownGood else { return .send }
         if hardened { return (solved ?? 0) >= difficultyMax ? .send : .challenge(difficulty: difficultyMax) }
-        if autoBlockUnverified > 0, standing.verifiedLastHour == 0,
+        if autoBlockUnverified > 0, Double(standing.verifiedLastHour) < hardenBelowConversion * Double(standing.unverifiedLastHour),
             standing.unverifiedLastHour >= allowance(of: standing) + autoBlockUnverified {
             return .harden
         }
         guard solved == nil else { return .send }
-        let ceiling = standing.verified == 0 ? globalForNewRanges : globalForAll
+        let ceiling = standing.credit < 0.5 ? globalForNewRanges : globalForAll
         // How far past each threshold this send would be (1 at the threshold itself).
         let rangeExcess = standing.unverifiedLastHour - allowance(of: standing) + 1
         let globalExcess = standing.globalUnverifiedLastHour - ceiling + 1

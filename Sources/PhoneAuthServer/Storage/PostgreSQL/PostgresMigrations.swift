@@ -158,6 +158,11 @@ enum PostgresMigrations {
             "CREATE INDEX challenge_counts_hour ON challenge_counts (hour)",
             "DROP TABLE send_challenges",
         ]),
+        ("v8: fading range credit", [
+            "ALTER TABLE range_stats ADD COLUMN credit DOUBLE PRECISION NOT NULL DEFAULT 0",
+            "ALTER TABLE range_stats ADD COLUMN credit_at TIMESTAMPTZ",
+            "UPDATE range_stats SET credit = verified, credit_at = last_verified_at",
+        ]),
     ]
 
     /// Applies every version not yet applied, in one transaction under one advisory lock. Returns what it applied.

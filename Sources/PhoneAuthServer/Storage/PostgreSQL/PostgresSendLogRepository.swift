@@ -101,30 +101,44 @@ struct PostgresSendLogRepository: SendLogRepository {
         }
     }
 
-    /// Inside a sign-in's transaction: the phone's sends of the last hour are verified, and their ranges credited once
-    /// per sign-in.
+    /// Inside a sign-in's transaction: the phone's sends of the last hour are verified; their ranges count the sign-in
+    /// and, unless this phone signed in there within the send log's two days, gain a point of credit.
     static func markVerified(_ sql: PostgresExecutor, phone: String, now: Date) async throws {
-        try await sql.execute(
+        let creditedBefore = Set(
+            try await sql.rows("SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = \(phone) AND verified_at IS NOT NULL")
+                .map { try $0["prefix"].decode(String.self) })
+        let marked = try await sql.rows(
             """
-            WITH marked AS (
-                UPDATE sms_sends SET verified_at = \(now)
-                WHERE phone_number = \(phone) AND verified_at IS NULL AND created_at > \(now.addingTimeInterval(-3_600))
-                RETURNING prefix)
-            UPDATE range_stats SET verified = verified + 1, last_verified_at = \(now) WHERE prefix IN (SELECT prefix FROM marked)
+            UPDATE sms_sends SET verified_at = \(now)
+            WHERE phone_number = \(phone) AND verified_at IS NULL AND created_at > \(now.addingTimeInterval(-3_600))
+            RETURNING prefix
             """)
+        for prefix in Set(try marked.map { try $0["prefix"].decode(String.self) }) {
+            let row = try await sql.row(
+                """
+                UPDATE range_stats SET verified = verified + 1, last_verified_at = \(now) WHERE prefix = \(prefix)
+                RETURNING credit, credit_at
+                """)
+            guard !creditedBefore.contains(prefix), let row else { continue }
+            let credit = RangeCredit.credited(
+                try row["credit"].decode(Double.self), since: try row["credit_at"].decode(Date?.self), now: now)
+            try await sql.execute("UPDATE range_stats SET credit = \(credit), credit_at = \(now) WHERE prefix = \(prefix)")
+        }
     }
 
     private static func standing(_ sql: PostgresExecutor, prefix: String, now: Date) async throws -> RangeStanding {
         let hourAgo = now.addingTimeInterval(-3_600)
         var standing = RangeStanding()
-        if let row = try await sql.row("SELECT sent, verified FROM range_stats WHERE prefix = \(prefix)") {
+        if let row = try await sql.row("SELECT sent, verified, credit, credit_at FROM range_stats WHERE prefix = \(prefix)") {
             standing.sent = try row["sent"].decode(Int.self)
             standing.verified = try row["verified"].decode(Int.self)
+            standing.credit = RangeCredit.decayed(
+                try row["credit"].decode(Double.self), since: try row["credit_at"].decode(Date?.self), now: now)
         }
         let counts = try await sql.row(
             """
             SELECT count(*) FILTER (WHERE prefix = \(prefix) AND verified_at IS NULL) AS here,
-                   count(*) FILTER (WHERE prefix = \(prefix) AND verified_at IS NOT NULL) AS here_verified,
+                   count(DISTINCT phone_number) FILTER (WHERE prefix = \(prefix) AND verified_at IS NOT NULL) AS here_verified,
                    count(*) FILTER (WHERE verified_at IS NULL) AS everywhere
             FROM sms_sends WHERE created_at > \(hourAgo)
             """)

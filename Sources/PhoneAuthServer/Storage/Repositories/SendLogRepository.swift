@@ -55,12 +55,14 @@ struct RangeStanding: Sendable, Equatable {
     /// Codes ever sent into the range, and how many of those sends ended in a sign-in (`range_stats`, kept for good).
     var sent = 0
     var verified = 0
+    /// Distinct phones that signed in there, fading with time (`RangeCredit`): what its allowance grows with.
+    var credit = 0.0
     /// Sends of the last hour whose code has not been entered (yet): into this range, and into any range.
     var unverifiedLastHour = 0
     var globalUnverifiedLastHour = 0
-    /// Sends of the last hour into this range whose code was entered.
+    /// Distinct phones of the last hour in this range whose code was entered.
     var verifiedLastHour = 0
-    /// Challenges issued server-wide in the last hour: how hard someone is pushing.
+    /// Challenges issued to this range in the last hour (`ChallengeCounts`): how hard someone is pushing it.
     var challengesLastHour = 0
 }
 

@@ -200,6 +200,14 @@ enum SQLiteMigrations {
             try db.create(index: "challenge_counts_hour", on: "challenge_counts", columns: ["hour"])
             try db.drop(table: "send_challenges")
         }
+        migrator.registerMigration("v11: fading range credit") { db in
+            // Distinct phones that signed in, fading with a half-life (`RangeCredit`); begun from the sign-ins so far.
+            try db.alter(table: "range_stats") { t in
+                t.add(column: "credit", .double).notNull().defaults(to: 0)
+                t.add(column: "credit_at", .datetime)
+            }
+            try db.execute(sql: "UPDATE range_stats SET credit = verified, credit_at = last_verified_at")
+        }
         return migrator
     }
 }

@@ -94,29 +94,39 @@ struct SQLiteSendLogRepository: SendLogRepository {
         }
     }
 
-    /// Inside a sign-in's transaction: the phone's sends of the last hour are verified, and their ranges credited once
-    /// per sign-in.
+    /// Inside a sign-in's transaction: the phone's sends of the last hour are verified; their ranges count the sign-in
+    /// and, unless this phone signed in there within the send log's two days, gain a point of credit.
     static func markVerified(_ db: Database, phone: String, now: Date) throws {
+        let creditedBefore = Set(try String.fetchAll(
+            db, sql: "SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = ? AND verified_at IS NOT NULL", arguments: [phone]))
         let prefixes = try String.fetchAll(
             db, sql: "UPDATE sms_sends SET verified_at = ? WHERE phone_number = ? AND verified_at IS NULL AND created_at > ? RETURNING prefix",
             arguments: [now, phone, now.addingTimeInterval(-3_600)])
         for prefix in Set(prefixes) {
             try db.execute(
                 sql: "UPDATE range_stats SET verified = verified + 1, last_verified_at = ? WHERE prefix = ?", arguments: [now, prefix])
+            guard !creditedBefore.contains(prefix),
+                let row = try Row.fetchOne(db, sql: "SELECT credit, credit_at FROM range_stats WHERE prefix = ?", arguments: [prefix])
+            else { continue }
+            try db.execute(
+                sql: "UPDATE range_stats SET credit = ?, credit_at = ? WHERE prefix = ?",
+                arguments: [RangeCredit.credited(row["credit"], since: row["credit_at"], now: now), now, prefix])
         }
     }
 
     private static func standing(_ db: Database, prefix: String, now: Date) throws -> RangeStanding {
         let hourAgo = now.addingTimeInterval(-3_600)
         var standing = RangeStanding()
-        if let row = try Row.fetchOne(db, sql: "SELECT sent, verified FROM range_stats WHERE prefix = ?", arguments: [prefix]) {
+        if let row = try Row.fetchOne(db, sql: "SELECT sent, verified, credit, credit_at FROM range_stats WHERE prefix = ?", arguments: [prefix]) {
             standing.sent = row["sent"]
             standing.verified = row["verified"]
+            standing.credit = RangeCredit.decayed(row["credit"], since: row["credit_at"], now: now)
         }
         let here = try Row.fetchOne(
             db,
             sql: """
-                SELECT COALESCE(SUM(verified_at IS NULL), 0) AS unverified, COALESCE(SUM(verified_at IS NOT NULL), 0) AS verified
+                SELECT COALESCE(SUM(verified_at IS NULL), 0) AS unverified,
+                       COUNT(DISTINCT CASE WHEN verified_at IS NOT NULL THEN phone_number END) AS verified
                 FROM sms_sends WHERE prefix = ? AND created_at > ?
                 """, arguments: [prefix, hourAgo])
         standing.unverifiedLastHour = here?["unverified"] ?? 0

@@ -6,7 +6,7 @@ PostgreSQL 15 cluster for the PostgreSQL loads. Prints a Markdown table (measure
 writes it with the raw figures to bench/results/latest.md and latest.json.
 
 env: DUR=10 (seconds per wrk load)  PEER=1 (0 skips the peer)  PG=1 (0 skips PostgreSQL)  LOGINS=3000
-     ONLY=pumping (just the SMS-pumping load, printed as JSON; nothing written)
+     ONLY=pumping (just the SMS-pumping load, printed as JSON; nothing written), ONLY=memory (likewise, the memory phase)
 """
 import datetime
 import json
@@ -22,6 +22,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import memory  # noqa: E402
 import pumping  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -30,9 +31,10 @@ DUR = int(os.environ.get("DUR", "10"))
 PEER = os.environ.get("PEER", "1") == "1"
 PG = os.environ.get("PG", "1") == "1"
 LOGINS = int(os.environ.get("LOGINS", "3000"))
-SERVER = os.path.join(ROOT, ".build", "release", "PhoneAuthServer")
-CLIENT = os.path.join(ROOT, ".build", "release", "clientcli")
-LOAD = os.path.join(ROOT, "Benchmarks", ".build", "release", "phoneauth-load")
+BUILD = os.environ.get("BUILD", "release")  # BUILD=debug: the debug binaries, to try a phase without a release build
+SERVER = os.path.join(ROOT, ".build", BUILD, "PhoneAuthServer")
+CLIENT = os.path.join(ROOT, ".build", BUILD, "clientcli")
+LOAD = os.path.join(ROOT, "Benchmarks", ".build", BUILD, "phoneauth-load")
 PEER_DIR = os.path.normpath(os.path.join(ROOT, "..", "shared", "peers", "django_phone"))
 SINK_PORT = 18091
 WORK = tempfile.mkdtemp(prefix="phoneauth-bench.")
@@ -184,6 +186,15 @@ def pumping_figures():
     return figures
 
 
+def memory_figures():
+    log("memory: one account's 1,000 versions, then 10,000 users' profiles")
+    server = PhoneAuth(18098, os.path.join(WORK, "memory.sqlite"), ["--fraud-defence", "off"])  # memory, not the defence
+    try:
+        return memory.figures(server, server.login)
+    finally:
+        stop(server.process)
+
+
 def phoneauth_figures():
     figures = {}
     sink = start([LOAD, "sink", "--port", str(SINK_PORT)], "sink")
@@ -192,6 +203,11 @@ def phoneauth_figures():
         figures["pumping"] = pumping_figures()
         stop(sink)
         return figures
+    if os.environ.get("ONLY") == "memory":
+        figures["memory"] = memory_figures()
+        stop(sink)
+        return figures
+    figures["memory"] = memory_figures()
     database = os.path.join(WORK, "bench.sqlite")
     on = PhoneAuth(18090, database)
     off = PhoneAuth(18092, database, ["--auth-cache-ttl", "0"])
@@ -401,8 +417,8 @@ def table(ours, peer):
 def main():
     try:
         ours = phoneauth_figures()
-        if os.environ.get("ONLY") == "pumping":
-            print(json.dumps(ours["pumping"], indent=2))
+        if os.environ.get("ONLY") in ("pumping", "memory"):
+            print(json.dumps(ours[os.environ["ONLY"]], indent=2))
             return
         peer = peer_figures() if PEER else {}
     finally:

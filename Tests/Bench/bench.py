@@ -190,7 +190,7 @@ def memory_figures():
     log("memory: one account's 1,000 versions, then 10,000 users' profiles")
     server = PhoneAuth(18098, os.path.join(WORK, "memory.sqlite"), ["--fraud-defence", "off"])  # memory, not the defence
     try:
-        return memory.figures(server, server.login)
+        return memory.figures(server, http)
     finally:
         stop(server.process)
 

@@ -3,8 +3,6 @@ account writes 1,000 versions of its profile and address book (each read back, s
 offered to the response memos), and after 10,000 users each read their profile once. Both must stay under 100 MiB;
 before the memos were bounded by bytes, 300 such versions grew a server from 58 to 276 MiB."""
 import concurrent.futures
-import json
-import urllib.request
 
 
 def rss_mib(pid):
@@ -15,27 +13,19 @@ def rss_mib(pid):
     return 0.0
 
 
-def call(method, url, body=None, token=None):
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request, timeout=20) as response:
-        return response.status, response.read()
-
-
-def figures(server, login, users=10_000, versions=1_000, concurrency=8):
-    """`server`: a `bench.PhoneAuth` on a fresh database with open limits; `login(phone)`: an access token."""
+def figures(server, call, users=10_000, versions=1_000, concurrency=8):
+    """`server`: a `bench.PhoneAuth` on a fresh database with open limits; `call(method, url, body, token)`: bench's
+    JSON client (the parsed answer)."""
+    login = server.login
     base = server.url
     result = {"idle_mib": round(rss_mib(server.process.pid), 1)}
     token = login("+13125550900")
     # Large but valid values: 100 four-byte scalars in the name, 200 characters in each of 20 address lines.
     lines = []
     for n in range(20):
-        status, body = call("POST", base + "/api/v1/profile/addresses", {"line1": f"{n} " + "Main Street " * 16, "city": "Chicago",
-                                                                        "region": "IL", "postal_code": "60601"}, token)
-        lines.append(json.loads(body)["id"])
+        added = call("POST", base + "/api/v1/profile/addresses", {"line1": f"{n} " + "Main Street " * 16, "city": "Chicago",
+                                                                  "region": "IL", "postal_code": "60601"}, token)
+        lines.append(added["id"])
     for version in range(versions):
         call("PATCH", base + "/api/v1/profile", {"full_name": f"{version:04d} " + "\U0001F600" * 95}, token)
         call("GET", base + "/api/v1/profile", token=token)

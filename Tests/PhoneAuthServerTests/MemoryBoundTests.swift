@@ -25,6 +25,22 @@ import Testing
         #expect(memo.count <= 100)
     }
 
+    /// The auth-state cache is bounded by bytes too: many large profiles start it over before they pass its budget.
+    @Test func theAuthStateCacheKeepsWithinItsByteBudget() {
+        let cache = AuthStateCache(ttl: .seconds(60), capacity: 100_000, maxBytes: 256 << 10)
+        let now = Date()
+        for id in 1...2_000 {
+            var user = User(newPhone: "+13125550100", defaults: .init(market: "us", language: "en", country: "United States"), now: now)
+            user.fullName = String(repeating: "\u{1F600}", count: 100)
+            let key = AuthStateCache.Key(userID: Int64(id), sessionID: "s\(id)", market: "us")
+            let state = CallerState(user: user, session: nil, marketForceLogoutAfter: nil)
+            cache.store(state, for: key, readAt: cache.lookup(key, now: now).generation, now: now)
+            #expect(cache.bytes <= 256 << 10)
+        }
+        let newest = AuthStateCache.Key(userID: 2_000, sessionID: "s2000", market: "us")
+        #expect(cache.lookup(newest, now: now).state != nil)
+    }
+
     /// `"a"` and 7,000 combining marks: one `Character`, 7,001 scalars, 14 KB. Refused in a name and an address line.
     @Test func oneCharacterOfThousandsOfCombiningMarksIsTooLong() async throws {
         let swollen = "a" + String(repeating: "\u{0301}", count: 7_000)

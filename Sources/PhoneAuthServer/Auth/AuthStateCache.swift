@@ -3,8 +3,9 @@ import Synchronization
 
 /// Each caller's state (user row, session, market cutoff) kept in memory so a steady stream of requests needs no
 /// database read, but never served stale: every change to the database empties it before the next request is
-/// answered (`StorageChangeSignal`), and entries older than `ttl` are read again anyway. Bounded: when `capacity`
-/// entries are held, the cache starts over.
+/// answered (`StorageChangeSignal`), and entries older than `ttl` are read again anyway. Bounded by count and by bytes:
+/// when `capacity` entries or `maxBytes` (as `CallerState.memoryCost` and `Address.memoryCost` estimate them) are held,
+/// the cache starts over, so large profiles or address books cannot make it grow past its budget.
 final class AuthStateCache: Sendable {
     struct Key: Hashable, Sendable {
         var userID: Int64
@@ -30,17 +31,24 @@ final class AuthStateCache: Sendable {
         var addressLists: [Int64: (addresses: [Address], storedAt: Date)] = [:]
         /// Bumped by every invalidation: a read that began before one must not store what it read.
         var generation: UInt64 = 0
+        /// What the entries and address books hold, as estimated.
+        var bytes = 0
         var stats = Stats()
     }
 
     let ttl: TimeInterval
     let capacity: Int
+    let maxBytes: Int
     private let contents = Mutex(Contents())
 
-    init(ttl: Duration, capacity: Int = 100_000) {
+    init(ttl: Duration, capacity: Int = 100_000, maxBytes: Int = 64 << 20) {
         self.ttl = ttl.seconds
         self.capacity = capacity
+        self.maxBytes = maxBytes
     }
+
+    /// The estimated bytes held (tests read it).
+    var bytes: Int { contents.withLock { $0.bytes } }
 
     var stats: Stats { contents.withLock { $0.stats } }
 
@@ -60,8 +68,10 @@ final class AuthStateCache: Sendable {
     func store(_ state: CallerState, for key: Key, readAt generation: UInt64, now: Date) {
         contents.withLock { contents in
             guard contents.generation == generation else { return }
-            if contents.entries.count >= capacity { contents.entries.removeAll(keepingCapacity: true) }
+            let cost = state.memoryCost
+            if contents.entries.count >= capacity || contents.bytes + cost > maxBytes { Self.startOver(&contents) }
             contents.entries[key] = Entry(state: state, storedAt: now)
+            contents.bytes += cost
         }
     }
 
@@ -72,7 +82,14 @@ final class AuthStateCache: Sendable {
             contents.stats.invalidations += 1
             contents.entries.removeAll(keepingCapacity: true)
             contents.addressLists.removeAll(keepingCapacity: true)
+            contents.bytes = 0
         }
+    }
+
+    private static func startOver(_ contents: inout Contents) {
+        contents.entries.removeAll(keepingCapacity: true)
+        contents.addressLists.removeAll(keepingCapacity: true)
+        contents.bytes = 0
     }
 
     /// The user's cached address book and nil, or nil and the generation to hand back to `storeAddresses`.
@@ -90,8 +107,10 @@ final class AuthStateCache: Sendable {
     func storeAddresses(_ addresses: [Address], userID: Int64, readAt generation: UInt64, now: Date) {
         contents.withLock { contents in
             guard contents.generation == generation else { return }
-            if contents.addressLists.count >= capacity { contents.addressLists.removeAll(keepingCapacity: true) }
+            let cost = 64 + addresses.reduce(0) { $0 + $1.memoryCost }
+            if contents.addressLists.count >= capacity || contents.bytes + cost > maxBytes { Self.startOver(&contents) }
             contents.addressLists[userID] = (addresses, now)
+            contents.bytes += cost
         }
     }
 
@@ -99,6 +118,21 @@ final class AuthStateCache: Sendable {
     /// database.
     func recordBypass() {
         contents.withLock { $0.stats.bypasses += 1 }
+    }
+}
+
+extension CallerState {
+    /// About what one entry holds: fixed fields plus its strings' bytes.
+    var memoryCost: Int {
+        let texts = [user.phoneNumber, user.fullName, user.profileImageURL, user.language, user.disabledReason, session?.userAgent, session?.ip]
+        return 512 + texts.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+    }
+}
+
+extension Address {
+    /// About what one address in a cached book holds.
+    var memoryCost: Int {
+        128 + [label, line1, line2, city, region, postalCode, country].reduce(0) { $0 + ($1?.utf8.count ?? 0) }
     }
 }
 

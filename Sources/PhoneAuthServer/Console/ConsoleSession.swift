@@ -104,7 +104,8 @@ struct ConsoleSession: Sendable {
 
     private func cookie(_ name: String, _ value: String, maxAge: Int? = nil, secure: Bool) -> Cookie {
         Cookie(
-            name: name, value: value, maxAge: maxAge ?? Int(limits.absolute.seconds), path: Self.path, secure: secure, httpOnly: true, sameSite: .strict)
+            name: name, value: value, maxAge: maxAge ?? Int(limits.absolute.seconds), path: Self.path, secure: secure, httpOnly: true,
+            sameSite: .strict)
     }
 
     // MARK: CSRF

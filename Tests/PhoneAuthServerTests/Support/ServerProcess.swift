@@ -29,7 +29,8 @@ final class ServerProcess: Sendable {
         try process.run()
         let server = ServerProcess(process: process, exited: exited)
         let curl = CurlClient.isolated()
-        for _ in 0..<200 {
+        // Up to 20 s: on a loaded 2-core machine, migrations through PgBouncer take their time.
+        for _ in 0..<400 {
             let url = "\(caFile == nil ? "http" : "https")://127.0.0.1:\(port)/health"
             if let health = try? await curl.perform(CurlRequest(url: url, method: "GET", caFile: caFile)), health.status == 200 {
                 return server

@@ -190,7 +190,13 @@ final class PostgresChangeListener: StorageChangeSignal, Service {
                 let configuration = PostgresConnection.Configuration(
                     establishedChannel: channel, tls: try tls(setting.tls), username: setting.username, password: setting.password,
                     database: setting.database)
-                return try await PostgresConnection.connect(on: channel.eventLoop, configuration: configuration, id: 0, logger: logger)
+                let connection = try await PostgresConnection.connect(on: channel.eventLoop, configuration: configuration, id: 0, logger: logger)
+                // Made just as the deadline passed: nobody will use it.
+                if Task.isCancelled {
+                    try? await connection.close()
+                    throw CancellationError()
+                }
+                return connection
             } catch {
                 try? await channel.close()
                 throw error

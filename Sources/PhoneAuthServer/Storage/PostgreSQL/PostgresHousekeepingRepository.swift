@@ -22,7 +22,10 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
         counts.fraudRecords = try await count(
             "WITH d AS (DELETE FROM range_blocks WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
             + count(
-                "WITH d AS (DELETE FROM challenge_counts WHERE hour < \(ChallengeCounts.firstCountedHour(at: now)) RETURNING 1) SELECT count(*) FROM d")
+                """
+                WITH d AS (DELETE FROM challenge_counts WHERE hour < \(ChallengeCounts.firstCountedHour(at: now)) RETURNING 1)
+                SELECT count(*) FROM d
+                """)
         let activityCutoff = ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))
         counts.activity = try await count(
             "WITH d AS (DELETE FROM activity_counts WHERE bucket < \(activityCutoff) RETURNING 1) SELECT count(*) FROM d")

@@ -139,12 +139,11 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     routes.get(".well-known/jwks.json") { _, _ in tokens.jwks }
     OpenAPIController().addRoutes(to: routes)
 
-    AuthController(
-        otp: otp, sessions: sessions, idempotency: storage.idempotency, trustedProxies: config.limits.trustedProxies,
-        ipv6PrefixLength: config.limits.ipv6PrefixLength, markets: config.markets, codeLifetime: config.codeLifetime,
-        resendAfter: config.limits.resendCooldown, now: now
-    ).addRoutes(to: routes.group("auth"))
     let network = ClientNetwork(trustedProxies: config.limits.trustedProxies, ipv6PrefixLength: config.limits.ipv6PrefixLength)
+    AuthController(
+        otp: otp, sessions: sessions, idempotency: storage.idempotency, clientNetwork: network, markets: config.markets,
+        codeLifetime: config.codeLifetime, resendAfter: config.limits.resendCooldown, now: now
+    ).addRoutes(to: routes.group("auth"))
     IntrospectionController(
         clients: config.introspectionClients, resolver: resolver, network: network, failures: IntrospectionController.throttle(), now: now
     ).addRoutes(to: routes.group("auth"))

@@ -8,8 +8,8 @@ struct AuthController: Sendable {
     let otp: OTPService
     let sessions: SessionService
     let idempotency: any IdempotencyRepository
-    let trustedProxies: Set<String>
-    let ipv6PrefixLength: Int
+    /// The caller's address and network, as every per-network limit counts them.
+    let clientNetwork: ClientNetwork
     let markets: MarketCatalog
     let codeLifetime: Duration
     let resendAfter: Duration
@@ -105,12 +105,11 @@ struct AuthController: Sendable {
     }
 
     private func clientIP(_ request: Request, _ context: AppRequestContext) -> String {
-        ClientAddress.resolve(peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
+        clientNetwork.address(request, peer: context.peerAddress)
     }
 
-    /// The client's network, as every per-network limit counts it.
     private func network(_ request: Request, _ context: AppRequestContext) -> String {
-        NetworkKey.of(clientIP(request, context), ipv6PrefixLength: ipv6PrefixLength)
+        clientNetwork.key(request, peer: context.peerAddress)
     }
 
     @Sendable func verifyCode(_ request: Request, context: AppRequestContext) async throws -> TokenResponse {

@@ -8,38 +8,35 @@ struct PostgresSendLogRepository: SendLogRepository {
     let database: PostgresDatabase
 
     func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
-        try await database.write { sql in
+        let decision = SendAdmissionDecision(attempt: attempt, rules: rules, screening: screening, now: now)
+        return try await database.write { sql in
             try await sql.lock("sms-sends")
             try await sql.execute("DELETE FROM sms_sends WHERE created_at < \(now.addingTimeInterval(-StorageRetention.sendLog))")
-            let knownGood = try await Self.signedInBefore(sql, phone: attempt.phone)
-            let block = try await Self.block(sql, prefix: attempt.prefix, now: now)
-            if let block, block.refuses { return .blocked(block) }
-            for rule in rules {
-                if let retryAfter = try await Self.retryAfter(sql, rule: rule, attempt: attempt, knownGood: knownGood, now: now) {
-                    return .refused(SendRefusal(rule: rule, retryAfter: retryAfter))
+            var facts = SendAdmissionDecision.Facts(
+                knownGood: try await Self.signedInBefore(sql, phone: attempt.phone),
+                block: try await Self.block(sql, prefix: attempt.prefix, now: now))
+            while true {
+                switch decision.next(facts) {
+                case .read(.window(let index, let limit)):
+                    facts.windows[index] = try await Self.fill(
+                        sql, rule: rules[index], limit: limit, attempt: attempt, knownGood: facts.knownGood, now: now)
+                case .read(.verifiedPhones(let window)):
+                    facts.verifiedPhones[window] = try await Self.verifiedPhones(sql, ip: attempt.ip, since: now.addingTimeInterval(-window))
+                case .read(.standing):
+                    facts.standing = try await Self.standing(sql, prefix: attempt.prefix, now: now)
+                case .read(.networkChallenges):
+                    facts.networkChallenges = try await Self.challenges(sql, scope: ChallengeCounts.network(attempt.ip), now: now)
+                case .apply(let admission):
+                    try await Self.apply(sql, admission, attempt, now: now)
+                    return admission
                 }
             }
-            // A known-good phone is always sent to (past the limits above): no need to read the range's standing.
-            if let screening, !knownGood {
-                let standing = try await Self.standing(sql, prefix: attempt.prefix, now: now)
-                switch screening.policy.decide(
-                    standing, knownGood: knownGood, solved: screening.solvedDifficulty, hardened: block?.automatic == true)
-                {
-                case .send: break
-                case .challenge(let difficulty):
-                    if let refusal = try await Self.challengeRefusal(sql, attempt, quota: screening.challengeQuota, now: now) {
-                        return .refused(refusal)
-                    }
-                    try await Self.countChallenge(sql, attempt, now: now)
-                    return .challenged(difficulty: difficulty)
-                case .harden:
-                    let block = RangeBlock.automatic(
-                        prefix: attempt.prefix, unverified: standing.unverifiedLastHour, now: now, duration: screening.policy.autoBlockFor)
-                    try await Self.save(sql, block)
-                    try await Self.countChallenge(sql, attempt, now: now)
-                    return .hardened(block, difficulty: screening.policy.difficultyMax)
-                }
-            }
+        }
+    }
+
+    private static func apply(_ sql: PostgresExecutor, _ admission: SendAdmission, _ attempt: SendAttempt, now: Date) async throws {
+        switch admission {
+        case .admitted(let knownGood):
             try await sql.execute(
                 """
                 INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good)
@@ -50,7 +47,13 @@ struct PostgresSendLogRepository: SendLogRepository {
                 INSERT INTO range_stats (prefix, sent, verified) VALUES (\(attempt.prefix), 1, 0)
                 ON CONFLICT (prefix) DO UPDATE SET sent = range_stats.sent + 1
                 """)
-            return .admitted(knownGood: knownGood)
+        case .challenged:
+            try await countChallenge(sql, attempt, now: now)
+        case .hardened(let block, _):
+            try await save(sql, block)
+            try await countChallenge(sql, attempt, now: now)
+        case .refused, .blocked:
+            break
         }
     }
 
@@ -167,18 +170,6 @@ struct PostgresSendLogRepository: SendLogRepository {
         }
     }
 
-    /// A refusal once the network was issued its share of challenges (earned up by the phones it got verified).
-    private static func challengeRefusal(_ sql: PostgresExecutor, _ attempt: SendAttempt, quota: WindowRule?, now: Date) async throws
-        -> SendRefusal?
-    {
-        guard let quota else { return nil }
-        let issued = try await challenges(sql, scope: ChallengeCounts.network(attempt.ip), now: now)
-        guard issued >= quota.max else { return nil }
-        let verified = try await verifiedPhones(sql, ip: attempt.ip, since: now.addingTimeInterval(-quota.window))
-        guard issued >= quota.limit(verifiedPhones: verified) else { return nil }
-        return SendRefusal(rule: quota, retryAfter: ChallengeCounts.retryAfter(at: now))
-    }
-
     private static func verifiedPhones(_ sql: PostgresExecutor, ip: String, since: Date) async throws -> Int {
         try await sql.row(
             """
@@ -214,12 +205,13 @@ struct PostgresSendLogRepository: SendLogRepository {
             expiresAt: try row["expires_at"].decode(Date?.self), createdBy: try row["created_by"].decode(Int64?.self))
     }
 
-    /// The budgets count the pool the attempt draws from: numbers that signed in before have one of their own.
-    private static func retryAfter(_ sql: PostgresExecutor, rule: WindowRule, attempt: SendAttempt, knownGood: Bool, now: Date) async throws
-        -> Int?
-    {
+    /// Whether the rule's window holds `limit` sends of the attempt's scope. The budgets count the pool the attempt
+    /// draws from: numbers that signed in before have one of their own.
+    private static func fill(
+        _ sql: PostgresExecutor, rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool, now: Date
+    ) async throws -> WindowFill {
         let since = now.addingTimeInterval(-rule.window)
-        // The newest `max` sends in the window: the last of them is the one that must age out for another to pass.
+        // The newest `limit` sends in the window: the last of them is the one that must age out for another to pass.
         let (phone, ip, prefix, pool): (String?, String?, String?, Bool?) =
             switch rule.scope {
             case .phone: (attempt.phone, nil, nil, nil)
@@ -227,8 +219,6 @@ struct PostgresSendLogRepository: SendLogRepository {
             case .prefix: (nil, nil, attempt.prefix, nil)
             case .global: (nil, nil, nil, knownGood)
             }
-        var limit = rule.max
-        if rule.earned != nil, let ip { limit = rule.limit(verifiedPhones: try await verifiedPhones(sql, ip: ip, since: since)) }
         let rows = try await sql.rows(
             """
             SELECT created_at FROM sms_sends
@@ -237,7 +227,7 @@ struct PostgresSendLogRepository: SendLogRepository {
             AND created_at > \(since)
             ORDER BY created_at DESC LIMIT \(limit)
             """)
-        guard rows.count >= limit, let oldest = try rows.last?["created_at"].decode(Date.self) else { return nil }
-        return SlidingWindowMath.retryAfter(oldestCounted: oldest, window: rule.window, now: now)
+        guard rows.count >= limit, let oldest = try rows.last?["created_at"].decode(Date.self) else { return .under }
+        return .full(oldestCounted: oldest)
     }
 }

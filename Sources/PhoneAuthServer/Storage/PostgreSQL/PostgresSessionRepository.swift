@@ -36,36 +36,37 @@ struct PostgresSessionRepository: SessionRepository {
     ) async throws -> RotationOutcome {
         try await database.write { sql in
             // FOR UPDATE: a concurrent rotation of the same row waits, then re-reads it and no longer matches.
+            var match: RotationDecision.Match?
             if let row = try await sql.row("SELECT * FROM user_sessions WHERE refresh_token_hash = \(presentedHash.bytea) FOR UPDATE") {
-                var session = try UserSession(row: row)
-                guard let user = try await PostgresUserRepository.fetch(sql, id: session.userID) else { return .invalid }
-                if user.isDisabled { return .disabled }
-                guard let replacement, session.isUsable(at: now), user.isActive else { return .invalid }
-                session.rotate(from: presentedHash, to: replacement, now: now, slidingLifetime: slidingLifetime)
-                try await sql.execute(
-                    """
-                    UPDATE user_sessions SET previous_refresh_hash = \(presentedHash.bytea), refresh_token_hash = \(replacement.hash.bytea),
-                    rotated_at = \(now), grace_payload = \(replacement.sealedPair.bytea), expires_at = \(session.expiresAt),
-                    last_activity_at = \(now) WHERE id = \(session.id)
-                    """)
-                return .rotated(session, user)
+                match = .current(try UserSession(row: row))
+            } else if let row = try await sql.row(
+                "SELECT * FROM user_sessions WHERE previous_refresh_hash = \(presentedHash.bytea) FOR UPDATE")
+            {
+                match = .retired(try UserSession(row: row))
             }
-            guard let row = try await sql.row("SELECT * FROM user_sessions WHERE previous_refresh_hash = \(presentedHash.bytea) FOR UPDATE")
-            else { return .invalid }
-            let session = try UserSession(row: row)
-            let user = try await PostgresUserRepository.fetch(sql, id: session.userID)
-            if user?.isDisabled == true { return .disabled }
-            if let payload = session.graceReplay(at: now, window: graceWindow), let user, user.isActive {
-                return .graceReplay(payload: payload, user: user)
+            var user: User?
+            if let match { user = try await PostgresUserRepository.fetch(sql, id: match.session.userID) }
+            let decision = RotationDecision.decide(
+                match, user: user, replacement: replacement, presentedHash: presentedHash, now: now, slidingLifetime: slidingLifetime,
+                graceWindow: graceWindow)
+            switch decision {
+            case .rotate(let session, _), .endSession(let session): try await Self.save(sql, session)
+            case .replay, .disabled, .invalid: break
             }
-            // A retired token came back: whoever holds it may be a thief, so the session ends for everyone.
-            try await sql.execute(
-                """
-                UPDATE user_sessions SET is_active = FALSE, revoked_at = COALESCE(revoked_at, \(now)), grace_payload = NULL
-                WHERE id = \(session.id)
-                """)
-            return .reused
+            return decision.outcome
         }
+    }
+
+    /// Writes back what a rotation changed on the session row.
+    private static func save(_ sql: PostgresExecutor, _ session: UserSession) async throws {
+        try await sql.execute(
+            """
+            UPDATE user_sessions SET previous_refresh_hash = \(session.previousRefreshHash?.bytea),
+            refresh_token_hash = \(session.refreshTokenHash.bytea),
+            rotated_at = \(session.rotatedAt), grace_payload = \(session.gracePayload?.bytea), expires_at = \(session.expiresAt),
+            last_activity_at = \(session.lastActivityAt), is_active = \(session.isActive), revoked_at = \(session.revokedAt)
+            WHERE id = \(session.id)
+            """)
     }
 
     func listActive(userID: Int64, now: Date) async throws -> [UserSession] {
@@ -97,14 +98,10 @@ struct PostgresSessionRepository: SessionRepository {
 
     func logOut(userID: Int64, sessionID: String?, scope: LogoutScope, now: Date) async throws {
         try await database.write { sql in
-            switch scope {
-            case .global:
-                try await PostgresUserRepository.deactivate(sql, id: userID, now: now)
-                try await Self.revokeAll(sql, userID: userID, now: now)
-            case .local:
-                if let sessionID { try await Self.revokeAll(sql, userID: userID, only: sessionID, now: now) }
-            case .others:
-                try await Self.revokeAll(sql, userID: userID, except: sessionID, now: now)
+            let plan = LogoutPlan(scope: scope, sessionID: sessionID)
+            if plan.deactivatesUser { try await PostgresUserRepository.deactivate(sql, id: userID, now: now) }
+            if let (except, only) = plan.revokeArguments {
+                try await Self.revokeAll(sql, userID: userID, except: except, only: only, now: now)
             }
         }
     }

@@ -92,11 +92,12 @@ struct PostgresVerificationRepository: VerificationRepository {
                 break
             }
             guard let code = verification else { return .rejected(attemptsRemaining: nil) }
-            if try await PostgresUserRepository.fetch(sql, phone: phone, forUpdate: true)?.isDisabled == true {
-                try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)")
-                return .disabled
+            let existing = try await PostgresUserRepository.fetch(sql, phone: phone, forUpdate: true)
+            let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone))
+            guard case .signIn(let defaults) = decision else {
+                if decision == .refuseDisabled { try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)") }
+                return decision.refusal ?? .rejected(attemptsRemaining: nil)
             }
-            guard let defaults = guess.newUser(phone) else { return .rejected(attemptsRemaining: nil) }
             try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone)")
             let user = try await PostgresUserRepository.activate(sql, phone: phone, defaults: defaults, now: now)
             try await PostgresSessionRepository.open(sql, session, userID: user.id!, now: now)

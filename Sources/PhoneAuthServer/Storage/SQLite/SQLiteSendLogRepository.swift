@@ -7,44 +7,45 @@ struct SQLiteSendLogRepository: SendLogRepository {
     let database: SQLiteDatabase
 
     func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
-        try await database.writer.write { db in
+        let decision = SendAdmissionDecision(attempt: attempt, rules: rules, screening: screening, now: now)
+        return try await database.writer.write { db in
             try db.execute(sql: "DELETE FROM sms_sends WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.sendLog)])
-            let knownGood = try Self.signedInBefore(db, phone: attempt.phone)
-            let block = try Self.block(db, prefix: attempt.prefix, now: now)
-            if let block, block.refuses { return .blocked(block) }
-            for rule in rules {
-                if let retryAfter = try Self.retryAfter(db, rule: rule, attempt: attempt, knownGood: knownGood, now: now) {
-                    return .refused(SendRefusal(rule: rule, retryAfter: retryAfter))
+            var facts = SendAdmissionDecision.Facts(
+                knownGood: try Self.signedInBefore(db, phone: attempt.phone), block: try Self.block(db, prefix: attempt.prefix, now: now))
+            while true {
+                switch decision.next(facts) {
+                case .read(.window(let index, let limit)):
+                    facts.windows[index] = try Self.fill(db, rule: rules[index], limit: limit, attempt: attempt, knownGood: facts.knownGood, now: now)
+                case .read(.verifiedPhones(let window)):
+                    facts.verifiedPhones[window] = try Self.verifiedPhones(db, ip: attempt.ip, since: now.addingTimeInterval(-window))
+                case .read(.standing):
+                    facts.standing = try Self.standing(db, prefix: attempt.prefix, now: now)
+                case .read(.networkChallenges):
+                    facts.networkChallenges = try Self.challenges(db, scope: ChallengeCounts.network(attempt.ip), now: now)
+                case .apply(let admission):
+                    try Self.apply(db, admission, attempt, now: now)
+                    return admission
                 }
             }
-            // A known-good phone is always sent to (past the limits above): no need to read the range's standing.
-            if let screening, !knownGood {
-                let standing = try Self.standing(db, prefix: attempt.prefix, now: now)
-                switch screening.policy.decide(
-                    standing, knownGood: knownGood, solved: screening.solvedDifficulty, hardened: block?.automatic == true)
-                {
-                case .send: break
-                case .challenge(let difficulty):
-                    if let refusal = try Self.challengeRefusal(db, attempt, quota: screening.challengeQuota, now: now) {
-                        return .refused(refusal)
-                    }
-                    try Self.countChallenge(db, attempt, now: now)
-                    return .challenged(difficulty: difficulty)
-                case .harden:
-                    let block = RangeBlock.automatic(
-                        prefix: attempt.prefix, unverified: standing.unverifiedLastHour, now: now, duration: screening.policy.autoBlockFor)
-                    try Self.save(db, block)
-                    try Self.countChallenge(db, attempt, now: now)
-                    return .hardened(block, difficulty: screening.policy.difficultyMax)
-                }
-            }
+        }
+    }
+
+    private static func apply(_ db: Database, _ admission: SendAdmission, _ attempt: SendAttempt, now: Date) throws {
+        switch admission {
+        case .admitted(let knownGood):
             try db.execute(
                 sql: "INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good) VALUES (?, ?, ?, ?, ?)",
                 arguments: [attempt.phone, attempt.ip, attempt.prefix, now, knownGood])
             try db.execute(
                 sql: "INSERT INTO range_stats (prefix, sent, verified) VALUES (?, 1, 0) ON CONFLICT (prefix) DO UPDATE SET sent = sent + 1",
                 arguments: [attempt.prefix])
-            return .admitted(knownGood: knownGood)
+        case .challenged:
+            try countChallenge(db, attempt, now: now)
+        case .hardened(let block, _):
+            try save(db, block)
+            try countChallenge(db, attempt, now: now)
+        case .refused, .blocked:
+            break
         }
     }
 
@@ -151,17 +152,6 @@ struct SQLiteSendLogRepository: SendLogRepository {
         }
     }
 
-    /// A refusal once the network was issued its share of challenges (earned up by the phones it got verified).
-    private static func challengeRefusal(_ db: Database, _ attempt: SendAttempt, quota: WindowRule?, now: Date) throws -> SendRefusal? {
-        guard let quota else { return nil }
-        let issued = try challenges(db, scope: ChallengeCounts.network(attempt.ip), now: now)
-        guard issued >= quota.max else { return nil }
-        guard issued >= quota.limit(verifiedPhones: try verifiedPhones(db, ip: attempt.ip, since: now.addingTimeInterval(-quota.window))) else {
-            return nil
-        }
-        return SendRefusal(rule: quota, retryAfter: ChallengeCounts.retryAfter(at: now))
-    }
-
     private static func verifiedPhones(_ db: Database, ip: String, since: Date) throws -> Int {
         try Int.fetchOne(
             db, sql: "SELECT COUNT(DISTINCT phone_number) FROM sms_sends WHERE ip = ? AND verified_at IS NOT NULL AND created_at > ?",
@@ -190,9 +180,11 @@ struct SQLiteSendLogRepository: SendLogRepository {
             expiresAt: row["expires_at"], createdBy: row["created_by"])
     }
 
-    /// nil when the rule lets the attempt through; otherwise the seconds until the send that breaks it leaves the window.
-    /// The budgets count the pool the attempt draws from: numbers that signed in before have one of their own.
-    private static func retryAfter(_ db: Database, rule: WindowRule, attempt: SendAttempt, knownGood: Bool, now: Date) throws -> Int? {
+    /// Whether the rule's window holds `limit` sends of the attempt's scope. The budgets count the pool the attempt
+    /// draws from: numbers that signed in before have one of their own.
+    private static func fill(_ db: Database, rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool, now: Date) throws
+        -> WindowFill
+    {
         let (filter, arguments): (String, StatementArguments) =
             switch rule.scope {
             case .phone: ("phone_number = ?", [attempt.phone])
@@ -200,11 +192,6 @@ struct SQLiteSendLogRepository: SendLogRepository {
             case .prefix: ("prefix = ?", [attempt.prefix])
             case .global: ("known_good = ?", [knownGood])
             }
-        var limit = rule.max
-        if rule.earned != nil, rule.scope == .ip {
-            limit = rule.limit(verifiedPhones: try verifiedPhones(db, ip: attempt.ip, since: now.addingTimeInterval(-rule.window)))
-        }
-        return try SlidingWindow.retryAfter(
-            db, table: "sms_sends", filter: filter, arguments: arguments, max: limit, window: rule.window, now: now)
+        return try SlidingWindow.fill(db, table: "sms_sends", filter: filter, arguments: arguments, max: limit, window: rule.window, now: now)
     }
 }

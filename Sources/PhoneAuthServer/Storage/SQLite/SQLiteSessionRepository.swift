@@ -32,28 +32,21 @@ struct SQLiteSessionRepository: SessionRepository {
         presentedHash: Data, replacement: (hash: Data, sealedPair: Data)?, now: Date, slidingLifetime: TimeInterval, graceWindow: TimeInterval
     ) async throws -> RotationOutcome {
         try await database.writer.write { db in
-            if var session = try UserSession.filter(UserSession.Columns.refreshTokenHash == presentedHash).fetchOne(db) {
-                guard let user = try SQLiteUserRepository.fetch(db, id: session.userID) else { return .invalid }
-                if user.isDisabled { return .disabled }
-                guard let replacement, session.isUsable(at: now), user.isActive else { return .invalid }
-                session.rotate(from: presentedHash, to: replacement, now: now, slidingLifetime: slidingLifetime)
-                try session.update(db)
-                return .rotated(session, user)
+            let match: RotationDecision.Match? =
+                if let session = try UserSession.filter(UserSession.Columns.refreshTokenHash == presentedHash).fetchOne(db) {
+                    .current(session)
+                } else {
+                    try UserSession.filter(UserSession.Columns.previousRefreshHash == presentedHash).fetchOne(db).map { .retired($0) }
+                }
+            let user = try match.flatMap { try SQLiteUserRepository.fetch(db, id: $0.session.userID) }
+            let decision = RotationDecision.decide(
+                match, user: user, replacement: replacement, presentedHash: presentedHash, now: now, slidingLifetime: slidingLifetime,
+                graceWindow: graceWindow)
+            switch decision {
+            case .rotate(let session, _), .endSession(let session): try session.update(db)
+            case .replay, .disabled, .invalid: break
             }
-            guard var session = try UserSession.filter(UserSession.Columns.previousRefreshHash == presentedHash).fetchOne(db) else {
-                return .invalid
-            }
-            let user = try SQLiteUserRepository.fetch(db, id: session.userID)
-            if user?.isDisabled == true { return .disabled }
-            if let payload = session.graceReplay(at: now, window: graceWindow), let user, user.isActive {
-                return .graceReplay(payload: payload, user: user)
-            }
-            // A retired token came back: whoever holds it may be a thief, so the session ends for everyone.
-            session.isActive = false
-            session.revokedAt = session.revokedAt ?? now
-            session.gracePayload = nil
-            try session.update(db)
-            return .reused
+            return decision.outcome
         }
     }
 
@@ -83,14 +76,10 @@ struct SQLiteSessionRepository: SessionRepository {
 
     func logOut(userID: Int64, sessionID: String?, scope: LogoutScope, now: Date) async throws {
         try await database.writer.write { db in
-            switch scope {
-            case .global:
-                try SQLiteUserRepository.deactivate(db, id: userID, now: now)
-                try Self.revokeAll(db, userID: userID, now: now)
-            case .local:
-                if let sessionID { try Self.revokeAll(db, userID: userID, only: sessionID, now: now) }
-            case .others:
-                try Self.revokeAll(db, userID: userID, except: sessionID, now: now)
+            let plan = LogoutPlan(scope: scope, sessionID: sessionID)
+            if plan.deactivatesUser { try SQLiteUserRepository.deactivate(db, id: userID, now: now) }
+            if let (except, only) = plan.revokeArguments {
+                try Self.revokeAll(db, userID: userID, except: except, only: only, now: now)
             }
         }
     }

@@ -77,11 +77,11 @@ struct SQLiteVerificationRepository: VerificationRepository {
             }
             guard let code = verification else { return .rejected(attemptsRemaining: nil) }
             let existing = try SQLiteUserRepository.fetch(db, phone: phone)
-            if existing?.isDisabled == true {
-                try code.delete(db)
-                return .disabled
+            let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone))
+            guard case .signIn(let defaults) = decision else {
+                if decision == .refuseDisabled { try code.delete(db) }
+                return decision.refusal ?? .rejected(attemptsRemaining: nil)
             }
-            guard let defaults = guess.newUser(phone) else { return .rejected(attemptsRemaining: nil) }
             try Verification.filter(Verification.Columns.phoneNumber == phone).deleteAll(db)
             let user = try SQLiteUserRepository.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
             try SQLiteSessionRepository.open(db, session, userID: user.id!, now: now)
@@ -103,7 +103,8 @@ struct SQLiteVerificationRepository: VerificationRepository {
     private static func failures(_ db: Database, _ filter: String, _ arguments: StatementArguments, max: Int, window: TimeInterval, now: Date)
         throws -> Int?
     {
-        try SlidingWindow.retryAfter(db, table: "verify_failures", filter: filter, arguments: arguments, max: max, window: window, now: now)
+        try SlidingWindow.fill(db, table: "verify_failures", filter: filter, arguments: arguments, max: max, window: window, now: now)
+            .retryAfter(window: window, now: now)
     }
 
     private static func recordFailure(_ db: Database, phone: String, guess: Guess, now: Date) throws {

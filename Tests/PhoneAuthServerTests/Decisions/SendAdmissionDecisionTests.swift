@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@testable import PhoneAuthServer
+
+/// The one rule of send admission, without a database: each case feeds the facts the rule asks for and checks what
+/// it asks next and how it answers. (`AbuseLimitTests`, `FraudDefenceTests` and `TwoInstanceTests` run it through
+/// both backends.)
+@Suite struct SendAdmissionDecisionTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let attempt = SendAttempt(phone: "+13125550100", ip: "203.0.113.9", prefix: "+1312")
+    let perPhone = WindowRule(scope: .phone, window: 3_600, max: 5, refusal: .phoneRateLimited)
+    let perIP = WindowRule(
+        scope: .ip, window: 3_600, max: 20, refusal: .ipRateLimited,
+        earned: EarnedAllowance(perVerifiedPhone: 2, ceiling: 100))
+    let quota = WindowRule(
+        scope: .ip, window: 3_600, max: 30, refusal: .challengesRateLimited, earned: EarnedAllowance(perVerifiedPhone: 5, ceiling: 300))
+
+    func decision(screening: SendScreening? = nil) -> SendAdmissionDecision {
+        SendAdmissionDecision(attempt: attempt, rules: [perPhone, perIP], screening: screening, now: now)
+    }
+
+    func screening(solved: Int? = nil, quota: WindowRule? = nil) -> SendScreening {
+        SendScreening(policy: SendAllowancePolicy(), solvedDifficulty: solved, challengeQuota: quota)
+    }
+
+    /// Facts with both windows read and under their limits.
+    func underLimits(knownGood: Bool = false, block: RangeBlock? = nil) -> SendAdmissionDecision.Facts {
+        var facts = SendAdmissionDecision.Facts(knownGood: knownGood, block: block)
+        facts.windows = [0: .under, 1: .under]
+        facts.verifiedPhones[3_600] = 0
+        return facts
+    }
+
+    @Test func anOperatorsBlockRefusesBeforeAnythingIsRead() {
+        let block = RangeBlock(prefix: "+1312", reason: "fraud", automatic: false, createdAt: now)
+        let facts = SendAdmissionDecision.Facts(knownGood: true, block: block)
+        #expect(decision(screening: screening()).next(facts) == .apply(.blocked(block)))
+    }
+
+    @Test func theRulesAreReadInOrderAndTheFirstFullOneRefusesWithItsRetryAfter() {
+        var facts = SendAdmissionDecision.Facts(knownGood: false, block: nil)
+        #expect(decision().next(facts) == .read(.window(rule: 0, limit: 5)))
+        facts.windows[0] = .full(oldestCounted: now.addingTimeInterval(-3_000))
+        #expect(decision().next(facts) == .apply(.refused(SendRefusal(rule: perPhone, retryAfter: 600))))
+    }
+
+    @Test func aNetworksLimitIsReadWithWhatItsVerifiedPhonesEarned() {
+        var facts = SendAdmissionDecision.Facts(knownGood: false, block: nil)
+        facts.windows[0] = .under
+        #expect(decision().next(facts) == .read(.verifiedPhones(window: 3_600)))
+        facts.verifiedPhones[3_600] = 7
+        #expect(decision().next(facts) == .read(.window(rule: 1, limit: 34)))
+        facts.windows[1] = .under
+        #expect(decision().next(facts) == .apply(.admitted(knownGood: false)))
+    }
+
+    @Test func withoutScreeningOrForAKnownGoodPhoneTheStandingIsNeverRead() {
+        #expect(decision().next(underLimits()) == .apply(.admitted(knownGood: false)))
+        #expect(decision(screening: screening()).next(underLimits(knownGood: true)) == .apply(.admitted(knownGood: true)))
+        #expect(decision(screening: screening()).next(underLimits()) == .read(.standing))
+    }
+
+    @Test func aRangePastItsAllowanceAsksForAChallengeWithinTheNetworksQuota() {
+        var facts = underLimits()
+        facts.standing = RangeStanding(unverifiedLastHour: 3)
+        #expect(decision(screening: screening()).next(facts) == .apply(.challenged(difficulty: 12)))
+        let limited = decision(screening: screening(quota: quota))
+        #expect(limited.next(facts) == .read(.networkChallenges))
+        facts.networkChallenges = 29
+        #expect(limited.next(facts) == .apply(.challenged(difficulty: 12)))
+        // At the base share the network's verified phones decide: none here, so it is refused until the hour turns.
+        facts.networkChallenges = 30
+        #expect(limited.next(facts) == .apply(.refused(SendRefusal(rule: quota, retryAfter: ChallengeCounts.retryAfter(at: now)))))
+        facts.verifiedPhones[3_600] = 1
+        #expect(limited.next(facts) == .apply(.challenged(difficulty: 12)))
+    }
+
+    @Test func aSolvedChallengePaysForOneSendPastTheAllowance() {
+        var facts = underLimits()
+        facts.standing = RangeStanding(unverifiedLastHour: 3)
+        #expect(decision(screening: screening(solved: 12)).next(facts) == .apply(.admitted(knownGood: false)))
+    }
+
+    @Test func aPumpedRangeIsHardenedAndThenOnlyTheHardestChallengePasses() {
+        var facts = underLimits()
+        facts.standing = RangeStanding(unverifiedLastHour: 13)
+        let policy = SendAllowancePolicy()
+        let block = RangeBlock.automatic(prefix: "+1312", unverified: 13, now: now, duration: policy.autoBlockFor)
+        #expect(decision(screening: screening(solved: 12)).next(facts) == .apply(.hardened(block, difficulty: 20)))
+        // Hardened: nobody is refused, every unknown number pays 20 bits.
+        var hardened = underLimits(block: block)
+        hardened.standing = RangeStanding(unverifiedLastHour: 14)
+        #expect(decision(screening: screening(solved: 12)).next(hardened) == .apply(.challenged(difficulty: 20)))
+        #expect(decision(screening: screening(solved: 20)).next(hardened) == .apply(.admitted(knownGood: false)))
+        #expect(decision(screening: screening()).next(underLimits(knownGood: true, block: block)) == .apply(.admitted(knownGood: true)))
+    }
+
+    @Test func theSameFactsAlwaysGiveTheSameStep() {
+        let facts = underLimits()
+        let rule = decision(screening: screening())
+        #expect(rule.next(facts) == rule.next(facts))
+    }
+}

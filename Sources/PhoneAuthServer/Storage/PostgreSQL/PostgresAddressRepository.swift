@@ -22,12 +22,13 @@ struct PostgresAddressRepository: AddressRepository {
         try await database.write { sql in
             guard try await sql.row("SELECT id FROM users WHERE id = \(userID) FOR UPDATE") != nil else { return .limitReached }
             let count = try await sql.row("SELECT COUNT(*) AS n FROM addresses WHERE user_id = \(userID)")?["n"].decode(Int.self) ?? 0
-            guard count < limit else { return .limitReached }
+            let outcome = AddressDecision.insert(fields, userID: userID, country: country, existing: count, limit: limit, now: now)
+            guard case .created(let address) = outcome else { return outcome }
             let row = try await sql.row(
                 """
                 INSERT INTO addresses (user_id, label, line1, line2, city, region, postal_code, country, created_at, updated_at)
-                VALUES (\(userID), \(fields.label), \(fields.line1), \(fields.line2), \(fields.city), \(fields.region), \(fields.postalCode),
-                \(country), \(now), \(now))
+                VALUES (\(userID), \(address.label), \(address.line1), \(address.line2), \(address.city), \(address.region),
+                \(address.postalCode), \(address.country), \(now), \(now))
                 RETURNING *
                 """)
             guard let row else { throw AppError.internalError }
@@ -38,11 +39,12 @@ struct PostgresAddressRepository: AddressRepository {
     func update(id: Int64, userID: Int64, _ fields: AddressFields, ifUnchangedSince: Date?, now: Date) async throws -> Address? {
         try await database.write { sql in
             guard let row = try await sql.row("SELECT * FROM addresses WHERE id = \(id) AND user_id = \(userID) FOR UPDATE") else { return nil }
-            if let ifUnchangedSince, try Address(row: row).updatedAt.milliseconds != ifUnchangedSince.milliseconds { return nil }
+            guard let edited = AddressDecision.update(try Address(row: row), with: fields, ifUnchangedSince: ifUnchangedSince, now: now)
+            else { return nil }
             return try await sql.row(
                 """
-                UPDATE addresses SET label = \(fields.label), line1 = \(fields.line1), line2 = \(fields.line2), city = \(fields.city),
-                region = \(fields.region), postal_code = \(fields.postalCode), updated_at = \(now)
+                UPDATE addresses SET label = \(edited.label), line1 = \(edited.line1), line2 = \(edited.line2), city = \(edited.city),
+                region = \(edited.region), postal_code = \(edited.postalCode), updated_at = \(edited.updatedAt)
                 WHERE id = \(id) RETURNING *
                 """
             ).map(Address.init(row:))

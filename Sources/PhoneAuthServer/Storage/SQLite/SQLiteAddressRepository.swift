@@ -17,11 +17,9 @@ struct SQLiteAddressRepository: AddressRepository {
     func insert(_ fields: AddressFields, userID: Int64, country: String, limit: Int, now: Date) async throws -> AddressInsertOutcome {
         try await database.writer.write { db in
             // Counted inside the write transaction, so concurrent creates cannot overshoot the limit.
-            guard try Address.filter(Address.Columns.userID == userID).fetchCount(db) < limit else { return .limitReached }
-            var address = Address(
-                id: nil, userID: userID, label: fields.label, line1: fields.line1, line2: fields.line2, city: fields.city,
-                region: fields.region, postalCode: fields.postalCode, country: country, createdAt: now, updatedAt: now
-            )
+            let count = try Address.filter(Address.Columns.userID == userID).fetchCount(db)
+            let outcome = AddressDecision.insert(fields, userID: userID, country: country, existing: count, limit: limit, now: now)
+            guard case .created(var address) = outcome else { return outcome }
             try address.insert(db)
             return .created(address)
         }
@@ -29,17 +27,11 @@ struct SQLiteAddressRepository: AddressRepository {
 
     func update(id: Int64, userID: Int64, _ fields: AddressFields, ifUnchangedSince: Date?, now: Date) async throws -> Address? {
         try await database.writer.write { db in
-            guard var address = try Self.owned(db, id: id, userID: userID) else { return nil }
-            if let ifUnchangedSince, address.updatedAt.milliseconds != ifUnchangedSince.milliseconds { return nil }
-            address.label = fields.label
-            address.line1 = fields.line1
-            address.line2 = fields.line2
-            address.city = fields.city
-            address.region = fields.region
-            address.postalCode = fields.postalCode
-            address.updatedAt = now
-            try address.update(db)
-            return address
+            guard let address = try Self.owned(db, id: id, userID: userID),
+                let edited = AddressDecision.update(address, with: fields, ifUnchangedSince: ifUnchangedSince, now: now)
+            else { return nil }
+            try edited.update(db)
+            return edited
         }
     }
 

@@ -1,11 +1,12 @@
 import Foundation
 import PostgresNIO
 
-/// The PostgreSQL schema's history, versioned like the SQLite one: a migration that has landed is never edited.
-/// Several instances may start at once: the whole run holds an advisory lock, so exactly one applies each version.
+/// The schema's history on PostgreSQL, numbered by `SchemaHistory`: the first step brings it to version 4 at once,
+/// then one migration per version. A migration that has landed is never edited. Several instances may start at once:
+/// the whole run holds an advisory lock, so exactly one applies each version.
 enum PostgresMigrations {
     static let migrations: [(version: String, statements: [PostgresQuery])] = [
-        ("v1: users, sessions, verifications, limits, idempotency, addresses, markets", [
+        ("v1-4: users, sessions, verifications, limits, idempotency, addresses, markets", [
             """
             CREATE TABLE users (
                 id BIGSERIAL PRIMARY KEY,
@@ -113,11 +114,11 @@ enum PostgresMigrations {
             "CREATE INDEX addresses_user ON addresses (user_id)",
             "CREATE TABLE markets (code TEXT PRIMARY KEY, force_logout_after TIMESTAMPTZ)",
         ]),
-        ("v2: proof-of-work challenge redemptions", [
+        (SchemaHistory.name(5), [
             "CREATE TABLE challenge_redemptions (id TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
             "CREATE INDEX challenge_redemptions_expiry ON challenge_redemptions (expires_at)",
         ]),
-        ("v3: conversion per number range", [
+        (SchemaHistory.name(6), [
             "ALTER TABLE sms_sends ADD COLUMN verified_at TIMESTAMPTZ",
             "CREATE INDEX sms_sends_unverified ON sms_sends (verified_at, created_at)",
             """
@@ -126,7 +127,7 @@ enum PostgresMigrations {
                 last_verified_at TIMESTAMPTZ)
             """,
         ]),
-        ("v4: known-good sends, challenges issued, range blocks", [
+        (SchemaHistory.name(7), [
             "ALTER TABLE sms_sends ADD COLUMN known_good BOOLEAN NOT NULL DEFAULT false",
             "CREATE INDEX sms_sends_pool ON sms_sends (known_good, created_at)",
             "CREATE TABLE send_challenges (id BIGSERIAL PRIMARY KEY, prefix TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL)",
@@ -137,7 +138,7 @@ enum PostgresMigrations {
                 expires_at TIMESTAMPTZ, created_by BIGINT)
             """,
         ]),
-        ("v5: audit log", [
+        (SchemaHistory.name(8), [
             """
             CREATE TABLE audit_log (
                 id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL, operator_id BIGINT, action TEXT NOT NULL, target TEXT NOT NULL,
@@ -146,23 +147,37 @@ enum PostgresMigrations {
             "CREATE INDEX audit_log_operator ON audit_log (operator_id, id)",
             "CREATE INDEX audit_log_target ON audit_log (target, id)",
         ]),
-        ("v6: activity counters", [
+        (SchemaHistory.name(9), [
             """
             CREATE TABLE activity_counts (
                 bucket BIGINT NOT NULL, market TEXT NOT NULL, event TEXT NOT NULL, count BIGINT NOT NULL,
                 PRIMARY KEY (bucket, market, event))
             """,
         ]),
-        ("v7: challenge counters", [
+        (SchemaHistory.name(10), [
             "CREATE TABLE challenge_counts (scope TEXT NOT NULL, hour BIGINT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (scope, hour))",
             "CREATE INDEX challenge_counts_hour ON challenge_counts (hour)",
             "DROP TABLE send_challenges",
         ]),
-        ("v8: fading range credit", [
+        (SchemaHistory.name(11), [
             "ALTER TABLE range_stats ADD COLUMN credit DOUBLE PRECISION NOT NULL DEFAULT 0",
             "ALTER TABLE range_stats ADD COLUMN credit_at TIMESTAMPTZ",
             "UPDATE range_stats SET credit = verified, credit_at = last_verified_at",
         ]),
+        // SQLite's catches up with the index PostgreSQL made in its first step.
+        (SchemaHistory.name(12), ["CREATE INDEX IF NOT EXISTS users_market ON users (market)"]),
+    ]
+
+    /// What each migration above was recorded as while PostgreSQL numbered its own (frozen: never edit).
+    static let legacyNames: [(old: String, new: String)] = [
+        ("v1: users, sessions, verifications, limits, idempotency, addresses, markets", migrations[0].version),
+        ("v2: proof-of-work challenge redemptions", SchemaHistory.name(5)),
+        ("v3: conversion per number range", SchemaHistory.name(6)),
+        ("v4: known-good sends, challenges issued, range blocks", SchemaHistory.name(7)),
+        ("v5: audit log", SchemaHistory.name(8)),
+        ("v6: activity counters", SchemaHistory.name(9)),
+        ("v7: challenge counters", SchemaHistory.name(10)),
+        ("v8: fading range credit", SchemaHistory.name(11)),
     ]
 
     /// Applies every version not yet applied, in one transaction under one advisory lock. Returns what it applied.
@@ -172,6 +187,15 @@ enum PostgresMigrations {
             try await sql.lock("phoneauth:migrations")
             try await sql.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+            // Databases migrated before the versions were numbered once recorded PostgreSQL's own numbers: those rows gain
+            // their new names and stay (so an older instance of a rolling deploy still finds its own).
+            for (old, new) in legacyNames {
+                try await sql.execute(
+                    """
+                    INSERT INTO schema_migrations (version) SELECT \(new) WHERE EXISTS (SELECT 1 FROM schema_migrations WHERE version = \(old))
+                    ON CONFLICT (version) DO NOTHING
+                    """)
+            }
             let applied = Set(try await sql.rows("SELECT version FROM schema_migrations").map { try $0["version"].decode(String.self) })
             var done: [String] = []
             for migration in migrations where !applied.contains(migration.version) {

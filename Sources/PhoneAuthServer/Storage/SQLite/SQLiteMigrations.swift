@@ -1,10 +1,11 @@
 import GRDB
 
-/// The schema's history. A migration that has landed is never edited: change the schema with a new one.
+/// The schema's history on SQLite, one migration per `SchemaHistory` version. A migration that has landed is never
+/// edited: change the schema with a new version.
 enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: users, verification codes, addresses") { db in
+        migrator.registerMigration(SchemaHistory.name(1)) { db in
             try db.create(table: "users") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("phone_number", .text).notNull().unique()
@@ -42,7 +43,7 @@ enum SQLiteMigrations {
                 t.column("updated_at", .datetime).notNull()
             }
         }
-        migrator.registerMigration("v2: send log, verify failures, idempotency keys") { db in
+        migrator.registerMigration(SchemaHistory.name(2)) { db in
             // Every send attempt, kept a day, so rate limits survive restarts and are shared by every process on the file.
             try db.create(table: "sms_sends") { t in
                 t.autoIncrementedPrimaryKey("id")
@@ -69,7 +70,7 @@ enum SQLiteMigrations {
                 t.column("expires_at", .datetime).notNull()
             }
         }
-        migrator.registerMigration("v3: sessions, roles, force-logout timestamps") { db in
+        migrator.registerMigration(SchemaHistory.name(3)) { db in
             try db.create(table: "user_sessions") { t in
                 t.primaryKey("id", .text)
                 t.column("user_id", .integer).notNull().indexed().references("users", onDelete: .cascade)
@@ -98,7 +99,7 @@ enum SQLiteMigrations {
                 t.column("force_logout_after", .datetime)
             }
         }
-        migrator.registerMigration("v4: bans, verifications by id, wrong guesses by path and network") { db in
+        migrator.registerMigration(SchemaHistory.name(4)) { db in
             try db.alter(table: "users") { t in
                 // A ban of its own: sign-in never clears it (is_active is global logout's flag and sign-in sets it).
                 t.add(column: "disabled_at", .datetime)
@@ -131,13 +132,13 @@ enum SQLiteMigrations {
             }
             try db.create(index: "verify_failures_network", on: "verify_failures", columns: ["network", "created_at"])
         }
-        migrator.registerMigration("v5: proof-of-work challenge redemptions") { db in
+        migrator.registerMigration(SchemaHistory.name(5)) { db in
             try db.create(table: "challenge_redemptions") { t in
                 t.primaryKey("id", .text)
                 t.column("expires_at", .datetime).notNull().indexed()
             }
         }
-        migrator.registerMigration("v6: conversion per number range") { db in
+        migrator.registerMigration(SchemaHistory.name(6)) { db in
             // Set when the code of a send is entered: what is left unset in a range is what nobody wanted.
             try db.alter(table: "sms_sends") { t in t.add(column: "verified_at", .datetime) }
             try db.create(index: "sms_sends_unverified", on: "sms_sends", columns: ["verified_at", "created_at"])
@@ -148,7 +149,7 @@ enum SQLiteMigrations {
                 t.column("last_verified_at", .datetime)
             }
         }
-        migrator.registerMigration("v7: known-good sends, challenges issued, range blocks") { db in
+        migrator.registerMigration(SchemaHistory.name(7)) { db in
             // Numbers that signed in before draw from a budget of their own, so an attack cannot starve them.
             try db.alter(table: "sms_sends") { t in t.add(column: "known_good", .boolean).notNull().defaults(to: false) }
             try db.create(index: "sms_sends_pool", on: "sms_sends", columns: ["known_good", "created_at"])
@@ -166,7 +167,7 @@ enum SQLiteMigrations {
                 t.column("created_by", .integer)
             }
         }
-        migrator.registerMigration("v8: audit log") { db in
+        migrator.registerMigration(SchemaHistory.name(8)) { db in
             try db.create(table: "audit_log") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("at", .datetime).notNull()
@@ -180,7 +181,7 @@ enum SQLiteMigrations {
             try db.create(index: "audit_log_operator", on: "audit_log", columns: ["operator_id", "id"])
             try db.create(index: "audit_log_target", on: "audit_log", columns: ["target", "id"])
         }
-        migrator.registerMigration("v9: activity counters") { db in
+        migrator.registerMigration(SchemaHistory.name(9)) { db in
             try db.create(table: "activity_counts") { t in
                 t.column("bucket", .integer).notNull()
                 t.column("market", .text).notNull()
@@ -189,7 +190,7 @@ enum SQLiteMigrations {
                 t.primaryKey(["bucket", "market", "event"])
             }
         }
-        migrator.registerMigration("v10: challenge counters") { db in
+        migrator.registerMigration(SchemaHistory.name(10)) { db in
             // Hourly counters per range and per network instead of a row per challenge (issue 24, item 5).
             try db.create(table: "challenge_counts") { t in
                 t.column("scope", .text).notNull()
@@ -200,13 +201,17 @@ enum SQLiteMigrations {
             try db.create(index: "challenge_counts_hour", on: "challenge_counts", columns: ["hour"])
             try db.drop(table: "send_challenges")
         }
-        migrator.registerMigration("v11: fading range credit") { db in
+        migrator.registerMigration(SchemaHistory.name(11)) { db in
             // Distinct phones that signed in, fading with a half-life (`RangeCredit`); begun from the sign-ins so far.
             try db.alter(table: "range_stats") { t in
                 t.add(column: "credit", .double).notNull().defaults(to: 0)
                 t.add(column: "credit_at", .datetime)
             }
             try db.execute(sql: "UPDATE range_stats SET credit = verified, credit_at = last_verified_at")
+        }
+        migrator.registerMigration(SchemaHistory.name(12)) { db in
+            // PostgreSQL has had it from the start (operators list and force-logout a market's users).
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS users_market ON users (market)")
         }
         return migrator
     }

@@ -98,7 +98,7 @@ func buildRouter(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, 
     let sms = dependencies.smsGateway
         ?? SMSGatewayFactory.make(config, random: dependencies.random, client: dependencies.curl ?? .shared, metrics: metrics)
     let otp = OTPService(
-        codes: storage.verifications, sendLog: storage.sendLog, limits: config.limits, testNumbers: config.testNumbers,
+        signIn: storage.signIn, limits: config.limits, testNumbers: config.testNumbers,
         hasher: CodeHasher(pepper: config.pepper), sms: sms, texts: SMSTextCatalog(appName: config.appName), random: dependencies.random,
         lifetime: config.codeLifetime, maxAttempts: config.maxCodeAttempts, timing: SendTimingMask(), metrics: metrics, fraud: config.fraud,
         proofOfWork: ProofOfWork(pepper: config.pepper, random: dependencies.random, now: now), challenges: storage.challenges,

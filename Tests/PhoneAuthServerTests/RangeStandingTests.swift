@@ -11,7 +11,7 @@ import Testing
     /// The range's standing, its fading credit rounded to hundredths (it decays by the second).
     private func standing(_ harness: TestHarness, _ prefix: String) async throws -> RangeStanding {
         var standing = try await Storage.with(harness.config.database, logger: Logger(label: "test")) { storage in
-            try await storage.sendLog.standing(prefix: prefix, now: harness.clock.wallClock())
+            try await storage.ranges.standing(prefix: prefix, now: harness.clock.wallClock())
         }
         standing.credit = (standing.credit * 100).rounded() / 100
         return standing

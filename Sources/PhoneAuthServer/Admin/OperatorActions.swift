@@ -22,7 +22,7 @@ struct OperatorActions: Sendable {
     init(storage: Storage, markets: MarketCatalog, policy: SendAllowancePolicy, now: @escaping WallClock) {
         self.init(
             users: storage.users, sessions: storage.sessions, admin: storage.admin,
-            ranges: RangeControls(sendLog: storage.sendLog, markets: markets, policy: policy, now: now), audit: storage.audit, now: now)
+            ranges: RangeControls(ranges: storage.ranges, markets: markets, policy: policy, now: now), audit: storage.audit, now: now)
     }
 
     /// Who acts, and from where.

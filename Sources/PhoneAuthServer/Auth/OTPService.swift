@@ -6,8 +6,7 @@ import Logging
 /// client keeps; codes and ids are stored hashed, burnt on first use, and die after `maxAttempts` wrong tries per path.
 /// Sends pass the abuse limits first; test numbers text nothing and pass only the cooldown.
 struct OTPService: Sendable {
-    let codes: any VerificationRepository
-    let sendLog: any SendLogRepository
+    let signIn: any SignInRepository
     let limits: SendLimits
     let testNumbers: TestNumberBook
     let hasher: CodeHasher
@@ -46,7 +45,7 @@ struct OTPService: Sendable {
         let attempt = SendAttempt(phone: phone.e164, ip: network, prefix: Self.range(of: phone, in: market))
         if let fixed = testNumbers.code(for: phone, at: issuedAt) {
             // A test number texts nothing, so it shares no budget or limit with real numbers: only its own cooldown.
-            if limits.resendCooldown > .zero, let last = try await codes.latestIssue(phone: phone.e164) {
+            if limits.resendCooldown > .zero, let last = try await signIn.latestIssue(phone: phone.e164) {
                 let wait = limits.resendCooldown.seconds - issuedAt.timeIntervalSince(last)
                 if wait > 0 { throw AppError.resendTooSoon.retrying(after: Int(wait.rounded(.up))) }
             }
@@ -80,7 +79,7 @@ struct OTPService: Sendable {
             try await sms.send(message, logger: logger)
         } catch {
             // No usable code is left behind; the caller is told why (bad number, refused region, or unavailable).
-            try await codes.delete(id: stored.id)
+            try await signIn.delete(id: stored.id)
             logger.warning("sms send failed", metadata: ["phone": "\(phone.masked)", "error": "\(error)"])
             throw error as? AppError ?? AppError.smsUnavailable
         }
@@ -131,7 +130,7 @@ struct OTPService: Sendable {
         _ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, phone: PhoneNumber, market: Market, rejection: String? = nil,
         logger: Logger
     ) async throws {
-        switch try await sendLog.admit(attempt, rules: rules, screening: screening, now: now()) {
+        switch try await signIn.admit(attempt, rules: rules, screening: screening, now: now()) {
         case .admitted: return
         case .refused(let refusal):
             metrics.limitRefused(refusal.rule.refusal.code)
@@ -167,7 +166,7 @@ struct OTPService: Sendable {
     }
 
     private func store(_ verificationID: String, phone: PhoneNumber, code: String, at instant: Date) async throws -> StoredVerification {
-        try await codes.create(
+        try await signIn.create(
             idHash: Self.hash(verificationID: verificationID), phone: phone.e164, codeHash: hasher.hash(phone: phone, code: code),
             expiresAt: instant.addingTimeInterval(lifetime.seconds), now: instant)
     }
@@ -182,7 +181,7 @@ struct OTPService: Sendable {
                 guard let number = try? PhoneNumber(parsing: phone), let market = try? markets.market(for: number) else { return nil }
                 return NewUserDefaults(market: market.code, language: market.defaultLanguage, country: market.country)
             })
-        let outcome = try await codes.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
+        let outcome = try await signIn.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
         let error: AppError
         switch outcome {
         case .success(let user):

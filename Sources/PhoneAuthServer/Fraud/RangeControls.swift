@@ -3,7 +3,7 @@ import Foundation
 /// What an operator does about number ranges: see how they stand, block one, lift a block. The admin API, the CLI and
 /// the console all go through here, so a block means the same wherever it was set.
 struct RangeControls: Sendable {
-    let sendLog: any SendLogRepository
+    let ranges: any RangeRepository
     let markets: MarketCatalog
     let policy: SendAllowancePolicy
     let now: WallClock
@@ -57,21 +57,21 @@ struct RangeControls: Sendable {
     func block(_ text: String, reason: String, by operatorID: Int64?) async throws -> RangeBlock {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 500 else { throw AppError.validation("reason", "reason must be 1 to 500 characters.") }
-        return try await sendLog.block(prefix: try range(parsing: text).range, reason: trimmed, by: operatorID, now: now())
+        return try await ranges.block(prefix: try range(parsing: text).range, reason: trimmed, by: operatorID, now: now())
     }
 
     /// False when the range had no block in force.
     func unblock(_ text: String) async throws -> Bool {
-        try await sendLog.unblock(prefix: try range(parsing: text).range, now: now())
+        try await ranges.unblock(prefix: try range(parsing: text).range, now: now())
     }
 
     func blocks() async throws -> [RangeBlock] {
-        try await sendLog.blocks(now: now())
+        try await ranges.blocks(now: now())
     }
 
     /// The busiest ranges first (by unverified sends of the last hour, then by sends ever).
     func busiest(limit: Int) async throws -> [Summary] {
-        try await sendLog.busiestRanges(limit: limit, now: now()).map(summary)
+        try await ranges.busiestRanges(limit: limit, now: now()).map(summary)
     }
 
     /// One range as it stands now, whether or not anything was sent to it (an operator checking a range a provider
@@ -79,8 +79,8 @@ struct RangeControls: Sendable {
     func summary(of text: String) async throws -> Summary {
         let range = try range(parsing: text).range
         let now = now()
-        let block = try await sendLog.blocks(now: now).first { $0.prefix == range }
-        return summary(RangeReport(prefix: range, standing: try await sendLog.standing(prefix: range, now: now), block: block))
+        let block = try await ranges.blocks(now: now).first { $0.prefix == range }
+        return summary(RangeReport(prefix: range, standing: try await ranges.standing(prefix: range, now: now), block: block))
     }
 
     private func summary(_ report: RangeReport) -> Summary {

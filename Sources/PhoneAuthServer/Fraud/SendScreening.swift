@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the fraud defence brings to one send's admission (`SendLogRepository.admit`), decided inside its transaction.
+/// What the fraud defence brings to one send's admission (`SignInRepository.admit`), decided inside its transaction.
 struct SendScreening: Sendable, Equatable {
     var policy: SendAllowancePolicy
     /// The difficulty of a challenge the request solved, redeemed already; nil without one.

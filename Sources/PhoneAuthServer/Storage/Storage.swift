@@ -7,8 +7,8 @@ import ServiceLifecycle
 struct Storage: Sendable {
     var users: any UserRepository
     var sessions: any SessionRepository
-    var verifications: any VerificationRepository
-    var sendLog: any SendLogRepository
+    var signIn: any SignInRepository
+    var ranges: any RangeRepository
     var idempotency: any IdempotencyRepository
     var addresses: any AddressRepository
     var admin: any AdminRepository
@@ -29,7 +29,7 @@ struct Storage: Sendable {
     static func sqlite(_ database: SQLiteDatabase, cache: AuthStateCache? = nil) throws -> Storage {
         var storage = Storage(
             users: SQLiteUserRepository(database: database), sessions: SQLiteSessionRepository(database: database),
-            verifications: SQLiteVerificationRepository(database: database), sendLog: SQLiteSendLogRepository(database: database),
+            signIn: SQLiteSignInRepository(database: database), ranges: SQLiteRangeRepository(database: database),
             idempotency: SQLiteIdempotencyRepository(database: database), addresses: SQLiteAddressRepository(database: database),
             admin: SQLiteAdminRepository(database: database), housekeeping: SQLiteHousekeepingRepository(database: database),
             challenges: SQLiteChallengeRepository(database: database), audit: SQLiteAuditRepository(database: database),
@@ -45,7 +45,7 @@ struct Storage: Sendable {
     static func postgres(_ database: PostgresDatabase, listener: PostgresChangeListener? = nil) -> Storage {
         var storage = Storage(
             users: PostgresUserRepository(database: database), sessions: PostgresSessionRepository(database: database),
-            verifications: PostgresVerificationRepository(database: database), sendLog: PostgresSendLogRepository(database: database),
+            signIn: PostgresSignInRepository(database: database), ranges: PostgresRangeRepository(database: database),
             idempotency: PostgresIdempotencyRepository(database: database), addresses: PostgresAddressRepository(database: database),
             admin: PostgresAdminRepository(database: database), housekeeping: PostgresHousekeepingRepository(database: database),
             challenges: PostgresChallengeRepository(database: database), audit: PostgresAuditRepository(database: database),

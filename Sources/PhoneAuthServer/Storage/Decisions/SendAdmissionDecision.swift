@@ -1,6 +1,6 @@
 import Foundation
 
-/// How one send is admitted, decided once for every backend (`SendLogRepository.admit`): a block on the range refuses
+/// How one send is admitted, decided once for every backend (`SignInRepository.admit`): a block on the range refuses
 /// first; then the window rules in order; then the fraud screening may ask for a challenge (within the network's
 /// quota of them) or harden the range. The backend holds its lock, reads what `next` asks for, and applies the
 /// admission it ends with; the rule reads facts only when it needs them, so a known-good phone costs no screening.
@@ -75,18 +75,5 @@ struct SendAdmissionDecision: Sendable {
             guard issued >= quota.limit(verifiedPhones: verified) else { return .apply(.challenged(difficulty: difficulty)) }
             return .apply(.refused(SendRefusal(rule: quota, retryAfter: ChallengeCounts.retryAfter(at: now))))
         }
-    }
-}
-
-/// Whether a sliding window already holds its limit of events, and if so the oldest counted one: when it leaves the
-/// window, one more passes.
-enum WindowFill: Sendable, Equatable {
-    case under
-    case full(oldestCounted: Date)
-
-    /// nil while under; otherwise the seconds until one more event passes.
-    func retryAfter(window: TimeInterval, now: Date) -> Int? {
-        guard case .full(let oldest) = self else { return nil }
-        return SlidingWindowMath.retryAfter(oldestCounted: oldest, window: window, now: now)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the right code does, decided once for every backend (`VerificationRepository.redeem`, after `GuessVerdict`
+/// What the right code does, decided once for every backend (`SignInRepository.redeem`, after `GuessVerdict`
 /// said `.right`), from the phone's user as the transaction reads it.
 enum SignInDecision: Sendable, Equatable {
     /// The user is disabled (a ban): burn this code only, open no session.

@@ -9,8 +9,8 @@ struct PostgresAdminRepository: AdminRepository {
         try await database.write { sql in
             switch target {
             case .user(let id):
-                try await PostgresUserRepository.stampForceLogout(sql, id: id, now: now)
-                return try await PostgresSessionRepository.revokeAll(sql, userID: id, now: now)
+                try await PostgresUserRows.stampForceLogout(sql, id: id, now: now)
+                return try await PostgresSessionRows.revokeAll(sql, userID: id, now: now)
             case .market(let code):
                 try await Self.stampMarket(sql, code: code, now: now)
                 return try await sql.rows(
@@ -24,15 +24,6 @@ struct PostgresAdminRepository: AdminRepository {
                 return try await sql.rows("UPDATE user_sessions SET is_active = FALSE, revoked_at = \(now) WHERE is_active RETURNING id").count
             }
         }
-    }
-
-    // MARK: Queries other transactions compose
-
-    /// The market's own cutoff or the one for every market, whichever is later.
-    static func marketCutoff(_ sql: PostgresExecutor, market: String) async throws -> Date? {
-        try await sql.row(
-            "SELECT MAX(force_logout_after) AS cutoff FROM markets WHERE code IN (\(market), \(ForceLogoutTarget.everyMarketCode))"
-        )?["cutoff"].decode(Date?.self)
     }
 
     private static func stampMarket(_ sql: PostgresExecutor, code: String, now: Date) async throws {

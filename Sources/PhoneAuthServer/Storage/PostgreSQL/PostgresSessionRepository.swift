@@ -9,13 +9,13 @@ struct PostgresSessionRepository: SessionRepository {
     /// The hot path: one round trip for the user, the session and the market cutoff.
     func callerState(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState? {
         try await database.read { sql in
-            guard let user = try await PostgresUserRepository.fetch(sql, id: userID) else { return nil }
+            guard let user = try await PostgresUserRows.fetch(sql, id: userID) else { return nil }
             var session: UserSession?
             if let sessionID {
                 session = try await sql.row("SELECT * FROM user_sessions WHERE id = \(sessionID) AND user_id = \(userID)")
                     .map(UserSession.init(row:))
             }
-            let cutoff = try await PostgresAdminRepository.marketCutoff(sql, market: market ?? user.market)
+            let cutoff = try await PostgresMarketRows.marketCutoff(sql, market: market ?? user.market)
             return CallerState(user: user, session: session, marketForceLogoutAfter: cutoff)
         }
     }
@@ -26,7 +26,7 @@ struct PostgresSessionRepository: SessionRepository {
                 return nil
             }
             let session = try UserSession(row: row)
-            guard let user = try await PostgresUserRepository.fetch(sql, id: session.userID) else { return nil }
+            guard let user = try await PostgresUserRows.fetch(sql, id: session.userID) else { return nil }
             return (session, user)
         }
     }
@@ -45,7 +45,7 @@ struct PostgresSessionRepository: SessionRepository {
                 match = .retired(try UserSession(row: row))
             }
             var user: User?
-            if let match { user = try await PostgresUserRepository.fetch(sql, id: match.session.userID) }
+            if let match { user = try await PostgresUserRows.fetch(sql, id: match.session.userID) }
             let decision = RotationDecision.decide(
                 match, user: user, replacement: replacement, presentedHash: presentedHash, now: now, slidingLifetime: slidingLifetime,
                 graceWindow: graceWindow)
@@ -99,9 +99,9 @@ struct PostgresSessionRepository: SessionRepository {
     func logOut(userID: Int64, sessionID: String?, scope: LogoutScope, now: Date) async throws {
         try await database.write { sql in
             let plan = LogoutPlan(scope: scope, sessionID: sessionID)
-            if plan.deactivatesUser { try await PostgresUserRepository.deactivate(sql, id: userID, now: now) }
+            if plan.deactivatesUser { try await PostgresUserRows.deactivate(sql, id: userID, now: now) }
             if let (except, only) = plan.revokeArguments {
-                try await Self.revokeAll(sql, userID: userID, except: except, only: only, now: now)
+                try await PostgresSessionRows.revokeAll(sql, userID: userID, except: except, only: only, now: now)
             }
         }
     }
@@ -111,29 +111,5 @@ struct PostgresSessionRepository: SessionRepository {
             try await sql.execute(
                 "UPDATE user_sessions SET last_activity_at = \(now) WHERE id = \(id) AND last_activity_at < \(now.addingTimeInterval(-every))")
         }
-    }
-
-    // MARK: Queries other transactions compose
-
-    static func open(_ sql: PostgresExecutor, _ session: NewSession, userID: Int64, now: Date) async throws {
-        try await sql.execute(
-            """
-            INSERT INTO user_sessions (id, user_id, refresh_token_hash, created_at, expires_at, absolute_expires_at, last_activity_at,
-            is_active, user_agent, ip)
-            VALUES (\(session.id), \(userID), \(session.refreshTokenHash.bytea), \(now), \(session.expiresAt), \(session.absoluteExpiresAt),
-            \(now), TRUE, \(session.userAgent), \(session.ip))
-            """)
-    }
-
-    /// Ends the user's active sessions: all of them, all but `except`, or `only` one. Returns how many ended.
-    @discardableResult
-    static func revokeAll(_ sql: PostgresExecutor, userID: Int64, except: String? = nil, only: String? = nil, now: Date) async throws -> Int {
-        try await sql.rows(
-            """
-            UPDATE user_sessions SET is_active = FALSE, revoked_at = \(now)
-            WHERE user_id = \(userID) AND is_active AND (\(except)::text IS NULL OR id <> \(except)) AND (\(only)::text IS NULL OR id = \(only))
-            RETURNING id
-            """
-        ).count
     }
 }

@@ -7,11 +7,11 @@ struct PostgresUserRepository: UserRepository {
     let database: PostgresDatabase
 
     func find(id: Int64) async throws -> User? {
-        try await database.read { sql in try await Self.fetch(sql, id: id) }
+        try await database.read { sql in try await PostgresUserRows.fetch(sql, id: id) }
     }
 
     func find(phone: String) async throws -> User? {
-        try await database.read { sql in try await Self.fetch(sql, phone: phone) }
+        try await database.read { sql in try await PostgresUserRows.fetch(sql, phone: phone) }
     }
 
     func search(_ search: UserSearch) async throws -> [User] {
@@ -70,7 +70,7 @@ struct PostgresUserRepository: UserRepository {
                 updated_at = \(now) WHERE id = \(userID) RETURNING *
                 """)
             else { return nil }
-            try await PostgresSessionRepository.revokeAll(sql, userID: userID, now: now)
+            try await PostgresSessionRows.revokeAll(sql, userID: userID, now: now)
             return try User(row: row)
         }
     }
@@ -85,50 +85,7 @@ struct PostgresUserRepository: UserRepository {
             {
                 return try User(row: row)
             }
-            return try await Self.fetch(sql, id: userID)
+            return try await PostgresUserRows.fetch(sql, id: userID)
         }
-    }
-
-    // MARK: Queries other transactions compose
-
-    static func fetch(_ sql: PostgresExecutor, id: Int64) async throws -> User? {
-        try await sql.row("SELECT * FROM users WHERE id = \(id)").map(User.init(row:))
-    }
-
-    /// Whether the phone belongs to a disabled user.
-    static func isDisabled(_ sql: PostgresExecutor, phone: String) async throws -> Bool {
-        try await sql.row("SELECT 1 AS one FROM users WHERE phone_number = \(phone) AND disabled_at IS NOT NULL") != nil
-    }
-
-    static func fetch(_ sql: PostgresExecutor, phone: String, forUpdate: Bool = false) async throws -> User? {
-        let row =
-            forUpdate
-            ? try await sql.row("SELECT * FROM users WHERE phone_number = \(phone) FOR UPDATE")
-            : try await sql.row("SELECT * FROM users WHERE phone_number = \(phone)")
-        return try row.map(User.init(row:))
-    }
-
-    /// Sign-in: creates the user with the market's defaults or marks the existing one active and verified, in one
-    /// statement (two instances signing in one new phone at once both end up with the same row).
-    static func activate(_ sql: PostgresExecutor, phone: String, defaults: NewUserDefaults, now: Date) async throws -> User {
-        let row = try await sql.row(
-            """
-            INSERT INTO users (phone_number, is_active, is_verified, last_login, market, language, country, created_at, updated_at)
-            VALUES (\(phone), TRUE, TRUE, \(now), \(defaults.market), \(defaults.language), \(defaults.country), \(now), \(now))
-            ON CONFLICT (phone_number) DO UPDATE SET is_active = TRUE, is_verified = TRUE, last_login = \(now), updated_at = \(now)
-            RETURNING *
-            """)
-        guard let row else { throw AppError.internalError }
-        return try User(row: row)
-    }
-
-    /// Global logout: inactive until the next sign-in, and every token issued so far refused.
-    static func deactivate(_ sql: PostgresExecutor, id: Int64, now: Date) async throws {
-        try await sql.execute("UPDATE users SET is_active = FALSE, tokens_valid_after = \(now), updated_at = \(now) WHERE id = \(id)")
-    }
-
-    /// A user's force-logout: tokens issued before `now` turn stale.
-    static func stampForceLogout(_ sql: PostgresExecutor, id: Int64, now: Date) async throws {
-        try await sql.execute("UPDATE users SET force_logout_after = \(now), updated_at = \(now) WHERE id = \(id)")
     }
 }

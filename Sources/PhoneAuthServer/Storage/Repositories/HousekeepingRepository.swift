@@ -27,3 +27,9 @@ protocol HousekeepingRepository: Sendable {
     /// more than `endedSessions` ago.
     func purge(now: Date, endedSessions: TimeInterval) async throws -> PurgeCounts
 }
+
+/// How long counted events are kept: older ones can no longer affect any limit.
+enum StorageRetention {
+    static let sendLog: TimeInterval = 2 * 86_400
+    static let verifyFailures: TimeInterval = 2 * 86_400
+}

@@ -10,7 +10,7 @@ struct SQLiteAdminRepository: AdminRepository {
             let scope: (sql: String, arguments: StatementArguments)
             switch target {
             case .user(let id):
-                try SQLiteUserRepository.stampForceLogout(db, id: id, now: now)
+                try SQLiteUserRows.stampForceLogout(db, id: id, now: now)
                 scope = ("user_id = ?", [id])
             case .market(let code):
                 try Self.stampMarket(db, code: code, now: now)
@@ -24,15 +24,6 @@ struct SQLiteAdminRepository: AdminRepository {
                 arguments: [now] + scope.arguments)
             return db.changesCount
         }
-    }
-
-    // MARK: Queries other transactions compose
-
-    /// The market's own cutoff or the one for every market, whichever is later (a cached statement: the hot path).
-    static func marketCutoff(_ db: Database, market: String) throws -> Date? {
-        try Date.fetchOne(
-            db.cachedStatement(sql: "SELECT MAX(force_logout_after) FROM markets WHERE code IN (?, ?)"),
-            arguments: [market, ForceLogoutTarget.everyMarketCode])
     }
 
     private static func stampMarket(_ db: Database, code: String, now: Date) throws {

@@ -9,12 +9,12 @@ struct SQLiteSessionRepository: SessionRepository {
     /// The hot path: three cached, prepared statements in one read transaction.
     func callerState(userID: Int64, sessionID: String?, market: String?) async throws -> CallerState? {
         try await database.writer.read { db in
-            guard let user = try SQLiteUserRepository.fetch(db, id: userID) else { return nil }
+            guard let user = try SQLiteUserRows.fetch(db, id: userID) else { return nil }
             let session = try sessionID.flatMap {
                 try UserSession.fetchOne(
                     db.cachedStatement(sql: "SELECT * FROM user_sessions WHERE id = ? AND user_id = ?"), arguments: [$0, userID])
             }
-            let cutoff = try SQLiteAdminRepository.marketCutoff(db, market: market ?? user.market)
+            let cutoff = try SQLiteMarketRows.marketCutoff(db, market: market ?? user.market)
             return CallerState(user: user, session: session, marketForceLogoutAfter: cutoff)
         }
     }
@@ -22,7 +22,7 @@ struct SQLiteSessionRepository: SessionRepository {
     func current(refreshHash: Data) async throws -> (UserSession, User)? {
         try await database.writer.read { db in
             guard let session = try UserSession.filter(UserSession.Columns.refreshTokenHash == refreshHash).fetchOne(db),
-                let user = try SQLiteUserRepository.fetch(db, id: session.userID)
+                let user = try SQLiteUserRows.fetch(db, id: session.userID)
             else { return nil }
             return (session, user)
         }
@@ -38,7 +38,7 @@ struct SQLiteSessionRepository: SessionRepository {
                 } else {
                     try UserSession.filter(UserSession.Columns.previousRefreshHash == presentedHash).fetchOne(db).map { .retired($0) }
                 }
-            let user = try match.flatMap { try SQLiteUserRepository.fetch(db, id: $0.session.userID) }
+            let user = try match.flatMap { try SQLiteUserRows.fetch(db, id: $0.session.userID) }
             let decision = RotationDecision.decide(
                 match, user: user, replacement: replacement, presentedHash: presentedHash, now: now, slidingLifetime: slidingLifetime,
                 graceWindow: graceWindow)
@@ -77,9 +77,9 @@ struct SQLiteSessionRepository: SessionRepository {
     func logOut(userID: Int64, sessionID: String?, scope: LogoutScope, now: Date) async throws {
         try await database.writer.write { db in
             let plan = LogoutPlan(scope: scope, sessionID: sessionID)
-            if plan.deactivatesUser { try SQLiteUserRepository.deactivate(db, id: userID, now: now) }
+            if plan.deactivatesUser { try SQLiteUserRows.deactivate(db, id: userID, now: now) }
             if let (except, only) = plan.revokeArguments {
-                try Self.revokeAll(db, userID: userID, except: except, only: only, now: now)
+                try SQLiteSessionRows.revokeAll(db, userID: userID, except: except, only: only, now: now)
             }
         }
     }
@@ -90,19 +90,5 @@ struct SQLiteSessionRepository: SessionRepository {
                 .filter(UserSession.Columns.id == id && UserSession.Columns.lastActivityAt < now.addingTimeInterval(-every))
                 .updateAll(db, UserSession.Columns.lastActivityAt.set(to: now))
         }
-    }
-
-    // MARK: Queries other transactions compose
-
-    static func open(_ db: Database, _ session: NewSession, userID: Int64, now: Date) throws {
-        try UserSession(opening: session, userID: userID, now: now).insert(db)
-    }
-
-    /// Ends the user's active sessions: all of them, all but `except`, or `only` one.
-    static func revokeAll(_ db: Database, userID: Int64, except: String? = nil, only: String? = nil, now: Date) throws {
-        var sessions = UserSession.filter(UserSession.Columns.userID == userID && UserSession.Columns.isActive == true)
-        if let except { sessions = sessions.filter(UserSession.Columns.id != except) }
-        if let only { sessions = sessions.filter(UserSession.Columns.id == only) }
-        _ = try sessions.updateAll(db, UserSession.Columns.isActive.set(to: false), UserSession.Columns.revokedAt.set(to: now))
     }
 }

@@ -72,7 +72,14 @@ struct StoredVerification: Sendable, Equatable {
     var phoneIsDisabled: Bool
 }
 
-protocol VerificationRepository: Sendable {
+/// Signing in, one aggregate: admitting a send, storing and redeeming its code, and on the right code activating the
+/// user, opening the session and marking the phone's sends verified, each in one transaction.
+protocol SignInRepository: Sendable {
+    /// Atomically (across every process on the database): a block on the range refuses first; then the rules in order;
+    /// then the fraud screening (nil: none) may ask for a challenge or block the range; only then is the attempt
+    /// recorded, so concurrent sends cannot overshoot any limit or allowance.
+    func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission
+
     /// Stores a verification for a send. Atomically, a live verification of the phone with the same code hash (a test
     /// number's fixed code) hands its tries on, so sending again never resets the tries of an unused code. Returns the
     /// row id.

@@ -50,25 +50,17 @@ struct AddressController: Sendable {
         // Scoped to the user, so two users' keys never meet.
         let scoped = "address:\(context.caller.userID):\(key)"
         let owner = "user:\(context.caller.userID)"
-        switch try await idempotency.claim(key: scoped, phone: owner, expiresAt: now().addingTimeInterval(86_400), now: now()) {
-        case .replay(let status, let body):
-            // The first answer again, with the same `ETag` it had (the stored body carries it).
-            var response = Response.json(body, status: .init(code: status))
-            let stored = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
-            if let tag = stored?["etag"] as? String { response.headers[.eTag] = tag }
-            return response
-        case .inProgress: throw AppError.idempotencyKeyInUse
-        case .mismatch: throw AppError.idempotencyKeyReused
-        case .claimed:
-            do {
-                let address = try await insert(fields, market: market, context: context)
-                try await idempotency.complete(key: scoped, status: 201, body: try JSONCoding.encoder.encode(AddressResponse(address)))
-                return try created(address, request, context)
-            } catch {
-                try await idempotency.release(key: scoped)
-                throw error
-            }
-        }
+        return try await IdempotentRequest(store: idempotency).run(
+            key: scoped, subject: owner, expiresAt: now().addingTimeInterval(86_400), now: now(), status: .created,
+            work: { AddressResponse(try await insert(fields, market: market, context: context)) },
+            respond: { try created($0.address, request, context) },
+            replay: { status, body in
+                // The first answer again, with the same `ETag` it had (the stored body carries it).
+                var response = Response.json(body, status: status)
+                let stored = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
+                if let tag = stored?["etag"] as? String { response.headers[.eTag] = tag }
+                return response
+            })
     }
 
     private func insert(_ fields: AddressFields, market: Market, context: AuthenticatedContext) async throws -> Address {

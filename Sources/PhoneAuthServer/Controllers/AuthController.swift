@@ -72,21 +72,11 @@ struct AuthController: Sendable {
         // who knows the phone and the key. From elsewhere the same key is a new request, under every limit.
         let scoped = "send-code:\(network(request, context)):\(key)"
         let expiresAt = issuedAt.addingTimeInterval(codeLifetime.seconds)
-        switch try await idempotency.claim(key: scoped, phone: phone.e164, expiresAt: expiresAt, now: issuedAt) {
-        case .replay(let status, let stored):
-            return .json(stored, status: .init(code: status))
-        case .inProgress: throw AppError.idempotencyKeyInUse
-        case .mismatch: throw AppError.idempotencyKeyReused
-        case .claimed:
-            do {
-                let sent = try await send(to: phone, body: body, request: request, context: context)
-                try await idempotency.complete(key: scoped, status: HTTPResponse.Status.accepted.code, body: try JSONCoding.encoder.encode(sent))
-                return try EditedResponse(status: .accepted, response: sent).response(from: request, context: context)
-            } catch {
-                try await idempotency.release(key: scoped)
-                throw error
-            }
-        }
+        return try await IdempotentRequest(store: idempotency).run(
+            key: scoped, subject: phone.e164, expiresAt: expiresAt, now: issuedAt, status: .accepted,
+            work: { try await send(to: phone, body: body, request: request, context: context) },
+            respond: { try EditedResponse(status: .accepted, response: $0).response(from: request, context: context) },
+            replay: { status, stored in .json(stored, status: status) })
     }
 
     private func send(to phone: PhoneNumber, body: SendCodeRequest, request: Request, context: AppRequestContext) async throws

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import PostgresNIO
 
 /// The one place errors become responses: every error, ours or the framework's, leaves as
 /// `{"error":{"code","message"}}` with its status. It never throws, so it sits just inside the request logger.
@@ -44,11 +43,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 return .storageUnavailable
             }
             var metadata: Logger.Metadata = ["error": "\(String(reflecting: type(of: error)))"]
-            // The SQLSTATE and code say what the database objected to, without the statement or its values.
-            if let psql = error as? PSQLError {
-                metadata["sqlstate"] = "\(psql.serverInfo?[.sqlState] ?? "none")"
-                metadata["psql_code"] = "\(psql.code)"
-            }
+            for (key, value) in StorageUnavailable.diagnostics(of: error) { metadata[key] = "\(value)" }
             logger.error("internal error", metadata: metadata)
             return .internalError
         }

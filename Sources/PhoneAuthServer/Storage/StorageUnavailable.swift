@@ -40,4 +40,11 @@ struct StorageUnavailable: Error, CustomStringConvertible {
             return nil
         }
     }
+
+    /// What the database objected to, for the log: PostgreSQL's SQLSTATE and error code, never the statement or its
+    /// values; empty for other errors. (So no layer above storage needs to know the drivers' error types.)
+    static func diagnostics(of error: any Error) -> [String: String] {
+        guard let psql = error as? PSQLError else { return [:] }
+        return ["sqlstate": psql.serverInfo?[.sqlState] ?? "none", "psql_code": "\(psql.code)"]
+    }
 }

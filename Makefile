@@ -8,6 +8,9 @@ SUDO           := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SERVER_ARGS    ?=
 
 PYTHON         ?= python3
+# Package.swift: the server, clientcli and the tests sit behind the Server trait, so an app that adds this package for
+# ClientCore resolves none of their dependencies. Every build here enables it.
+TRAITS          = --traits Server
 
 .PHONY: help deps test-deps build run test docs docs-check bench bench-micro screenshots clean
 
@@ -50,10 +53,10 @@ test-deps: deps
 		$(PYTHON) -m pip install -q selenium; }
 
 build: deps
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build $(TRAITS) -c $(CONFIG)
 
 run: build
-	$(SWIFT) run -c $(CONFIG) --skip-build PhoneAuthServer serve $(SERVER_ARGS)
+	$(SWIFT) run $(TRAITS) -c $(CONFIG) --skip-build PhoneAuthServer serve $(SERVER_ARGS)
 
 # Serial: several tests check deadlines, spawn the CLIs and start moto; run all at once on 2 cores they starve each
 # other's timers. Serially the suite takes about 6 minutes after the build (real servers, PostgreSQL, Chromium).
@@ -66,13 +69,13 @@ test: test-deps
 	echo "PostgreSQL 15 test cluster on 127.0.0.1:$$PG_PORT, PgBouncer (transaction pooling) on 127.0.0.1:$$PGB_PORT"; \
 	PHONEAUTH_TEST_POSTGRES="postgres://postgres@127.0.0.1:$$PG_PORT/postgres" PHONEAUTH_TEST_POSTGRES_DATA="$$PG_DIR/data" \
 	PHONEAUTH_TEST_PGBOUNCER_PORT="$$PGB_PORT" \
-		$(SWIFT) test --no-parallel
+		$(SWIFT) test $(TRAITS) --no-parallel
 	@$(MAKE) --no-print-directory docs-check
 
 # ClientCore's documentation (swift-docc-plugin): a static site in .build/docs, with a coverage report.
 DOCS_DIR = .build/docs
 docs:
-	$(SWIFT) package --disable-sandbox --allow-writing-to-directory $(DOCS_DIR) generate-documentation --target ClientCore \
+	$(SWIFT) package $(TRAITS) --disable-sandbox --allow-writing-to-directory $(DOCS_DIR) generate-documentation --target ClientCore \
 		--disable-indexing --transform-for-static-hosting --output-path $(DOCS_DIR) --warnings-as-errors \
 		--experimental-documentation-coverage --coverage-summary-level brief
 
@@ -90,8 +93,8 @@ bench: deps
 		echo "installing bench packages:$$missing"; \
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
-	$(SWIFT) build -c release --product PhoneAuthServer
-	$(SWIFT) build -c release --product clientcli
+	$(SWIFT) build $(TRAITS) -c release --product PhoneAuthServer
+	$(SWIFT) build $(TRAITS) -c release --product clientcli
 	$(SWIFT) build -c release --package-path Benchmarks --product phoneauth-load
 	$(PYTHON) Tests/Bench/bench.py
 	$(MAKE) bench-micro

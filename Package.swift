@@ -1,6 +1,11 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// Everything beyond ClientCore (the server, the terminal client, the tests) needs the `Server` trait, off by default:
+/// an app that adds this package for ClientCore resolves no package at all (`ThrowawayAppTests` checks it), while here
+/// `make` builds and tests with `--traits Server`. SwiftPM leaves out a dependency that only a disabled trait uses.
+let server = TargetDependencyCondition.when(traits: ["Server"])
+
 let package = Package(
     name: "PhoneAuth",
     platforms: [.macOS(.v15), .iOS(.v17)],
@@ -8,6 +13,10 @@ let package = Package(
         .executable(name: "PhoneAuthServer", targets: ["PhoneAuthServer"]),
         .executable(name: "clientcli", targets: ["clientcli"]),
         .library(name: "ClientCore", targets: ["ClientCore"]),
+    ],
+    traits: [
+        .trait(name: "Server", description: "The server, clientcli and the tests with their dependencies (make enables it)."),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         // FullFoundation only: the default ConfigurationSupport trait pulls swift-configuration, which we do not use.
@@ -38,35 +47,35 @@ let package = Package(
         .executableTarget(
             name: "PhoneAuthServer",
             dependencies: [
-                "CCurl",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Mustache", package: "swift-mustache"),
+                .target(name: "CCurl", condition: server),
+                .product(name: "Hummingbird", package: "hummingbird", condition: server),
+                .product(name: "HummingbirdCore", package: "hummingbird", condition: server),
+                .product(name: "HummingbirdTLS", package: "hummingbird", condition: server),
+                .product(name: "JWTKit", package: "jwt-kit", condition: server),
+                .product(name: "GRDB", package: "GRDB.swift", condition: server),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: server),
+                .product(name: "Logging", package: "swift-log", condition: server),
+                .product(name: "Crypto", package: "swift-crypto", condition: server),
+                .product(name: "NIOCore", package: "swift-nio", condition: server),
+                .product(name: "NIOPosix", package: "swift-nio", condition: server),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras", condition: server),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: server),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio", condition: server),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: server),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: server),
+                .product(name: "Metrics", package: "swift-metrics", condition: server),
+                .product(name: "Prometheus", package: "swift-prometheus", condition: server),
+                .product(name: "Mustache", package: "swift-mustache", condition: server),
             ],
-            resources: [.copy("OpenAPI/openapi.yaml")]
+            resources: [.copy("OpenAPI/openapi.yaml"), .copy("Console/Templates"), .copy("Console/Assets")]
         ),
         .target(name: "ClientCore"),
         .executableTarget(
             name: "clientcli",
             dependencies: [
                 "ClientCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: server),
             ]
         ),
         .testTarget(
@@ -75,12 +84,12 @@ let package = Package(
                 "PhoneAuthServer",
                 "ClientCore",
                 "clientcli",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: server),
+                .product(name: "JWTKit", package: "jwt-kit", condition: server),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: server),
+                .product(name: "NIOCore", package: "swift-nio", condition: server),
+                .product(name: "NIOPosix", package: "swift-nio", condition: server),
             ]
         ),
         .testTarget(name: "ClientCoreTests", dependencies: ["ClientCore"]),

@@ -161,12 +161,44 @@ import Testing
     @Test func everyTemplateParsesAndNoneWritesAValueUnescaped() throws {
         let renderer = try ConsoleRenderer()
         let error = ErrorPage(chrome: .signedOut(title: "<b>"), heading: "<i>", message: "<u>", signInLink: true)
-        let html = renderer.html(.error, error)
+        let html = renderer.html(error)
         #expect(html.contains("<h1>&lt;i&gt;</h1>") && html.contains("&lt;u&gt;") && html.contains("<title>&lt;b&gt;"))
-        for source in [LayoutTemplates.layout, LayoutTemplates.chart, LayoutTemplates.login, LayoutTemplates.error, PageTemplates.overview,
-            PageTemplates.fraud, PageTemplates.users, PageTemplates.user, PageTemplates.markets, PageTemplates.audit]
-        {
-            #expect(!source.contains("{{{") && !source.contains("{{&"))
+        // Every file in the folder is one the renderer loads, and none writes a value unescaped.
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/PhoneAuthServer/Console/Templates")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files == (ConsoleRenderer.Template.allCases.map(\.rawValue) + ConsoleRenderer.partials).map { "\($0).mustache" }.sorted())
+        for file in files {
+            let source = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            #expect(!source.contains("{{{") && !source.contains("{{&"), "\(file)")
         }
+    }
+
+    /// Each page model names its own template, and every template has exactly one model: the renderer takes no
+    /// template name, so a model cannot meet another page's template.
+    @Test func everyTemplateHasExactlyOnePageModel() {
+        let pages: [any ConsolePage.Type] = [
+            LoginPage.self, ErrorPage.self, OverviewPage.self, FraudPage.self, UsersPage.self, UserPage.self, MarketsPage.self,
+            AuditPage.self,
+        ]
+        let templates = pages.map { $0.template }
+        #expect(Set(templates) == Set(ConsoleRenderer.Template.allCases) && templates.count == ConsoleRenderer.Template.allCases.count)
+    }
+
+    @Test func aServerWithAMissingOrUnescapedTemplateDoesNotStart() throws {
+        let missing = #expect(throws: ConsoleResourceError.self) {
+            try ConsoleRenderer { path in path == "Templates/fraud.mustache" ? nil : ResourceBundle.contents(of: path) }
+        }
+        #expect(missing?.description.contains("Templates/fraud.mustache is not installed beside the binary") == true)
+        let unescaped = #expect(throws: ConsoleResourceError.self) {
+            try ConsoleRenderer { path in
+                path == "Templates/user.mustache" ? Data("<h1>{{name}}</h1>".utf8) : ResourceBundle.contents(of: path)
+            }
+        }
+        #expect(unescaped?.description.contains("does not begin with {{% CONTENT_TYPE: SCALAR_HTML}}") == true)
+        let noScript = #expect(throws: ConsoleResourceError.self) {
+            try ConsoleRenderer { path in path == "Assets/console.js" ? nil : ResourceBundle.contents(of: path) }
+        }
+        #expect(noScript?.path == "Assets/console.js")
     }
 }

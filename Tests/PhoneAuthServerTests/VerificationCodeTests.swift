@@ -126,7 +126,7 @@ import Testing
         try await harness.test { client in
             let (id, _) = try await harness.sendCode(client, phone: phone)
             let row = try #require(try await harness.sql.verifications().first)
-            #expect(row.idHash == OTPService.hash(verificationID: id))
+            #expect(row.idHash == VerificationID.hash(id))
             #expect(!row.idHash.elementsEqual(Data(id.utf8)))
         }
     }

@@ -34,6 +34,13 @@ final class ActivityRecorder: Sendable {
             throw error
         }
     }
+
+    /// The fleet's counters since `start`, this instance's pending ones written first, so a reader sees everything up
+    /// to its own request.
+    func counts(since start: Date) async throws -> [ActivityCount] {
+        try await flush()
+        return try await repository.counts(since: start)
+    }
 }
 
 /// Runs `ActivityRecorder.flush` every `interval` and once more at shutdown.

@@ -4,11 +4,10 @@ import Logging
 /// Sign-in after a verified code, refresh-token rotation and logout in its scopes: the one place sessions are opened,
 /// rotated and ended. `AuthController` and `SessionController` only translate HTTP to these calls.
 struct SessionService: Sendable {
-    let otp: OTPService
+    let codes: CodeRedeemer
     let tokens: TokenService
     let refreshTokens: RefreshTokens
     let sessions: any SessionRepository
-    let markets: MarketCatalog
     let refreshLifetime: Duration
     let refreshAbsoluteLifetime: Duration
     let graceWindow: Duration
@@ -31,7 +30,7 @@ struct SessionService: Sendable {
             expiresAt: issuedAt.addingTimeInterval(refreshLifetime.seconds),
             absoluteExpiresAt: issuedAt.addingTimeInterval(refreshAbsoluteLifetime.seconds),
             userAgent: userAgent.map { String($0.prefix(256)) }, ip: ip)
-        let user = try await otp.redeem(target, code: code, network: network, markets: markets, session: session)
+        let user = try await codes.redeem(target, code: code, network: network, session: session)
         guard let userID = user.id else { throw AppError.internalError }
         let token = try await tokens.issue(
             userID: userID, market: user.market, role: user.role, sessionID: session.id, notBefore: user.tokenCutoff)

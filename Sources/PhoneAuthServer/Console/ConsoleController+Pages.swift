@@ -73,15 +73,14 @@ extension ConsoleController {
             let model = OverviewPage(
                 chrome: chrome(.overview, "Overview", caller, csrf: csrf, request: request), report: report, window: window, markets: markets,
                 prices: prices)
-            return renderer.response(.overview, model)
+            return renderer.response(model)
         }
     }
 
     /// This instance's pending counters are written first, so the page shows everything up to this request.
     func report(_ window: ActivityWindow) async throws -> OverviewReport {
-        try await activity.flush()
         let now = now()
-        let counts = try await storage.activity.counts(since: now.addingTimeInterval(-TimeInterval(window.seconds)))
+        let counts = try await activity.counts(since: now.addingTimeInterval(-TimeInterval(window.seconds)))
         return OverviewReport(counts, window: window, now: now)
     }
 
@@ -93,14 +92,14 @@ extension ConsoleController {
             let chrome = chrome(.fraud, "Fraud", caller, csrf: csrf, request: request)
             let blocks = try await actions.ranges.blocks()
             guard let lookup = ConsoleForm(request.uri.query ?? "").text("lookup") else {
-                return renderer.response(.fraud, FraudPage(chrome: chrome, ranges: try await actions.ranges.busiest(limit: 200), blocks: blocks))
+                return renderer.response(FraudPage(chrome: chrome, ranges: try await actions.ranges.busiest(limit: 200), blocks: blocks))
             }
             do {
                 let one = try await actions.ranges.summary(of: lookup)
-                return renderer.response(.fraud, FraudPage(chrome: chrome, ranges: [one], blocks: blocks, lookup: lookup, lookedUp: one.range))
+                return renderer.response(FraudPage(chrome: chrome, ranges: [one], blocks: blocks, lookup: lookup, lookedUp: one.range))
             } catch let error as AppError where error.status == .badRequest {
                 let model = FraudPage(chrome: chrome, ranges: [], blocks: blocks, error: error.message, lookup: lookup)
-                return renderer.response(.fraud, model, status: .badRequest)
+                return renderer.response(model, status: .badRequest)
             }
         }
     }
@@ -116,7 +115,7 @@ extension ConsoleController {
                     chrome: chrome(.fraud, "Fraud", caller, csrf: session.csrfToken(for: caller), request: request),
                     ranges: try await actions.ranges.busiest(limit: 200), blocks: try await actions.ranges.blocks(), error: error.message,
                     range: range, reason: reason)
-                return renderer.response(.fraud, model, status: .badRequest)
+                return renderer.response(model, status: .badRequest)
             }
             return .redirect(to: "/console/fraud?notice=\(ConsoleNotice.rangeBlocked.rawValue)", type: .normal)
         }
@@ -138,43 +137,43 @@ extension ConsoleController {
         try await page(request, context) { caller, csrf in
             var model = UsersPage(chrome: chrome(.users, "Users", caller, csrf: csrf, request: request), query: "")
             // Read as a form encodes it ("+" is a space, "%2B" a plus), which a GET form in a browser does.
-            guard let query = ConsoleForm(request.uri.query ?? "").text("q") else { return renderer.response(.users, model) }
+            guard let query = ConsoleForm(request.uri.query ?? "").text("q") else { return renderer.response(model) }
             model.query = query
-            if let phone = try? PhoneNumber(parsing: query), let found = try await storage.users.find(phone: phone.e164), let id = found.id {
+            if let phone = try? PhoneNumber(parsing: query), let found = try await directory.find(phone: phone), let id = found.id {
                 return .redirect(to: "/console/users/\(id)", type: .normal)
             }
-            if let id = Int64(query), id > 0, try await storage.users.find(id: id) != nil {
+            if let id = Int64(query), id > 0, try await directory.find(id: id) != nil {
                 return .redirect(to: "/console/users/\(id)", type: .normal)
             }
             if Int64(query) != nil, query.count < UserSearch.minimumLength {
                 model.error = "No user has the id \(query)."
-                return renderer.response(.users, model, status: .notFound)
+                return renderer.response(model, status: .notFound)
             }
             guard let search = UserSearch(query) else {
                 let length = "\(UserSearch.minimumLength) to \(UserSearch.maximumLength)"
                 model.error = "Type \(length) characters of a name or number, or a whole phone number or user id."
-                return renderer.response(.users, model, status: .badRequest)
+                return renderer.response(model, status: .badRequest)
             }
-            let found = try await storage.users.search(search)
+            let found = try await directory.search(search)
             guard !found.isEmpty else {
                 model.error = "No user has the phone number or id \(query), or a name or number containing it."
-                return renderer.response(.users, model, status: .notFound)
+                return renderer.response(model, status: .notFound)
             }
             model.results = found.map(UsersPage.Row.init)
             model.truncated = found.count == search.limit
-            return renderer.response(.users, model)
+            return renderer.response(model)
         }
     }
 
     @Sendable func user(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await page(request, context) { caller, csrf in
             let id = try Self.userID(context)
-            guard let user = try await storage.users.find(id: id) else { throw AppError(.notFound, "There is no user \(id).") }
+            let user = try await directory.user(id: id, message: "There is no user \(id).")
             let model = UserPage(
                 chrome: chrome(.users, user.fullName ?? "User \(id)", caller, csrf: csrf, request: request), user: user,
-                addresses: try await storage.addresses.list(userID: id).count, sessions: try await storage.sessions.listAll(userID: id),
+                addresses: try await directory.addressCount(of: id), sessions: try await directory.sessions(of: id),
                 viewer: caller.userID, now: now())
-            return renderer.response(.user, model)
+            return renderer.response(model)
         }
     }
 
@@ -185,7 +184,7 @@ extension ConsoleController {
     ) async throws -> Response {
         try await action(request, context) { _, form, actor in
             let id = try Self.userID(context)
-            guard try await storage.users.find(id: id) != nil else { throw AppError(.notFound, "There is no user \(id).") }
+            _ = try await directory.user(id: id, message: "There is no user \(id).")
             let notice = try await body(id, form, actor)
             return .redirect(to: "/console/users/\(id)?notice=\(notice.rawValue)", type: .normal)
         }
@@ -197,8 +196,8 @@ extension ConsoleController {
     }
 
     private static func reason(_ form: ConsoleForm) throws -> String {
-        guard let reason = form.text("reason"), reason.count <= 500 else {
-            throw AppError.validation("reason", "Give a reason of 1 to 500 characters.")
+        guard let reason = try OperatorReason.parse(form.text("reason"), field: "reason") else {
+            throw AppError.validation("reason", "Give a reason of 1 to \(OperatorReason.maximumLength) characters.")
         }
         return reason
     }
@@ -207,13 +206,12 @@ extension ConsoleController {
 
     @Sendable func marketsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await page(request, context) { caller, csrf in
-            try await activity.flush()
             let now = now()
             let model = MarketsPage(
                 chrome: chrome(.markets, "Markets", caller, csrf: csrf, request: request), markets: markets,
-                users: try await storage.users.countByMarket(),
-                activity: try await storage.activity.counts(since: now.addingTimeInterval(-TimeInterval(ActivityWindow.week.seconds))), now: now)
-            return renderer.response(.markets, model)
+                users: try await directory.countByMarket(),
+                activity: try await activity.counts(since: now.addingTimeInterval(-TimeInterval(ActivityWindow.week.seconds))), now: now)
+            return renderer.response(model)
         }
     }
 
@@ -228,12 +226,12 @@ extension ConsoleController {
                 let model = AuditPage(
                     chrome: chrome, entries: [], operatorFilter: operatorText, targetFilter: target,
                     error: "The operator is a user id (a number); the target at most 200 characters, e.g. user:7.")
-                return renderer.response(.audit, model, status: .badRequest)
+                return renderer.response(model, status: .badRequest)
             }
             let entries = try await actions.audit.list(
                 operatorID: operatorID, target: target.isEmpty ? nil : target.trimmingCharacters(in: .whitespaces), before: before,
                 limit: AuditPage.pageSize)
-            return renderer.response(.audit, AuditPage(chrome: chrome, entries: entries, operatorFilter: operatorText, targetFilter: target))
+            return renderer.response(AuditPage(chrome: chrome, entries: entries, operatorFilter: operatorText, targetFilter: target))
         }
     }
 }

@@ -8,10 +8,10 @@ import Logging
 struct ConsoleController: Sendable {
     let session: ConsoleSession
     let renderer: ConsoleRenderer
-    let otp: OTPService
+    let codes: CodeSender
     let sessions: SessionService
     let actions: OperatorActions
-    let storage: Storage
+    let directory: UserDirectory
     let activity: ActivityRecorder
     let markets: MarketCatalog
     let prices: [String: Double]
@@ -20,8 +20,8 @@ struct ConsoleController: Sendable {
     let now: WallClock
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("assets/console.css") { _, _ in ConsoleRenderer.asset(ConsoleAssets.stylesheet, type: "text/css; charset=utf-8") }
-        group.get("assets/console.js") { _, _ in ConsoleRenderer.asset(ConsoleAssets.script, type: "text/javascript; charset=utf-8") }
+        group.get("assets/console.css") { _, _ in renderer.stylesheet }
+        group.get("assets/console.js") { _, _ in renderer.script }
         group.get("login", use: loginPage)
         group.post("login", use: sendCode)
         group.post("verify", use: verifyCode)
@@ -101,7 +101,7 @@ struct ConsoleController: Sendable {
         let chrome =
             caller.map { PageChrome.signedIn(nil, title: heading, operator: $0, csrf: session.csrfToken(for: $0), notice: nil) }
             ?? .signedOut(title: heading)
-        return renderer.response(.error, ErrorPage(chrome: chrome, heading: heading, message: message, signInLink: signIn), status: status)
+        return renderer.response(ErrorPage(chrome: chrome, heading: heading, message: message, signInLink: signIn), status: status)
     }
 
     func secure(_ request: Request, _ context: AppRequestContext) -> Bool {
@@ -122,7 +122,7 @@ struct ConsoleController: Sendable {
 
     /// Renders the sign-in page and (re)sets the form cookie its token must match.
     private func login(_ model: LoginPage, status: HTTPResponse.Status = .ok, _ request: Request, _ context: AppRequestContext) -> Response {
-        var response = renderer.response(.login, model, status: status)
+        var response = renderer.response(model, status: status)
         response.setCookie(session.formCookie(model.formToken, secure: secure(request, context)))
         response.headers[.cacheControl] = "no-store"
         return response
@@ -139,7 +139,7 @@ struct ConsoleController: Sendable {
             let phone = try PhoneNumber(parsing: form.text("phone") ?? "")
             let market = try markets.market(for: phone)
             let network = NetworkKey.of(clientIP(request, context), ipv6PrefixLength: ipv6PrefixLength)
-            model.verificationID = try await otp.send(to: phone, market: market, network: network, logger: context.logger)
+            model.verificationID = try await codes.send(to: phone, market: market, network: network, logger: context.logger)
             model.maskedPhone = phone.masked
             return login(model, request, context)
         } catch let error as AppError {
@@ -163,14 +163,14 @@ struct ConsoleController: Sendable {
             model.error = "The sign-in form had expired. Try again."
             return login(model, status: .forbidden, request, context)
         }
-        guard OTPService.isWellFormed(verificationID: id) else {
+        guard VerificationID.isWellFormed(id) else {
             model.error = "Start again: send a code to your phone."
             return login(model, status: .badRequest, request, context)
         }
         model.verificationID = id
         do {
             let grant = try await sessions.signIn(
-                .id(hash: OTPService.hash(verificationID: id)), code: form.text("code") ?? "",
+                .id(hash: VerificationID.hash(id)), code: form.text("code") ?? "",
                 network: NetworkKey.of(clientIP(request, context), ipv6PrefixLength: ipv6PrefixLength),
                 userAgent: request.headers[.userAgent], ip: clientIP(request, context), logger: context.logger)
             let caller = try await session.resolver.resolve(bearer: grant.pair.accessToken, logger: context.logger)

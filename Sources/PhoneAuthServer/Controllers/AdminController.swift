@@ -4,8 +4,7 @@ import Hummingbird
 /// Operator endpoints. The admin role is read from the database on every call (the caller row is fresh), never
 /// trusted from the token alone.
 struct AdminController: Sendable {
-    let users: any UserRepository
-    let sessions: any SessionRepository
+    let directory: UserDirectory
     let actions: OperatorActions
     let markets: MarketCatalog
     let trustedProxies: Set<String>
@@ -76,7 +75,7 @@ struct AdminController: Sendable {
         guard let raw = request.uri.queryParameters.get("phone") else {
             throw AppError.invalidRequest("The query parameter phone is required.", field: "phone")
         }
-        guard let user = try await users.find(phone: try PhoneNumber(parsing: raw).e164) else { throw AppError.notFound }
+        guard let user = try await directory.find(phone: try PhoneNumber(parsing: raw)) else { throw AppError.notFound }
         return AdminUser(user)
     }
 
@@ -93,19 +92,18 @@ struct AdminController: Sendable {
         guard let search = UserSearch(String(text), limit: limit) else {
             throw AppError.validation("q", "q must be \(UserSearch.minimumLength) to \(UserSearch.maximumLength) characters.")
         }
-        return UserList(users: try await users.search(search).map(AdminUser.init))
+        return UserList(users: try await directory.search(search).map(AdminUser.init))
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
-        guard let user = try await users.find(id: try userID(context)) else { throw AppError.notFound }
-        return AdminUser(user)
+        AdminUser(try await directory.user(id: try userID(context)))
     }
 
     @Sendable func sessions(_ request: Request, context: AuthenticatedContext) async throws -> SessionList {
         let id = try userID(context)
-        guard try await users.find(id: id) != nil else { throw AppError.notFound }
+        _ = try await directory.user(id: id)
         let now = now()
-        return SessionList(sessions: try await sessions.listAll(userID: id).map { SessionResponse($0, at: now) })
+        return SessionList(sessions: try await directory.sessions(of: id).map { SessionResponse($0, at: now) })
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
@@ -115,7 +113,7 @@ struct AdminController: Sendable {
             guard let role = UserRole(rawValue: text) else { throw AppError.validation("role", "role must be user or admin.") }
             return role
         }
-        let reason = try Self.reason(patch.disabledReason, field: "disabled_reason")
+        let reason = try OperatorReason.parse(patch.disabledReason, field: "disabled_reason")
         let id = try userID(context)
         var changed: User?
         let actor = OperatorActions.Operator.api(request, context, trustedProxies: trustedProxies)
@@ -123,7 +121,7 @@ struct AdminController: Sendable {
         switch patch.isActive {
         case false?: changed = try await actions.ban(userID: id, reason: reason, by: actor)
         case true?: changed = try await actions.unban(userID: id, by: actor)
-        case nil: if role == nil { changed = try await users.find(id: id) }
+        case nil: if role == nil { changed = try await directory.find(id: id) }
         }
         guard let user = changed else { throw AppError.notFound }
         context.logger.notice("admin changed user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
@@ -135,7 +133,7 @@ struct AdminController: Sendable {
         var request = request
         let id = try userID(context)
         let body = try await request.decodeJSONIfPresent(as: DisableRequest.self) ?? DisableRequest()
-        let reason = try Self.reason(body.reason, field: "reason")
+        let reason = try OperatorReason.parse(body.reason, field: "reason")
         guard let user = try await actions.ban(userID: id, reason: reason, by: .api(request, context, trustedProxies: trustedProxies)) else {
             throw AppError.notFound
         }
@@ -153,16 +151,9 @@ struct AdminController: Sendable {
         return AdminUser(user)
     }
 
-    private static func reason(_ text: String?, field: String) throws -> String? {
-        guard let text else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= 500 else { throw AppError.validation(field, "\(field) must be at most 500 characters.") }
-        return trimmed.isEmpty ? nil : trimmed
-    }
-
     @Sendable func forceLogoutUser(_ request: Request, context: AuthenticatedContext) async throws -> ForceLogoutResult {
         let id = try userID(context)
-        guard try await users.find(id: id) != nil else { throw AppError.notFound }
+        _ = try await directory.user(id: id)
         return try await forceLogout(.user(id), request: request, context: context)
     }
 

@@ -5,7 +5,7 @@ import NIOCore
 /// Sign-in over HTTP: send a code, trade it for tokens. `SessionService` does the work; refresh and logout are
 /// `SessionController`'s routes.
 struct AuthController: Sendable {
-    let otp: OTPService
+    let codes: CodeSender
     let sessions: SessionService
     let idempotency: any IdempotencyRepository
     /// The caller's address and network, as every per-network limit counts them.
@@ -83,14 +83,14 @@ struct AuthController: Sendable {
         -> SendCodeResponse
     {
         let market = try markets.market(for: phone)
-        let answer: OTPService.ChallengeAnswer?
+        let answer: ChallengeGate.Answer?
         switch (body.challenge, body.solution) {
         case (nil, nil): answer = nil
         case (let token?, let solution?): answer = .init(token: token, solution: solution)
         case (nil, _?): throw AppError.invalidRequest("solution needs the challenge it solves.", field: "challenge")
         case (_?, nil): throw AppError.invalidRequest("challenge needs its solution.", field: "solution")
         }
-        let id = try await otp.send(to: phone, market: market, network: network(request, context), answer: answer, logger: context.logger)
+        let id = try await codes.send(to: phone, market: market, network: network(request, context), answer: answer, logger: context.logger)
         return SendCodeResponse(verificationID: id, expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
     }
 
@@ -107,10 +107,10 @@ struct AuthController: Sendable {
         let body = try await request.decodeJSON(as: VerifyCodeRequest.self)
         let target: VerificationTarget
         if let id = body.verificationID {
-            guard OTPService.isWellFormed(verificationID: id) else {
+            guard VerificationID.isWellFormed(id) else {
                 throw AppError.invalidRequest("verification_id is not one send-code returned.", field: "verification_id")
             }
-            target = .id(hash: OTPService.hash(verificationID: id))
+            target = .id(hash: VerificationID.hash(id))
         } else if let raw = body.phone {
             let phone = try PhoneNumber(parsing: raw)
             _ = try markets.market(for: phone)

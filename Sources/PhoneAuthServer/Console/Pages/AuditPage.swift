@@ -1,7 +1,9 @@
 import Foundation
 
 /// The audit log, newest first, filtered by operator and target, a page at a time.
-struct AuditPage: Sendable {
+struct AuditPage: ConsolePage {
+    static let template = ConsoleRenderer.Template.audit
+
     struct Row: Sendable {
         var at: String
         var who: String
@@ -38,22 +40,4 @@ struct AuditPage: Sendable {
             olderLink = "/console/audit" + (query.string ?? "")
         }
     }
-}
-
-/// The sign-in page: the phone form, then the code form for the verification id the send returned.
-struct LoginPage: Sendable {
-    var chrome: PageChrome
-    var formToken: String
-    var phone: String = ""
-    var verificationID: String?
-    var maskedPhone: String = ""
-    var error: String?
-}
-
-/// What a refused or failed console request shows.
-struct ErrorPage: Sendable {
-    var chrome: PageChrome
-    var heading: String
-    var message: String
-    var signInLink: Bool
 }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Number ranges by activity, what the defence makes of each, and the block / unblock forms.
-struct FraudPage: Sendable {
+struct FraudPage: ConsolePage {
+    static let template = ConsoleRenderer.Template.fraud
+
     struct Row: Sendable {
         var range: String
         var market: String

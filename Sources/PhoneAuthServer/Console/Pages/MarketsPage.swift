@@ -1,7 +1,9 @@
 import Foundation
 
 /// The configured markets with their users and recent sign-ins, and force-logout per market.
-struct MarketsPage: Sendable {
+struct MarketsPage: ConsolePage {
+    static let template = ConsoleRenderer.Template.markets
+
     struct Row: Sendable {
         var code: String
         var country: String

@@ -1,85 +1,9 @@
 import Foundation
 
-/// The period the overview covers, and how its charts split it.
-enum ActivityWindow: String, CaseIterable, Sendable {
-    case hour, day, week
-
-    var seconds: Int64 {
-        switch self {
-        case .hour: 3_600
-        case .day: 86_400
-        case .week: 7 * 86_400
-        }
-    }
-
-    /// The chart's periods: 12 of five minutes, 24 hours, 7 days.
-    var barSeconds: Int64 {
-        switch self {
-        case .hour: 300
-        case .day: 3_600
-        case .week: 86_400
-        }
-    }
-
-    var label: String { "Last \(rawValue)" }
-}
-
-/// The overview's figures for one window, summed from the activity counters: what the view model test compares with
-/// the stored rows.
-struct OverviewReport: Sendable, Equatable {
-    var signIns = 0
-    var sent = 0
-    var verified = 0
-    var challenged = 0
-    /// Sent per market code.
-    var sentByMarket: [String: Int] = [:]
-    /// Refusals per limit's error code.
-    var refusals: [String: Int] = [:]
-    /// Per chart period, oldest first.
-    var sentPerPeriod: [Int] = []
-    var verifiedPerPeriod: [Int] = []
-    var signInsPerPeriod: [Int] = []
-    /// The start of each period (seconds since 1970).
-    var periodStarts: [Int64] = []
-
-    /// Verified codes per text sent; nil when nothing was sent.
-    var conversion: Double? { sent == 0 ? nil : Double(verified) / Double(sent) }
-
-    init() {}
-
-    /// The window ends with the bucket `now` falls in; its periods are whole `barSeconds` before that.
-    init(_ counts: [ActivityCount], window: ActivityWindow, now: Date) {
-        let end = ActivityCount.bucket(of: now) + ActivityCount.bucketSeconds
-        let bars = Int(window.seconds / window.barSeconds)
-        let start = end - window.seconds
-        periodStarts = (0..<bars).map { start + Int64($0) * window.barSeconds }
-        sentPerPeriod = Array(repeating: 0, count: bars)
-        verifiedPerPeriod = sentPerPeriod
-        signInsPerPeriod = sentPerPeriod
-        for counter in counts where counter.key.bucket >= start && counter.key.bucket < end {
-            let period = Int((counter.key.bucket - start) / window.barSeconds)
-            switch counter.key.event {
-            case .sent:
-                sent += counter.count
-                sentByMarket[counter.key.market, default: 0] += counter.count
-                sentPerPeriod[period] += counter.count
-            case .verified:
-                verified += counter.count
-                verifiedPerPeriod[period] += counter.count
-            case .signIn:
-                signIns += counter.count
-                signInsPerPeriod[period] += counter.count
-            case .challenged:
-                challenged += counter.count
-            case .refused(let limit):
-                refusals[limit, default: 0] += counter.count
-            }
-        }
-    }
-}
-
 /// What the overview template shows.
-struct OverviewPage: Sendable {
+struct OverviewPage: ConsolePage {
+    static let template = ConsoleRenderer.Template.overview
+
     struct WindowLink: Sendable {
         var id: String
         var label: String

@@ -1,7 +1,9 @@
 import Foundation
 
 /// One user as an operator sees them, with the actions the console offers on them.
-struct UserPage: Sendable {
+struct UserPage: ConsolePage {
+    static let template = ConsoleRenderer.Template.user
+
     struct SessionRow: Sendable {
         var id: String
         var device: String

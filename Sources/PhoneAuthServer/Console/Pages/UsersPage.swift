@@ -2,7 +2,9 @@ import Foundation
 
 /// The user search form and what the last search found: a user named by phone or id opens at once; a piece of a
 /// name or number lists the matches, newest sign-in first.
-struct UsersPage: Sendable {
+struct UsersPage: ConsolePage {
+    static let template = ConsoleRenderer.Template.users
+
     struct Row: Sendable {
         var id: Int64
         var name: String

@@ -1,0 +1,63 @@
+import Foundation
+import JWTKit
+
+/// Every service the routes use, built once from the configuration, the open storage and what tests swap
+/// (`AppDependencies`): the one place a service's arguments are chosen. `buildRouter` only mounts them.
+struct AppServices: Sendable {
+    let tokens: TokenService
+    let sender: CodeSender
+    let sessions: SessionService
+    /// A token to the caller's current state, through the auth-state cache when there is one.
+    let resolver: any CallerResolver
+    /// Through the cache when there is one (the address book's ETags are read on every edit).
+    let addresses: any AddressRepository
+    let directory: UserDirectory
+    let actions: OperatorActions
+    let network: ClientNetwork
+    let metrics: ServerMetrics
+    let activity: ActivityRecorder
+    /// Where other instances' changes arrive, when this one caches auth state.
+    let signal: (any StorageChangeSignal)?
+
+    init(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, dependencies: AppDependencies) async throws {
+        let (now, random) = (dependencies.now, dependencies.random)
+        // validate() has parsed the PEM once already.
+        let es256 = try config.jwtES256.map { (kid: $0.kid, key: try ES256PrivateKey(pem: $0.privateKeyPEM)) }
+        tokens = await TokenService(
+            keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, es256: es256, issuer: config.issuer,
+            audience: config.audience, lifetime: config.tokenLifetime, leeway: config.tokenLeeway, now: now)
+        metrics = dependencies.metrics ?? ServerMetrics(backend: config.database.backendName)
+        activity = dependencies.activity ?? ActivityRecorder(repository: storage.activity, now: now)
+        let hasher = CodeHasher(pepper: config.pepper)
+        sender = CodeSender(
+            signIn: storage.signIn, limits: config.limits, testNumbers: config.testNumbers, hasher: hasher, lifetime: config.codeLifetime,
+            sms: dependencies.smsGateway
+                ?? SMSGatewayFactory.make(config, random: random, client: dependencies.curl ?? .shared, metrics: metrics),
+            texts: SMSTextCatalog(appName: config.appName), fraud: config.fraud,
+            challenges: ChallengeGate(
+                proofOfWork: ProofOfWork(pepper: config.pepper, random: random, now: now), challenges: storage.challenges,
+                lifetime: config.fraud.challengeLifetime, metrics: metrics, activity: activity, now: now),
+            timing: SendTimingMask(), metrics: metrics, activity: activity, random: random, now: now)
+        sessions = SessionService(
+            codes: CodeRedeemer(
+                signIn: storage.signIn, limits: config.limits, maxAttempts: config.maxCodeAttempts, hasher: hasher, testNumbers: config.testNumbers,
+                markets: config.markets, metrics: metrics, activity: activity, now: now),
+            tokens: tokens, refreshTokens: RefreshTokens(pepper: config.pepper, random: random), sessions: storage.sessions,
+            refreshLifetime: config.refreshLifetime, refreshAbsoluteLifetime: config.refreshAbsoluteLifetime, graceWindow: config.refreshGrace,
+            now: now)
+        let database = DatabaseStateSource(sessions: storage.sessions)
+        let states: any CallerStateSource
+        if let cache, let signal = storage.changeSignal {
+            states = CachedStateSource(cache: cache, signal: signal, database: database, now: now)
+            addresses = CachedAddressRepository(base: storage.addresses, cache: cache, signal: signal, now: now)
+            self.signal = signal
+        } else {
+            (states, addresses, signal) = (database, storage.addresses, nil)
+        }
+        resolver = DatabaseCallerResolver(
+            tokens: tokens, states: states, sessions: storage.sessions, fallbacks: dependencies.claimsFallbacks, metrics: metrics, now: now)
+        directory = UserDirectory(users: storage.users, sessions: storage.sessions, addresses: storage.addresses)
+        actions = OperatorActions(storage: storage, markets: config.markets, policy: config.fraud.policy, now: now)
+        network = ClientNetwork(trustedProxies: config.limits.trustedProxies, ipv6PrefixLength: config.limits.ipv6PrefixLength)
+    }
+}

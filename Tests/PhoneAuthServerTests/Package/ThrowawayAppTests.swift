@@ -6,8 +6,7 @@ import Testing
 /// from Foundation. Checked with a real throwaway app package, by the package manager this suite runs under.
 @Suite(.serialized)
 struct ThrowawayAppTests {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = RepositoryFolder.root
 
     @Test func anAppThatAddsClientCoreResolvesNoOtherPackageAndBuilds() async throws {
         let app = try Self.makeApp(dependency: ".package(name: \"PhoneAuth\", path: \"\(Self.repository.path)\")")

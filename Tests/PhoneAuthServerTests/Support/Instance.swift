@@ -51,12 +51,18 @@ struct Instance: Sendable {
 
     /// A whole sign-in: send-code, the code from the receiver's webhook, verify-code.
     func signIn(_ receiver: WebhookReceiver, phone: String) async throws -> (access: String, refresh: String) {
+        try #require(await signInIfServing(receiver, phone: phone), "the sign-in of \(phone) did not complete")
+    }
+
+    /// The same sign-in, recording no issue when it does not complete (nil): for tests that stop the server part-way.
+    func signInIfServing(_ receiver: WebhookReceiver, phone: String) async throws -> (access: String, refresh: String)? {
         let sent = try await request("POST", "/auth/send-code", json: ["phone": phone])
-        let id = try #require(sent.json["verification_id"] as? String, "send-code answered \(sent.status) \(sent.json)")
-        let code = try #require(receiver.lastCode(to: phone))
+        guard let id = sent.json["verification_id"] as? String, let code = receiver.lastCode(to: phone) else { return nil }
         let verified = try await request("POST", "/auth/verify-code", json: ["verification_id": id, "verification_code": code])
-        #expect(verified.status == 200)
-        return (try #require(verified.json["access_token"] as? String), try #require(verified.json["refresh_token"] as? String))
+        guard verified.status == 200, let access = verified.json["access_token"] as? String,
+            let refresh = verified.json["refresh_token"] as? String
+        else { return nil }
+        return (access, refresh)
     }
 
     /// Runs `body`, then stops every instance whether it returned or threw (a process left running would outlive the

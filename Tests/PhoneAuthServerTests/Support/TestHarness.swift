@@ -102,6 +102,20 @@ final class TestHarness: Sendable {
         try await signInGrant(client, phone: phone).access
     }
 
+    /// A token for `phone` signed in and then given the admin role in the database; the role is read afresh on every
+    /// request, so the token works on `/admin` at once.
+    func signInAdmin(_ client: some TestClientProtocol, phone: String = "+13125550001") async throws -> String {
+        let token = try await signIn(client, phone: phone)
+        try await makeAdmin(phone: phone)
+        return token
+    }
+
+    /// Gives the user with this E.164 number the admin role, as `PhoneAuthServer admin promote` would.
+    func makeAdmin(phone: String) async throws {
+        let e164 = try PhoneNumber(parsing: phone).e164
+        try await sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '\(e164)'")
+    }
+
     /// Signs in and returns the whole token response (access and refresh tokens).
     func signInGrant(_ client: some TestClientProtocol, phone: String = "+13125550100", userAgent: String = "tests/1.0") async throws
         -> (access: String, refresh: String)

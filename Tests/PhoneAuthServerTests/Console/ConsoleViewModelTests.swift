@@ -164,8 +164,7 @@ import Testing
         let html = renderer.html(error)
         #expect(html.contains("<h1>&lt;i&gt;</h1>") && html.contains("&lt;u&gt;") && html.contains("<title>&lt;b&gt;"))
         // Every file in the folder is one the renderer loads, and none writes a value unescaped.
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/PhoneAuthServer/Console/Templates")
+        let folder = RepositoryFolder.url("Sources/PhoneAuthServer/Console/Templates")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         #expect(files == (ConsoleRenderer.Template.allCases.map(\.rawValue) + ConsoleRenderer.partials).map { "\($0).mustache" }.sorted())
         for file in files {

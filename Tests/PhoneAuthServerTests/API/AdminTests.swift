@@ -11,10 +11,8 @@ import Testing
     private func adminAndUser(
         _ harness: TestHarness, _ client: some TestClientProtocol
     ) async throws -> (admin: String, user: (access: String, refresh: String)) {
-        let admin = try await harness.signInGrant(client, phone: "+13125550001")
-        let user = try await harness.signInGrant(client, phone: "+996555123456")
-        try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '+13125550001'")
-        return (admin.access, user)
+        let admin = try await harness.signInAdmin(client)
+        return (admin, try await harness.signInGrant(client, phone: "+996555123456"))
     }
 
     @Test(arguments: [

@@ -14,8 +14,7 @@ import Testing
     func everyAdminActionIsRecordedWithItsOperatorAndAddress(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend) { $0.limits.trustedProxies = ["127.0.0.1"] }
         try await harness.test(.live) { (client) async throws -> Void in
-            let admin = try await harness.signIn(client, phone: "+13125550001")
-            try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '+13125550001'")
+            let admin = try await harness.signInAdmin(client)
             let user = try await harness.signInGrant(client, phone: "+996555123456")
             let from: HTTPFields = [Self.xff: "203.0.113.9"]
             func act(_ method: HTTPRequest.Method, _ path: String, _ json: [String: Any]? = nil) async throws -> TestResponse {

@@ -8,8 +8,7 @@ import Testing
 /// `openapi.yaml` is the API's contract: it names exactly the routes the router serves, the server hands it out as
 /// is, and schemathesis, driving the real binary through a real sign-in, finds no response it does not describe.
 @Suite struct ContractTests {
-    static let documentURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Sources/PhoneAuthServer/OpenAPI/openapi.yaml")
+    static let documentURL = RepositoryFolder.url("Sources/PhoneAuthServer/OpenAPI/openapi.yaml")
 
     /// `(method, path)` of every operation in the document, read off its regular layout: paths at two spaces,
     /// methods at four.
@@ -85,14 +84,6 @@ import Testing
         #expect(report.contains("passed"), "schemathesis (\(label)) ran no test:\n\(report.suffix(2000))")
     }
 
-    private func signIn(_ server: Instance, _ receiver: WebhookReceiver, phone: String) async throws -> String {
-        let sent = try await server.request("POST", "/auth/send-code", json: ["phone": phone])
-        let id = try #require(sent.json["verification_id"] as? String)
-        let code = try #require(receiver.lastCode(to: phone))
-        let grant = try await server.request("POST", "/auth/verify-code", json: ["verification_id": id, "verification_code": code])
-        return try #require(grant.json["access_token"] as? String)
-    }
-
     /// Signed in for real (the code comes from a loopback webhook), then every operation fuzzed: the user's API with a
     /// user token, introspection with a client's credentials, the admin API with an admin token, and last what ends
     /// sessions (so the earlier phases keep working tokens).
@@ -109,13 +100,13 @@ import Testing
         try await receiver.run { webhook in
             let server = try await Instance.start(database: harness.databaseURL, webhook: webhook, extra: relaxed)
             do {
-                let user = try await signIn(server, receiver, phone: "+13125550161")
-                _ = try await signIn(server, receiver, phone: "+13125550162")
+                let user = try await server.signIn(receiver, phone: "+13125550161").access
+                _ = try await server.signIn(receiver, phone: "+13125550162")
                 let promoted = try await CLIRunner.run(
                     ["admin", "promote", "+13125550162", "--database", harness.databaseURL], binary: "PhoneAuthServer")
                 #expect(promoted.status == 0)
                 try await Task.sleep(for: .milliseconds(1100))  // the resend cooldown
-                let admin = try await signIn(server, receiver, phone: "+13125550162")
+                let admin = try await server.signIn(receiver, phone: "+13125550162").access
                 let created = try await server.request(
                     "POST", "/api/v1/profile/addresses",
                     json: ["line1": "1 Main St", "city": "Chicago", "region": "IL", "postal_code": "60601"], token: user)

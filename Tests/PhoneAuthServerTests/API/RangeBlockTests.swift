@@ -9,9 +9,7 @@ import Testing
 /// (a range pushed far past its allowance with solved challenges and no sign-in, for a while, sparing known phones).
 @Suite struct RangeBlockTests {
     private func admin(_ harness: TestHarness, _ client: some TestClientProtocol) async throws -> String {
-        let token = try await harness.signIn(client, phone: "+996555000001")
-        try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '+996555000001'")
-        return token
+        try await harness.signInAdmin(client, phone: "+996555000001")
     }
 
     @Test(arguments: Backend.all)

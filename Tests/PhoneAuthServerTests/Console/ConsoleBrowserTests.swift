@@ -5,7 +5,7 @@ import Testing
 /// `chromium-driver`, selenium from PyPI; `make test` installs them) against the real server binary, and writes a
 /// screenshot of every page under `.build/console-screenshots/`.
 @Suite struct ConsoleBrowserTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = RepositoryFolder.root
 
     @Test(.timeLimit(.minutes(5)))
     func anOperatorSignsInFindsAUserRevokesASessionBansThemAndBlocksARange() async throws {

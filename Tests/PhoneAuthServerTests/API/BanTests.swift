@@ -14,11 +14,10 @@ import Testing
     private func adminAndUser(_ harness: TestHarness, _ client: some TestClientProtocol) async throws
         -> (admin: String, user: (access: String, refresh: String), userID: Int64)
     {
-        let admin = try await harness.signInGrant(client, phone: "+13125550001")
+        let admin = try await harness.signInAdmin(client)
         let user = try await harness.signInGrant(client, phone: userPhone)
-        try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '+13125550001'")
         let id = try await harness.sql.users().first { $0.phoneNumber == userPhone }?.id
-        return (admin.access, user, try #require(id))
+        return (admin, user, try #require(id))
     }
 
     private func userRow(_ harness: TestHarness) async throws -> User? {

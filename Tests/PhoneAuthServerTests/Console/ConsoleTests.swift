@@ -15,8 +15,7 @@ import Testing
     static func operatorAndMember(_ harness: TestHarness, _ client: some TestClientProtocol) async throws
         -> (console: ConsoleClient, member: (access: String, refresh: String))
     {
-        _ = try await harness.signIn(client, phone: admin)
-        try await harness.sql.execute("UPDATE users SET role = 'admin' WHERE phone_number = '\(admin)'")
+        _ = try await harness.signInAdmin(client, phone: admin)
         let member = try await harness.signInGrant(client, phone: Self.member, userAgent: "Shop/2.1 (iPhone)")
         let console = ConsoleClient(client)
         harness.clock.advance(by: 61)  // past the resend cooldown, where a test turns it on

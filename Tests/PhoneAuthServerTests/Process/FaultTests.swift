@@ -30,7 +30,7 @@ import Testing
             let server = try await Instance.start(database: database, webhook: webhook)
             let files = [database, database + "-wal"]
             do {
-                let token = try await CrashSafetyTests.signIn(server, receiver, phone: "+13125550501")
+                let token = try await server.signIn(receiver, phone: "+13125550501").access
                 let texts = receiver.messages.count
                 #expect(await Self.run(["/usr/bin/chattr", "+i"] + files) == 0, "chattr works on this file system")
                 let edit = try await server.request("PATCH", "/api/v1/profile", json: ["full_name": "Read Only"], token: token)
@@ -75,7 +75,7 @@ import Testing
         try await receiver.run { webhook in
             let server = try await Instance.start(database: database, webhook: webhook)
             do {
-                let token = try await CrashSafetyTests.signIn(server, receiver, phone: "+13125550511")
+                let token = try await server.signIn(receiver, phone: "+13125550511").access
                 Self.fill(filler)
                 var refused = 0
                 var statuses: Set<Int> = []
@@ -168,7 +168,7 @@ import Testing
         try await receiver.run { webhook in
             let server = try await Instance.start(database: harness.databaseURL, webhook: webhook)
             do {
-                let token = try await CrashSafetyTests.signIn(server, receiver, phone: "+13125550531")
+                let token = try await server.signIn(receiver, phone: "+13125550531").access
                 let reconnect =
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(setting.database)' AND pid <> pg_backend_pid()"
                 try await TestPostgres.run(on: admin, "ALTER DATABASE \(setting.database) SET default_transaction_read_only = on")
@@ -214,7 +214,7 @@ import Testing
                     database: setting.database, tls: .disable),
                 id: 7, logger: Logger(label: "lock-holder"))
             do {
-                let token = try await CrashSafetyTests.signIn(server, receiver, phone: "+13125550541")
+                let token = try await server.signIn(receiver, phone: "+13125550541").access
                 try await holder.query("BEGIN", logger: Logger(label: "lock-holder"))
                 try await holder.query("LOCK TABLE users IN ACCESS EXCLUSIVE MODE", logger: Logger(label: "lock-holder"))
                 let edit = try await server.request("PATCH", "/api/v1/profile", json: ["full_name": "Locked"], token: token)

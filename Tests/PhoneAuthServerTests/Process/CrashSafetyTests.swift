@@ -28,14 +28,14 @@ import Testing
             let server = try await Instance.start(database: harness.databaseURL, webhook: webhook, extra: ["--fraud-defence", "off"])
             // Editors first sign in calmly; then sign-ins and edits run together until the kill.
             var editors: [String] = []
-            for index in 0..<4 { editors.append(try await Self.signIn(server, receiver, phone: "+1312555030\(index)")) }
+            for index in 0..<4 { editors.append(try await server.signIn(receiver, phone: "+1312555030\(index)").access) }
             let tokens = editors
             let burst = Task {
                 await withTaskGroup(of: Void.self) { group in
                     for index in 0..<16 {
                         group.addTask {
                             let phone = "+13125550\(400 + index)"
-                            guard let token = try? await Self.signIn(server, receiver, phone: phone) else { return }
+                            guard let token = try? await server.signInIfServing(receiver, phone: phone)?.access else { return }
                             ledger.signIns.withLock { $0.append((phone, token)) }
                         }
                     }
@@ -96,15 +96,5 @@ import Testing
             #expect(try await harness.sql.strings("PRAGMA integrity_check") == ["ok"])
             #expect(try await harness.sql.int("SELECT COUNT(*) FROM pragma_foreign_key_check") == 0)
         }
-    }
-
-    /// Throws (without recording an issue) when the server dies part-way: the burst expects that.
-    static func signIn(_ server: Instance, _ receiver: WebhookReceiver, phone: String) async throws -> String {
-        struct Interrupted: Error {}
-        let sent = try await server.request("POST", "/auth/send-code", json: ["phone": phone])
-        guard let id = sent.json["verification_id"] as? String, let code = receiver.lastCode(to: phone) else { throw Interrupted() }
-        let grant = try await server.request("POST", "/auth/verify-code", json: ["verification_id": id, "verification_code": code])
-        guard grant.status == 200, let token = grant.json["access_token"] as? String else { throw Interrupted() }
-        return token
     }
 }

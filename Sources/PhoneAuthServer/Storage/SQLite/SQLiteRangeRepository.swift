@@ -46,7 +46,8 @@ struct SQLiteRangeRepository: RangeRepository {
                     """, arguments: [now.addingTimeInterval(-3_600), limit])
             return try prefixes.map { prefix in
                 RangeReport(
-                    prefix: prefix, standing: try SQLiteRangeRows.standing(db, prefix: prefix, now: now), block: try SQLiteRangeRows.block(db, prefix: prefix, now: now))
+                    prefix: prefix, standing: try SQLiteRangeRows.standing(db, prefix: prefix, now: now),
+                    block: try SQLiteRangeRows.block(db, prefix: prefix, now: now))
             }
         }
     }

@@ -44,15 +44,62 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // Phone numbers, markets, policies, decisions, services and the repository protocols: no HTTP, no SQL.
+        .target(
+            name: "PhoneAuthCore",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit", condition: server),
+                .product(name: "Logging", package: "swift-log", condition: server),
+                .product(name: "Crypto", package: "swift-crypto", condition: server),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: server),
+                .product(name: "Metrics", package: "swift-metrics", condition: server),
+                .product(name: "Prometheus", package: "swift-prometheus", condition: server),
+            ]
+        ),
+        // The SMS providers (Twilio, SNS, a webhook) over libcurl.
+        .target(
+            name: "PhoneAuthDelivery",
+            dependencies: [
+                .target(name: "PhoneAuthCore", condition: server),
+                .target(name: "CCurl", condition: server),
+                .product(name: "Crypto", package: "swift-crypto", condition: server),
+                .product(name: "NIOPosix", package: "swift-nio", condition: server),
+            ]
+        ),
+        // The only modules that import GRDB and PostgresNIO: each backend behind Core's repository protocols.
+        .target(
+            name: "PhoneAuthSQLite",
+            dependencies: [
+                .target(name: "PhoneAuthCore", condition: server),
+                .product(name: "GRDB", package: "GRDB.swift", condition: server),
+                .product(name: "NIOPosix", package: "swift-nio", condition: server),
+            ]
+        ),
+        .target(
+            name: "PhoneAuthPostgres",
+            dependencies: [
+                .target(name: "PhoneAuthCore", condition: server),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: server),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio", condition: server),
+                .product(name: "Logging", package: "swift-log", condition: server),
+                .product(name: "NIOCore", package: "swift-nio", condition: server),
+                .product(name: "NIOPosix", package: "swift-nio", condition: server),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: server),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: server),
+            ]
+        ),
+        // HTTP, the console and the commands: the composition root over the modules above.
         .executableTarget(
             name: "PhoneAuthServer",
             dependencies: [
-                .target(name: "CCurl", condition: server),
+                .target(name: "PhoneAuthCore", condition: server),
+                .target(name: "PhoneAuthDelivery", condition: server),
+                .target(name: "PhoneAuthSQLite", condition: server),
+                .target(name: "PhoneAuthPostgres", condition: server),
                 .product(name: "Hummingbird", package: "hummingbird", condition: server),
                 .product(name: "HummingbirdCore", package: "hummingbird", condition: server),
                 .product(name: "HummingbirdTLS", package: "hummingbird", condition: server),
                 .product(name: "JWTKit", package: "jwt-kit", condition: server),
-                .product(name: "GRDB", package: "GRDB.swift", condition: server),
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: server),
                 .product(name: "Logging", package: "swift-log", condition: server),
                 .product(name: "Crypto", package: "swift-crypto", condition: server),
@@ -60,12 +107,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio", condition: server),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras", condition: server),
-                .product(name: "PostgresNIO", package: "postgres-nio", condition: server),
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio", condition: server),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: server),
                 .product(name: "NIOSSL", package: "swift-nio-ssl", condition: server),
-                .product(name: "Metrics", package: "swift-metrics", condition: server),
-                .product(name: "Prometheus", package: "swift-prometheus", condition: server),
                 .product(name: "Mustache", package: "swift-mustache", condition: server),
             ],
             resources: [.copy("OpenAPI/openapi.yaml"), .copy("Console/Templates"), .copy("Console/Assets")]
@@ -82,12 +125,17 @@ let package = Package(
             name: "PhoneAuthServerTests",
             dependencies: [
                 "PhoneAuthServer",
+                .target(name: "PhoneAuthCore", condition: server),
+                .target(name: "PhoneAuthDelivery", condition: server),
+                .target(name: "PhoneAuthSQLite", condition: server),
+                .target(name: "PhoneAuthPostgres", condition: server),
                 "ClientCore",
                 "clientcli",
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: server),
                 .product(name: "JWTKit", package: "jwt-kit", condition: server),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: server),
+                .product(name: "GRDB", package: "GRDB.swift", condition: server),
                 .product(name: "NIOCore", package: "swift-nio", condition: server),
                 .product(name: "NIOPosix", package: "swift-nio", condition: server),
             ]

@@ -3,7 +3,7 @@
 //   `phoneauth-load`: the load generator `make bench` uses where wrk cannot (full logins with the code read from a
 //   loopback SMS webhook receiver, fixed-rate loads for latency at a given rate, a pumping bot that solves every challenge);
 //   `PhoneAuthMicro`: in-process micro-benchmarks (ordo-one/benchmark) of the hot path's pieces, compiled from the
-//   server's own sources (`Benchmarks/PhoneAuthMicro/Server` links to them).
+//   server's own sources (`Modules/PhoneAuthCore` and `Benchmarks/PhoneAuthMicro/Server` link to them).
 // Run from the top: `make bench` (both) or `cd Benchmarks && swift package benchmark`.
 import PackageDescription
 
@@ -16,17 +16,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        // The server's own dependencies, for PhoneAuthMicro (which compiles the server's sources).
+        // PhoneAuthCore's dependencies and the server's for the two files PhoneAuthMicro compiles (profile encoding).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .executableTarget(
@@ -41,30 +39,33 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The server's core, compiled here from its own sources (`Modules/PhoneAuthCore` links to them).
+        .target(
+            name: "PhoneAuthCore",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Modules/PhoneAuthCore"
+        ),
         .executableTarget(
             name: "PhoneAuthMicro",
             dependencies: [
-                "CCurl",
+                "PhoneAuthCore",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Benchmarks/PhoneAuthMicro",
-            // The server's @main stays out: the benchmark harness brings its own.
-            exclude: ["Server/App.swift"],
+            // The profile's wire shape and its ETag are the server's; the rest of the server stays out.
+            sources: ["PhoneAuthMicro.swift", "Server/Controllers/UserResponse.swift", "Server/Controllers/ETag.swift"],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

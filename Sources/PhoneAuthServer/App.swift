@@ -1,4 +1,5 @@
 import ArgumentParser
+import PhoneAuthCore
 
 /// `PhoneAuthServer [serve] …` runs the server; `migrate` only brings the database schema up to date; `backup` copies a
 /// live SQLite database; `admin …` acts on the database for operators.

@@ -1,5 +1,7 @@
 import Foundation
 import JWTKit
+import PhoneAuthCore
+import PhoneAuthDelivery
 
 /// Every service the routes use, built once from the configuration, the open storage and what tests swap
 /// (`AppDependencies`): the one place a service's arguments are chosen. `buildRouter` only mounts them.

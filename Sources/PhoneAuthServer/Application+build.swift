@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import PhoneAuthCore
+import PhoneAuthDelivery
 
 /// What tests may swap: time, randomness, the SMS gateway and the storage. Production uses the defaults.
 struct AppDependencies: Sendable {

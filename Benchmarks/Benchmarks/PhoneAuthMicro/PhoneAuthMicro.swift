@@ -1,9 +1,11 @@
 import Benchmark
 import Foundation
 import JWTKit
+import PhoneAuthCore
 
 // The pieces of the request path, in process: what one authenticated request costs before any I/O. Run with
-// `make bench-micro` (or `cd Benchmarks && swift package benchmark`). The sources are the server's own (`Server/`).
+// `make bench-micro` (or `cd Benchmarks && swift package benchmark`). The sources are the server's own: PhoneAuthCore,
+// and `Server/` for the profile's encoding.
 
 private let now: WallClock = { Date(timeIntervalSince1970: 1_800_000_000) }
 private let key = JWTKeyEntry(kid: "k1", secret: Array(repeating: 7, count: 32))

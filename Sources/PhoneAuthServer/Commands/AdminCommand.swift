@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PhoneAuthCore
 
 /// `PhoneAuthServer admin …`: operator actions straight on the database, whether or not the server runs. Changes
 /// reach a running server on its next request, because every request reads the user, session and cutoffs afresh.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import PhoneAuthCore
+import PhoneAuthSQLite
 
 /// `PhoneAuthServer backup PATH`: a consistent copy of the SQLite database while the server runs. PostgreSQL is backed
 /// up with its own tools (`pg_dump`), which this command names instead of guessing.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PhoneAuthCore
 
 /// `PhoneAuthServer keys generate`: prints a new `kid:secret` for the front of PHONEAUTH_JWT_KEYS.
 struct KeysCommand: AsyncParsableCommand {

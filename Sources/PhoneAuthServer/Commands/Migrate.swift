@@ -1,4 +1,5 @@
 import ArgumentParser
+import PhoneAuthCore
 
 /// Needs only the database: no secrets are read or generated.
 struct Migrate: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PhoneAuthCore
 
 /// `PhoneAuthServer admin ranges | block-range | unblock-range`: the fraud defence's number ranges, straight on the
 /// database (a running server sees a block on its next send-code). Ranges are checked against the built-in markets,

@@ -1,6 +1,8 @@
 import Foundation
 import JWTKit
 import Logging
+import PhoneAuthCore
+import PhoneAuthDelivery
 
 /// Everything the server needs to know, parsed and checked once at start-up and immutable after.
 struct AppConfig: Sendable {
@@ -92,7 +94,7 @@ struct AppConfig: Sendable {
     /// nil: plain HTTP (behind a TLS-terminating proxy).
     var tls: TLSFiles?
 
-    static let minimumSecretBytes = 32
+    static let minimumSecretBytes = JWTKeyEntry.minimumSecretBytes
 
     /// Refuses settings that would be unsafe, so a misconfigured server never starts.
     func validate() throws {

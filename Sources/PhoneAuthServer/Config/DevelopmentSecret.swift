@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// A random secret kept in a 0600 file, so a development server keeps its tokens valid across restarts
 /// without anyone choosing a secret. Production never uses this.

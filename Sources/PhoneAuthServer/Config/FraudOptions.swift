@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PhoneAuthCore
 
 /// SMS-pumping defence flags; each falls back to its `PHONEAUTH_*` variable, then to the documented default.
 struct FraudOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOSSL
+import PhoneAuthCore
 
 /// How the server is run: where metrics are served, how it shuts down, and TLS for deployments without a proxy.
 struct OperationsOptions: ParsableArguments {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import PhoneAuthCore
+import PhoneAuthDelivery
 
 /// SMS flags: the provider list, each provider's credentials, and delivery limits. Secrets may also come from the
 /// environment or a credentials file, so they need not appear on a command line.

@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// Files that hold secrets (keyrings, the ES256 key, SMS credentials, development secrets) must be private to the
 /// server's user. Production refuses to start on a file group or others can read; development tightens it to 0600

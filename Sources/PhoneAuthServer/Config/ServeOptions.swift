@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PhoneAuthCore
 
 /// The server's flags. Each falls back to a `PHONEAUTH_*` environment variable, then to a default.
 struct ServeOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// The pages behind the sign-in and the actions they post. Each action redirects back to its page (303) with a notice.
 extension ConsoleController {

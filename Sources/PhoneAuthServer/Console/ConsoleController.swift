@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PhoneAuthCore
 
 /// The operator console at `/console`: HTML pages rendered on the server. Sign-in is the app's send/verify flow; every
 /// page then needs an operator (`ConsoleSession`), every form that changes state a CSRF token, and every action goes

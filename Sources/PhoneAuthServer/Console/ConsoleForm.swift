@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// A posted HTML form (`application/x-www-form-urlencoded`), at most 16 KiB. Repeated names keep the first value.
 struct ConsoleForm: Sendable {

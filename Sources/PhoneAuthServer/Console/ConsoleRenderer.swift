@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Mustache
+import PhoneAuthCore
 
 /// Renders the console's pages from the `.mustache` files in `Console/Templates` and serves `Console/Assets`, both
 /// copied into the resource folder beside the binary (`ResourceBundle`) and read once, at start. Every template

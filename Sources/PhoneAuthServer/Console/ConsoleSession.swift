@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import PhoneAuthCore
 
 /// The console's sign-in, held by the browser as two cookies: the access token and the refresh token of a real
 /// session (opened by the same send/verify flow as the app's), both `HttpOnly`, `SameSite=Strict`, `Path=/console`,

@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// How long a console sign-in lasts, stricter than an app's session: an operator's browser left open is a standing
 /// invitation. The session ends after `idle` without a page, and `absolute` after sign-in whatever happens.

@@ -1,4 +1,5 @@
 import Mustache
+import PhoneAuthCore
 
 /// HTML escaping by Unicode scalar, for every console template. swift-mustache's own escaper looks characters up by
 /// grapheme cluster, so `"` followed by a combining mark (U+0301) is one `Character` that is not `"` and went out

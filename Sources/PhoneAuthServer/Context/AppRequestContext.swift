@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// Per-request state for every route. `caller` is set by `AuthenticationMiddleware` on protected groups.
 struct AppRequestContext: RequestContext {

@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// Finds a key that appears twice in one JSON object. Foundation's decoder keeps one of them silently, so a proxy or
 /// another service reading the same body could see a different value than this server: such a body is refused.

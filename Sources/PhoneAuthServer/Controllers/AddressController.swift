@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import PhoneAuthCore
 
 /// The signed-in user's address book. Another user's address id answers 404, exactly like a missing one.
 struct AddressController: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// An address as clients see it: the stored row without its owner id, plus its `etag` (so an item of a list can be
 /// edited with `If-Match`). Every key is always present, `null` when empty.

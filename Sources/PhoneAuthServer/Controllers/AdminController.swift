@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// Operator endpoints. The admin role is read from the database on every call (the caller row is fresh), never
 /// trusted from the token alone.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import PhoneAuthCore
 
 /// Sign-in over HTTP: send a code, trade it for tokens. `SessionService` does the work; refresh and logout are
 /// `SessionController`'s routes.

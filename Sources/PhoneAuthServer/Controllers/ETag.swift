@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import PhoneAuthCore
 
 /// Entity tags for conditional requests: a digest of the exact JSON a client would receive, so any change to what it
 /// sees changes the tag, however close together two edits come. Clients revalidate caches with `If-None-Match` (304)

@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// `GET /health` and `GET /health/ready`: 200 only after a real database round trip (migrations ran before the server
 /// started listening), 503 once a shutdown has begun. `GET /health/live`: the process answers, whatever the database

@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// The `Idempotency-Key` header: absent, or 1 to 255 visible ASCII characters.
 enum IdempotencyKey {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// What an `Idempotency-Key` does, for every endpoint that takes one: the first request under a key runs and its
 /// answer is stored; a repeat for the same subject gets that answer again and runs nothing; a repeat while the first

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import PhoneAuthCore
 
 /// `POST /auth/introspect` (RFC 7662) for the app's other services: is this access token still good, revocation
 /// included? Answered through the same `CallerResolver` as every API request, so a logout, ban or force-logout shows
@@ -70,7 +71,7 @@ struct IntrospectionController: Sendable {
                 tokenType: "access_token", issuedAt: Int(claims.issuedAt.value.timeIntervalSince1970),
                 expiresAt: Int(claims.expiration.value.timeIntervalSince1970), issuer: claims.issuer.value,
                 audience: claims.audience.value.first, tokenID: claims.id.value)
-        } catch let error where StorageUnavailable.classify(error) != nil {
+        } catch let error where StorageFailure.unavailable(error) != nil {
             throw error  // "inactive" would be a lie: the service should retry
         } catch {
             answer = .inactive  // RFC 7662 §2.2: nothing about why

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import PhoneAuthCore
 
 /// What the token's market is. `MarketGuardMiddleware` has already refused any other market named in the request.
 struct MarketController: Sendable {

@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// `GET /metrics`: the Prometheus text exposition format (version 0.0.4), on the main port or `--metrics-port`.
 struct MetricsController: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// `GET /openapi.yaml`: the API contract (`Sources/PhoneAuthServer/OpenAPI/openapi.yaml`), read once at start from the
 /// resource folder beside the binary (`ResourceBundle`); without it the server serves everything but this document.

@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// The signed-in user's own profile, read fresh from the database on every call.
 struct ProfileController: Sendable {

@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 extension Request {
     /// The query parameter `name` as a whole number in `range`: nil when absent, a 400 `invalid_request` naming the

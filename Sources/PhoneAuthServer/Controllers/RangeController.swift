@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// Operator endpoints for number ranges (`/admin/ranges`): how they stand, and blocks by hand. Behind the same
 /// admin check as every `/admin` route.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// Refresh-token rotation, logout scopes, and the caller's own sessions, over HTTP; `SessionService` does the work.
 struct SessionController: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// A session as listed to its owner (`current`) or to an admin (`expires_at`, `is_active`).
 struct SessionResponse: Encodable {

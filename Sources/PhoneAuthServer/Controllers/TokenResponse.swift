@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// A signed-in session: verify-code and refresh both answer with it.
 struct TokenResponse: ResponseEncodable {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthCore
 
 /// The user as clients see it: a row just read from the database, minus server-only columns (`tokens_valid_after`).
 /// Every key is always present, `null` when empty.

@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// Counts each request and records its latency by method, route template and final status. Just inside the request
 /// logger, so it sees every answer (errors already shaped by `ErrorMiddleware`); the clock stops when the handler

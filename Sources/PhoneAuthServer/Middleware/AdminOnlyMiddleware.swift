@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// Lets only callers whose current database row says `admin` through.
 struct AdminOnlyMiddleware: RouterMiddleware {

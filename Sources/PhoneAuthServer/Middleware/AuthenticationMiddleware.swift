@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// Reads `Authorization: Bearer …` and asks the `CallerResolver` who is calling, as of now. Anything short of a valid
 /// token of an active user is 401.

@@ -1,4 +1,5 @@
 import NIOCore
+import PhoneAuthCore
 import Synchronization
 
 /// At most `limit` open connections per client network: past it a new connection is closed at once, so one address

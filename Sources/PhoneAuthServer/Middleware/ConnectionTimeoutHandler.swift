@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTPTypes
+import PhoneAuthCore
 
 /// Drops connections that stall: a request whose next part does not arrive within `readTimeout` (a Content-Length it
 /// never delivers), a request not read whole within `requestTimeout` of its head (a body trickled a byte every few

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PhoneAuthCore
 
 /// The one place errors become responses: every error, ours or the framework's, leaves as
 /// `{"error":{"code","message"}}` with its status. It never throws, so it sits just inside the request logger.
@@ -26,7 +27,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notFound:
                 // The router answers 404 both for unknown paths and for known paths with another method.
                 if let allowed = routes.allowedMethods(path: request.uri.path), !allowed.isEmpty {
-                    return .methodNotAllowed(allowed)
+                    return .methodNotAllowed(allowed.map(\.rawValue))
                 }
                 return .notFound
             case .contentTooLarge: return .payloadTooLarge
@@ -37,13 +38,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 return .internalError
             }
         default:
-            if let unavailable = StorageUnavailable.classify(error) {
+            if let unavailable = StorageFailure.unavailable(error) {
                 logger.warning("storage unavailable", metadata: ["reason": "\(unavailable.reason)"])
                 metrics.databaseError()
                 return .storageUnavailable
             }
             var metadata: Logger.Metadata = ["error": "\(String(reflecting: type(of: error)))"]
-            for (key, value) in StorageUnavailable.diagnostics(of: error) { metadata[key] = "\(value)" }
+            for (key, value) in StorageFailure.diagnostics(of: error) { metadata[key] = "\(value)" }
             logger.error("internal error", metadata: metadata)
             return .internalError
         }

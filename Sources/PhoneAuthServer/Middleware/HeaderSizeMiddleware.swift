@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// Request headers over `maxBytes` in all answer 431 in our JSON shape. (Past 80 KiB the HTTP parser itself closes
 /// the connection with a bare 400 before any middleware runs.)

@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 
 /// A request may name a market (`X-Market`, or `/api/v1/markets/{code}/…`); it must be the token's.
 struct MarketGuardMiddleware: RouterMiddleware {

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import PhoneAuthCore
 
 /// One line per request: method, path (never the query), status, duration and request id. Outermost, so it sees the
 /// final status; it also hands the id back as `X-Request-ID`.

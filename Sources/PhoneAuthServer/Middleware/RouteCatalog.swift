@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthCore
 import Synchronization
 
 /// Every registered (path, method), so a known path asked with another method answers 405 with `Allow`, not 404.

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import PhoneAuthCore
 
 /// Headers every response carries, errors included: `X-Content-Type-Options: nosniff` and `Referrer-Policy:
 /// no-referrer` everywhere; `Cache-Control: no-store` on everything that carries tokens or personal data (`/auth`,

@@ -1,4 +1,7 @@
 /// Builds the configured providers, in failover order, behind one dispatcher.
+import PhoneAuthCore
+import PhoneAuthDelivery
+
 enum SMSGatewayFactory {
     static func make(_ config: AppConfig, random: any RandomSource, client: CurlClient = .shared, metrics: ServerMetrics? = nil)
         -> any SMSGateway

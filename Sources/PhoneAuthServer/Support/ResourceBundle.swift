@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// The resource folder SwiftPM installs beside the binary (`PhoneAuth_PhoneAuthServer.resources/`: the OpenAPI
 /// document, the console's templates and assets). Looked up by hand rather than through `Bundle.module`, which stops

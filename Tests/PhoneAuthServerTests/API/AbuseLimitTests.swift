@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// The SMS-fraud limits, with the shipped defaults unless a test says otherwise, and a pinned clock.

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// Every operator action, through the admin API or the CLI, lands in the audit log: who, what, on whom, when, from

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// Mobile carriers put thousands of subscribers behind one IPv4 address. The per-network limit is conversion-aware

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// send-code's proof-of-work challenge over HTTP: the 428 and its body, and every way a solution can be wrong.

@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// ETags, If-None-Match (304), If-Match (412) and Idempotency-Key on address creation: what offline sync stands on.

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// `openapi.yaml` is the API's contract: it names exactly the routes the router serves, the server hands it out as

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// The adaptive SMS-pumping defence through the real endpoint, with the shipped limits, a pinned clock and a trusted

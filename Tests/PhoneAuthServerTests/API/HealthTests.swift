@@ -4,7 +4,9 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
+@testable import PhoneAuthSQLite
 
 @Suite struct HealthTests {
     @Test(arguments: Backend.all) func healthyAfterADatabaseRoundTrip(backend: Backend) async throws {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// What an attacker sends, over real HTTP: each request gets its documented status and error code, the server stays

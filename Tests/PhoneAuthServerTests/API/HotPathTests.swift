@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// What the request path memoizes, and why each memo cannot change an answer.

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// `POST /auth/introspect` (RFC 7662) for the app's other services: revocation included, behind a service credential.

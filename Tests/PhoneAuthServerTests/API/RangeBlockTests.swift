@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// Blocked number ranges: by an operator (admin API and CLI, until lifted, for everyone) and by the defence itself

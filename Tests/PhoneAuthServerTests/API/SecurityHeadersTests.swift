@@ -4,7 +4,9 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
+@testable import PhoneAuthSQLite
 
 /// Security defaults on every response, and the probes an orchestrator uses.
 @Suite struct SecurityHeadersTests {

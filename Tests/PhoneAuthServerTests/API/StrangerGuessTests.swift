@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// What someone who knows only a phone number can do to its owner's sign-in (issue 10, finding 3), with the shipped

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import JWTKit
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 @Suite struct TokenTamperingTests {

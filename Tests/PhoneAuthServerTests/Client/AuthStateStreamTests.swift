@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import ClientCore
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// `PhoneAuthSession.authStateChanges()` against the live server: every subscriber sees the same ordered events, and

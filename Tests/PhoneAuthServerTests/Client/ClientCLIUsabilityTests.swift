@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// clientcli as people type it and scripts read it: prompts on a real pseudo-terminal, global options on either side

@@ -2,8 +2,9 @@ import ClientCore
 import Foundation
 import Testing
 
-@testable import PhoneAuthServer
 @testable import clientcli
+@testable import PhoneAuthCore
+@testable import PhoneAuthServer
 
 /// ClientCore and clientcli meet a send-code challenge: solved without the caller noticing, with a progress line in
 /// clientcli once solving takes more than a second.

@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// ClientCore and clientcli against the real server on a real socket: a change on one side that breaks the other fails here.

@@ -9,6 +9,7 @@ import Testing
 import FoundationNetworking
 #endif
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// The real URLSession transport, counting requests per path.

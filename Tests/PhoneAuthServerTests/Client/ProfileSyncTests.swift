@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 #if canImport(FoundationNetworking)

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// An operator's console sign-in ends after 12 hours without a page and 7 days after sign-in, whatever the app's

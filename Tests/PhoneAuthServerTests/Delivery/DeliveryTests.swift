@@ -5,6 +5,8 @@ import Logging
 import Synchronization
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthServer
 
 /// Retries, deadlines and failover, against real HTTP receivers on loopback through libcurl.

@@ -3,6 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthServer
 
 /// SNS against moto's real SNS implementation on loopback, SigV4 signed by libcurl.

@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Logging
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthServer
 
 @Suite struct WebhookGatewayTests {

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// `kill -9` in the middle of a burst of sign-ins and profile edits: after a restart, everything the server said 2xx

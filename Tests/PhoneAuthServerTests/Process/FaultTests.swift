@@ -3,7 +3,9 @@ import Logging
 import PostgresNIO
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
+@testable import PhoneAuthSQLite
 
 /// The database or the SMS provider failing under a running server (the real binary): writes answer a clear 503
 /// `storage_unavailable` or `sms_unavailable` with nothing half-done, the process stays up, what does not need the

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// Memory one account cannot inflate (issue 24, item 10): memos are bounded by bytes, and text fields by Unicode

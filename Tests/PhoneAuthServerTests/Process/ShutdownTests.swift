@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
+@testable import PhoneAuthSQLite
 
 /// SIGTERM and SIGINT stop the server gracefully: readiness fails first, the request in flight (here a send-code
 /// waiting 3 s on its SMS provider) still completes, then the listener is gone and the process exits 0.

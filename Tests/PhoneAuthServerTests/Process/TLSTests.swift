@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthServer
 
 /// For deployments without a TLS-terminating proxy: `--tls-certificate` and `--tls-key` make the real binary speak

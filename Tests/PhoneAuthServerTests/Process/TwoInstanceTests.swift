@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthPostgres
 @testable import PhoneAuthServer
 
 /// Two real server processes on one PostgreSQL database, requests split between them: what is atomic on one instance

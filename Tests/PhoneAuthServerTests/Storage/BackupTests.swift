@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// `PhoneAuthServer backup PATH` copies a SQLite database while the server writes to it: the copy is consistent,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// `--database` picks the backend; a PostgreSQL password never shows in what the server prints (issue 11).

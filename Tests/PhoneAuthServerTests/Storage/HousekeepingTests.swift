@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// Housekeeping keeps the database from growing without bound, and removes only what no request can use any more.

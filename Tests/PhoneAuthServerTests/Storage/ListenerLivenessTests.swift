@@ -1,5 +1,7 @@
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthPostgres
 @testable import PhoneAuthServer
 
 /// When PostgreSQL's change listener may vouch for the auth-state cache: only while its own heartbeat comes back.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthServer
 
 /// PostgreSQL as most teams run it: behind PgBouncer in transaction pooling, where LISTEN cannot work, and with a

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// PostgreSQL restarts in the middle of a burst: PhoneAuth keeps answering, every failure is a clean 503, nothing is

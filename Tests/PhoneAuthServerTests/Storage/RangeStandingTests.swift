@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// Conversion per number range, what the adaptive SMS-pumping defence decides on: every send is counted against its

@@ -4,7 +4,10 @@ import Logging
 import PostgresNIO
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthPostgres
 @testable import PhoneAuthServer
+@testable import PhoneAuthSQLite
 
 /// One schema on both backends: the migrations of each reach the same `SchemaHistory` version, and the tables they
 /// make match column by column (types as mapped, nullability), with the same primary keys, indexes and unique

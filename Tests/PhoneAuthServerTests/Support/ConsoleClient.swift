@@ -5,6 +5,7 @@ import NIOCore
 import Synchronization
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// A browser, as far as the console can tell: keeps the cookies the server sets (Path=/console), posts forms with the

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthServer
 
 /// One PhoneAuth server process of several sharing a database, and a JSON client for it (libcurl, its own

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// Builds tokens by hand, so tests can forge, tamper and re-sign them.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthServer
 
 /// moto's AWS server mode (`python3 -m moto.server`) on a free loopback port, started for one test and stopped after it.

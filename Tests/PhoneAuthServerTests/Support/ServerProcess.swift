@@ -1,5 +1,7 @@
 import Foundation
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthServer
 
 /// The real PhoneAuthServer binary as a process on 127.0.0.1, stopped with SIGTERM.

@@ -4,7 +4,10 @@ import Logging
 import PostgresNIO
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthPostgres
 @testable import PhoneAuthServer
+@testable import PhoneAuthSQLite
 
 /// The storage backends a storage-facing test runs on: SQLite always, PostgreSQL when `PHONEAUTH_TEST_POSTGRES` names
 /// a server (`make test` starts a throwaway cluster and sets it). With the variable set, an unreachable server fails

@@ -7,7 +7,10 @@ import NIOCore
 import Synchronization
 import Testing
 
+@testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthServer
+@testable import PhoneAuthSQLite
 
 /// A server as it ships, on a real SQLite file in a fresh temp folder (or a fresh PostgreSQL database), with a pinned
 /// clock and a gateway that records what it would have texted.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 @Suite final class ConfigTests {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// The server's log lines are formatted in the request path and written by a background thread; these pin the format

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// The logs of a whole sign-in, at debug level, in both formats, from the real binary: full of lines, and free of

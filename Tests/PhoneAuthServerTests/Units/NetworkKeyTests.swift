@@ -1,5 +1,6 @@
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 @Suite struct NetworkKeyTests {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
+@testable import PhoneAuthSQLite
 
 /// The data folder, the database files and secret files stay private to the server's user (issue 10, finding 5).
 @Suite final class PrivateFilesTests {

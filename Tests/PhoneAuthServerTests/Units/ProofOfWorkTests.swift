@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// The proof-of-work challenge send-code will ask for under suspicion: solvable, bound to its phone, expiring,

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// The decision alone, on hand-made range standings (the storage side is `RangeStandingTests`).

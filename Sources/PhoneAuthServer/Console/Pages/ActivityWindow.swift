@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// The period the overview covers, and how its charts split it.
 enum ActivityWindow: String, CaseIterable, Sendable {

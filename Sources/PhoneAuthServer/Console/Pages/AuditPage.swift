@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// The audit log, newest first, filtered by operator and target, a page at a time.
 struct AuditPage: ConsolePage {

@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// A bar chart drawn as SVG on the server: one group of bars per period, one bar per series, a few grid lines.
 /// Every coordinate is computed here, so the template only places them.

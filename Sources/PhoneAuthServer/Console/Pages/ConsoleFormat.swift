@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// How the console writes instants: UTC, to the minute, the same on every page and in every test.
 enum ConsoleFormat {

@@ -1,4 +1,6 @@
 /// What a refused or failed console request shows.
+import PhoneAuthCore
+
 struct ErrorPage: ConsolePage {
     static let template = ConsoleRenderer.Template.error
 

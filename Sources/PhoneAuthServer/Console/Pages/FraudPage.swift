@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// Number ranges by activity, what the defence makes of each, and the block / unblock forms.
 struct FraudPage: ConsolePage {

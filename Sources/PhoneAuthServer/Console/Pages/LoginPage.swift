@@ -1,4 +1,6 @@
 /// The sign-in page: the phone form, then the code form for the verification id the send returned.
+import PhoneAuthCore
+
 struct LoginPage: ConsolePage {
     static let template = ConsoleRenderer.Template.login
 

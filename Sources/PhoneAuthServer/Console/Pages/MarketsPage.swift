@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// The configured markets with their users and recent sign-ins, and force-logout per market.
 struct MarketsPage: ConsolePage {

@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// What the overview template shows.
 struct OverviewPage: ConsolePage {

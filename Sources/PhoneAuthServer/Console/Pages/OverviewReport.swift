@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// The overview's figures for one window, summed from the activity counters: what the view model test compares with
 /// the stored rows.

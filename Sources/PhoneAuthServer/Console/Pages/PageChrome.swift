@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// What every console page shows around its content: the title, the sections, the operator and the sign-out form.
 struct PageChrome: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// One user as an operator sees them, with the actions the console offers on them.
 struct UserPage: ConsolePage {

@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthCore
 
 /// The user search form and what the last search found: a user named by phone or id opens at once; a piece of a
 /// name or number lists the matches, newest sign-in first.

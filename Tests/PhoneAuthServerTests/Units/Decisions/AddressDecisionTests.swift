@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// The address limit and If-Match, decided without a database (`AddressTests` and `ConditionalRequestTests` run

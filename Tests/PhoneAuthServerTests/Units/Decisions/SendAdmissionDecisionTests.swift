@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// The one rule of send admission, without a database: each case feeds the facts the rule asks for and checks what

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthServer
 
 /// Refresh rotation, logout and the right code's sign-in, decided without a database (`SessionTests` and

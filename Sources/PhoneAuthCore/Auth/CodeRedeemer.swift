@@ -1,0 +1,82 @@
+import Foundation
+
+/// Redeems one-time codes: a guess is checked in one transaction with the user's activation and the opening of the
+/// session; codes and ids are burnt on first use, and die after `maxAttempts` wrong tries per path.
+package struct CodeRedeemer: Sendable {
+    package let signIn: any SignInRepository
+    package let limits: SendLimits
+    package let maxAttempts: Int
+    package let hasher: CodeHasher
+    /// Sign-ins with a test number count as sign-ins, not as verified texts.
+    package let testNumbers: TestNumberBook
+    package let markets: MarketCatalog
+    package let metrics: ServerMetrics
+    /// The console's counters of sign-ins, verified codes and refusals.
+    package let activity: ActivityRecorder
+    package let now: WallClock
+
+    package init(
+        signIn: any SignInRepository,
+        limits: SendLimits,
+        maxAttempts: Int,
+        hasher: CodeHasher,
+        testNumbers: TestNumberBook,
+        markets: MarketCatalog,
+        metrics: ServerMetrics,
+        activity: ActivityRecorder,
+        now: @escaping WallClock
+    ) {
+        self.signIn = signIn
+        self.limits = limits
+        self.maxAttempts = maxAttempts
+        self.hasher = hasher
+        self.testNumbers = testNumbers
+        self.markets = markets
+        self.metrics = metrics
+        self.activity = activity
+        self.now = now
+    }
+
+    /// The signed-in user, with `session` opened; otherwise the refusal as an `AppError`.
+    package func redeem(_ target: VerificationTarget, code: String, network: String, session: NewSession) async throws -> User {
+        let (hasher, markets) = (self.hasher, self.markets)
+        let guess = Guess(
+            target: target, network: network,
+            matches: { phone, stored in hasher.matches(stored, e164: phone, code: code) },
+            newUser: { phone in
+                guard let number = try? PhoneNumber(parsing: phone), let market = try? markets.market(for: number) else { return nil }
+                return NewUserDefaults(market: market.code, language: market.defaultLanguage, country: market.country)
+            })
+        let outcome = try await signIn.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
+        let error: AppError
+        switch outcome {
+        case .success(let user):
+            metrics.code(.verified, market: user.market)
+            activity.record(.signIn, market: user.market)
+            if let phone = try? PhoneNumber(parsing: user.phoneNumber), testNumbers.code(for: phone, at: now()) == nil {
+                activity.record(.verified, market: user.market)
+            }
+            return user
+        case .rejected(let remaining): error = .invalidCode(attemptsRemaining: remaining)
+        case .locked: error = .tooManyAttempts
+        case .disabled: error = .accountDisabled
+        case .phoneRateLimited(let retryAfter): error = AppError.verifyRateLimited.retrying(after: retryAfter)
+        case .networkRateLimited(let retryAfter): error = AppError.networkRateLimited.retrying(after: retryAfter)
+        }
+        switch outcome {
+        case .phoneRateLimited, .networkRateLimited:
+            metrics.limitRefused(error.code)
+            activity.record(.refused(error.code), market: market(of: target))
+        default: metrics.code(.failed, market: market(of: target))
+        }
+        throw error
+    }
+
+    /// The market a failed guess was aimed at, where the request says it without a read (the id path names no phone).
+    private func market(of target: VerificationTarget) -> String {
+        guard case .phone(let e164) = target, let phone = try? PhoneNumber(parsing: e164), let market = try? markets.market(for: phone) else {
+            return "unknown"
+        }
+        return market.code
+    }
+}

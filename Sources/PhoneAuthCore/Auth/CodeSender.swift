@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+
+/// Issues one-time codes. Each send is a verification of its own, named by an unguessable id the client keeps
+/// (`VerificationID`); the code is stored hashed and dies after the code lifetime. Sends pass the abuse limits and the
+/// fraud admission first; test numbers text nothing and pass only the cooldown.
+package struct CodeSender: Sendable {
+    package let signIn: any SignInRepository
+    package let limits: SendLimits
+    package let testNumbers: TestNumberBook
+    package let hasher: CodeHasher
+    package let lifetime: Duration
+    package let sms: any SMSGateway
+    package let texts: SMSTextCatalog
+    package let fraud: FraudSettings
+    package let challenges: ChallengeGate
+    package let timing: SendTimingMask
+    package let metrics: ServerMetrics
+    /// The console's counters of sends, challenges and refusals.
+    package let activity: ActivityRecorder
+    package let random: any RandomSource
+    package let now: WallClock
+
+    package init(
+        signIn: any SignInRepository,
+        limits: SendLimits,
+        testNumbers: TestNumberBook,
+        hasher: CodeHasher,
+        lifetime: Duration,
+        sms: any SMSGateway,
+        texts: SMSTextCatalog,
+        fraud: FraudSettings,
+        challenges: ChallengeGate,
+        timing: SendTimingMask,
+        metrics: ServerMetrics,
+        activity: ActivityRecorder,
+        random: any RandomSource,
+        now: @escaping WallClock
+    ) {
+        self.signIn = signIn
+        self.limits = limits
+        self.testNumbers = testNumbers
+        self.hasher = hasher
+        self.lifetime = lifetime
+        self.sms = sms
+        self.texts = texts
+        self.fraud = fraud
+        self.challenges = challenges
+        self.timing = timing
+        self.metrics = metrics
+        self.activity = activity
+        self.random = random
+        self.now = now
+    }
+
+    /// Stores a fresh code, sends it and returns the verification id. If sending fails the code is removed, so no usable
+    /// code is left behind; the attempt still counts toward the limits. A disabled user's phone gets the same answer,
+    /// after about as long, and no SMS. Under suspicion the answer is a challenge (428) instead; `answer` is one solved.
+    package func send(
+        to phone: PhoneNumber, market: Market, network: String, answer: ChallengeGate.Answer? = nil, logger: Logger
+    ) async throws -> String {
+        let issuedAt = now()
+        let verificationID = VerificationID.make(random: random)
+        let attempt = SendAttempt(phone: phone.e164, ip: network, prefix: Self.range(of: phone, in: market))
+        if let fixed = testNumbers.code(for: phone, at: issuedAt) {
+            // A test number texts nothing, so it shares no budget or limit with real numbers: only its own cooldown.
+            if limits.resendCooldown > .zero, let last = try await signIn.latestIssue(phone: phone.e164) {
+                let wait = limits.resendCooldown.seconds - issuedAt.timeIntervalSince(last)
+                if wait > 0 { throw AppError.resendTooSoon.retrying(after: Int(wait.rounded(.up))) }
+            }
+            _ = try await store(verificationID, phone: phone, code: fixed, at: issuedAt)
+            logger.info("test number: code stored, no sms", metadata: ["phone": "\(phone.masked)"])
+            return verificationID
+        }
+        guard !limits.deniedPrefixes.contains(where: { phone.e164.hasPrefix($0) }) else {
+            activity.record(.refused(AppError.phoneNotAllowed.code), market: market.code)
+            throw AppError.phoneNotAllowed
+        }
+        var screening = fraud.enabled ? SendScreening(policy: fraud.policy, challengeQuota: limits.challengeRule) : nil
+        var rejection: String?
+        if let answer, screening != nil {
+            switch try await challenges.redeem(answer, phone: phone) {
+            case .success(let difficulty): screening?.solvedDifficulty = difficulty
+            case .failure(let why): rejection = why.message
+            }
+        }
+        try await admit(attempt, screening: screening, phone: phone, market: market, rejection: rejection, logger: logger)
+        let code = random.numericCode(digits: 6)
+        let stored = try await store(verificationID, phone: phone, code: code, at: issuedAt)
+        if stored.phoneIsDisabled {
+            try? await Task.sleep(for: timing.delay(random: random))
+            logger.info("disabled user: no sms", metadata: ["phone": "\(phone.masked)"])
+            return verificationID
+        }
+        let message = SMSMessage(to: phone, body: texts.text(code: code, language: market.defaultLanguage, otpDomain: market.otpDomain), code: code)
+        let started = ContinuousClock.now
+        do {
+            try await sms.send(message, logger: logger)
+        } catch {
+            // No usable code is left behind; the caller is told why (bad number, refused region, or unavailable).
+            try await signIn.delete(id: stored.id)
+            logger.warning("sms send failed", metadata: ["phone": "\(phone.masked)", "error": "\(error)"])
+            throw error as? AppError ?? AppError.smsUnavailable
+        }
+        timing.record(ContinuousClock.now - started)
+        metrics.code(.sent, market: market.code)
+        activity.record(.sent, market: market.code)
+        var logged: Logger.Metadata = ["phone": "\(phone.masked)", "market": "\(market.code)"]
+        if let price = fraud.prices[market.code] {
+            metrics.estimatedSpend(price, market: market.code)
+            logged["estimated_cost_usd"] = "\(price)"
+        }
+        logger.info("code sent", metadata: logged)
+        return verificationID
+    }
+
+    /// The number range fraud is counted by: country code plus the next three digits (SMS pumping walks such ranges).
+    package static func range(of phone: PhoneNumber, in market: Market) -> String {
+        String(phone.e164.prefix(1 + market.callingCode.count + 3))
+    }
+
+    private func admit(
+        _ attempt: SendAttempt, screening: SendScreening?, phone: PhoneNumber, market: Market, rejection: String?, logger: Logger
+    ) async throws {
+        switch try await signIn.admit(attempt, rules: limits.sendRules, screening: screening, now: now()) {
+        case .admitted: return
+        case .refused(let refusal):
+            metrics.limitRefused(refusal.rule.refusal.code)
+            activity.record(.refused(refusal.rule.refusal.code), market: market.code)
+            if refusal.rule.refusal.kind == .smsBudgetExhausted {
+                logger.warning("sms budget exhausted: every send is refused", metadata: ["retry_after": "\(refusal.retryAfter)"])
+            }
+            throw refusal.rule.refusal.retrying(after: refusal.retryAfter)
+        case .challenged(let difficulty):
+            throw challenges.challenge(phone, difficulty: difficulty, market: market, rejection: rejection)
+        case .hardened(let block, let difficulty):
+            metrics.rangeBlockedAutomatically()
+            logger.warning(
+                """
+                number range hardened automatically: unknown numbers there solve the hardest challenge for each code; confirm \
+                a block with `PhoneAuthServer admin block-range \(block.prefix) --reason …` if it is pumping
+                """,
+                metadata: ["range": "\(block.prefix)", "reason": "\(block.reason)", "until": "\(block.expiresAt?.ISO8601Format() ?? "lifted")"])
+            throw challenges.challenge(phone, difficulty: difficulty, market: market, rejection: rejection)
+        case .blocked:
+            metrics.rangeBlockRefused(automatic: false)
+            activity.record(.refused("range_blocked"), market: market.code)
+            throw AppError.phoneNotAllowed
+        }
+    }
+
+    private func store(_ verificationID: String, phone: PhoneNumber, code: String, at instant: Date) async throws -> StoredVerification {
+        try await signIn.create(
+            idHash: VerificationID.hash(verificationID), phone: phone.e164, codeHash: hasher.hash(phone: phone, code: code),
+            expiresAt: instant.addingTimeInterval(lifetime.seconds), now: instant)
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+
+/// Every failure a client can see. Each case knows its stable `code` here, and its HTTP status in the server's
+/// `AppError+HTTP`, each in one place; the server's `ErrorMiddleware` turns it into `{"error":{"code","message",…}}`.
+package struct AppError: Error, Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
+        case invalidPhone
+        case marketNotSupported
+        case invalidCode(attemptsRemaining: Int?)
+        case tooManyAttempts
+        case smsUnavailable
+        case unauthorized
+        case marketMismatch
+        case invalidRequest(field: String?)
+        case validationFailed(field: String)
+        case payloadTooLarge
+        case notFound
+        /// `allowed`: the methods the path answers (`Allow`), as HTTP spells them.
+        case methodNotAllowed(allowed: [String])
+        case addressLimitReached
+        case serviceUnavailable
+        case internalError
+        case resendTooSoon
+        case phoneRateLimited
+        case ipRateLimited
+        case prefixRateLimited
+        case verifyRateLimited
+        case smsBudgetExhausted
+        case phoneNotAllowed
+        case idempotencyKeyInUse
+        case idempotencyKeyReused
+        case tokenExpired
+        case tokenStale
+        case invalidRefreshToken
+        case refreshTokenReused
+        case forbidden
+        case preconditionFailed
+        case accountDisabled
+        case accountDisabledSession
+        case unsupportedMediaType
+        case headersTooLarge
+        case networkRateLimited
+        case storageUnavailable
+        case invalidClient
+        case challengeRequired(IssuedChallenge)
+    }
+
+    /// What a 428 carries: solve it (`ProofOfWork`) and repeat send-code with `challenge` and `solution`.
+    package struct IssuedChallenge: Equatable, Sendable {
+        package var token: String
+        package var difficulty: Int
+        package var expiresIn: Int
+    }
+
+    package let kind: Kind
+    package let message: String
+    /// Seconds for `Retry-After`, where waiting helps.
+    package private(set) var retryAfter: Int?
+
+    package init(_ kind: Kind, _ message: String, retryAfter: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    /// The same error, telling the client when to come back.
+    package func retrying(after seconds: Int) -> AppError {
+        var copy = self
+        copy.retryAfter = max(1, seconds)
+        return copy
+    }
+
+    package static let invalidPhone = AppError(.invalidPhone, "The phone number is not a valid international number.")
+    package static let marketNotSupported = AppError(.marketNotSupported, "Phone numbers of this country are not served.")
+    package static let tooManyAttempts = AppError(.tooManyAttempts, "Too many wrong codes; request a new code.")
+    package static let smsUnavailable = AppError(.smsUnavailable, "The code could not be sent; try again shortly.")
+    package static let unauthorized = AppError(.unauthorized, "A valid access token is required.")
+    package static let marketMismatch = AppError(.marketMismatch, "This request names a market other than the token's.")
+    package static let payloadTooLarge = AppError(.payloadTooLarge, "The request body is larger than 16 KiB.")
+    package static let notFound = AppError(.notFound, "No such resource.")
+    package static let addressLimitReached = AppError(.addressLimitReached, "The address book is full.")
+    package static let serviceUnavailable = AppError(.serviceUnavailable, "The service is temporarily unavailable.")
+    package static let shuttingDown = AppError(.serviceUnavailable, "This instance is shutting down; send new requests elsewhere.")
+    package static let internalError = AppError(.internalError, "An internal error occurred.")
+    package static let resendTooSoon = AppError(.resendTooSoon, "A code was sent moments ago; wait before asking again.")
+    package static let phoneRateLimited = AppError(.phoneRateLimited, "Too many codes for this phone; try again later.")
+    package static let ipRateLimited = AppError(.ipRateLimited, "Too many codes from this network; try again later.")
+    package static let prefixRateLimited = AppError(.prefixRateLimited, "Too many codes for this number range; try again later.")
+    package static let verifyRateLimited = AppError(.verifyRateLimited, "Too many wrong codes for this phone; try again later.")
+    package static let smsBudgetExhausted = AppError(.smsBudgetExhausted, "Sign-in codes are paused for now; try again later.")
+    package static let phoneNotAllowed = AppError(.phoneNotAllowed, "Codes cannot be sent to this number range.")
+    package static let idempotencyKeyInUse = AppError(.idempotencyKeyInUse, "A request with this Idempotency-Key is still in progress.")
+    package static let idempotencyKeyReused = AppError(.idempotencyKeyReused, "This Idempotency-Key was used for another phone.")
+    package static let tokenExpired = AppError(.tokenExpired, "The access token has expired; refresh it.")
+    package static let tokenStale = AppError(.tokenStale, "The access token predates a change to this account; refresh it.")
+    package static let invalidRefreshToken = AppError(.invalidRefreshToken, "The refresh token is unknown, expired or revoked; sign in again.")
+    package static let refreshTokenReused = AppError(.refreshTokenReused, "This refresh token was already used; the session has been ended.")
+    package static let forbidden = AppError(.forbidden, "This needs a role the caller does not have.")
+    package static let accountDisabled = AppError(.accountDisabled, "This account is disabled.")
+    /// The ban as a token or refresh token meets it: 401, so clients drop their tokens, with the ban's own code.
+    package static let accountDisabledSession = AppError(.accountDisabledSession, "This account is disabled; its sessions have ended.")
+    package static let unsupportedMediaType = AppError(.unsupportedMediaType, "The body must be JSON (Content-Type: application/json).")
+    package static let headersTooLarge = AppError(.headersTooLarge, "The request headers are larger than 16 KiB in all.")
+    package static let networkRateLimited = AppError(.networkRateLimited, "Too many wrong codes from this network; try again later.")
+    package static let challengesRateLimited = AppError(
+        .networkRateLimited, "Too many sign-in checks were asked for from this network without being solved; try again later.")
+    package static let introspectionThrottled = AppError(
+        .networkRateLimited, "Too many failed client authentications from this network; try again later.")
+    package static let storageUnavailable = AppError(
+        .storageUnavailable, "The database is unavailable right now; nothing was changed. Try again shortly.")
+    package static let invalidClient = AppError(.invalidClient, "Introspection needs the credentials of a configured client (HTTP Basic).")
+    package static let preconditionFailed = AppError(.preconditionFailed, "The resource changed since it was read (If-Match); read it again.")
+
+    package static func invalidCode(attemptsRemaining: Int?) -> AppError {
+        AppError(.invalidCode(attemptsRemaining: attemptsRemaining), "The code is wrong or has expired.")
+    }
+
+    /// `why` says what was wrong with a challenge the client sent, if it sent one.
+    package static func challengeRequired(_ challenge: IssuedChallenge, why: String? = nil) -> AppError {
+        AppError(
+            .challengeRequired(challenge),
+            (why.map { $0 + " " } ?? "") + "Codes to this number range need a solved challenge first; solve this one and send the request again.")
+    }
+
+    package static func invalidRequest(_ message: String, field: String? = nil) -> AppError {
+        AppError(.invalidRequest(field: field), message)
+    }
+
+    package static func validation(_ field: String, _ message: String) -> AppError {
+        AppError(.validationFailed(field: field), message)
+    }
+
+    package static func methodNotAllowed(_ allowed: [String]) -> AppError {
+        AppError(.methodNotAllowed(allowed: allowed), "This method is not allowed here.")
+    }
+
+    package var code: String {
+        switch kind {
+        case .invalidPhone: "invalid_phone"
+        case .marketNotSupported: "market_not_supported"
+        case .invalidCode: "invalid_code"
+        case .tooManyAttempts: "too_many_attempts"
+        case .smsUnavailable: "sms_unavailable"
+        case .unauthorized: "unauthorized"
+        case .marketMismatch: "market_mismatch"
+        case .invalidRequest: "invalid_request"
+        case .validationFailed: "validation_failed"
+        case .payloadTooLarge: "payload_too_large"
+        case .notFound: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
+        case .addressLimitReached: "address_limit_reached"
+        case .serviceUnavailable: "service_unavailable"
+        case .internalError: "internal_error"
+        case .resendTooSoon: "resend_too_soon"
+        case .phoneRateLimited: "phone_rate_limited"
+        case .ipRateLimited: "ip_rate_limited"
+        case .prefixRateLimited: "prefix_rate_limited"
+        case .verifyRateLimited: "verify_rate_limited"
+        case .smsBudgetExhausted: "sms_budget_exhausted"
+        case .phoneNotAllowed: "phone_not_allowed"
+        case .idempotencyKeyInUse: "idempotency_key_in_use"
+        case .idempotencyKeyReused: "idempotency_key_reused"
+        case .tokenExpired: "token_expired"
+        case .tokenStale: "token_stale"
+        case .invalidRefreshToken: "invalid_refresh_token"
+        case .refreshTokenReused: "refresh_token_reused"
+        case .forbidden: "forbidden"
+        case .preconditionFailed: "precondition_failed"
+        case .accountDisabled, .accountDisabledSession: "account_disabled"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .headersTooLarge: "request_header_fields_too_large"
+        case .networkRateLimited: "network_rate_limited"
+        case .storageUnavailable: "storage_unavailable"
+        case .invalidClient: "invalid_client"
+        case .challengeRequired: "challenge_required"
+        }
+    }
+
+    /// The JSON body, `{"error":{…}}`.
+    package var body: ErrorBody {
+        var detail = ErrorBody.Detail(code: code, message: message, retryAfter: retryAfter)
+        switch kind {
+        case .invalidCode(let remaining): detail.attemptsRemaining = remaining
+        case .invalidRequest(let field): detail.field = field
+        case .validationFailed(let field): detail.field = field
+        case .challengeRequired(let challenge):
+            detail.challenge = challenge.token
+            detail.difficulty = challenge.difficulty
+            detail.expiresIn = challenge.expiresIn
+        default: break
+        }
+        return ErrorBody(error: detail)
+    }
+}
+
+package struct ErrorBody: Codable, Sendable, Equatable {
+    package struct Detail: Codable, Sendable, Equatable {
+        package var code: String
+        package var message: String
+        package var field: String?
+        package var attemptsRemaining: Int?
+        package var retryAfter: Int?
+        package var challenge: String?
+        package var difficulty: Int?
+        package var expiresIn: Int?
+
+        package init(code: String, message: String, retryAfter: Int? = nil) {
+            self.code = code
+            self.message = message
+            self.retryAfter = retryAfter
+        }
+
+        package enum CodingKeys: String, CodingKey {
+            case code, message, field
+            case attemptsRemaining = "attempts_remaining"
+            case retryAfter = "retry_after"
+            case challenge, difficulty
+            case expiresIn = "expires_in"
+        }
+    }
+
+    package var error: Detail
+}

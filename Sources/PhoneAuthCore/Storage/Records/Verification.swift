@@ -1,0 +1,45 @@
+import Foundation
+
+/// One sent code. Only hashes are stored: of the code (HMAC with the pepper) and of the verification id the client
+/// holds. A phone may have several live rows; the phone path only ever tries the newest.
+package struct Verification: Codable, Sendable, Equatable {
+    package var id: Int64?
+    package var idHash: Data
+    package var phoneNumber: String
+    package var codeHash: Data
+    package var idAttempts: Int
+    package var phoneAttempts: Int
+    package var expiresAt: Date
+    package var createdAt: Date
+
+    package init(
+        id: Int64? = nil,
+        idHash: Data,
+        phoneNumber: String,
+        codeHash: Data,
+        idAttempts: Int,
+        phoneAttempts: Int,
+        expiresAt: Date,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.idHash = idHash
+        self.phoneNumber = phoneNumber
+        self.codeHash = codeHash
+        self.idAttempts = idAttempts
+        self.phoneAttempts = phoneAttempts
+        self.expiresAt = expiresAt
+        self.createdAt = createdAt
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case id
+        case idHash = "id_hash"
+        case phoneNumber = "phone_number"
+        case codeHash = "code_hash"
+        case idAttempts = "id_attempts"
+        case phoneAttempts = "phone_attempts"
+        case expiresAt = "expires_at"
+        case createdAt = "created_at"
+    }
+}

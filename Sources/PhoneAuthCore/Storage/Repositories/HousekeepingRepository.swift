@@ -1,0 +1,55 @@
+import Foundation
+
+/// How many rows one housekeeping pass removed, by kind.
+package struct PurgeCounts: Sendable, Equatable {
+    /// The phone numbers of the expired verifications removed (each a code that expired unused: redeemed codes are
+    /// deleted at once), so the metrics can count them by market.
+    package var expiredCodePhones: [String]
+    package var verifications: Int { expiredCodePhones.count }
+    package var sendLog: Int
+    package var verifyFailures: Int
+    package var idempotencyKeys: Int
+    package var sessions: Int
+    package var challenges: Int
+    /// Automatic range blocks past their end, and challenge issues older than the hour the defence looks at.
+    package var fraudRecords: Int
+    /// Console activity counters older than `ActivityRetention`.
+    package var activity: Int
+
+    package init(
+        expiredCodePhones: [String] = [],
+        sendLog: Int = 0,
+        verifyFailures: Int = 0,
+        idempotencyKeys: Int = 0,
+        sessions: Int = 0,
+        challenges: Int = 0,
+        fraudRecords: Int = 0,
+        activity: Int = 0
+    ) {
+        self.expiredCodePhones = expiredCodePhones
+        self.sendLog = sendLog
+        self.verifyFailures = verifyFailures
+        self.idempotencyKeys = idempotencyKeys
+        self.sessions = sessions
+        self.challenges = challenges
+        self.fraudRecords = fraudRecords
+        self.activity = activity
+    }
+
+    package var total: Int { verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords + activity }
+}
+
+/// Removes rows no request can use any more, so the database does not grow without bound. Each kind is deleted in its
+/// own short transaction, so a pass never holds writers for long; a row a pass misses is removed by the next.
+package protocol HousekeepingRepository: Sendable {
+    /// As of `now`: expired verifications, idempotency keys and challenge redemptions; send-log and wrong-code rows older than
+    /// `StorageRetention` (they can no longer affect a limit); sessions that ended (revoked, or past either expiry)
+    /// more than `endedSessions` ago.
+    func purge(now: Date, endedSessions: TimeInterval) async throws -> PurgeCounts
+}
+
+/// How long counted events are kept: older ones can no longer affect any limit.
+package enum StorageRetention {
+    package static let sendLog: TimeInterval = 2 * 86_400
+    package static let verifyFailures: TimeInterval = 2 * 86_400
+}

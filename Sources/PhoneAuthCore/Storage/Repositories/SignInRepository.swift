@@ -1,0 +1,102 @@
+import Foundation
+
+/// Which verification a guess is aimed at.
+package enum VerificationTarget: Sendable, Equatable {
+    /// The SHA-256 of the id send-code returned: tries count against that verification only.
+    case id(hash: Data)
+    /// The seed's path for older clients: the phone's newest live verification, with its own try budget.
+    case phone(String)
+
+    package var path: String {
+        switch self {
+        case .id: "id"
+        case .phone: "phone"
+        }
+    }
+}
+
+/// The outcome of presenting a code. Failures are values, not errors, so the counters they bump are committed.
+package enum RedemptionOutcome: Sendable, Equatable {
+    case success(User)
+    /// Wrong code, expired code or no code at all. `attemptsRemaining` only on the id path: the phone path answers the
+    /// same for all three, so a stranger learns nothing about a live code.
+    case rejected(attemptsRemaining: Int?)
+    /// The verification's tries on the id path are spent.
+    case locked
+    /// The right code for a disabled user: the code is burnt and no session opens.
+    case disabled
+    /// Too many wrong codes for this phone lately, across codes and paths.
+    case phoneRateLimited(retryAfter: Int)
+    /// Too many wrong codes from this network lately, across phones.
+    case networkRateLimited(retryAfter: Int)
+}
+
+/// At most `max` events per `window`.
+package struct FailureLimit: Sendable, Equatable {
+    package var max: Int
+    package var window: TimeInterval
+}
+
+/// The brute-force bounds on verify-code.
+package struct GuessLimits: Sendable, Equatable {
+    /// Wrong tries per verification and path.
+    package var perVerification: Int
+    /// Wrong codes per phone across both paths.
+    package var perPhone: FailureLimit?
+    /// The part of `perPhone` the phone path may spend, so strangers leave the id path its tries.
+    package var perPhoneOnPhonePath: Int?
+    /// Wrong codes per client network across every phone.
+    package var perNetwork: FailureLimit?
+}
+
+/// What a new user gets when a code creates them.
+package struct NewUserDefaults: Sendable, Equatable {
+    package var market: String
+    package var language: String
+    package var country: String
+}
+
+/// A guess at a code, with everything the transaction needs to judge it.
+package struct Guess: Sendable {
+    package var target: VerificationTarget
+    package var network: String
+    /// Whether the stored code hash is that of the presented code for this phone (constant time).
+    package var matches: @Sendable (_ phone: String, _ codeHash: Data) -> Bool
+    /// A new user's defaults for the verified phone; nil when its market is no longer served.
+    package var newUser: @Sendable (_ phone: String) -> NewUserDefaults?
+}
+
+/// A verification just stored.
+package struct StoredVerification: Sendable, Equatable {
+    package var id: Int64
+    package var phoneIsDisabled: Bool
+
+    package init(id: Int64, phoneIsDisabled: Bool) {
+        self.id = id
+        self.phoneIsDisabled = phoneIsDisabled
+    }
+}
+
+/// Signing in, one aggregate: admitting a send, storing and redeeming its code, and on the right code activating the
+/// user, opening the session and marking the phone's sends verified, each in one transaction.
+package protocol SignInRepository: Sendable {
+    /// Atomically (across every process on the database): a block on the range refuses first; then the rules in order;
+    /// then the fraud screening (nil: none) may ask for a challenge or block the range; only then is the attempt
+    /// recorded, so concurrent sends cannot overshoot any limit or allowance.
+    func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission
+
+    /// Stores a verification for a send. Atomically, a live verification of the phone with the same code hash (a test
+    /// number's fixed code) hands its tries on, so sending again never resets the tries of an unused code. Returns the
+    /// row id.
+    /// Also says, from the same transaction, whether the phone belongs to a disabled user (who is then texted nothing).
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification
+    /// Removes one verification (and only that one).
+    func delete(id: Int64) async throws
+    /// When the phone's newest verification was issued, if it has one (a test number's cooldown is read from here, so
+    /// its sends never join the send log that every real number's limits and budgets count).
+    func latestIssue(phone: String) async throws -> Date?
+    /// In one transaction: checks the network's and the phone's limits, judges the code, counts a wrong guess (also
+    /// when no code exists), and on success burns the phone's verifications, creates or activates the user and opens
+    /// `session`.
+    func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import NIOSSL
+import PhoneAuthCore
+import PostgresNIO
+import Synchronization
+
+/// Owns the PostgreSQL connection pool (one `PostgresClient` per process, run as a service) and the schema.
+/// Repositories are built on top of it; PostgreSQL SQL lives only under `Storage/PostgreSQL/`.
+package struct PostgresDatabase: Sendable {
+    package let client: PostgresClient
+    package let logger: Logger
+    /// How long a request waits for a pooled connection. The pool itself would queue a request for up to a minute while
+    /// the server is unreachable; past this the request fails with 503 instead.
+    let leaseTimeout: Duration
+    /// Runs after every write transaction, committed or not (a lost COMMIT answer may still have committed).
+    let afterWrite: @Sendable () -> Void
+    /// Sent as the NOTIFY payload, so this process's own listener can skip its own writes (`afterWrite` covered them).
+    let instanceID = UUID().uuidString
+
+    package init(_ setting: PostgresSetting, logger: Logger, afterWrite: @escaping @Sendable () -> Void = {}) {
+        var configuration = PostgresClient.Configuration(
+            host: setting.host, port: setting.port, username: setting.username, password: setting.password, database: setting.database,
+            tls: Self.tls(setting.tls))
+        configuration.options.maximumConnections = setting.poolSize
+        configuration.options.connectTimeout = setting.connectTimeout
+        // The server aborts a statement that runs longer, so a stuck query cannot hold a pooled connection for ever.
+        configuration.options.additionalStartupParameters = [("statement_timeout", "\(setting.statementTimeout.milliseconds)")]
+        // The pool logs every failed connection attempt at info, once per backoff step: warnings and up only.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+        self.logger = quiet
+        leaseTimeout = setting.connectTimeout
+        self.afterWrite = afterWrite
+    }
+
+    private static func tls(_ mode: PostgresSetting.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+    }
+
+    /// Reads outside a transaction. (Every change goes through `write`, so the change listeners hear of it.)
+    func read<Value: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) async throws -> Value) async throws -> Value {
+        try await withLeaseDeadline { leased in
+            try await client.withConnection { connection in
+                leased.mark()
+                return try await body(PostgresExecutor(connection: connection, logger: logger))
+            }
+        }
+    }
+
+    /// One transaction: committed when `body` returns, rolled back when it throws. (Not postgres-nio's
+    /// `withTransaction`: after the server dropped the connection it sends `ROLLBACK` anyway, and a query written to a
+    /// closed channel never completes, so the request hung for good.)
+    func write<Value: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) async throws -> Value) async throws -> Value {
+        defer { afterWrite() }
+        return try await withLeaseDeadline { leased in
+            try await client.withConnection { connection in
+                leased.mark()
+                let sql = PostgresExecutor(connection: connection, logger: logger)
+                try await sql.execute("BEGIN")
+                do {
+                    let value = try await body(sql)
+                    // Every instance's auth-state cache hears of the change, if and when it commits.
+                    try await sql.execute("SELECT pg_notify(\(PostgresChangeListener.channel), \(instanceID))")
+                    try await sql.execute("COMMIT")
+                    return value
+                } catch {
+                    // After a lost connection the server has rolled back already (and a ROLLBACK written to it would
+                    // wait for ever). Any other failure, ours or the server's (read-only, statement timeout, disk
+                    // full), leaves the transaction open and aborted: roll it back, or the pool hands the connection
+                    // to the next request in that state ("current transaction is aborted", 25P02).
+                    if !Self.lostConnection(error), !connection.isClosed { try? await sql.execute("ROLLBACK") }
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Whether `error` means the connection itself is gone: a client-side failure, class 08, or the server shutting
+    /// down or crashing (57P01–57P03).
+    static func lostConnection(_ error: any Error) -> Bool {
+        if let error = error as? PostgresTransactionError {
+            return [error.beginError, error.closureError, error.commitError].contains { $0.map(lostConnection) ?? false }
+        }
+        guard let error = error as? PSQLError else { return error is StorageUnavailable }
+        guard let state = error.serverInfo?[.sqlState] else { return error.code != .server }
+        return state.hasPrefix("08") || state.hasPrefix("57P")
+    }
+
+    /// Runs `operation`, failing with `StorageUnavailable` when it has not leased a connection within `leaseTimeout`.
+    /// Once leased, the statement timeout bounds it instead.
+    private func withLeaseDeadline<Value: Sendable>(_ operation: @escaping @Sendable (LeaseFlag) async throws -> Value) async throws -> Value {
+        let leased = LeaseFlag()
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await operation(leased) }
+            group.addTask { [leaseTimeout] in
+                try await Task.sleep(for: leaseTimeout)
+                if leased.isSet { return nil }
+                throw StorageUnavailable(reason: "no database connection within \(leaseTimeout)")
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let value = result { return value }
+            }
+            throw StorageUnavailable(reason: "the database operation ended without a result")
+        }
+    }
+
+    /// A notification on the change channel, outside any transaction (the listener's heartbeat).
+    func notify(_ payload: String) async throws {
+        _ = try await read { try await $0.rows("SELECT pg_notify(\(PostgresChangeListener.channel), \(payload))") }
+    }
+
+    /// One round trip, for health checks.
+    package func ping() async throws {
+        _ = try await read { try await $0.rows("SELECT 1") }
+    }
+}
+
+/// Set once a connection is leased.
+final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func mark() { value.withLock { $0 = true } }
+}
+
+/// A leased connection with the logger its queries go to. `PostgresQuery` interpolation binds parameters; it never
+/// splices text into the SQL.
+struct PostgresExecutor {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// The whole result, random-access by column name.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        // A query written to a closed connection would wait for ever (see `PostgresDatabase.write`).
+        guard !connection.isClosed else { throw StorageUnavailable(reason: "the database connection is closed") }
+        var result: [PostgresRandomAccessRow] = []
+        for try await row in try await connection.query(query, logger: logger) {
+            result.append(row.makeRandomAccess())
+        }
+        return result
+    }
+
+    func row(_ query: PostgresQuery) async throws -> PostgresRandomAccessRow? {
+        try await rows(query).first
+    }
+
+    func execute(_ query: PostgresQuery) async throws {
+        _ = try await rows(query)
+    }
+
+    /// Serialises this transaction against every other one, in every instance, that takes the same lock; released at
+    /// commit or rollback.
+    func lock(_ name: String) async throws {
+        try await execute("SELECT pg_advisory_xact_lock(hashtextextended(\(name), 0))")
+    }
+}

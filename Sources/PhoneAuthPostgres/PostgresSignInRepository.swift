@@ -1,0 +1,247 @@
+import Foundation
+import PhoneAuthCore
+import PostgresNIO
+
+/// Signing in on PostgreSQL: sends, codes and their redemption. The global budget and the server-wide allowance span
+/// every send, so admitting one takes a single advisory lock: sends queue behind each other for a few milliseconds,
+/// and no limit can be overshot by instances counting at the same time. A redemption holds advisory locks on the
+/// client's network and on the phone, so every count it checks and every counter it bumps are one unit against all
+/// instances; the verification row itself is locked with FOR UPDATE.
+struct PostgresSignInRepository: SignInRepository {
+    let database: PostgresDatabase
+
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
+        try await database.write { sql in
+            try await sql.lock("verify-phone:\(phone)")
+            try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone) AND expires_at <= \(now)")
+            // A live verification with the same code (a test number's fixed code) hands its tries on.
+            let row = try await sql.row(
+                """
+                INSERT INTO verifications (id_hash, phone_number, code_hash, id_attempts, phone_attempts, expires_at, created_at)
+                SELECT \(idHash.bytea), \(phone), \(codeHash.bytea), COALESCE(MAX(id_attempts), 0), COALESCE(MAX(phone_attempts), 0),
+                \(expiresAt), \(now) FROM verifications WHERE phone_number = \(phone) AND code_hash = \(codeHash.bytea)
+                RETURNING id
+                """)
+            guard let row else { throw AppError.internalError }
+            return StoredVerification(
+                id: try row["id"].decode(Int64.self), phoneIsDisabled: try await PostgresUserRows.isDisabled(sql, phone: phone))
+        }
+    }
+
+    func delete(id: Int64) async throws {
+        try await database.write { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
+    }
+
+    func latestIssue(phone: String) async throws -> Date? {
+        try await database.read { sql in
+            try await sql.row("SELECT MAX(created_at) AS latest FROM verifications WHERE phone_number = \(phone)")?["latest"].decode(Date?.self)
+        }
+    }
+
+    func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {
+        try await database.write { sql in
+            let forgotten = now.addingTimeInterval(-StorageRetention.verifyFailures)
+            try await sql.execute("DELETE FROM verify_failures WHERE created_at < \(forgotten)")
+            // Always in this order (network, then phone), so two redemptions never wait on each other's locks.
+            try await sql.lock("verify-network:\(guess.network)")
+            if let limit = limits.perNetwork,
+                let retryAfter = try await Self.failures(
+                    sql, network: guess.network, phone: nil, path: nil, limit: limit.max, window: limit.window, now: now)
+            {
+                return .networkRateLimited(retryAfter: retryAfter)
+            }
+            let phone: String
+            switch guess.target {
+            case .id(let hash):
+                guard let row = try await sql.row("SELECT phone_number FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now)")
+                else {
+                    try await Self.recordFailure(sql, phone: "", guess: guess, now: now)
+                    return .rejected(attemptsRemaining: nil)
+                }
+                phone = try row["phone_number"].decode(String.self)
+            case .phone(let number):
+                phone = number
+            }
+            try await sql.lock("verify-phone:\(phone)")
+            if let retryAfter = try await Self.phoneRetryAfter(sql, phone: phone, target: guess.target, limits: limits, now: now) {
+                return .phoneRateLimited(retryAfter: retryAfter)
+            }
+            let candidate: PostgresRandomAccessRow? =
+                switch guess.target {
+                case .id(let hash):
+                    try await sql.row("SELECT * FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now) FOR UPDATE")
+                case .phone:
+                    try await sql.row(
+                        """
+                        SELECT * FROM verifications WHERE phone_number = \(phone) AND expires_at > \(now)
+                        ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE
+                        """)
+                }
+            let verification = try candidate.map(Verification.init(row:))
+            switch GuessVerdict.judge(verification, guess: guess, limits: limits) {
+            case .refuse(let outcome):
+                return outcome
+            case .wrong(let bump, let outcome):
+                if bump, let id = verification?.id {
+                    if case .id = guess.target {
+                        try await sql.execute("UPDATE verifications SET id_attempts = id_attempts + 1 WHERE id = \(id)")
+                    } else {
+                        try await sql.execute("UPDATE verifications SET phone_attempts = phone_attempts + 1 WHERE id = \(id)")
+                    }
+                }
+                try await Self.recordFailure(sql, phone: phone, guess: guess, now: now)
+                return outcome
+            case .right:
+                break
+            }
+            guard let code = verification else { return .rejected(attemptsRemaining: nil) }
+            let existing = try await PostgresUserRows.fetch(sql, phone: phone, forUpdate: true)
+            let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone))
+            guard case .signIn(let defaults) = decision else {
+                if decision == .refuseDisabled { try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)") }
+                return decision.refusal ?? .rejected(attemptsRemaining: nil)
+            }
+            try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone)")
+            let user = try await PostgresUserRows.activate(sql, phone: phone, defaults: defaults, now: now)
+            try await PostgresSessionRows.open(sql, session, userID: user.id!, now: now)
+            try await PostgresSendRows.markVerified(sql, phone: phone, now: now)
+            return .success(user)
+        }
+    }
+
+    private static func phoneRetryAfter(_ sql: PostgresExecutor, phone: String, target: VerificationTarget, limits: GuessLimits, now: Date)
+        async throws -> Int?
+    {
+        guard let limit = limits.perPhone else { return nil }
+        if let total = try await failures(sql, network: nil, phone: phone, path: nil, limit: limit.max, window: limit.window, now: now) {
+            return total
+        }
+        guard case .phone = target, let share = limits.perPhoneOnPhonePath else { return nil }
+        return try await failures(sql, network: nil, phone: phone, path: "phone", limit: share, window: limit.window, now: now)
+    }
+
+    /// nil while fewer than `limit` wrong guesses match since `now - window`; otherwise the seconds until enough of the
+    /// oldest have aged out for one more to pass.
+    private static func failures(
+        _ sql: PostgresExecutor, network: String?, phone: String?, path: String?, limit: Int, window: TimeInterval, now: Date
+    ) async throws -> Int? {
+        let since = now.addingTimeInterval(-window)
+        let rows = try await sql.rows(
+            """
+            SELECT created_at FROM verify_failures
+            WHERE (\(network)::text IS NULL OR network = \(network)) AND (\(phone)::text IS NULL OR phone_number = \(phone))
+            AND (\(path)::text IS NULL OR path = \(path)) AND created_at > \(since)
+            ORDER BY created_at DESC LIMIT \(limit)
+            """)
+        guard rows.count >= limit, let oldest = try rows.last?["created_at"].decode(Date.self) else { return nil }
+        return SlidingWindowMath.retryAfter(oldestCounted: oldest, window: window, now: now)
+    }
+
+    private static func recordFailure(_ sql: PostgresExecutor, phone: String, guess: Guess, now: Date) async throws {
+        try await sql.execute(
+            """
+            INSERT INTO verify_failures (phone_number, path, network, created_at)
+            VALUES (\(phone), \(guess.target.path), \(guess.network), \(now))
+            """)
+    }
+
+    // MARK: Admitting a send
+
+    func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
+        let decision = SendAdmissionDecision(attempt: attempt, rules: rules, screening: screening, now: now)
+        return try await database.write { sql in
+            try await sql.lock("sms-sends")
+            try await sql.execute("DELETE FROM sms_sends WHERE created_at < \(now.addingTimeInterval(-StorageRetention.sendLog))")
+            var facts = SendAdmissionDecision.Facts(
+                knownGood: try await Self.signedInBefore(sql, phone: attempt.phone),
+                block: try await PostgresRangeRows.block(sql, prefix: attempt.prefix, now: now))
+            while true {
+                switch decision.next(facts) {
+                case .read(.window(let index, let limit)):
+                    facts.windows[index] = try await Self.fill(
+                        sql, rule: rules[index], limit: limit, attempt: attempt, knownGood: facts.knownGood, now: now)
+                case .read(.verifiedPhones(let window)):
+                    facts.verifiedPhones[window] = try await Self.verifiedPhones(sql, ip: attempt.ip, since: now.addingTimeInterval(-window))
+                case .read(.standing):
+                    facts.standing = try await PostgresRangeRows.standing(sql, prefix: attempt.prefix, now: now)
+                case .read(.networkChallenges):
+                    facts.networkChallenges = try await PostgresRangeRows.challenges(sql, scope: ChallengeCounts.network(attempt.ip), now: now)
+                case .apply(let admission):
+                    try await Self.apply(sql, admission, attempt, now: now)
+                    return admission
+                }
+            }
+        }
+    }
+
+    private static func apply(_ sql: PostgresExecutor, _ admission: SendAdmission, _ attempt: SendAttempt, now: Date) async throws {
+        switch admission {
+        case .admitted(let knownGood):
+            try await sql.execute(
+                """
+                INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good)
+                VALUES (\(attempt.phone), \(attempt.ip), \(attempt.prefix), \(now), \(knownGood))
+                """)
+            try await sql.execute(
+                """
+                INSERT INTO range_stats (prefix, sent, verified) VALUES (\(attempt.prefix), 1, 0)
+                ON CONFLICT (prefix) DO UPDATE SET sent = range_stats.sent + 1
+                """)
+        case .challenged:
+            try await countChallenge(sql, attempt, now: now)
+        case .hardened(let block, _):
+            try await PostgresRangeRows.save(sql, block)
+            try await countChallenge(sql, attempt, now: now)
+        case .refused, .blocked:
+            break
+        }
+    }
+
+    /// Whether the rule's window holds `limit` sends of the attempt's scope. The budgets count the pool the attempt
+    /// draws from: numbers that signed in before have one of their own.
+    private static func fill(
+        _ sql: PostgresExecutor, rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool, now: Date
+    ) async throws -> WindowFill {
+        let since = now.addingTimeInterval(-rule.window)
+        // The newest `limit` sends in the window: the last of them is the one that must age out for another to pass.
+        let (phone, ip, prefix, pool): (String?, String?, String?, Bool?) =
+            switch rule.scope {
+            case .phone: (attempt.phone, nil, nil, nil)
+            case .ip: (nil, attempt.ip, nil, nil)
+            case .prefix: (nil, nil, attempt.prefix, nil)
+            case .global: (nil, nil, nil, knownGood)
+            }
+        let rows = try await sql.rows(
+            """
+            SELECT created_at FROM sms_sends
+            WHERE (\(phone)::text IS NULL OR phone_number = \(phone)) AND (\(ip)::text IS NULL OR ip = \(ip))
+            AND (\(prefix)::text IS NULL OR prefix = \(prefix)) AND (\(pool)::boolean IS NULL OR known_good = \(pool))
+            AND created_at > \(since)
+            ORDER BY created_at DESC LIMIT \(limit)
+            """)
+        guard rows.count >= limit, let oldest = try rows.last?["created_at"].decode(Date.self) else { return .under }
+        return .full(oldestCounted: oldest)
+    }
+
+    private static func verifiedPhones(_ sql: PostgresExecutor, ip: String, since: Date) async throws -> Int {
+        try await sql.row(
+            """
+            SELECT COUNT(DISTINCT phone_number) AS n FROM sms_sends WHERE ip = \(ip) AND verified_at IS NOT NULL AND created_at > \(since)
+            """)?["n"].decode(Int.self) ?? 0
+    }
+
+    private static func signedInBefore(_ sql: PostgresExecutor, phone: String) async throws -> Bool {
+        try await sql.row("SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = \(phone) AND is_verified) AS known")?["known"]
+            .decode(Bool.self) ?? false
+    }
+
+    private static func countChallenge(_ sql: PostgresExecutor, _ attempt: SendAttempt, now: Date) async throws {
+        for scope in [ChallengeCounts.range(attempt.prefix), ChallengeCounts.network(attempt.ip)] {
+            try await sql.execute(
+                """
+                INSERT INTO challenge_counts (scope, hour, count) VALUES (\(scope), \(ChallengeCounts.hour(of: now)), 1)
+                ON CONFLICT (scope, hour) DO UPDATE SET count = challenge_counts.count + 1
+                """)
+        }
+    }
+}

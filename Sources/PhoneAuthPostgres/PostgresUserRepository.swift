@@ -1,0 +1,92 @@
+import Foundation
+import PhoneAuthCore
+import PostgresNIO
+
+/// Every SQL statement about a user row on PostgreSQL. The static queries take the transaction of whoever runs them,
+/// so sign-in, logout and force-logout stay one transaction each.
+struct PostgresUserRepository: UserRepository {
+    let database: PostgresDatabase
+
+    func find(id: Int64) async throws -> User? {
+        try await database.read { sql in try await PostgresUserRows.fetch(sql, id: id) }
+    }
+
+    func find(phone: String) async throws -> User? {
+        try await database.read { sql in try await PostgresUserRows.fetch(sql, phone: phone) }
+    }
+
+    func search(_ search: UserSearch) async throws -> [User] {
+        try await database.read { sql in
+            try await sql.rows(
+                """
+                SELECT * FROM users WHERE full_name ILIKE \(search.namePattern) ESCAPE '\\' OR phone_number LIKE \(search.phonePattern) ESCAPE '\\'
+                ORDER BY last_login DESC NULLS LAST, id DESC LIMIT \(search.limit)
+                """
+            ).map(User.init(row:))
+        }
+    }
+
+    func countByMarket() async throws -> [String: Int] {
+        try await database.read { sql in
+            Dictionary(uniqueKeysWithValues: try await sql.rows("SELECT market, count(*) AS n FROM users GROUP BY market").map {
+                (try $0["market"].decode(String.self), try $0["n"].decode(Int.self))
+            })
+        }
+    }
+
+    func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User? {
+        try await database.write { sql in
+            // The row lock makes the comparison and the write one unit against every other instance.
+            guard let row = try await sql.row("SELECT * FROM users WHERE id = \(id) FOR UPDATE") else { return nil }
+            var user = try User(row: row)
+            if let ifUnchangedSince, user.updatedAt.milliseconds != ifUnchangedSince.milliseconds { return nil }
+            if let fullName = changes.fullName { user.fullName = fullName }
+            if let url = changes.profileImageURL { user.profileImageURL = url }
+            if let language = changes.language { user.language = language }
+            return try await sql.row(
+                """
+                UPDATE users SET full_name = \(user.fullName), profile_image_url = \(user.profileImageURL), language = \(user.language),
+                updated_at = \(now) WHERE id = \(id) RETURNING *
+                """
+            ).map(User.init(row:))
+        }
+    }
+
+    func setRole(userID: Int64, role: UserRole, now: Date) async throws -> User? {
+        try await database.write { sql in
+            try await sql.row(
+                """
+                UPDATE users SET permissions_updated_at = CASE WHEN role <> \(role.rawValue) THEN \(now) ELSE permissions_updated_at END,
+                role = \(role.rawValue), updated_at = \(now) WHERE id = \(userID) RETURNING *
+                """
+            ).map(User.init(row:))
+        }
+    }
+
+    func disable(userID: Int64, reason: String?, now: Date) async throws -> User? {
+        try await database.write { sql in
+            guard let row = try await sql.row(
+                """
+                UPDATE users SET disabled_at = COALESCE(disabled_at, \(now)), disabled_reason = \(reason), tokens_valid_after = \(now),
+                updated_at = \(now) WHERE id = \(userID) RETURNING *
+                """)
+            else { return nil }
+            try await PostgresSessionRows.revokeAll(sql, userID: userID, now: now)
+            return try User(row: row)
+        }
+    }
+
+    func enable(userID: Int64, now: Date) async throws -> User? {
+        try await database.write { sql in
+            if let row = try await sql.row(
+                """
+                UPDATE users SET disabled_at = NULL, disabled_reason = NULL, updated_at = \(now)
+                WHERE id = \(userID) AND disabled_at IS NOT NULL RETURNING *
+                """)
+            {
+                return try User(row: row)
+            }
+            return try await PostgresUserRows.fetch(sql, id: userID)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import PhoneAuthCore
+
+/// Row-level statements on `users` that several repositories compose into their own transactions (sign-in, logout,
+/// force-logout, every authenticated read).
+enum SQLiteUserRows {
+    /// A cached prepared statement: this runs on every authenticated request.
+    static func fetch(_ db: Database, id: Int64) throws -> User? {
+        try User.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id])
+    }
+
+    /// Whether the phone belongs to a disabled user.
+    static func isDisabled(_ db: Database, phone: String) throws -> Bool {
+        try User.filter(User.Columns.phoneNumber == phone && User.Columns.disabledAt != nil).fetchCount(db) > 0
+    }
+
+    static func fetch(_ db: Database, phone: String) throws -> User? {
+        try User.filter(User.Columns.phoneNumber == phone).fetchOne(db)
+    }
+
+    /// Sign-in: creates the user with the market's defaults, or marks the existing one active and verified.
+    static func activate(_ db: Database, existing: User?, phone: String, defaults: NewUserDefaults, now: Date) throws -> User {
+        var user = existing ?? User(newPhone: phone, defaults: defaults, now: now)
+        user.isActive = true
+        user.isVerified = true
+        user.lastLogin = now
+        user.updatedAt = now
+        try user.save(db)
+        return user
+    }
+
+    /// Global logout: inactive until the next sign-in, and every token issued so far refused.
+    static func deactivate(_ db: Database, id: Int64, now: Date) throws {
+        _ = try User.filter(key: id).updateAll(
+            db, User.Columns.isActive.set(to: false), User.Columns.tokensValidAfter.set(to: now), User.Columns.updatedAt.set(to: now))
+    }
+
+    /// A user's force-logout: tokens issued before `now` turn stale.
+    static func stampForceLogout(_ db: Database, id: Int64, now: Date) throws {
+        try db.execute(sql: "UPDATE users SET force_logout_after = ?, updated_at = ? WHERE id = ?", arguments: [now, now, id])
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import PhoneAuthCore
+
+/// Signing in on SQLite: sends, codes and their redemption. The single writer serialises admissions and redemptions,
+/// so no limit, allowance or try budget can be overshot by concurrent requests.
+struct SQLiteSignInRepository: SignInRepository {
+    let database: SQLiteDatabase
+
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
+        try await database.writer.write { db in
+            try Verification.filter(Verification.Columns.phoneNumber == phone && Verification.Columns.expiresAt <= now).deleteAll(db)
+            let earlier = try Verification
+                .filter(Verification.Columns.phoneNumber == phone && Verification.Columns.codeHash == codeHash)
+                .fetchAll(db)
+            var verification = Verification(
+                id: nil, idHash: idHash, phoneNumber: phone, codeHash: codeHash,
+                idAttempts: earlier.map(\.idAttempts).max() ?? 0, phoneAttempts: earlier.map(\.phoneAttempts).max() ?? 0,
+                expiresAt: expiresAt, createdAt: now)
+            try verification.insert(db)
+            return StoredVerification(id: verification.id!, phoneIsDisabled: try SQLiteUserRows.isDisabled(db, phone: phone))
+        }
+    }
+
+    func delete(id: Int64) async throws {
+        _ = try await database.writer.write { db in try Verification.deleteOne(db, key: id) }
+    }
+
+    func latestIssue(phone: String) async throws -> Date? {
+        try await database.writer.read { db in
+            try Verification.filter(Verification.Columns.phoneNumber == phone).select(max(Verification.Columns.createdAt), as: Date.self)
+                .fetchOne(db)
+        }
+    }
+
+    func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {
+        // One write transaction: SQLite serialises writers, so of many concurrent redemptions of one code exactly one
+        // sees it alive, and every counter below is read and bumped without a gap.
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "DELETE FROM verify_failures WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.verifyFailures)])
+            if let limit = limits.perNetwork,
+                let retryAfter = try Self.failures(db, "network = ?", [guess.network], max: limit.max, window: limit.window, now: now)
+            {
+                return .networkRateLimited(retryAfter: retryAfter)
+            }
+            var verification: Verification?
+            let phone: String
+            switch guess.target {
+            case .id(let hash):
+                verification = try Verification
+                    .filter(Verification.Columns.idHash == hash && Verification.Columns.expiresAt > now).fetchOne(db)
+                guard let found = verification else {
+                    try Self.recordFailure(db, phone: "", guess: guess, now: now)
+                    return .rejected(attemptsRemaining: nil)
+                }
+                phone = found.phoneNumber
+            case .phone(let number):
+                phone = number
+                verification = try Verification
+                    .filter(Verification.Columns.phoneNumber == number && Verification.Columns.expiresAt > now)
+                    .order(Verification.Columns.createdAt.desc, Verification.Columns.id.desc).fetchOne(db)
+            }
+            if let retryAfter = try Self.phoneRetryAfter(db, phone: phone, target: guess.target, limits: limits, now: now) {
+                return .phoneRateLimited(retryAfter: retryAfter)
+            }
+            switch GuessVerdict.judge(verification, guess: guess, limits: limits) {
+            case .refuse(let outcome):
+                return outcome
+            case .wrong(let bump, let outcome):
+                if bump, var code = verification {
+                    if case .id = guess.target { code.idAttempts += 1 } else { code.phoneAttempts += 1 }
+                    try code.update(db)
+                }
+                try Self.recordFailure(db, phone: phone, guess: guess, now: now)
+                return outcome
+            case .right:
+                break
+            }
+            guard let code = verification else { return .rejected(attemptsRemaining: nil) }
+            let existing = try SQLiteUserRows.fetch(db, phone: phone)
+            let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone))
+            guard case .signIn(let defaults) = decision else {
+                if decision == .refuseDisabled { try code.delete(db) }
+                return decision.refusal ?? .rejected(attemptsRemaining: nil)
+            }
+            try Verification.filter(Verification.Columns.phoneNumber == phone).deleteAll(db)
+            let user = try SQLiteUserRows.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
+            try SQLiteSessionRows.open(db, session, userID: user.id!, now: now)
+            try SQLiteSendRows.markVerified(db, phone: phone, now: now)
+            return .success(user)
+        }
+    }
+
+    /// nil while the phone is under its limits of wrong codes: the total across paths, and on the phone path its share.
+    private static func phoneRetryAfter(_ db: Database, phone: String, target: VerificationTarget, limits: GuessLimits, now: Date) throws
+        -> Int?
+    {
+        guard let limit = limits.perPhone else { return nil }
+        if let total = try failures(db, "phone_number = ?", [phone], max: limit.max, window: limit.window, now: now) { return total }
+        guard case .phone = target, let share = limits.perPhoneOnPhonePath else { return nil }
+        return try failures(db, "phone_number = ? AND path = 'phone'", [phone], max: share, window: limit.window, now: now)
+    }
+
+    private static func failures(_ db: Database, _ filter: String, _ arguments: StatementArguments, max: Int, window: TimeInterval, now: Date)
+        throws -> Int?
+    {
+        try SlidingWindow.fill(db, table: "verify_failures", filter: filter, arguments: arguments, max: max, window: window, now: now)
+            .retryAfter(window: window, now: now)
+    }
+
+    private static func recordFailure(_ db: Database, phone: String, guess: Guess, now: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO verify_failures (phone_number, path, network, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [phone, guess.target.path, guess.network, now])
+    }
+
+    // MARK: Admitting a send
+
+    func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
+        let decision = SendAdmissionDecision(attempt: attempt, rules: rules, screening: screening, now: now)
+        return try await database.writer.write { db in
+            try db.execute(sql: "DELETE FROM sms_sends WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.sendLog)])
+            var facts = SendAdmissionDecision.Facts(
+                knownGood: try Self.signedInBefore(db, phone: attempt.phone), block: try SQLiteRangeRows.block(db, prefix: attempt.prefix, now: now))
+            while true {
+                switch decision.next(facts) {
+                case .read(.window(let index, let limit)):
+                    facts.windows[index] = try Self.fill(db, rule: rules[index], limit: limit, attempt: attempt, knownGood: facts.knownGood, now: now)
+                case .read(.verifiedPhones(let window)):
+                    facts.verifiedPhones[window] = try Self.verifiedPhones(db, ip: attempt.ip, since: now.addingTimeInterval(-window))
+                case .read(.standing):
+                    facts.standing = try SQLiteRangeRows.standing(db, prefix: attempt.prefix, now: now)
+                case .read(.networkChallenges):
+                    facts.networkChallenges = try SQLiteRangeRows.challenges(db, scope: ChallengeCounts.network(attempt.ip), now: now)
+                case .apply(let admission):
+                    try Self.apply(db, admission, attempt, now: now)
+                    return admission
+                }
+            }
+        }
+    }
+
+    private static func apply(_ db: Database, _ admission: SendAdmission, _ attempt: SendAttempt, now: Date) throws {
+        switch admission {
+        case .admitted(let knownGood):
+            try db.execute(
+                sql: "INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good) VALUES (?, ?, ?, ?, ?)",
+                arguments: [attempt.phone, attempt.ip, attempt.prefix, now, knownGood])
+            try db.execute(
+                sql: "INSERT INTO range_stats (prefix, sent, verified) VALUES (?, 1, 0) ON CONFLICT (prefix) DO UPDATE SET sent = sent + 1",
+                arguments: [attempt.prefix])
+        case .challenged:
+            try countChallenge(db, attempt, now: now)
+        case .hardened(let block, _):
+            try SQLiteRangeRows.save(db, block)
+            try countChallenge(db, attempt, now: now)
+        case .refused, .blocked:
+            break
+        }
+    }
+
+    /// Whether the rule's window holds `limit` sends of the attempt's scope. The budgets count the pool the attempt
+    /// draws from: numbers that signed in before have one of their own.
+    private static func fill(_ db: Database, rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool, now: Date) throws
+        -> WindowFill
+    {
+        let (filter, arguments): (String, StatementArguments) =
+            switch rule.scope {
+            case .phone: ("phone_number = ?", [attempt.phone])
+            case .ip: ("ip = ?", [attempt.ip])
+            case .prefix: ("prefix = ?", [attempt.prefix])
+            case .global: ("known_good = ?", [knownGood])
+            }
+        return try SlidingWindow.fill(db, table: "sms_sends", filter: filter, arguments: arguments, max: limit, window: rule.window, now: now)
+    }
+
+    private static func verifiedPhones(_ db: Database, ip: String, since: Date) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(DISTINCT phone_number) FROM sms_sends WHERE ip = ? AND verified_at IS NOT NULL AND created_at > ?",
+            arguments: [ip, since]) ?? 0
+    }
+
+    private static func signedInBefore(_ db: Database, phone: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = ? AND is_verified)", arguments: [phone]) ?? false
+    }
+
+    private static func countChallenge(_ db: Database, _ attempt: SendAttempt, now: Date) throws {
+        for scope in [ChallengeCounts.range(attempt.prefix), ChallengeCounts.network(attempt.ip)] {
+            try db.execute(
+                sql: "INSERT INTO challenge_counts (scope, hour, count) VALUES (?, ?, 1) ON CONFLICT (scope, hour) DO UPDATE SET count = count + 1",
+                arguments: [scope, ChallengeCounts.hour(of: now)])
+        }
+    }
+}

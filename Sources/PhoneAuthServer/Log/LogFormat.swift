@@ -1,4 +1,0 @@
-/// `--log-format`: swift-log's line format, or one JSON object per line for log collectors.
-enum LogFormat: String, Sendable {
-    case text, json
-}

@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "PhoneAuthServer", targets: ["PhoneAuthServer"]),
         .executable(name: "clientcli", targets: ["clientcli"]),
         .library(name: "ClientCore", targets: ["ClientCore"]),
+        .library(name: "PhoneAuthAPI", targets: ["PhoneAuthAPI"]),
     ],
     traits: [
         .trait(name: "Server", description: "The server, clientcli and the tests with their dependencies (make enables it)."),
@@ -44,10 +45,14 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // The wire types: request and response bodies and error codes, Foundation only. The server encodes them and
+        // ClientCore decodes them, so the two cannot drift.
+        .target(name: "PhoneAuthAPI"),
         // Phone numbers, markets, policies, decisions, services and the repository protocols: no HTTP, no SQL.
         .target(
             name: "PhoneAuthCore",
             dependencies: [
+                .target(name: "PhoneAuthAPI", condition: server),
                 .product(name: "JWTKit", package: "jwt-kit", condition: server),
                 .product(name: "Logging", package: "swift-log", condition: server),
                 .product(name: "Crypto", package: "swift-crypto", condition: server),
@@ -92,6 +97,7 @@ let package = Package(
         .executableTarget(
             name: "PhoneAuthServer",
             dependencies: [
+                .target(name: "PhoneAuthAPI", condition: server),
                 .target(name: "PhoneAuthCore", condition: server),
                 .target(name: "PhoneAuthDelivery", condition: server),
                 .target(name: "PhoneAuthSQLite", condition: server),
@@ -113,7 +119,7 @@ let package = Package(
             ],
             resources: [.copy("OpenAPI/openapi.yaml"), .copy("Console/Templates"), .copy("Console/Assets")]
         ),
-        .target(name: "ClientCore"),
+        .target(name: "ClientCore", dependencies: ["PhoneAuthAPI"]),
         .executableTarget(
             name: "clientcli",
             dependencies: [
@@ -125,6 +131,7 @@ let package = Package(
             name: "PhoneAuthServerTests",
             dependencies: [
                 "PhoneAuthServer",
+                .target(name: "PhoneAuthAPI", condition: server),
                 .target(name: "PhoneAuthCore", condition: server),
                 .target(name: "PhoneAuthDelivery", condition: server),
                 .target(name: "PhoneAuthSQLite", condition: server),

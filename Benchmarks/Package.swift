@@ -3,7 +3,8 @@
 //   `phoneauth-load`: the load generator `make bench` uses where wrk cannot (full logins with the code read from a
 //   loopback SMS webhook receiver, fixed-rate loads for latency at a given rate, a pumping bot that solves every challenge);
 //   `PhoneAuthMicro`: in-process micro-benchmarks (ordo-one/benchmark) of the hot path's pieces, compiled from the
-//   server's own sources (`Modules/PhoneAuthCore` and `Benchmarks/PhoneAuthMicro/Server` link to them).
+//   server's own sources (`Modules/PhoneAuthAPI`, `Modules/PhoneAuthCore` and `Benchmarks/PhoneAuthMicro/Server` link
+//   to them).
 // Run from the top: `make bench` (both) or `cd Benchmarks && swift package benchmark`.
 import PackageDescription
 
@@ -39,10 +40,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The server's core, compiled here from its own sources (`Modules/PhoneAuthCore` links to them).
+        // The wire types and the server's core, compiled here from their own sources (`Modules/…` link to them).
+        .target(name: "PhoneAuthAPI", path: "Modules/PhoneAuthAPI", exclude: ["PhoneAuthAPI.docc"]),
         .target(
             name: "PhoneAuthCore",
             dependencies: [
+                "PhoneAuthAPI",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -55,6 +58,7 @@ let package = Package(
         .executableTarget(
             name: "PhoneAuthMicro",
             dependencies: [
+                "PhoneAuthAPI",
                 "PhoneAuthCore",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -65,7 +69,10 @@ let package = Package(
             ],
             path: "Benchmarks/PhoneAuthMicro",
             // The profile's wire shape and its ETag are the server's; the rest of the server stays out.
-            sources: ["PhoneAuthMicro.swift", "Server/Controllers/UserResponse.swift", "Server/Controllers/ETag.swift"],
+            sources: [
+                "PhoneAuthMicro.swift", "Server/Controllers/ETag.swift", "Server/Controllers/UserProfile+User.swift",
+                "Server/Controllers/Address+Record.swift", "Server/Controllers/WireTypes+ResponseEncodable.swift",
+            ],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

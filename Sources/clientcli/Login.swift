@@ -26,7 +26,7 @@ struct Login: AsyncParsableCommand {
                     let sent = try await session.client.sendCode(phone: phone, onChallenge: progress.report)
                     verificationID = sent.verificationID
                     if !server.json { prompt.say("code sent; valid for \(sent.expiresIn) s") }
-                } catch let error as PhoneAuthClientError where error.code == "resend_too_soon" && prompt.isInteractive {
+                } catch let error as PhoneAuthClientError where error.errorCode == .resendTooSoon && prompt.isInteractive {
                     let wait = error.retryAfter.map { " in \($0) s" } ?? " shortly"
                     prompt.say("a code was sent to this number moments ago; a new one can be sent\(wait). Type the code you received:")
                 }
@@ -55,7 +55,7 @@ struct Login: AsyncParsableCommand {
                 // The send this command made is verified by its id; a code sent earlier by phone.
                 if let verificationID { return try await session.signIn(verificationID: verificationID, code: code) }
                 return try await session.signIn(phone: phone, code: code)
-            } catch let error as PhoneAuthClientError where error.code == "invalid_code" && prompt.isInteractive {
+            } catch let error as PhoneAuthClientError where error.errorCode == .invalidCode && prompt.isInteractive {
                 guard let left = error.attemptsRemaining, left > 0 else { throw error }
                 prompt.say("wrong code; \(left) \(left == 1 ? "try" : "tries") left")
             }

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Fails when a public symbol ClientCore declares has no documentation comment.
+"""Fails when a public symbol of ClientCore or PhoneAuthAPI has no documentation comment.
 
 Reads the coverage file `docc --experimental-documentation-coverage` writes and ignores what the compiler synthesises
 or the standard library inherits (Equatable's !=, Codable's init(from:), actor isolation helpers, …): those have no
 source a comment could go on.
 
-    python3 Tests/Docs/coverage.py .build/docs/documentation-coverage.json
+    python3 Tests/Docs/coverage.py ClientCore.doccarchive/documentation-coverage.json [PhoneAuthAPI's …]
 """
 import json
 import sys
@@ -14,9 +14,9 @@ INHERITED = ("!=(_:_:)", "init(from:)", "encode(to:)", "hash(into:)", "hashValue
              "localizedDescription", "withSerialExecutor(_:)", "assumeIsolated(_:file:line:)", "assertIsolated(_:file:line:)",
              "preconditionIsolated(_:file:line:)", "unownedExecutor")
 
-entries = json.load(open(sys.argv[1]))
+entries = [entry for path in sys.argv[1:] for entry in json.load(open(path))]
 missing = sorted(
-    entry["referencePath"].split("/documentation/ClientCore/")[-1]
+    entry["referencePath"].split("/documentation/", 1)[-1]
     for entry in entries
     if entry["kind"].get("isSymbol", True) and not entry["hasAbstract"] and not entry["title"].endswith("Implementations")
     and entry["title"] not in INHERITED)

@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import JWTKit
+import PhoneAuthAPI
 import PhoneAuthCore
 
 // The pieces of the request path, in process: what one authenticated request costs before any I/O. Run with
@@ -69,8 +70,8 @@ let benchmarks: @Sendable () -> Void = {
         return StoredCode(hasher: hasher, stored: hasher.hash(phone: try PhoneNumber(parsing: "+13125550100"), code: "123456"))
     }
 
-    Benchmark("profile encoding (UserResponse to JSON + ETag)") { (benchmark: Benchmark, user: User) in
-        for _ in benchmark.scaledIterations { blackHole(try? ETag.encode(UserResponse(user))) }
+    Benchmark("profile encoding (UserProfile to JSON + ETag)") { (benchmark: Benchmark, user: User) in
+        for _ in benchmark.scaledIterations { blackHole(try? ETag.encode(UserProfile(user))) }
     } setup: {
         User(
             id: 42, phoneNumber: "+13125550100", fullName: "Ada Lovelace", profileImageURL: nil, isActive: true, isVerified: true,

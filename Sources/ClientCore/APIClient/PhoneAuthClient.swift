@@ -33,35 +33,35 @@ public struct PhoneAuthClient: Sendable {
         phone: String, token: String? = nil, onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)? = nil
     ) async throws(PhoneAuthClientError) -> CodeSent {
         do {
-            return try await call("POST", "auth/send-code", body: ["phone": phone], token: token)
+            return try await call("POST", "auth/send-code", body: SendCodeRequest(phone: phone), token: token)
         } catch {
             guard case .challengeRequired(let challenge) = error else { throw error }
             guard let solution = await challenge.solve(progress: onChallenge) else { throw error }
             do {
                 return try await call(
-                    "POST", "auth/send-code", body: ["phone": phone, "challenge": challenge.token, "solution": solution], token: token)
+                    "POST", "auth/send-code", body: SendCodeRequest(phone: phone, challenge: challenge.token, solution: solution), token: token)
             } catch {
                 // A second challenge means the first was refused after all: say so rather than solve for ever.
                 guard case .challengeRequired = error else { throw error }
-                throw .server(status: 428, code: "challenge_required", message: "The solved challenge was not accepted; try again.")
+                throw .server(status: 428, code: ErrorCode.challengeRequired.rawValue, message: "The solved challenge was not accepted; try again.")
             }
         }
     }
 
     /// Trades the texted code for tokens, naming the send by the id `sendCode` returned: the way to sign in.
     public func verifyCode(verificationID: String, code: String) async throws(PhoneAuthClientError) -> TokenGrant {
-        try await call("POST", "auth/verify-code", body: ["verification_id": verificationID, "verification_code": code])
+        try await call("POST", "auth/verify-code", body: VerifyCodeRequest(verificationID: verificationID, code: code))
     }
 
     /// Trades the texted code for tokens by phone number, for a code whose verification id is lost (the server keeps
     /// a smaller try budget for this path).
     public func verifyCode(phone: String, code: String) async throws(PhoneAuthClientError) -> TokenGrant {
-        try await call("POST", "auth/verify-code", body: ["phone": phone, "verification_code": code])
+        try await call("POST", "auth/verify-code", body: VerifyCodeRequest(phone: phone, code: code))
     }
 
     /// Trades a refresh token for a new pair; ``PhoneAuthSession`` does this by itself.
     public func refresh(refreshToken: String) async throws(PhoneAuthClientError) -> TokenGrant {
-        try await call("POST", "auth/refresh", body: ["refresh_token": refreshToken])
+        try await call("POST", "auth/refresh", body: RefreshRequest(refreshToken: refreshToken))
     }
 
     /// One request; `token` adds `Authorization: Bearer`.
@@ -123,7 +123,7 @@ public struct PhoneAuthClient: Sendable {
             throw .transport(error.localizedDescription)
         }
         guard (200..<300).contains(response.statusCode) || response.statusCode == 304 else {
-            if let body = try? Self.decoder.decode(ServerErrorBody.self, from: data) {
+            if let body = try? Self.decoder.decode(ErrorBody.self, from: data) {
                 if response.statusCode == 428, let token = body.error.challenge, let difficulty = body.error.difficulty {
                     throw .challengeRequired(ProofOfWorkChallenge(token: token, difficulty: difficulty, expiresIn: body.error.expiresIn ?? 300))
                 }

@@ -36,6 +36,12 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
         return nil
     }
 
+    /// The server's error code as this build knows it; nil when the error did not come from the server or its code is
+    /// newer than this build.
+    public var errorCode: ErrorCode? {
+        code.flatMap(ErrorCode.init(rawValue:))
+    }
+
     /// How many more codes may be tried on this verification (`invalid_code`), when the server says.
     public var attemptsRemaining: Int? {
         if case .server(_, _, _, let details) = self { return details.attemptsRemaining }
@@ -50,7 +56,7 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
 
     /// A 401 a refresh may cure.
     var callsForRefresh: Bool {
-        if case .server(401, let code, _, _) = self { return code == "token_expired" || code == "token_stale" }
+        if case .server(401, let code, _, _) = self { return code == ErrorCode.tokenExpired.rawValue || code == ErrorCode.tokenStale.rawValue }
         return false
     }
 
@@ -72,7 +78,7 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
     /// or nothing (nil) when the session may well be alive.
     var signOutReason: SignOutReason? {
         guard case .server(let status, let code, _, _) = self else { return nil }
-        if code == "account_disabled" && (status == 401 || status == 403) { return .banned }
+        if code == ErrorCode.accountDisabled.rawValue && (status == 401 || status == 403) { return .banned }
         if status == 401 && !callsForRefresh { return .revoked }
         return nil
     }

@@ -42,7 +42,7 @@ extension PhoneAuthSession {
         try await authorized { token in try await self.client.call("GET", "api/v1/market", token: token) }
     }
 
-    /// The user's live sessions (devices), this one marked ``SessionInfo/current``.
+    /// The user's live sessions (devices), this one marked `SessionInfo.current`.
     public func sessions() async throws -> [SessionInfo] {
         try await authorized { token -> SessionList in try await self.client.call("GET", "auth/sessions", token: token) }.sessions
     }

@@ -65,8 +65,8 @@ package struct CodeRedeemer: Sendable {
         }
         switch outcome {
         case .phoneRateLimited, .networkRateLimited:
-            metrics.limitRefused(error.code)
-            activity.record(.refused(error.code), market: market(of: target))
+            metrics.limitRefused(error.code.rawValue)
+            activity.record(.refused(error.code.rawValue), market: market(of: target))
         default: metrics.code(.failed, market: market(of: target))
         }
         throw error

@@ -73,7 +73,7 @@ package struct CodeSender: Sendable {
             return verificationID
         }
         guard !limits.deniedPrefixes.contains(where: { phone.e164.hasPrefix($0) }) else {
-            activity.record(.refused(AppError.phoneNotAllowed.code), market: market.code)
+            activity.record(.refused(AppError.phoneNotAllowed.code.rawValue), market: market.code)
             throw AppError.phoneNotAllowed
         }
         var screening = fraud.enabled ? SendScreening(policy: fraud.policy, challengeQuota: limits.challengeRule) : nil
@@ -125,8 +125,8 @@ package struct CodeSender: Sendable {
         switch try await signIn.admit(attempt, rules: limits.sendRules, screening: screening, now: now()) {
         case .admitted: return
         case .refused(let refusal):
-            metrics.limitRefused(refusal.rule.refusal.code)
-            activity.record(.refused(refusal.rule.refusal.code), market: market.code)
+            metrics.limitRefused(refusal.rule.refusal.code.rawValue)
+            activity.record(.refused(refusal.rule.refusal.code.rawValue), market: market.code)
             if refusal.rule.refusal.kind == .smsBudgetExhausted {
                 logger.warning("sms budget exhausted: every send is refused", metadata: ["retry_after": "\(refusal.retryAfter)"])
             }

@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthAPI
 
 /// Every failure a client can see. Each case knows its stable `code` here, and its HTTP status in the server's
 /// `AppError+HTTP`, each in one place; the server's `ErrorMiddleware` turns it into `{"error":{"code","message",…}}`.
@@ -134,45 +135,45 @@ package struct AppError: Error, Equatable, Sendable {
         AppError(.methodNotAllowed(allowed: allowed), "This method is not allowed here.")
     }
 
-    package var code: String {
+    package var code: ErrorCode {
         switch kind {
-        case .invalidPhone: "invalid_phone"
-        case .marketNotSupported: "market_not_supported"
-        case .invalidCode: "invalid_code"
-        case .tooManyAttempts: "too_many_attempts"
-        case .smsUnavailable: "sms_unavailable"
-        case .unauthorized: "unauthorized"
-        case .marketMismatch: "market_mismatch"
-        case .invalidRequest: "invalid_request"
-        case .validationFailed: "validation_failed"
-        case .payloadTooLarge: "payload_too_large"
-        case .notFound: "not_found"
-        case .methodNotAllowed: "method_not_allowed"
-        case .addressLimitReached: "address_limit_reached"
-        case .serviceUnavailable: "service_unavailable"
-        case .internalError: "internal_error"
-        case .resendTooSoon: "resend_too_soon"
-        case .phoneRateLimited: "phone_rate_limited"
-        case .ipRateLimited: "ip_rate_limited"
-        case .prefixRateLimited: "prefix_rate_limited"
-        case .verifyRateLimited: "verify_rate_limited"
-        case .smsBudgetExhausted: "sms_budget_exhausted"
-        case .phoneNotAllowed: "phone_not_allowed"
-        case .idempotencyKeyInUse: "idempotency_key_in_use"
-        case .idempotencyKeyReused: "idempotency_key_reused"
-        case .tokenExpired: "token_expired"
-        case .tokenStale: "token_stale"
-        case .invalidRefreshToken: "invalid_refresh_token"
-        case .refreshTokenReused: "refresh_token_reused"
-        case .forbidden: "forbidden"
-        case .preconditionFailed: "precondition_failed"
-        case .accountDisabled, .accountDisabledSession: "account_disabled"
-        case .unsupportedMediaType: "unsupported_media_type"
-        case .headersTooLarge: "request_header_fields_too_large"
-        case .networkRateLimited: "network_rate_limited"
-        case .storageUnavailable: "storage_unavailable"
-        case .invalidClient: "invalid_client"
-        case .challengeRequired: "challenge_required"
+        case .invalidPhone: .invalidPhone
+        case .marketNotSupported: .marketNotSupported
+        case .invalidCode: .invalidCode
+        case .tooManyAttempts: .tooManyAttempts
+        case .smsUnavailable: .smsUnavailable
+        case .unauthorized: .unauthorized
+        case .marketMismatch: .marketMismatch
+        case .invalidRequest: .invalidRequest
+        case .validationFailed: .validationFailed
+        case .payloadTooLarge: .payloadTooLarge
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .addressLimitReached: .addressLimitReached
+        case .serviceUnavailable: .serviceUnavailable
+        case .internalError: .internalError
+        case .resendTooSoon: .resendTooSoon
+        case .phoneRateLimited: .phoneRateLimited
+        case .ipRateLimited: .ipRateLimited
+        case .prefixRateLimited: .prefixRateLimited
+        case .verifyRateLimited: .verifyRateLimited
+        case .smsBudgetExhausted: .smsBudgetExhausted
+        case .phoneNotAllowed: .phoneNotAllowed
+        case .idempotencyKeyInUse: .idempotencyKeyInUse
+        case .idempotencyKeyReused: .idempotencyKeyReused
+        case .tokenExpired: .tokenExpired
+        case .tokenStale: .tokenStale
+        case .invalidRefreshToken: .invalidRefreshToken
+        case .refreshTokenReused: .refreshTokenReused
+        case .forbidden: .forbidden
+        case .preconditionFailed: .preconditionFailed
+        case .accountDisabled, .accountDisabledSession: .accountDisabled
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .headersTooLarge: .requestHeaderFieldsTooLarge
+        case .networkRateLimited: .networkRateLimited
+        case .storageUnavailable: .storageUnavailable
+        case .invalidClient: .invalidClient
+        case .challengeRequired: .challengeRequired
         }
     }
 
@@ -191,33 +192,4 @@ package struct AppError: Error, Equatable, Sendable {
         }
         return ErrorBody(error: detail)
     }
-}
-
-package struct ErrorBody: Codable, Sendable, Equatable {
-    package struct Detail: Codable, Sendable, Equatable {
-        package var code: String
-        package var message: String
-        package var field: String?
-        package var attemptsRemaining: Int?
-        package var retryAfter: Int?
-        package var challenge: String?
-        package var difficulty: Int?
-        package var expiresIn: Int?
-
-        package init(code: String, message: String, retryAfter: Int? = nil) {
-            self.code = code
-            self.message = message
-            self.retryAfter = retryAfter
-        }
-
-        package enum CodingKeys: String, CodingKey {
-            case code, message, field
-            case attemptsRemaining = "attempts_remaining"
-            case retryAfter = "retry_after"
-            case challenge, difficulty
-            case expiresIn = "expires_in"
-        }
-    }
-
-    package var error: Detail
 }

@@ -1,3 +1,5 @@
+import PhoneAuthAPI
+
 /// Checks an address against its market's rules and the field limits.
 package struct AddressValidator: Sendable {
     package let rules: AddressRules
@@ -46,10 +48,8 @@ package struct AddressInput: Decodable, Sendable {
     /// The keys present in the JSON, null ones included.
     package var sentKeys: Set<CodingKeys> = []
 
-    package enum CodingKeys: String, CodingKey {
-        case label, line1, line2, city, region
-        case postalCode = "postal_code"
-    }
+    /// ClientCore's `AddressFields` keys: one spelling on both sides.
+    package typealias CodingKeys = PhoneAuthAPI.AddressFields.CodingKeys
 
     package init(label: String?, line1: String?, line2: String?, city: String?, region: String?, postalCode: String?) {
         self.label = label

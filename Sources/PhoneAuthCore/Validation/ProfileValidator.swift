@@ -1,4 +1,5 @@
 import Foundation
+import PhoneAuthAPI
 
 /// What a profile update may contain: a name, an https image URL, a known language.
 package struct ProfileValidator: Sendable {
@@ -43,11 +44,8 @@ package struct ProfilePatch: Decodable {
     package var profileImageURL: String??
     package var language: String??
 
-    package enum CodingKeys: String, CodingKey {
-        case fullName = "full_name"
-        case profileImageURL = "profile_image_url"
-        case language
-    }
+    /// ClientCore's `ProfileUpdate` keys: one spelling on both sides.
+    package typealias CodingKeys = ProfileUpdate.CodingKeys
 
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import PhoneAuthAPI
 import PhoneAuthCore
 
 /// The signed-in user's address book. Another user's address id answers 404, exactly like a missing one.
@@ -11,7 +12,7 @@ struct AddressController: Sendable {
     let limit: Int
     let now: WallClock
     /// The JSON and tag of each address book recently served, keyed by its rows: exact with no invalidation.
-    private let bodies = BoundedMemo<[Address], ETag.Encoded>(capacity: 10_000, maxBytes: ETag.Encoded.memoBytes) { $1.memoryCost }
+    private let bodies = BoundedMemo<[PhoneAuthCore.Address], ETag.Encoded>(capacity: 10_000, maxBytes: ETag.Encoded.memoBytes) { $1.memoryCost }
 
     init(addresses: any AddressRepository, idempotency: any IdempotencyRepository, markets: MarketCatalog, limit: Int, now: @escaping WallClock) {
         self.addresses = addresses
@@ -19,10 +20,6 @@ struct AddressController: Sendable {
         self.markets = markets
         self.limit = limit
         self.now = now
-    }
-
-    struct AddressList: ResponseEncodable {
-        var addresses: [AddressResponse]
     }
 
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
@@ -36,7 +33,7 @@ struct AddressController: Sendable {
     /// With the list's `ETag`; `If-None-Match` → 304.
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let all = try await addresses.list(userID: context.caller.userID)
-        let encoded = try bodies.value(for: all) { try ETag.encode(AddressList(addresses: all.map(AddressResponse.init))) }
+        let encoded = try bodies.value(for: all) { try ETag.encode(AddressList(addresses: try all.map { try PhoneAuthAPI.Address($0) })) }
         return ETag.respond(encoded, request: request)
     }
 
@@ -46,15 +43,15 @@ struct AddressController: Sendable {
         let market = try market(of: context)
         let fields = try AddressValidator(rules: market.address).validate(try await request.decodeJSON(as: AddressInput.self))
         guard let key = try IdempotencyKey.of(request) else {
-            return try created(try await insert(fields, market: market, context: context), request, context)
+            return try created(PhoneAuthAPI.Address(try await insert(fields, market: market, context: context)), request, context)
         }
         // Scoped to the user, so two users' keys never meet.
         let scoped = "address:\(context.caller.userID):\(key)"
         let owner = "user:\(context.caller.userID)"
         return try await IdempotentRequest(store: idempotency).run(
             key: scoped, subject: owner, expiresAt: now().addingTimeInterval(86_400), now: now(), status: .created,
-            work: { AddressResponse(try await insert(fields, market: market, context: context)) },
-            respond: { try created($0.address, request, context) },
+            work: { try PhoneAuthAPI.Address(try await insert(fields, market: market, context: context)) },
+            respond: { try created($0, request, context) },
             replay: { status, body in
                 // The first answer again, with the same `ETag` it had (the stored body carries it).
                 var response = Response.json(body, status: status)
@@ -64,15 +61,17 @@ struct AddressController: Sendable {
             })
     }
 
-    private func insert(_ fields: AddressFields, market: Market, context: AuthenticatedContext) async throws -> Address {
+    private func insert(_ fields: PhoneAuthCore.AddressFields, market: Market, context: AuthenticatedContext) async throws
+        -> PhoneAuthCore.Address
+    {
         switch try await addresses.insert(fields, userID: context.caller.userID, country: market.country, limit: limit, now: now()) {
         case .created(let address): return address
         case .limitReached: throw AppError(.addressLimitReached, "At most \(limit) addresses per user.")
         }
     }
 
-    private func created(_ address: Address, _ request: Request, _ context: AuthenticatedContext) throws -> Response {
-        try ETag.respond(AddressResponse(address), request: request, status: .created, tag: ETag.of(address))
+    private func created(_ address: PhoneAuthAPI.Address, _ request: Request, _ context: AuthenticatedContext) throws -> Response {
+        try ETag.respond(address, request: request, status: .created, tag: address.etag)
     }
 
     /// With `If-Match`, refused (412) when the address changed since the client read it.
@@ -89,7 +88,7 @@ struct AddressController: Sendable {
         else {
             throw conditional ? AppError.preconditionFailed : AppError.notFound
         }
-        return try ETag.respond(AddressResponse(updated), request: request, tag: ETag.of(updated))
+        return try ETag.respond(PhoneAuthAPI.Address(updated), request: request, tag: ETag.of(updated))
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthAPI
 import PhoneAuthCore
 
 /// Operator endpoints. The admin role is read from the database on every call (the caller row is fresh), never
@@ -29,13 +30,13 @@ struct AdminController: Sendable {
     }
 
     struct AdminUser: ResponseEncodable {
-        var user: UserResponse
+        var user: UserProfile
         var role: String
         @ExplicitNull var disabledAt: Date? = nil
         @ExplicitNull var disabledReason: String? = nil
 
         init(_ user: User) {
-            self.user = UserResponse(user)
+            self.user = UserProfile(user)
             role = user.role
             disabledAt = user.disabledAt
             disabledReason = user.disabledReason
@@ -104,7 +105,7 @@ struct AdminController: Sendable {
         let id = try userID(context)
         _ = try await directory.user(id: id)
         let now = now()
-        return SessionList(sessions: try await directory.sessions(of: id).map { SessionResponse($0, at: now) })
+        return SessionList(sessions: try await directory.sessions(of: id).map { SessionInfo($0, at: now) })
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import PhoneAuthAPI
 import PhoneAuthCore
 
 /// Sign-in over HTTP: send a code, trade it for tokens. `SessionService` does the work; refresh and logout are
@@ -15,42 +16,6 @@ struct AuthController: Sendable {
     let codeLifetime: Duration
     let resendAfter: Duration
     let now: WallClock
-
-    /// `challenge` and `solution` together: the repeat of a send-code that was answered 428 `challenge_required`.
-    struct SendCodeRequest: Decodable {
-        var phone: String
-        var challenge: String?
-        var solution: String?
-    }
-
-    struct SendCodeResponse: ResponseEncodable, Equatable {
-        var status = "sent"
-        /// Names this send for verify-code; only its hash is stored.
-        var verificationID: String
-        var expiresIn: Int
-        var resendAfter: Int
-
-        enum CodingKeys: String, CodingKey {
-            case status
-            case verificationID = "verification_id"
-            case expiresIn = "expires_in"
-            case resendAfter = "resend_after"
-        }
-    }
-
-    /// `verification_id` with the code, or (older clients) `phone` with the code.
-    struct VerifyCodeRequest: Decodable {
-        var phone: String?
-        var verificationID: String?
-        var verificationCode: String
-
-        enum CodingKeys: String, CodingKey {
-            case phone
-            case verificationID = "verification_id"
-            case verificationCode = "verification_code"
-        }
-    }
-
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("send-code", use: sendCode)
@@ -81,7 +46,7 @@ struct AuthController: Sendable {
     }
 
     private func send(to phone: PhoneNumber, body: SendCodeRequest, request: Request, context: AppRequestContext) async throws
-        -> SendCodeResponse
+        -> CodeSent
     {
         let market = try markets.market(for: phone)
         let answer: ChallengeGate.Answer?
@@ -92,7 +57,7 @@ struct AuthController: Sendable {
         case (_?, nil): throw AppError.invalidRequest("challenge needs its solution.", field: "solution")
         }
         let id = try await codes.send(to: phone, market: market, network: network(request, context), answer: answer, logger: context.logger)
-        return SendCodeResponse(verificationID: id, expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
+        return CodeSent(verificationID: id, expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
     }
 
     private func clientIP(_ request: Request, _ context: AppRequestContext) -> String {
@@ -103,7 +68,7 @@ struct AuthController: Sendable {
         clientNetwork.key(request, peer: context.peerAddress)
     }
 
-    @Sendable func verifyCode(_ request: Request, context: AppRequestContext) async throws -> TokenResponse {
+    @Sendable func verifyCode(_ request: Request, context: AppRequestContext) async throws -> TokenGrant {
         var request = request
         let body = try await request.decodeJSON(as: VerifyCodeRequest.self)
         let target: VerificationTarget
@@ -125,6 +90,6 @@ struct AuthController: Sendable {
         let grant = try await sessions.signIn(
             target, code: body.verificationCode, network: network(request, context), userAgent: request.headers[.userAgent],
             ip: clientIP(request, context), logger: context.logger)
-        return TokenResponse(grant, service: sessions)
+        return TokenGrant(grant, service: sessions)
     }
 }

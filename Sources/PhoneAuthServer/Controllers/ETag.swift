@@ -3,15 +3,17 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import PhoneAuthAPI
 import PhoneAuthCore
 
 /// Entity tags for conditional requests: a digest of the exact JSON a client would receive, so any change to what it
 /// sees changes the tag, however close together two edits come. Clients revalidate caches with `If-None-Match` (304)
 /// and guard edits with `If-Match` (412).
 enum ETag {
-    static func of(_ user: User) throws -> String { try of(UserResponse(user)) }
+    static func of(_ user: User) throws -> String { try of(UserProfile(user)) }
 
-    static func of(_ address: Address) throws -> String { try AddressResponse(address).etag }
+    /// The tag of this version of an address: a digest of its fields, also the `etag` of each item of a list.
+    static func of(_ address: PhoneAuthCore.Address) throws -> String { try of(PhoneAuthAPI.Address(fields: address)) }
 
     static func of(_ value: some Encodable) throws -> String {
         tag(for: try JSONCoding.encoder.encode(value))

@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneAuthAPI
 import PhoneAuthCore
 
 /// The signed-in user's own profile, read fresh from the database on every call.
@@ -25,7 +26,7 @@ struct ProfileController: Sendable {
     /// The authentication step has just read the row; it is this request's fresh copy. `If-None-Match` → 304.
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = context.caller.user
-        return ETag.respond(try bodies.value(for: user) { try ETag.encode(UserResponse(user)) }, request: request)
+        return ETag.respond(try bodies.value(for: user) { try ETag.encode(UserProfile(user)) }, request: request)
     }
 
     /// With `If-Match`, refused (412) when the profile changed since the client read it.
@@ -39,6 +40,6 @@ struct ProfileController: Sendable {
         guard let user = try await users.updateProfile(id: context.caller.userID, changes, ifUnchangedSince: since, now: now()) else {
             throw conditional ? AppError.preconditionFailed : AppError.unauthorized
         }
-        return try ETag.respond(UserResponse(user), request: request)
+        return try ETag.respond(UserProfile(user), request: request)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PhoneAuthAPI
 import PhoneAuthCore
 
 /// Refresh-token rotation, logout scopes, and the caller's own sessions, over HTTP; `SessionService` does the work.
@@ -7,14 +8,6 @@ struct SessionController: Sendable {
     let service: SessionService
     let sessions: any SessionRepository
     let now: WallClock
-
-    struct RefreshRequest: Decodable {
-        var refreshToken: String
-
-        enum CodingKeys: String, CodingKey {
-            case refreshToken = "refresh_token"
-        }
-    }
 
     func addPublicRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("refresh", use: refresh)
@@ -26,10 +19,10 @@ struct SessionController: Sendable {
         group.delete("sessions/:id", use: revoke)
     }
 
-    @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> TokenResponse {
+    @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> TokenGrant {
         var request = request
         let presented = try await request.decodeJSON(as: RefreshRequest.self).refreshToken
-        return TokenResponse(try await service.refresh(presented, logger: context.logger), service: service)
+        return TokenGrant(try await service.refresh(presented, logger: context.logger), service: service)
     }
 
     /// `?scope=global` (default: the user is deactivated and every session ends), `local` (this session), `others`.
@@ -44,7 +37,7 @@ struct SessionController: Sendable {
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> SessionList {
         let active = try await sessions.listActive(userID: context.caller.userID, now: now())
-        return SessionList(sessions: active.map { SessionResponse($0, currentID: context.caller.sessionID) })
+        return SessionList(sessions: active.map { SessionInfo($0, currentID: context.caller.sessionID) })
     }
 
     /// Another user's session id answers 404, exactly like a missing one.

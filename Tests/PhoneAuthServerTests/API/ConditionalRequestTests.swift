@@ -66,7 +66,12 @@ import Testing
             let created = try await client.request(.post, "/api/v1/profile/addresses", json: ["line1": "Chui 1", "city": "Bishkek"], token: token)
             let id = try #require(created.json["id"] as? Int)
             let addressTag = try #require(created.headers[.eTag])
-            #expect(try await client.request(.get, "/api/v1/profile/addresses", token: token, headers: [.ifNoneMatch: emptyTag]).status == .ok)
+            #expect(created.json["etag"] as? String == addressTag)
+            let listed = try await client.request(.get, "/api/v1/profile/addresses", token: token, headers: [.ifNoneMatch: emptyTag])
+            #expect(listed.status == .ok)
+            // Each item of the list carries the tag an edit of it is guarded with.
+            let items = try #require(listed.json["addresses"] as? [[String: Any]])
+            #expect(items.map { $0["etag"] as? String } == [addressTag])
 
             harness.clock.advance(by: 1)
             let edited = try await client.request(

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import PhoneAuthAPI
 import Testing
 
 @testable import PhoneAuthCore
@@ -50,6 +51,20 @@ import Testing
         let catchAll = Set(["POST", "PUT", "PATCH", "DELETE"].map { "\($0) /api/v1/markets/{}/{}" })
         #expect(served.subtracting(documented).subtracting(catchAll).sorted() == [], "routes missing from openapi.yaml")
         #expect(documented.subtracting(served).sorted() == [], "documented but not served")
+    }
+
+    /// The `code` enum of the document's `Error` schema: the list under `enum:` that follows `code:`.
+    static func documentedErrorCodes() throws -> Set<String> {
+        let lines = try String(contentsOf: documentURL, encoding: .utf8).split(separator: "\n").map(String.init)
+        let schema = try #require(lines.firstIndex { $0.hasSuffix("    error:") })
+        let start = try #require(lines[schema...].firstIndex { $0.hasSuffix("              enum:") })
+        return Set(lines[(start + 1)...].prefix { $0.hasPrefix("                - ") }.map { $0.trimmingCharacters(in: .whitespaces).dropFirst(2) }
+            .map(String.init))
+    }
+
+    /// The server's codes, the document's and the ones ClientCore decodes are one list: PhoneAuthAPI's `ErrorCode`.
+    @Test func theDocumentedErrorCodesAreExactlyTheWireTypesCodes() throws {
+        #expect(try Self.documentedErrorCodes() == Set(ErrorCode.allCases.map(\.rawValue)))
     }
 
     @Test func theServerHandsOutTheDocumentInTheRepository() async throws {

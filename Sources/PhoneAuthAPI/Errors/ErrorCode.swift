@@ -1,0 +1,78 @@
+/// The stable error codes the server answers with, in ``ErrorBody/Detail/code``. Programs branch on these, never on
+/// the message.
+public enum ErrorCode: String, Codable, Sendable, CaseIterable {
+    /// The phone number is not a valid international number.
+    case invalidPhone = "invalid_phone"
+    /// The number's country is not one of the configured markets.
+    case marketNotSupported = "market_not_supported"
+    /// The code is wrong or has expired; the body says how many tries remain.
+    case invalidCode = "invalid_code"
+    /// The code's tries are spent; request a new code.
+    case tooManyAttempts = "too_many_attempts"
+    /// The SMS provider failed; try again shortly.
+    case smsUnavailable = "sms_unavailable"
+    /// No valid access token.
+    case unauthorized
+    /// The request names a market other than the token's.
+    case marketMismatch = "market_mismatch"
+    /// The body or a parameter is malformed; the body may name the field.
+    case invalidRequest = "invalid_request"
+    /// A field broke a rule (length, format, market); the body names it.
+    case validationFailed = "validation_failed"
+    /// The body is larger than 16 KiB.
+    case payloadTooLarge = "payload_too_large"
+    /// No such resource.
+    case notFound = "not_found"
+    /// The path does not take this method (`Allow` lists those it does).
+    case methodNotAllowed = "method_not_allowed"
+    /// The address book is full.
+    case addressLimitReached = "address_limit_reached"
+    /// The service cannot answer right now (or this instance is shutting down).
+    case serviceUnavailable = "service_unavailable"
+    /// Something failed on the server.
+    case internalError = "internal_error"
+    /// A code was sent moments ago; wait `retry_after` seconds.
+    case resendTooSoon = "resend_too_soon"
+    /// Too many codes for this phone.
+    case phoneRateLimited = "phone_rate_limited"
+    /// Too many codes from this network.
+    case ipRateLimited = "ip_rate_limited"
+    /// Too many codes for this number range.
+    case prefixRateLimited = "prefix_rate_limited"
+    /// Too many wrong codes for this phone.
+    case verifyRateLimited = "verify_rate_limited"
+    /// The SMS budget is spent; sign-in codes are paused.
+    case smsBudgetExhausted = "sms_budget_exhausted"
+    /// Codes cannot be sent to this number range.
+    case phoneNotAllowed = "phone_not_allowed"
+    /// A request with this `Idempotency-Key` is still in progress.
+    case idempotencyKeyInUse = "idempotency_key_in_use"
+    /// This `Idempotency-Key` was used for another request.
+    case idempotencyKeyReused = "idempotency_key_reused"
+    /// The access token has expired: refresh it.
+    case tokenExpired = "token_expired"
+    /// The access token predates a change to the account: refresh it.
+    case tokenStale = "token_stale"
+    /// The refresh token is unknown, expired or revoked: sign in again.
+    case invalidRefreshToken = "invalid_refresh_token"
+    /// The refresh token was already used, so the session was ended.
+    case refreshTokenReused = "refresh_token_reused"
+    /// The caller lacks the role this needs.
+    case forbidden
+    /// The resource changed since it was read (`If-Match`).
+    case preconditionFailed = "precondition_failed"
+    /// The account is disabled.
+    case accountDisabled = "account_disabled"
+    /// The body is not JSON.
+    case unsupportedMediaType = "unsupported_media_type"
+    /// The request headers are too large.
+    case requestHeaderFieldsTooLarge = "request_header_fields_too_large"
+    /// Too many failures from this network.
+    case networkRateLimited = "network_rate_limited"
+    /// The database is unavailable; nothing was changed.
+    case storageUnavailable = "storage_unavailable"
+    /// Introspection without a configured client's credentials.
+    case invalidClient = "invalid_client"
+    /// Solve the body's proof-of-work challenge and send again.
+    case challengeRequired = "challenge_required"
+}

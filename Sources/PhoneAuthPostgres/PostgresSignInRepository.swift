@@ -2,11 +2,12 @@ import Foundation
 import PhoneAuthCore
 import PostgresNIO
 
-/// Signing in on PostgreSQL: sends, codes and their redemption. The global budget and the server-wide allowance span
-/// every send, so admitting one takes a single advisory lock: sends queue behind each other for a few milliseconds,
-/// and no limit can be overshot by instances counting at the same time. A redemption holds advisory locks on the
-/// client's network and on the phone, so every count it checks and every counter it bumps are one unit against all
-/// instances; the verification row itself is locked with FOR UPDATE.
+/// Signing in on PostgreSQL: sends, codes and their redemption. Admitting a send locks its phone, network and range
+/// (advisory locks), so sends that share none of them run side by side; the global budget and the server-wide
+/// allowance span every send, so an admission that rests on them is decided again under one fleet-wide lock taken
+/// just before its writes, and no limit can be overshot by instances counting at the same time. A redemption holds
+/// advisory locks on the client's network and on the phone, so every count it checks and every counter it bumps are one
+/// unit against all instances; the verification row itself is locked with FOR UPDATE.
 struct PostgresSignInRepository: SignInRepository {
     let database: PostgresDatabase
 
@@ -40,8 +41,6 @@ struct PostgresSignInRepository: SignInRepository {
 
     func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {
         try await database.write { sql in
-            let forgotten = now.addingTimeInterval(-StorageRetention.verifyFailures)
-            try await sql.execute("DELETE FROM verify_failures WHERE created_at < \(forgotten)")
             // Always in this order (network, then phone), so two redemptions never wait on each other's locks.
             try await sql.lock("verify-network:\(guess.network)")
             if let limit = limits.perNetwork,
@@ -150,11 +149,15 @@ struct PostgresSignInRepository: SignInRepository {
     func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
         let decision = SendAdmissionDecision(attempt: attempt, rules: rules, screening: screening, now: now)
         return try await database.write { sql in
-            try await sql.lock("sms-sends")
-            try await sql.execute("DELETE FROM sms_sends WHERE created_at < \(now.addingTimeInterval(-StorageRetention.sendLog))")
+            // What only this attempt's phone, network and range share, always locked in this order: sends that share
+            // none of them never wait for each other. (Old rows go in housekeeping, not here.)
+            try await sql.lock("send-phone:\(attempt.phone)")
+            try await sql.lock("send-network:\(attempt.ip)")
+            try await sql.lock("send-range:\(attempt.prefix)")
             var facts = SendAdmissionDecision.Facts(
                 knownGood: try await Self.signedInBefore(sql, phone: attempt.phone),
                 block: try await PostgresRangeRows.block(sql, prefix: attempt.prefix, now: now))
+            var fleetLocked = false
             while true {
                 switch decision.next(facts) {
                 case .read(.window(let index, let limit)):
@@ -166,6 +169,12 @@ struct PostgresSignInRepository: SignInRepository {
                     facts.standing = try await PostgresRangeRows.standing(sql, prefix: attempt.prefix, now: now)
                 case .read(.networkChallenges):
                     facts.networkChallenges = try await PostgresRangeRows.challenges(sql, scope: ChallengeCounts.network(attempt.ip), now: now)
+                case .apply(let admission) where !fleetLocked && decision.needsFleetLock(admission, facts):
+                    // The budgets' counts were read unlocked: under the fleet's lock (the name every release has used
+                    // for it), read them again and decide on those. Held from here to the commit only.
+                    try await sql.lock("sms-sends")
+                    fleetLocked = true
+                    facts = facts.forgettingFleetWide(of: rules)
                 case .apply(let admission):
                     try await Self.apply(sql, admission, attempt, now: now)
                     return admission

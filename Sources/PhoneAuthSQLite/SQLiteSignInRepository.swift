@@ -37,8 +37,6 @@ struct SQLiteSignInRepository: SignInRepository {
         // One write transaction: SQLite serialises writers, so of many concurrent redemptions of one code exactly one
         // sees it alive, and every counter below is read and bumped without a gap.
         try await database.writer.write { db in
-            try db.execute(
-                sql: "DELETE FROM verify_failures WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.verifyFailures)])
             if let limit = limits.perNetwork,
                 let retryAfter = try Self.failures(db, "network = ?", [guess.network], max: limit.max, window: limit.window, now: now)
             {
@@ -120,7 +118,6 @@ struct SQLiteSignInRepository: SignInRepository {
     func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
         let decision = SendAdmissionDecision(attempt: attempt, rules: rules, screening: screening, now: now)
         return try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM sms_sends WHERE created_at < ?", arguments: [now.addingTimeInterval(-StorageRetention.sendLog)])
             var facts = SendAdmissionDecision.Facts(
                 knownGood: try Self.signedInBefore(db, phone: attempt.phone), block: try SQLiteRangeRows.block(db, prefix: attempt.prefix, now: now))
             while true {

@@ -56,8 +56,12 @@ struct Login: AsyncParsableCommand {
                 if let verificationID { return try await session.signIn(verificationID: verificationID, code: code) }
                 return try await session.signIn(phone: phone, code: code)
             } catch let error as PhoneAuthClientError where error.errorCode == .invalidCode && prompt.isInteractive {
-                guard let left = error.attemptsRemaining, left > 0 else { throw error }
-                prompt.say("wrong code; \(left) \(left == 1 ? "try" : "tries") left")
+                switch error.attemptsRemaining {
+                case 0?: throw error
+                case let left?: prompt.say("wrong code; \(left) \(left == 1 ? "try" : "tries") left")
+                // By phone (the code of an earlier send) the server keeps the count to itself and says when it ran out.
+                case nil: prompt.say("wrong code; try again")
+                }
             }
         }
     }

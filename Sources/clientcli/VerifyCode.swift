@@ -2,7 +2,8 @@ import ArgumentParser
 import ClientCore
 
 struct VerifyCode: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify-code", abstract: "Trade a texted code for an access token.")
+    static let configuration = CommandConfiguration(
+        commandName: "verify-code", abstract: "Trade a texted code for tokens, kept like login's; prints the access token.")
 
     @OptionGroup var server: ServerOptions
     @Option(help: "The verification id send-code printed.") var verificationId: String?
@@ -15,17 +16,19 @@ struct VerifyCode: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let client = try server.client()
+            let session = try server.session()
             let grant =
                 if let verificationId {
-                    try await client.verifyCode(verificationID: verificationId, code: code)
+                    try await session.client.verifyCode(verificationID: verificationId, code: code)
                 } else {
-                    try await client.verifyCode(phone: phone!, code: code)
+                    try await session.client.verifyCode(phone: phone!, code: code)
                 }
+            // Kept like login's, so `status`, `me` and the rest go on from here.
+            try await session.signIn(with: grant)
             if server.json {
                 try printJSON(grant)
             } else {
-                print("signed in as user \(grant.user.id) (market \(grant.user.market)); token valid for \(grant.expiresIn) s")
+                print("signed in as user \(grant.user.id) (market \(grant.user.market)); token valid for \(grant.expiresIn) s, session saved")
                 print(grant.accessToken)
             }
         } catch let error as PhoneAuthClientError {

@@ -29,15 +29,19 @@ public actor PhoneAuthSession {
     /// Verifies the code of the send named by `verificationID` and keeps the tokens.
     @discardableResult
     public func signIn(verificationID: String, code: String) async throws -> UserProfile {
-        let grant = try await client.verifyCode(verificationID: verificationID, code: code)
-        publish(.signedIn(AuthState(try keep(grant))))
-        return grant.user
+        try signIn(with: try await client.verifyCode(verificationID: verificationID, code: code))
     }
 
     /// Verifies a code by phone number (when the verification id is not at hand) and keeps the tokens.
     @discardableResult
     public func signIn(phone: String, code: String) async throws -> UserProfile {
-        let grant = try await client.verifyCode(phone: phone, code: code)
+        try signIn(with: try await client.verifyCode(phone: phone, code: code))
+    }
+
+    /// Keeps a grant that ``PhoneAuthClient/verifyCode(verificationID:code:)`` returned to a caller that wanted it
+    /// whole (its tokens, say): from here the session refreshes it like one it signed in itself.
+    @discardableResult
+    public func signIn(with grant: TokenGrant) throws -> UserProfile {
         publish(.signedIn(AuthState(try keep(grant))))
         return grant.user
     }

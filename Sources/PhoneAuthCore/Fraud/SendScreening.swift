@@ -22,4 +22,12 @@ package enum SendAdmission: Sendable, Equatable {
     case blocked(RangeBlock)
     /// This attempt hardened the range (`RangeBlock.automatic`); the client must solve a challenge of this difficulty.
     case hardened(RangeBlock, difficulty: Int)
+
+    /// Whether applying it writes (records the send, counts a challenge, saves a block).
+    package var writes: Bool {
+        switch self {
+        case .admitted, .challenged, .hardened: true
+        case .refused, .blocked: false
+        }
+    }
 }

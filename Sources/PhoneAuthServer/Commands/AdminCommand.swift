@@ -5,7 +5,7 @@ import PhoneAuthCore
 
 /// `PhoneAuthServer admin …`: operator actions straight on the database, whether or not the server runs. Changes
 /// reach a running server on its next request, because every request reads the user, session and cutoffs afresh.
-/// Exit codes: 0 done, 1 no such user, 64 bad arguments, 69 the database cannot be used.
+/// Exit codes: 0 done, 1 no such user, 64 bad arguments, 66 no database file there, 69 the database cannot be used.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
@@ -26,13 +26,25 @@ struct AdminCommand: AsyncParsableCommand {
             }
         }
 
-        /// Opens (and migrates) the storage for the length of `body`.
-        func withStorage<Value: Sendable>(_ body: @Sendable (Storage) async throws -> Value) async throws -> Value {
+        /// Opens (and migrates) the storage for the length of `body`. A SQLite file that does not exist is refused
+        /// (66) rather than made, unless `creating` (`migrate`): run from the wrong folder, a command would otherwise
+        /// act on a new, empty database.
+        func withStorage<Value: Sendable>(creating: Bool = false, _ body: @Sendable (Storage) async throws -> Value) async throws -> Value {
             var logger = Logger(label: "phoneauth")
             logger.logLevel = .warning
             let setting = try setting
+            if !creating, case .sqlite(let path) = setting, !FileManager.default.fileExists(atPath: path) {
+                FileHandle.standardError.write(Data(AdminCommand.missingFile(path).utf8))
+                throw ExitCode(66)
+            }
             return try await exitingOnStorageFailure(setting) { try await Storage.with(setting, logger: logger, body) }
         }
+    }
+
+    /// What a command says of a SQLite file that is not there.
+    static func missingFile(_ path: String) -> String {
+        "phoneauth: no database at \(path); pass the server's with --database (or PHONEAUTH_DATABASE), "
+            + "or create one with `PhoneAuthServer migrate --database \(path)`\n"
     }
 
     /// What every command acts through, so each action is in the audit log (as the CLI's).

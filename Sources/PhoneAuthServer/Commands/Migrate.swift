@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PhoneAuthCore
 
 /// Needs only the database: no secrets are read or generated.
@@ -9,6 +10,9 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let setting = try options.setting
-        try await options.withStorage { _ in print("database \(setting) is up to date") }
+        let isNew = if case .sqlite(let path) = setting { !FileManager.default.fileExists(atPath: path) } else { false }
+        try await options.withStorage(creating: true) { _ in
+            print(isNew ? "created database \(setting); its schema is up to date" : "database \(setting) is up to date")
+        }
     }
 }

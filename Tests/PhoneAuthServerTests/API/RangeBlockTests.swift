@@ -163,6 +163,8 @@ import Testing
     func theCLIBlocksListsAndUnblocksRanges(backend: Backend) async throws {
         let harness = try await FraudDefenceTests.harness(backend)
         let database = ["--database", harness.databaseURL]
+        // Before the server ever ran: the database is made first (an admin command never makes one).
+        #expect(try await CLIRunner.run(["migrate"] + database, binary: "PhoneAuthServer").status == 0)
         let blocked = try await CLIRunner.run(["admin", "block-range", "+996 555", "--reason", "pumping"] + database, binary: "PhoneAuthServer")
         #expect(blocked.status == 0, "\(blocked.stderr)")
         #expect(blocked.stdout == "blocked +996555\n")

@@ -67,7 +67,7 @@ import Testing
         }
     }
 
-    @Test func duringTheCooldownItSaysHowLongAndTakesTheCodeAlreadyReceived() async throws {
+    @Test func duringTheCooldownItSaysHowLongAndTakesTheCodeAlreadyReceivedAfterAWrongOne() async throws {
         let harness = try TestHarness { $0.limits.resendCooldown = .seconds(60) }
         harness.clock.set(Date())
         try await harness.test(.live) { client in
@@ -79,6 +79,10 @@ import Testing
             // The wait is the server's Retry-After: a minute, rounded up.
             #expect(terminal.transcript.contains("sent in 60 s") || terminal.transcript.contains("sent in 61 s"), "\(terminal.transcript)")
             try await terminal.waitFor("Code: ")
+            // A wrong code first: asked again, as on the verification-id path.
+            terminal.type(code == "000000" ? "111111" : "000000")
+            try await terminal.waitFor("wrong code; try again")
+            try await terminal.waitFor("Code: ", occurrence: 2)
             terminal.type(code)
             #expect(await terminal.exitStatus() == 0, "\(terminal.transcript)")
             #expect(harness.sms.sent.count == 1)
@@ -158,6 +162,14 @@ import Testing
             typesAreTheServers(me, "me")
             let added = try await object(["addresses", "add", "--line1", "Chui Ave 120", "--city", "Bishkek", "--postal-code", "720040"])
             typesAreTheServers(added, "addresses add")
+            // The server's keys exactly, nulls and dates included: PhoneAuthAPI's Address on both sides.
+            let addresses = try await cli(["addresses", "list", "--json"], server: server)
+            let first = try #require((try JSONSerialization.jsonObject(with: Data(addresses.stdout.utf8)) as? [[String: Any]])?.first)
+            #expect(
+                Set(first.keys) == [
+                    "id", "label", "line1", "line2", "city", "region", "postal_code", "country", "created_at", "updated_at", "etag",
+                ], "\(first)")
+            #expect(first["label"] is NSNull && first["region"] is NSNull)
             for arguments in [["addresses", "list"], ["sessions", "list"]] {
                 let run = try await cli(arguments + ["--json"], server: server)
                 let list = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], "\(arguments)")

@@ -44,24 +44,32 @@ import Testing
         }
     }
 
+    /// verify-code keeps the session as login does: `status` then says who is signed in.
     @Test func clientcliSendsAndVerifiesACode() async throws {
         let harness = try TestHarness()
+        let home = harness.folder.appendingPathComponent("home").path
         try await harness.test(.live) { client in
             let server = "http://127.0.0.1:\(client.port!)"
-            let sent = try await CLIRunner.run(["send-code", "--server", server, "--phone", "+1 312 555 0100"])
+            let sent = try await CLIRunner.run(["send-code", "--server", server, "--phone", "+1 312 555 0100"], environment: ["PHONEAUTH_HOME": home])
             #expect(sent.status == 0, "\(sent.stderr)")
             #expect(sent.stdout.contains("code sent"))
             let id = try #require(sent.stdout.firstMatch(of: /verification id: (v[A-Za-z0-9_-]{24})/)).1
             let code = try #require(harness.sms.lastCode(to: "+13125550100"))
-            let verified = try await CLIRunner.run(["verify-code", "--server", server, "--verification-id", String(id), "--code", code, "--json"])
+            let verified = try await CLIRunner.run(
+                ["verify-code", "--server", server, "--verification-id", String(id), "--code", code, "--json"], environment: ["PHONEAUTH_HOME": home])
             #expect(verified.status == 0)
             let json = try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any]
             #expect((json?["access_token"] as? String)?.split(separator: ".").count == 3)
+            let status = try await CLIRunner.run(["status", "--server", server], environment: ["PHONEAUTH_HOME": home])
+            #expect(status.status == 0, "\(status.stderr)")
+            let userID = try #require((json?["user"] as? [String: Any])?["id"] as? Int)
+            #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix("user ") && $0.hasSuffix(" \(userID)") }, "\(status.stdout)")
 
-            let refused = try await CLIRunner.run(["verify-code", "--server", server, "--phone", "+13125550100", "--code", code])
+            let refused = try await CLIRunner.run(
+                ["verify-code", "--server", server, "--phone", "+13125550100", "--code", code], environment: ["PHONEAUTH_HOME": home])
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("invalid_code"))
-            let neither = try await CLIRunner.run(["verify-code", "--server", server, "--code", code])
+            let neither = try await CLIRunner.run(["verify-code", "--server", server, "--code", code], environment: ["PHONEAUTH_HOME": home])
             #expect(neither.status == 64)
         }
         let offline = try await CLIRunner.run(["send-code", "--server", "http://127.0.0.1:1", "--phone", "+13125550100"])

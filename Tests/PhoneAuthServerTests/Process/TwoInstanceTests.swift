@@ -11,6 +11,18 @@ import Testing
     static let backends = Backend.all.filter { $0 == .postgres }
 
     /// Starts both instances at once (their migrations race for the advisory lock) and stops them afterwards.
+    /// `count` requests at once, alternately through `a` and `b`: their answers, in the order they came.
+    private func alternating(
+        _ count: Int, _ a: Instance, _ b: Instance, _ request: @escaping @Sendable (Int, Instance) async throws -> Instance.Answer
+    ) async throws -> [Instance.Answer] {
+        try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
+            for index in 0..<count {
+                group.addTask { try await request(index, index.isMultiple(of: 2) ? a : b) }
+            }
+            return try await group.reduce(into: [Instance.Answer]()) { $0.append($1) }
+        }
+    }
+
     private func withPair(
         _ harness: TestHarness, extra: [String] = [], _ body: @Sendable (Instance, Instance, WebhookReceiver) async throws -> Void
     ) async throws {
@@ -73,13 +85,8 @@ import Testing
         let harness = try await TestHarness.make(backend)
         try await withPair(harness) { a, b, receiver in
             let tokens = try await a.signIn(receiver, phone: "+13125550100")
-            let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
-                for index in 0..<8 {
-                    group.addTask {
-                        try await (index.isMultiple(of: 2) ? a : b).request("POST", "/auth/refresh", json: ["refresh_token": tokens.refresh])
-                    }
-                }
-                return try await group.reduce(into: [Instance.Answer]()) { $0.append($1) }
+            let answers = try await alternating(8, a, b) { _, instance in
+                try await instance.request("POST", "/auth/refresh", json: ["refresh_token": tokens.refresh])
             }
             let granted = answers.filter { $0.status == 200 }
             #expect(!granted.isEmpty)
@@ -101,13 +108,8 @@ import Testing
         // The fixed range limit alone (the fraud defence, which would challenge after three, is the next test's).
         let extra = ["--max-sends-per-ip-hour", "1000", "--max-sends-per-prefix-hour", "50", "--fraud-defence", "off"]
         try await withPair(harness, extra: extra) { a, b, receiver in
-            let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
-                for index in 0..<60 {
-                    group.addTask {
-                        try await (index.isMultiple(of: 2) ? a : b).request("POST", "/auth/send-code", json: ["phone": "+1312555\(1000 + index)"])
-                    }
-                }
-                return try await group.reduce(into: [Instance.Answer]()) { $0.append($1) }
+            let answers = try await alternating(60, a, b) { index, instance in
+                try await instance.request("POST", "/auth/send-code", json: ["phone": "+1312555\(1000 + index)"])
             }
             #expect(answers.filter { $0.status == 202 }.count == 50)
             #expect(answers.filter { $0.errorCode == "prefix_rate_limited" }.count == 10)
@@ -116,19 +118,33 @@ import Testing
         #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == 50)
     }
 
+    /// Sends that share no phone, network or range take no common lock until their end, yet the fleet-wide budget
+    /// is exact: sixty concurrent sends, each into its own range, half on each instance, text exactly the budget.
+    @Test(arguments: backends)
+    func sixtyConcurrentSendsInSixtyRangesAcrossInstancesNeverOvershootTheBudget(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        let extra = ["--max-sends-per-ip-hour", "1000", "--sms-budget-hour", "25", "--fraud-defence", "off"]
+        try await withPair(harness, extra: extra) { a, b, receiver in
+            // Area codes 220…279: sixty ranges.
+            let answers = try await alternating(60, a, b) { index, instance in
+                try await instance.request("POST", "/auth/send-code", json: ["phone": "+1\(220 + index)5550100"])
+            }
+            #expect(answers.filter { $0.status == 202 }.count == 25)
+            #expect(answers.filter { $0.errorCode == "sms_budget_exhausted" }.count == 35)
+            #expect(receiver.messages.count == 25)
+        }
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == 25)
+        #expect(try await harness.sql.int("SELECT COUNT(DISTINCT prefix) FROM sms_sends") == 25)
+    }
+
     /// The fraud defence decides inside the send's transaction: sixty concurrent sends into one new range, half on
     /// each instance, text exactly the range's allowance of three; every other one is challenged.
     @Test(arguments: backends)
     func sixtyConcurrentSendsInOneNewRangeAcrossInstancesTextOnlyItsAllowance(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend)
         try await withPair(harness, extra: ["--max-sends-per-ip-hour", "1000", "--max-challenges-per-ip-hour", "1000"]) { a, b, receiver in
-            let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
-                for index in 0..<60 {
-                    group.addTask {
-                        try await (index.isMultiple(of: 2) ? a : b).request("POST", "/auth/send-code", json: ["phone": "+1415555\(1000 + index)"])
-                    }
-                }
-                return try await group.reduce(into: [Instance.Answer]()) { $0.append($1) }
+            let answers = try await alternating(60, a, b) { index, instance in
+                try await instance.request("POST", "/auth/send-code", json: ["phone": "+1415555\(1000 + index)"])
             }
             #expect(answers.filter { $0.status == 202 }.count == 3)
             #expect(answers.filter { $0.errorCode == "challenge_required" }.count == 57)
@@ -143,14 +159,9 @@ import Testing
         let harness = try await TestHarness.make(backend)
         try await withPair(harness) { a, b, receiver in
             let tokens = try await a.signIn(receiver, phone: "+996555123456")
-            let answers = try await withThrowingTaskGroup(of: Instance.Answer.self) { group in
-                for index in 0..<25 {
-                    group.addTask {
-                        try await (index.isMultiple(of: 2) ? a : b).request(
-                            "POST", "/api/v1/profile/addresses", json: ["line1": "Chui Ave \(index)", "city": "Bishkek"], token: tokens.access)
-                    }
-                }
-                return try await group.reduce(into: [Instance.Answer]()) { $0.append($1) }
+            let answers = try await alternating(25, a, b) { index, instance in
+                try await instance.request(
+                    "POST", "/api/v1/profile/addresses", json: ["line1": "Chui Ave \(index)", "city": "Bishkek"], token: tokens.access)
             }
             #expect(answers.filter { $0.status == 201 }.count == 20)
             #expect(answers.filter { $0.errorCode == "address_limit_reached" }.count == 5)

@@ -104,4 +104,27 @@ import Testing
         }
         #expect(try await harness.sql.int("SELECT COUNT(*) FROM users") == 0)
     }
+
+    /// Run from the wrong folder, an operator command must not make and migrate an empty database and then find no
+    /// user in it: it refuses a SQLite file that is not there (66); `migrate` creates one and says so.
+    @Test func operatorCommandsRefuseAMissingSQLiteFileAndMigrateCreatesOne() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-missing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("phoneauth.sqlite").path
+        let promote = try await CLIRunner.run(["admin", "promote", "+13125550100", "--database", path], binary: "PhoneAuthServer")
+        #expect(promote.status == 66)
+        #expect(promote.stderr == AdminCommand.missingFile(path))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let ranges = try await CLIRunner.run(["admin", "ranges", "--database", path], binary: "PhoneAuthServer")
+        #expect(ranges.status == 66)
+
+        let created = try await CLIRunner.run(["migrate", "--database", path], binary: "PhoneAuthServer")
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout == "created database \(path); its schema is up to date\n")
+        let again = try await CLIRunner.run(["migrate", "--database", path], binary: "PhoneAuthServer")
+        #expect(again.stdout == "database \(path) is up to date\n")
+        let noUser = try await CLIRunner.run(["admin", "promote", "+13125550100", "--database", path], binary: "PhoneAuthServer")
+        #expect(noUser.status == 1)
+    }
 }

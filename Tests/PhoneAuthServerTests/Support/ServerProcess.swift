@@ -40,7 +40,12 @@ final class ServerProcess: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         await server.stop()
-        let said = logFile.flatMap { try? String(contentsOf: $0, encoding: .utf8) }.map { "; it logged:\n" + $0.suffix(2_000) } ?? ""
+        // The start of the log says why (a crash report puts its reason first, then every thread), the end what came last.
+        var said = ""
+        if let logFile, let log = try? String(contentsOf: logFile, encoding: .utf8) {
+            let excerpt = log.count <= 4_000 ? log : String(log.prefix(3_000)) + "\n…\n" + String(log.suffix(1_000))
+            said = "; it logged:\n" + excerpt
+        }
         throw MotoError("the server did not become healthy on port \(port)\(said)")
     }
 

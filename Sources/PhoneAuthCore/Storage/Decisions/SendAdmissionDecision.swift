@@ -4,6 +4,11 @@ import Foundation
 /// first; then the window rules in order; then the fraud screening may ask for a challenge (within the network's
 /// quota of them) or harden the range. The backend holds its lock, reads what `next` asks for, and applies the
 /// admission it ends with; the rule reads facts only when it needs them, so a known-good phone costs no screening.
+///
+/// A backend shared by several instances locks the attempt's phone, network and range, and reads the fleet-wide facts
+/// (the budgets' windows, the standing's server-wide count) without a lock at first: before it writes an admission
+/// that rests on them it takes the fleet's lock and reads them again (`needsFleetLock`, `Facts.forgettingFleetWide`),
+/// so the fleet's lock is held for a few statements at the end, not for the whole send.
 package struct SendAdmissionDecision: Sendable {
     package var attempt: SendAttempt
     package var rules: [WindowRule]
@@ -63,6 +68,20 @@ package struct SendAdmissionDecision: Sendable {
             self.networkChallenges = networkChallenges
         }
 
+        /// These facts without the fleet-wide ones, to be read again under the fleet's lock.
+        package func forgettingFleetWide(of rules: [WindowRule]) -> Facts {
+            var facts = self
+            facts.windows = windows.filter { rules[$0.key].scope != .global }
+            facts.standing = nil
+            return facts
+        }
+    }
+
+    /// True when `admission`, decided on `facts` read without the fleet's lock, writes on the strength of a fleet-wide
+    /// fact: the backend must take the lock and decide again on fresh ones. A refusal writes nothing and stands.
+    package func needsFleetLock(_ admission: SendAdmission, _ facts: Facts) -> Bool {
+        guard admission.writes else { return false }
+        return facts.windows.keys.contains { rules[$0].scope == .global } || facts.standing != nil
     }
 
     /// The next read, or the admission once the facts decide it. Pure: the same facts give the same step.

@@ -102,4 +102,32 @@ import Testing
         let rule = decision(screening: screening())
         #expect(rule.next(facts) == rule.next(facts))
     }
+
+    /// Read without the fleet's lock, a budget's count may be stale: an admission resting on it is decided again on
+    /// counts read under the lock, and then it is a refusal if the budget filled meanwhile. A refusal, or an admission
+    /// that read no fleet-wide count, needs no lock at all.
+    @Test func anAdmissionOnUnlockedBudgetCountsIsDecidedAgainUnderTheFleetsLock() {
+        let budget = WindowRule(scope: .global, window: 3_600, max: 1_000, refusal: .smsBudgetExhausted)
+        let rules = [budget, perPhone]
+        let decision = SendAdmissionDecision(attempt: attempt, rules: rules, now: now)
+        var facts = SendAdmissionDecision.Facts(knownGood: false, block: nil, windows: [0: .under, 1: .under])
+        #expect(decision.next(facts) == .apply(.admitted(knownGood: false)))
+        #expect(decision.needsFleetLock(.admitted(knownGood: false), facts))
+
+        facts = facts.forgettingFleetWide(of: rules)
+        #expect(facts.windows == [1: .under])  // the phone's count was read under the phone's lock and stands
+        #expect(decision.next(facts) == .read(.window(rule: 0, limit: 1_000)))
+        facts.windows[0] = .full(oldestCounted: now.addingTimeInterval(-3_500))
+        let refusal = SendAdmission.refused(SendRefusal(rule: budget, retryAfter: 100))
+        #expect(decision.next(facts) == .apply(refusal))
+        #expect(!decision.needsFleetLock(refusal, facts))
+
+        // Per-phone and per-network rules alone: no fleet-wide count, no fleet lock.
+        #expect(!self.decision().needsFleetLock(.admitted(knownGood: false), underLimits()))
+        // The screening's standing carries the server-wide count: a challenge resting on it takes the lock too.
+        var screened = underLimits()
+        screened.standing = RangeStanding()
+        #expect(self.decision(screening: screening()).needsFleetLock(.challenged(difficulty: 18), screened))
+        #expect(screened.forgettingFleetWide(of: [perPhone, perIP]).standing == nil)
+    }
 }

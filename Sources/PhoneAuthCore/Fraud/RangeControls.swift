@@ -41,15 +41,17 @@ package struct RangeControls: Sendable {
     }
 
     /// A range as the fraud defence counts it: `+`, a configured calling code and the next three digits (`+1312`,
-    /// `+996555`). Spaces, dashes, a missing `+` and a percent-encoded one are forgiven.
+    /// `+996555`). Spaces, dashes, a missing `+` and a percent-encoded one are forgiven. Four to six digits that
+    /// are no configured market's range are not found (404); anything else is not a range (400).
     package func range(parsing raw: String) throws(AppError) -> (range: String, market: Market) {
-        let text = raw.removingPercentEncoding ?? raw
-        let digits = text.filter { $0 != " " && $0 != "-" && $0 != "+" }
-        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-            text.filter({ $0 == "+" }).count <= 1,
-            let market = markets.markets.first(where: { digits.hasPrefix($0.callingCode) && digits.count == $0.callingCode.count + 3 })
-        else {
+        let text = (raw.removingPercentEncoding ?? raw).filter { $0 != " " && $0 != "-" }
+        let digits = text.hasPrefix("+") ? text.dropFirst() : text[...]
+        guard (4...6).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw AppError.validation("range", "A range is + and a configured calling code followed by three digits, e.g. +1312.")
+        }
+        guard let market = markets.markets.first(where: { digits.hasPrefix($0.callingCode) && digits.count == $0.callingCode.count + 3 })
+        else {
+            throw AppError(.notFound, "No configured market has the range +\(digits): its calling code and three digits, e.g. +1312.")
         }
         return ("+" + digits, market)
     }

@@ -80,9 +80,10 @@ struct AddressController: Sendable {
         let id = try addressID(context)
         let patch = try await request.decodeJSON(as: AddressInput.self)
         guard let stored = try await addresses.find(id: id, userID: context.caller.userID) else { throw AppError.notFound }
+        // The edit is checked before the precondition: a request that could never apply is a 400 whatever the tag.
+        let fields = try AddressValidator(rules: try market(of: context).address).validate(patch.merged(over: stored))
         let conditional = request.headers[.ifMatch] != nil
         try ETag.checkIfMatch(request, tag: try ETag.of(stored))
-        let fields = try AddressValidator(rules: try market(of: context).address).validate(patch.merged(over: stored))
         guard let updated = try await addresses.update(
             id: id, userID: context.caller.userID, fields, ifUnchangedSince: conditional ? stored.updatedAt : nil, now: now())
         else {

@@ -85,7 +85,9 @@ struct IntrospectionController: Sendable {
     private static func token(of request: inout Request) async throws -> String {
         let media = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard media == "application/x-www-form-urlencoded" else {
-            return try await request.decodeJSON(as: JSONBody.self).token
+            let token = try await request.decodeJSON(as: JSONBody.self).token
+            guard !token.isEmpty else { throw AppError.invalidRequest("The field \"token\" must not be empty.", field: "token") }
+            return token
         }
         let buffer: ByteBuffer
         do {

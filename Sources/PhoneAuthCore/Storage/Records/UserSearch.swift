@@ -8,17 +8,20 @@ package struct UserSearch: Sendable, Equatable {
     package static let minimumLength = 2
     package static let maximumLength = 100
 
-    /// `%text%` for the name.
-    package var namePattern: String
+    /// `%text%` for the name, or nil when the text holds a control character, which no stored name does
+    /// (`FieldRules`; PostgreSQL could not even take a NUL in the pattern).
+    package var namePattern: String?
     /// `%digits%` for the number, or nil when the text is not a piece of a phone number.
     package var phonePattern: String?
     package var limit: Int
 
-    /// nil when the text is too short or too long to search by.
-    package init?(_ text: String, limit: Int = 50) {
-        let text = text.trimmingCharacters(in: .whitespaces)
-        guard (Self.minimumLength...Self.maximumLength).contains(text.count), limit > 0 else { return nil }
-        namePattern = "%" + Self.literal(text) + "%"
+    /// nil when the text is too long (as sent) or too short (without the white space around it) to search by.
+    /// Counted in Unicode scalars, as the API's schema (JSON Schema's `minLength`/`maxLength`) counts them.
+    package init?(_ raw: String, limit: Int = 50) {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard raw.unicodeScalars.count <= Self.maximumLength, text.unicodeScalars.count >= Self.minimumLength, limit > 0 else { return nil }
+        let control = text.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }
+        namePattern = control ? nil : "%" + Self.literal(text) + "%"
         let digits = text.filter { $0.isASCII && $0.isNumber }
         let phoneLike = text.allSatisfy { ($0.isASCII && $0.isNumber) || "+ -().".contains($0) }
         phonePattern = phoneLike && digits.count >= 3 ? "%" + digits + "%" : nil

@@ -49,6 +49,13 @@ struct AuthController: Sendable {
         -> CodeSent
     {
         let market = try markets.market(for: phone)
+        // The document's bounds (Unicode scalars, as JSON Schema counts), whether or not this send needs the answer.
+        if let challenge = body.challenge, challenge.unicodeScalars.count > 256 {
+            throw AppError.invalidRequest("challenge is at most 256 characters.", field: "challenge")
+        }
+        if let solution = body.solution, solution.unicodeScalars.count > 64 {
+            throw AppError.invalidRequest("solution is at most 64 characters.", field: "solution")
+        }
         let answer: ChallengeGate.Answer?
         switch (body.challenge, body.solution) {
         case (nil, nil): answer = nil

@@ -83,8 +83,11 @@ import Testing
                 #expect(response.errorCode == "invalid_request")
                 #expect(response.errorDetail["field"] as? String == field)
             }
+            // Longer than the document allows (64): malformed too, whether or not the challenge is real.
             let long = String(repeating: "9", count: 65)
-            _ = try challenge(try await send(client, "+13125550100", ("c1." + long, long)))
+            let tooLong = try await send(client, "+13125550100", ("c1." + long, long))
+            #expect(tooLong.status == .badRequest)
+            #expect(tooLong.errorDetail["field"] as? String == "solution")
             #expect(harness.sms.sent.isEmpty)
         }
     }

@@ -55,6 +55,13 @@ import Testing
                 .post, "/auth/send-code", json: ["phone": "+13125550199"], headers: [HTTPField.Name("Idempotency-Key")!: "a\u{7}b"])
             #expect(key.status == .badRequest)
             #expect(key.errorCode == "invalid_request")
+            // A challenge's answer is bounded as the document says, even where no challenge was asked for.
+            let sends = try await harness.sql.int("SELECT COUNT(*) FROM sms_sends")
+            let long = try await client.request(
+                .post, "/auth/send-code", json: ["phone": "+13125550199", "challenge": "", "solution": String(repeating: "0", count: 65)])
+            #expect(long.status == .badRequest)
+            #expect(long.errorCode == "invalid_request")
+            #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == sends)
             // Two Unicode scalars (👍 and a skin tone) are two characters to the schema, and so to the search.
             let thumbs = try await client.request(.get, "/admin/users/search?q=%F0%9F%91%8D%F0%9F%8F%BB", token: admin)
             #expect(thumbs.status == .ok)

@@ -13,6 +13,9 @@ package struct PostgresDatabase: Sendable {
     /// How long a request waits for a pooled connection. The pool itself would queue a request for up to a minute while
     /// the server is unreachable; past this the request fails with 503 instead.
     let leaseTimeout: Duration
+    /// What a lease that timed out says: with `sslmode=require` the likeliest cause is a server without TLS, which
+    /// refuses every handshake while the pool keeps trying, so the wait alone would not say why.
+    let leaseFailure: String
     /// Runs after every write transaction, committed or not (a lost COMMIT answer may still have committed).
     let afterWrite: @Sendable () -> Void
     /// Sent as the NOTIFY payload, so this process's own listener can skip its own writes (`afterWrite` covered them).
@@ -32,6 +35,9 @@ package struct PostgresDatabase: Sendable {
         client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
         self.logger = quiet
         leaseTimeout = setting.connectTimeout
+        leaseFailure =
+            "no database connection within \(setting.connectTimeout)"
+            + (setting.tls == .require ? " (sslmode=require: does the server offer TLS? Without it every connection is refused)" : "")
         self.afterWrite = afterWrite
     }
 
@@ -98,10 +104,10 @@ package struct PostgresDatabase: Sendable {
         let leased = LeaseFlag()
         return try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask { try await operation(leased) }
-            group.addTask { [leaseTimeout] in
+            group.addTask { [leaseTimeout, leaseFailure] in
                 try await Task.sleep(for: leaseTimeout)
                 if leased.isSet { return nil }
-                throw StorageUnavailable(reason: "no database connection within \(leaseTimeout)")
+                throw StorageUnavailable(reason: leaseFailure)
             }
             defer { group.cancelAll() }
             while let result = try await group.next() {

@@ -94,6 +94,17 @@ import Testing
         #expect(result.stderr.contains("auth:***@127.0.0.1"), "\(result.stderr)")
     }
 
+    /// `sslmode=require` against a PostgreSQL without TLS (the test cluster has none): the one line names TLS, not
+    /// only the wait.
+    @Test(arguments: Backend.all.filter { $0 == .postgres })
+    func requiringTLSOfAServerWithoutItSaysSo(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        let url = harness.databaseURL.replacingOccurrences(of: "sslmode=disable", with: "sslmode=require")
+        let result = try await CLIRunner.run(["migrate", "--database", url], binary: "PhoneAuthServer")
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("sslmode=require: does the server offer TLS?"), "\(result.stderr)")
+    }
+
     @Test(arguments: Backend.all)
     func migrateBringsEitherBackendUpToDateAndCanRunAgain(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend)

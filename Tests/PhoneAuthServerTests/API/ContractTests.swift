@@ -98,7 +98,10 @@ import Testing
         let report = run.stdout + run.stderr
         #expect(
             run.status == 0,
-            "schemathesis (\(label), seed \(seed); again with PHONEAUTH_SCHEMATHESIS_SEED=\(seed)) found responses the document does not describe:\n\(report.suffix(6000))")
+            """
+            schemathesis (\(label), seed \(seed); again with PHONEAUTH_SCHEMATHESIS_SEED=\(seed)) found responses the document \
+            does not describe:\n\(report.suffix(6000))
+            """)
         #expect(report.contains("passed"), "schemathesis (\(label)) ran no test:\n\(report.suffix(2000))")
     }
 
@@ -135,7 +138,8 @@ import Testing
 
                 let ending = "^/auth/logout|^/auth/sessions/|/force-logout$|/disable$|^/admin/users/\\{id\\}$"
                 try await schemathesis(
-                    server, ["--exclude-path-regex", "^/admin|^/auth/introspect|" + ending], authorization: "Bearer \(user)", label: "user", seed: seed)
+                    server, ["--exclude-path-regex", "^/admin|^/auth/introspect|" + ending], authorization: "Bearer \(user)", label: "user",
+                    seed: seed)
                 try await schemathesis(
                     server, ["--include-path", "/auth/introspect", "--phases", "examples,coverage,fuzzing"],
                     authorization: "Basic " + Data("contract:contract-client-secret".utf8).base64EncodedString(), label: "introspection", seed: seed)

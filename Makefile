@@ -33,8 +33,9 @@ deps:
 	fi
 
 # The SNS tests run moto's AWS server on loopback; the storage tests a throwaway PostgreSQL 15 cluster, with PgBouncer
-# in transaction pooling in front of it; the console tests headless Chromium through chromedriver and selenium.
-TEST_PACKAGES  = postgresql-15 pgbouncer chromium chromium-driver
+# in transaction pooling in front of it; the console tests headless Chromium through chromedriver and selenium; the fleet
+# tests HAProxy in front of three instances; the metrics tests Prometheus (and promtool) with deploy/'s configuration.
+TEST_PACKAGES  = postgresql-15 pgbouncer chromium chromium-driver haproxy prometheus
 test-deps: deps
 	@missing=""; \
 	for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

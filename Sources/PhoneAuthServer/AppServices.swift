@@ -29,6 +29,7 @@ struct AppServices: Sendable {
             keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, es256: es256, issuer: config.issuer,
             audience: config.audience, lifetime: config.tokenLifetime, leeway: config.tokenLeeway, now: now)
         metrics = dependencies.metrics ?? ServerMetrics(backend: config.database.backendName)
+        metrics.prepare(markets: config.markets.markets.map(\.code), limits: config.limits.refusalCodes)
         activity = dependencies.activity ?? ActivityRecorder(repository: storage.activity, now: now)
         let hasher = CodeHasher(pepper: config.pepper)
         sender = CodeSender(

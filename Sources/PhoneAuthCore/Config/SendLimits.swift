@@ -86,6 +86,12 @@ package struct SendLimits: Sendable, Equatable {
         return rules.filter { $0.max < .max }
     }
 
+    /// Every error code a limit can refuse with (`/metrics` counts refusals by it).
+    package var refusalCodes: [String] {
+        let verify: [AppError] = [.verifyRateLimited, .networkRateLimited]
+        return (sendRules + [challengeRule].compactMap(\.self)).map(\.refusal.code.rawValue) + verify.map(\.code.rawValue)
+    }
+
     /// The cap on challenges one network is issued, conversion-aware like the per-network send limit; nil when off.
     package var challengeRule: WindowRule? {
         guard challengesPerIPPerHour < .max else { return nil }

@@ -1,42 +1,57 @@
-import CoreMetrics
-import Metrics
 import Prometheus
 import Synchronization
 
-/// Everything `/metrics` reports, recorded through swift-metrics into a Prometheus registry of this server's own (not
-/// the process-wide `MetricsSystem`: tests build many servers in one process, each with its own numbers). The events
-/// are typed, so label values come from closed sets and the series stay bounded.
+/// Everything `/metrics` reports, registered straight into a Prometheus registry of this server's own (not the
+/// process-wide `MetricsSystem`: tests build many servers in one process, each with its own numbers; and swift-metrics'
+/// API carries no HELP text). The events are typed, so label values come from closed sets and the series stay bounded.
 package final class ServerMetrics: Sendable {
     package let registry: PrometheusCollectorRegistry
-    package let factory: PrometheusMetricsFactory
     /// `sqlite` or `postgresql`: the label on database errors.
     package let backend: String
 
     private let requests = Mutex<[RequestKey: RequestSeries]>([:])
-    private let counters = Mutex<[CounterKey: CoreMetrics.Counter]>([:])
+    private let counters = Mutex<[CounterKey: Counter]>([:])
     private let cacheSeen = Mutex(AuthStateCache.Stats())
-    private let spend = Mutex<[String: CoreMetrics.FloatingPointCounter]>([:])
+    private let vouched: Gauge
+
+    /// Finer than the library's default (5 ms to 10 s): a cached API call takes well under a millisecond.
+    private static let durationBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
 
     package init(backend: String) {
         registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
-        // Finer than the library's default (5 ms to 10 s): a cached API call takes well under a millisecond.
-        factory.defaultDurationHistogramBuckets = [
-            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
-            .milliseconds(2500), .seconds(5), .seconds(10),
-        ]
-        self.factory = factory
         self.backend = backend
+        vouched = registry.makeGauge(name: MetricFamily.cacheVouched.name, help: MetricFamily.cacheVouched.help)
         // Series that exist from the start read 0 rather than missing, so rate() and alerts work before the first event.
         for reason in [TokenRefusal.expired, .badSignature, .stale, .revoked, .inactive, .banned] {
-            increment("phoneauth_tokens_refused_total", [("reason", reason.rawValue)], by: 0)
+            increment(.tokensRefused, [("reason", reason.rawValue)], by: 0)
         }
-        for name in ["hits", "misses", "invalidations", "bypasses"] { increment("phoneauth_auth_cache_\(name)_total", [], by: 0) }
-        increment("phoneauth_database_errors_total", [("backend", backend)], by: 0)
-        increment("phoneauth_claims_fallbacks_total", [], by: 0)
-        for event in [ChallengeEvent.issued, .solved, .rejected] { increment("phoneauth_challenges_\(event.rawValue)_total", [], by: 0) }
-        increment("phoneauth_ranges_blocked_automatically_total", [], by: 0)
+        for family in [MetricFamily.cacheHits, .cacheMisses, .cacheInvalidations, .cacheBypasses] { increment(family, [], by: 0) }
+        increment(.databaseErrors, [("backend", backend)], by: 0)
+        increment(.claimsFallbacks, [], by: 0)
+        for event in [ChallengeEvent.issued, .solved, .rejected] { increment(event.family, [], by: 0) }
+        increment(.rangesBlockedAutomatically, [], by: 0)
+        for by in ["operator", "automatic"] { increment(.rangeBlockRefusals, [("by", by)], by: 0) }
+    }
+
+    /// The label values known from the configuration, so their series read 0 from the start too: the markets (codes
+    /// and spend; `unknown` for a wrong code that names no phone) and the limits' error codes.
+    package func prepare(markets: [String], limits: [String]) {
+        for market in markets + ["unknown"] {
+            for event in [CodeEvent.sent, .verified, .failed, .expired] { increment(event.family, [("market", market)], by: 0) }
+        }
+        for market in markets { spendCounter(market: market).increment(by: 0.0) }
+        for limit in Set(limits) { increment(.limitRefusals, [("limit", limit)], by: 0) }
+    }
+
+    /// The configured providers, in failover order.
+    package func prepare(providers: [String]) {
+        for provider in providers {
+            for event in [SMSEvent.sent, .retried, .failed] { increment(event.family, [("provider", provider)], by: 0) }
+        }
     }
 
     // MARK: Requests
@@ -48,8 +63,8 @@ package final class ServerMetrics: Sendable {
     }
 
     private struct RequestSeries: Sendable {
-        var count: CoreMetrics.Counter
-        var duration: CoreMetrics.Timer
+        var count: Counter
+        var duration: DurationHistogram
     }
 
     /// One finished request; `route` is the route template (`/api/v1/addresses/{id}`), never the concrete path.
@@ -59,8 +74,10 @@ package final class ServerMetrics: Sendable {
             if let series = known[key] { return series }
             let labels = [("method", method), ("route", route), ("status", String(status))]
             let series = RequestSeries(
-                count: CoreMetrics.Counter(label: "phoneauth_http_requests_total", dimensions: labels, factory: factory),
-                duration: CoreMetrics.Timer(label: "phoneauth_http_request_duration_seconds", dimensions: labels, factory: factory))
+                count: registry.makeCounter(name: MetricFamily.httpRequests.name, labels: labels, help: MetricFamily.httpRequests.help),
+                duration: registry.makeDurationHistogram(
+                    name: MetricFamily.httpRequestDuration.name, labels: labels, buckets: Self.durationBuckets,
+                    help: MetricFamily.httpRequestDuration.help))
             known[key] = series
             return series
         }
@@ -72,6 +89,15 @@ package final class ServerMetrics: Sendable {
 
     package enum CodeEvent: String, Sendable {
         case sent, verified, failed, expired
+
+        var family: MetricFamily {
+            switch self {
+            case .sent: .codesSent
+            case .verified: .codesVerified
+            case .failed: .codesFailed
+            case .expired: .codesExpired
+            }
+        }
     }
 
     package enum SMSEvent: String, Sendable {
@@ -81,6 +107,14 @@ package final class ServerMetrics: Sendable {
         case retried
         /// The provider gave up on this message (the next provider, if any, takes over).
         case failed
+
+        var family: MetricFamily {
+            switch self {
+            case .sent: .smsSent
+            case .retried: .smsRetried
+            case .failed: .smsFailed
+            }
+        }
     }
 
     /// Why a bearer token was refused.
@@ -89,20 +123,20 @@ package final class ServerMetrics: Sendable {
     }
 
     package func code(_ event: CodeEvent, market: String) {
-        increment("phoneauth_codes_\(event.rawValue)_total", [("market", market)])
+        increment(event.family, [("market", market)])
     }
 
     package func codesExpired(_ count: Int, market: String) {
-        increment("phoneauth_codes_expired_total", [("market", market)], by: count)
+        increment(.codesExpired, [("market", market)], by: count)
     }
 
     package func sms(_ event: SMSEvent, provider: String) {
-        increment("phoneauth_sms_\(event.rawValue)_total", [("provider", provider)])
+        increment(event.family, [("provider", provider)])
     }
 
     /// A send or verify refused by one of the abuse limits; `limit` is the error code the client saw.
     package func limitRefused(_ limit: String) {
-        increment("phoneauth_limit_refusals_total", [("limit", limit)])
+        increment(.limitRefusals, [("limit", limit)])
     }
 
     package enum ChallengeEvent: String, Sendable {
@@ -112,60 +146,68 @@ package final class ServerMetrics: Sendable {
         case solved
         /// A challenge came back forged, for another phone, expired, short of work or used before.
         case rejected
+
+        var family: MetricFamily {
+            switch self {
+            case .issued: .challengesIssued
+            case .solved: .challengesSolved
+            case .rejected: .challengesRejected
+            }
+        }
     }
 
     package func challenge(_ event: ChallengeEvent) {
-        increment("phoneauth_challenges_\(event.rawValue)_total", [])
+        increment(event.family, [])
     }
 
     /// A send refused because its range is blocked (`automatic` or by an operator), and blocks the defence set.
     package func rangeBlockRefused(automatic: Bool) {
-        increment("phoneauth_range_block_refusals_total", [("by", automatic ? "automatic" : "operator")])
+        increment(.rangeBlockRefusals, [("by", automatic ? "automatic" : "operator")])
     }
 
     package func rangeBlockedAutomatically() {
-        increment("phoneauth_ranges_blocked_automatically_total", [])
+        increment(.rangesBlockedAutomatically, [])
     }
 
     /// What a text is estimated to cost, from the price table (`--sms-prices`).
     package func estimatedSpend(_ usd: Double, market: String) {
-        let counter = spend.withLock { known in
-            if let counter = known[market] { return counter }
-            let counter = CoreMetrics.FloatingPointCounter(
-                label: "phoneauth_sms_estimated_spend_usd_total", dimensions: [("market", market)], factory: factory)
-            known[market] = counter
-            return counter
-        }
-        counter.increment(by: usd)
+        spendCounter(market: market).increment(by: usd)
+    }
+
+    private func spendCounter(market: String) -> Counter {
+        counter(.smsEstimatedSpend, [("market", market)])
     }
 
     package func tokenRefused(_ reason: TokenRefusal) {
-        increment("phoneauth_tokens_refused_total", [("reason", reason.rawValue)])
+        increment(.tokensRefused, [("reason", reason.rawValue)])
     }
 
     /// A token of an older claims version whose missing values came from the database.
     package func claimsFallback() {
-        increment("phoneauth_claims_fallbacks_total", [])
+        increment(.claimsFallbacks, [])
     }
 
     package func databaseError() {
-        increment("phoneauth_database_errors_total", [("backend", backend)])
+        increment(.databaseErrors, [("backend", backend)])
     }
 
     private struct CounterKey: Hashable {
-        var name: String
+        var family: MetricFamily
         var labels: [String]
     }
 
-    private func increment(_ name: String, _ labels: [(String, String)], by amount: Int = 1) {
-        let key = CounterKey(name: name, labels: labels.flatMap { [$0.0, $0.1] })
-        let counter = counters.withLock { known in
+    private func increment(_ family: MetricFamily, _ labels: [(String, String)], by amount: Int = 1) {
+        counter(family, labels).increment(by: Int64(amount))
+    }
+
+    private func counter(_ family: MetricFamily, _ labels: [(String, String)]) -> Counter {
+        let key = CounterKey(family: family, labels: labels.flatMap { [$0.0, $0.1] })
+        return counters.withLock { known in
             if let counter = known[key] { return counter }
-            let counter = CoreMetrics.Counter(label: name, dimensions: labels, factory: factory)
+            let counter = registry.makeCounter(name: family.name, labels: labels, help: family.help)
             known[key] = counter
             return counter
         }
-        counter.increment(by: amount)
     }
 
     // MARK: Exposition
@@ -175,7 +217,7 @@ package final class ServerMetrics: Sendable {
     /// `signal`: `phoneauth_auth_cache_vouched` is 1 while the change signal vouches for the cache, 0 while bypassed.
     package func exposition(cache: AuthStateCache.Stats?, signal: ChangeSignalHealth? = nil) -> [UInt8] {
         if let cache { record(cache) }
-        if let signal { registry.makeGauge(name: "phoneauth_auth_cache_vouched").set(to: signal.vouches ? 1.0 : 0.0) }
+        if let signal { vouched.set(to: signal.vouches ? 1.0 : 0.0) }
         return registry.emitToBuffer()
     }
 
@@ -184,12 +226,12 @@ package final class ServerMetrics: Sendable {
             defer { seen = stats }
             return seen
         }
-        let deltas = [
-            ("hits", stats.hits - previous.hits), ("misses", stats.misses - previous.misses),
-            ("invalidations", stats.invalidations - previous.invalidations), ("bypasses", stats.bypasses - previous.bypasses),
+        let deltas: [(MetricFamily, Int)] = [
+            (.cacheHits, stats.hits - previous.hits), (.cacheMisses, stats.misses - previous.misses),
+            (.cacheInvalidations, stats.invalidations - previous.invalidations), (.cacheBypasses, stats.bypasses - previous.bypasses),
         ]
-        for (name, delta) in deltas {
-            increment("phoneauth_auth_cache_\(name)_total", [], by: max(0, delta))
+        for (family, delta) in deltas {
+            increment(family, [], by: max(0, delta))
         }
     }
 }

@@ -21,6 +21,7 @@ package struct SMSDispatcher: SMSGateway {
         self.random = random
         self.metrics = metrics
         self.sleep = sleep
+        metrics?.prepare(providers: providers.map(\.name))
     }
 
     package func send(_ message: SMSMessage, logger: Logger) async throws {

@@ -6,8 +6,10 @@ PostgreSQL 15 cluster for the PostgreSQL loads. Prints a Markdown table (measure
 writes it with the raw figures to bench/results/latest.md and latest.json.
 
 env: DUR=10 (seconds per wrk load)  PEER=1 (0 skips the peer)  PG=1 (0 skips PostgreSQL)  LOGINS=3000
-     ONLY=pumping (just the SMS-pumping load, printed as JSON; nothing written), ONLY=memory (likewise, the memory phase)
+     ONLY=pumping (just the SMS-pumping load, printed as JSON; nothing written), ONLY=memory (likewise, the memory phase),
+     ONLY=logins (the full-login load alone: SQLite, then PostgreSQL with one and two instances unless PG=0)
 """
+import contextlib
 import datetime
 import json
 import os
@@ -110,6 +112,12 @@ class PhoneAuth:
         with open(f"/proc/{self.process.pid}/clear_refs", "w") as f:
             f.write("5")  # resets VmHWM to the current RSS, so each load gets its own peak
 
+    def cpu_seconds(self):
+        """User and system CPU the process has used so far (/proc/PID/stat, fields 14 and 15)."""
+        with open(f"/proc/{self.process.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_mib(self):
         with open(f"/proc/{self.process.pid}/status") as f:
             return int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1)) / 1024
@@ -140,13 +148,56 @@ def parse_wrk(text):
 
 
 def under_load(server, load):
-    """Runs `load`, returns its figures with the server's peak RSS during it."""
+    """Runs `load`, returns its figures with the servers' peak RSS and the CPU seconds they spent during it."""
     servers = server if isinstance(server, list) else [server]
     for each in servers:
         each.reset_peak()
+    cpu = sum(each.cpu_seconds() for each in servers)
     result = load()
+    result["server_cpu_s"] = round(sum(each.cpu_seconds() for each in servers) - cpu, 2)
     result["peak_rss_mib"] = round(sum(each.peak_mib() for each in servers), 1)
     return result
+
+
+def logins(servers, count, offset=0):
+    """`count` full logins at concurrency 8 spread over the servers (one load per server, 8 in flight in all), with the
+    server CPU each login cost."""
+    share = count // len(servers)
+
+    def run():
+        loads = [subprocess.Popen([LOAD, "logins", "--server", server.url, "--sink", f"http://127.0.0.1:{SINK_PORT}",
+                                   "--count", str(share), "--concurrency", str(8 // len(servers)), "--spread",
+                                   "--offset", str(offset + i * share)], stdout=subprocess.PIPE, text=True)
+                 for i, server in enumerate(servers)]
+        results = [json.loads(load.communicate()[0]) for load in loads]
+        seconds = max(r["seconds"] for r in results)
+        done = sum(r["logins"] for r in results)
+        return {"logins": done, "errors": sum(r["errors"] for r in results), "seconds": seconds,
+                "per_second": done / seconds, "p50_ms": max(r["p50_ms"] for r in results),
+                "p99_ms": max(r["p99_ms"] for r in results)}
+    figures = under_load(servers, run)
+    figures["server_cpu_ms_per_login"] = round(1000 * figures["server_cpu_s"] / max(1, figures["logins"]), 3)
+    return figures
+
+
+def logins_only():
+    """ONLY=logins: the login load on a fresh SQLite database, then on PostgreSQL with one and two instances."""
+    figures = {}
+    server = PhoneAuth(18090, os.path.join(WORK, "logins.sqlite"))
+    log(f"{LOGINS} full logins at concurrency 8, SQLite")
+    figures["logins"] = logins([server], LOGINS)
+    stop(server.process)
+    if PG:
+        with postgres_cluster() as url:
+            a = PhoneAuth(18094, url)
+            log(f"{LOGINS} full logins at concurrency 8, PostgreSQL, one instance")
+            figures["pg_logins_one"] = logins([a], LOGINS)
+            b = PhoneAuth(18095, url)
+            log(f"{LOGINS} full logins at concurrency 8, PostgreSQL, two instances")
+            figures["pg_logins_two"] = logins([a, b], LOGINS, offset=LOGINS)
+            stop(a.process)
+            stop(b.process)
+    return figures
 
 
 def seeded_million():
@@ -207,6 +258,10 @@ def phoneauth_figures():
         figures["memory"] = memory_figures()
         stop(sink)
         return figures
+    if os.environ.get("ONLY") == "logins":
+        figures["logins_only"] = logins_only()
+        stop(sink)
+        return figures
     figures["memory"] = memory_figures()
     database = os.path.join(WORK, "bench.sqlite")
     on = PhoneAuth(18090, database)
@@ -234,9 +289,7 @@ def phoneauth_figures():
         capture_output=True, text=True, check=True).stdout))
 
     log(f"{LOGINS} full logins at concurrency 8")
-    figures["logins"] = under_load(on, lambda: json.loads(subprocess.run(
-        [LOAD, "logins", "--server", on.url, "--sink", f"http://127.0.0.1:{SINK_PORT}", "--count", str(LOGINS),
-         "--concurrency", "8", "--spread"], capture_output=True, text=True, check=True).stdout))
+    figures["logins"] = logins([on], LOGINS)
 
     log("clientcli me, 20 runs")
     home = os.path.join(WORK, "cli")
@@ -276,13 +329,22 @@ def phoneauth_figures():
     return figures
 
 
-def postgres_figures():
-    log("PostgreSQL: one instance, then two (one wrk thread on each)")
+@contextlib.contextmanager
+def postgres_cluster():
+    """A throwaway PostgreSQL 15 cluster (Tests/postgres.sh), removed afterwards; yields its URL."""
     cluster = subprocess.run(["bash", os.path.join(ROOT, "Tests", "postgres.sh"), "start"], capture_output=True, text=True,
                              check=True).stdout
     values = dict(re.findall(r"(PG_\w+)=(\S+)", cluster))
     try:
-        url = f"postgres://postgres@127.0.0.1:{values['PG_PORT']}/postgres?sslmode=disable"
+        yield f"postgres://postgres@127.0.0.1:{values['PG_PORT']}/postgres?sslmode=disable"
+    finally:
+        subprocess.run(["bash", os.path.join(ROOT, "Tests", "postgres.sh"), "stop", values.get("PG_DIR", "")],
+                       capture_output=True)
+
+
+def postgres_figures():
+    log("PostgreSQL: one instance, then two (one wrk thread on each); logins on one, then on two")
+    with postgres_cluster() as url:
         a = PhoneAuth(18094, url)
         b = PhoneAuth(18095, url)
         token = a.login("+13125550100")
@@ -298,12 +360,11 @@ def postgres_figures():
             return {"per_second": sum(r["per_second"] for r in results), "p99_ms": max(r["p99_ms"] for r in results),
                     "errors": sum(r["errors"] for r in results)}
         figures["pg_two"] = under_load([a, b], both)
+        figures["pg_logins_one"] = logins([a], LOGINS)
+        figures["pg_logins_two"] = logins([a, b], LOGINS, offset=LOGINS)
         stop(a.process)
         stop(b.process)
         return figures
-    finally:
-        subprocess.run(["bash", os.path.join(ROOT, "Tests", "postgres.sh"), "stop", values.get("PG_DIR", "")],
-                       capture_output=True)
 
 
 def peer_figures():
@@ -377,6 +438,7 @@ def table(ours, peer):
         ("full logins (send-code + verify-code), c=8, logins/s", n(o("logins")), n(p("logins")),
          ratio(o("logins"), p("logins")), "≥ 10× peer"),
         ("  login p99 ms", n(o("logins", "p99_ms"), 1), n(p("logins", "p99_ms"), 1), "", ""),
+        ("  server CPU per login, ms", n(o("logins", "server_cpu_ms_per_login"), 2), "—", "", ""),
         (f"profile at half the max ({n(o('fixed_rate', 'rate'))}/s, fixed rate), p99 ms", n(o("fixed_rate", "p99_ms"), 2),
          "—", "—", "< 5 ms"),
         ("profile with 1,000,000 users, req/s", n(o("profile_1m")), "—",
@@ -384,6 +446,11 @@ def table(ours, peer):
         ("PostgreSQL, one instance, profile req/s", n(o("pg_one")), n(p("profile")), ratio(o("pg_one"), p("profile")), ""),
         ("PostgreSQL, two instances, profile req/s", n(o("pg_two")), n(p("profile")), ratio(o("pg_two"), p("profile")),
          "≥ 5× peer"),
+        ("PostgreSQL, one instance, full logins, logins/s", n(o("pg_logins_one")), n(p("logins")),
+         ratio(o("pg_logins_one"), p("logins")), ""),
+        ("  server CPU per login, ms", n(o("pg_logins_one", "server_cpu_ms_per_login"), 2), "—", "", ""),
+        ("PostgreSQL, two instances, full logins, logins/s", n(o("pg_logins_two")), n(p("logins")),
+         ratio(o("pg_logins_two"), p("logins")), ""),
         ("SMS pumping: texts to a bot of 10,000 requests over 400 ranges, in the hour",
          n(pump("attack", "bot_texts")), "—", "—", "≤ 100"),
         ("  bot requests answered with a challenge", pct(pump("attack", "bot_challenge_rate")), "—", "—", ""),
@@ -403,7 +470,7 @@ def table(ours, peer):
          f"{pump('calm', 'challenged')}", "—", "—", "≤ 1.3, 0"),
         ("`clientcli me`, whole process, median of 20, ms", n(o("clientcli_me", "median_ms"), 1), "—", "—", "< 50 ms"),
         ("peak RSS of the server, highest load, MiB",
-         n(max(v.get("peak_rss_mib", 0) for k, v in ours.items() if isinstance(v, dict) and k != "pg_two"), 1),
+         n(max(v.get("peak_rss_mib", 0) for k, v in ours.items() if isinstance(v, dict) and k not in ("pg_two", "pg_logins_two")), 1),
          n(p("profile", "peak_rss_mib"), 1), "", "< 64 MiB"),
     ]
     lines = ["| measure | PhoneAuth | peer | ratio | target |", "|---|---:|---:|---:|---|"]
@@ -417,8 +484,8 @@ def table(ours, peer):
 def main():
     try:
         ours = phoneauth_figures()
-        if os.environ.get("ONLY") in ("pumping", "memory"):
-            print(json.dumps(ours[os.environ["ONLY"]], indent=2))
+        if os.environ.get("ONLY") in ("pumping", "memory", "logins"):
+            print(json.dumps(ours[os.environ["ONLY"] + ("_only" if os.environ["ONLY"] == "logins" else "")], indent=2))
             return
         peer = peer_figures() if PEER else {}
     finally:

@@ -13,12 +13,14 @@ struct LoginsCommand: AsyncParsableCommand {
     @Option(help: "Numbering: logins take consecutive numbers from this one (US).") var firstPhone = 13_125_560_000
     @Flag(help: "Spread the logins as real traffic is: each from its own client address (X-Forwarded-For, for a server that trusts 127.0.0.1 as its proxy) and over many number ranges (area codes 200-999).")
     var spread = false
+    @Option(help: "With --spread: start numbering (phones and client addresses) here, so that several loads never share a phone.")
+    var offset = 0
 
     func run() async throws {
         let phoneAuth = Client(base: server, connections: concurrency)
         let codes = Client(base: sink, connections: concurrency)
         let next = Counter()
-        let (count, firstPhone, spread) = (self.count, self.firstPhone, self.spread)
+        let (count, firstPhone, spread, offset) = (self.count, self.firstPhone, self.spread, self.offset)
         let started = ContinuousClock.now
         let results = await withTaskGroup(of: (Histogram<UInt64>, [String]).self) { group in
             for _ in 0..<concurrency {
@@ -26,8 +28,9 @@ struct LoginsCommand: AsyncParsableCommand {
                     var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
                     var errors: [String] = []
                     while true {
-                        let index = next.value.add(1, ordering: .relaxed).oldValue
-                        guard index < count else { break }
+                        let taken = next.value.add(1, ordering: .relaxed).oldValue
+                        guard taken < count else { break }
+                        let index = taken + offset
                         let begin = ContinuousClock.now
                         do {
                             let phone = spread ? "+1\(200 + index % 800)555\(String(10_000 + index / 800).dropFirst())" : "+\(firstPhone + index)"

@@ -9,7 +9,8 @@ package struct SettingSource {
 
     package init(environment: [String: String], credentialsFile: String? = nil) throws {
         self.environment = environment
-        filePath = credentialsFile ?? environment["PHONEAUTH_SMS_CREDENTIALS_FILE"]
+        // PHONEAUTH_CREDENTIALS_FILE is the general name (any setting, e.g. a systemd credential); the SMS one came first.
+        filePath = credentialsFile ?? environment["PHONEAUTH_CREDENTIALS_FILE"] ?? environment["PHONEAUTH_SMS_CREDENTIALS_FILE"]
         guard let path = filePath else {
             file = [:]
             return

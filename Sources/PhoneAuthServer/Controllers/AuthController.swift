@@ -29,6 +29,14 @@ struct AuthController: Sendable {
         var request = request
         let body = try await request.decodeJSON(as: SendCodeRequest.self)
         let phone = try PhoneNumber(parsing: body.phone)
+        // The document's bounds (Unicode scalars, as JSON Schema counts), whether or not this send needs the answer, and
+        // before a replay: a request the document calls invalid is refused even under a key that succeeded before.
+        if let challenge = body.challenge, challenge.unicodeScalars.count > 256 {
+            throw AppError.invalidRequest("challenge is at most 256 characters.", field: "challenge")
+        }
+        if let solution = body.solution, solution.unicodeScalars.count > 64 {
+            throw AppError.invalidRequest("solution is at most 64 characters.", field: "solution")
+        }
         guard let key = try IdempotencyKey.of(request) else {
             return try EditedResponse(status: .accepted, response: try await send(to: phone, body: body, request: request, context: context))
                 .response(from: request, context: context)
@@ -49,13 +57,6 @@ struct AuthController: Sendable {
         -> CodeSent
     {
         let market = try markets.market(for: phone)
-        // The document's bounds (Unicode scalars, as JSON Schema counts), whether or not this send needs the answer.
-        if let challenge = body.challenge, challenge.unicodeScalars.count > 256 {
-            throw AppError.invalidRequest("challenge is at most 256 characters.", field: "challenge")
-        }
-        if let solution = body.solution, solution.unicodeScalars.count > 64 {
-            throw AppError.invalidRequest("solution is at most 64 characters.", field: "solution")
-        }
         let answer: ChallengeGate.Answer?
         switch (body.challenge, body.solution) {
         case (nil, nil): answer = nil

@@ -62,6 +62,16 @@ import Testing
             #expect(long.status == .badRequest)
             #expect(long.errorCode == "invalid_request")
             #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == sends)
+            // Also under a key whose first request succeeded: a replay answers only what the document calls valid.
+            let keyed: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "replayed-key"]
+            let first = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550199"], headers: keyed)
+            #expect(first.status == .accepted)
+            let replayed = try await client.request(
+                .post, "/auth/send-code", json: ["phone": "+13125550199", "challenge": "", "solution": String(repeating: "0", count: 65)],
+                headers: keyed)
+            #expect(replayed.status == .badRequest, "a seed of schemathesis found this one answered 202")
+            #expect(replayed.errorCode == "invalid_request")
+            #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == sends + 1)
             // Two Unicode scalars (👍 and a skin tone) are two characters to the schema, and so to the search.
             let thumbs = try await client.request(.get, "/admin/users/search?q=%F0%9F%91%8D%F0%9F%8F%BB", token: admin)
             #expect(thumbs.status == .ok)

@@ -22,7 +22,7 @@ import Testing
                 _ = try await server.signIn(receiver, phone: "+13125550142")
                 let exposition = try await Self.scrape(port: metricsPort)
                 // promtool: HELP on every family, names and types by the conventions; it prints nothing when content.
-                let lint = try await Self.promtool(["check", "metrics"], input: exposition)
+                let lint = try await Spawn.capture(["/usr/bin/promtool", "check", "metrics"], input: exposition, package: "prometheus")
                 #expect(lint.status == 0 && lint.output.isEmpty, "promtool check metrics: \(lint.output)")
                 let exported = Self.families(in: exposition)
                 #expect(Set(MetricFamily.allCases.map(\.name)).isSubset(of: exported), "exported: \(exported.sorted())")
@@ -108,27 +108,6 @@ import Testing
         }
         let dashboard = try JSONDecoder().decode(Dashboard.self, from: Data(contentsOf: dashboard))
         return dashboard.panels.flatMap { $0.targets.map(\.expr) }
-    }
-
-    private static func promtool(_ arguments: [String], input: String) async throws -> (status: Int32, output: String) {
-        let executable = "/usr/bin/promtool"
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw MotoError("\(executable) is missing: install Debian's prometheus (make test-deps does)")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let (stdin, stdout) = (Pipe(), Pipe())
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
-        try process.run()
-        try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        for await _ in exited {}
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Prometheus with `deploy/prometheus/prometheus.yml`, its target and interval set for the test (1 s).

@@ -49,9 +49,12 @@ final class Daemon: Sendable {
 
     var isRunning: Bool { process.isRunning }
 
-    /// What the program printed, for a failure message.
+    /// Everything the program printed so far.
+    var log: String { (try? String(contentsOf: folder.appendingPathComponent("output.log"), encoding: .utf8)) ?? "" }
+
+    /// The end of it, for a failure message.
     var output: String {
-        let text = (try? String(contentsOf: folder.appendingPathComponent("output.log"), encoding: .utf8)) ?? ""
+        let text = log
         return text.count <= 3_000 ? text : "…" + String(text.suffix(3_000))
     }
 

@@ -10,45 +10,28 @@ import Testing
 struct Instance: Sendable {
     let port: Int
     let process: ServerProcess
-    private let curl = CurlClient.isolated()
+    private let client: LoopbackClient
+
+    typealias Answer = LoopbackClient.Answer
 
     /// Both instances of a pair get the same secrets, as a deployment would give them.
     static let sharedSecrets = [
         "--jwt-secret", "two-instance-secret-of-at-least-32-bytes", "--pepper", "two-instance-pepper-of-at-least-32-bytes",
     ]
 
-    static func start(database: String, webhook: String, extra: [String] = [], logFile: URL? = nil) async throws -> Instance {
-        let port = try MotoServer.freePort()
+    /// `port`: a free one unless given (an instance restarted where it was).
+    static func start(database: String, webhook: String, extra: [String] = [], logFile: URL? = nil, port: Int? = nil) async throws -> Instance {
+        let port = try port ?? MotoServer.freePort()
         // Secrets given in `extra` come later on the command line and win.
         let arguments =
             ["--database", database, "--sms", "webhook", "--sms-webhook-url", webhook + "/ok", "--sms-webhook-secret", "s"]
             + sharedSecrets + extra
-        return Instance(port: port, process: try await ServerProcess.start(port: port, arguments: arguments, logFile: logFile))
-    }
-
-    struct Answer: Sendable {
-        var status: Int
-        var json: [String: any Sendable]
-        var errorCode: String? { (json["error"] as? [String: any Sendable])?["code"] as? String }
+        let process = try await ServerProcess.start(port: port, arguments: arguments, logFile: logFile)
+        return Instance(port: port, process: process, client: LoopbackClient(port: port))
     }
 
     func request(_ method: String, _ path: String, json body: [String: String]? = nil, token: String? = nil) async throws -> Answer {
-        var headers = ["Content-Type: application/json"]
-        if let token { headers.append("Authorization: Bearer \(token)") }
-        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
-        let response = try await curl.perform(
-            CurlRequest(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers, body: Array(data), timeout: .seconds(20)))
-        let parsed = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-        return Answer(status: response.status, json: parsed.mapValues { Self.sendable($0) })
-    }
-
-    private static func sendable(_ value: Any) -> any Sendable {
-        switch value {
-        case let text as String: text
-        case let number as NSNumber: number.intValue
-        case let object as [String: Any]: object.mapValues { sendable($0) }
-        default: "\(value)"
-        }
+        try await client.request(method, path, json: body, token: token)
     }
 
     /// A whole sign-in: send-code, the code from the receiver's webhook, verify-code.

@@ -26,3 +26,28 @@ enum Spawn {
         }
     }
 }
+
+extension Spawn {
+    /// Runs a program to its end with `input` on its standard input: its exit status and what it printed (standard
+    /// output and error together, trimmed). `arguments[0]` is an absolute path; a missing program names the Debian
+    /// package that brings it.
+    static func capture(_ arguments: [String], input: String = "", package: String) async throws -> (status: Int32, output: String) {
+        guard FileManager.default.isExecutableFile(atPath: arguments[0]) else {
+            throw MotoError("\(arguments[0]) is missing: install Debian's \(package) (make test-deps does)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        let (stdin, stdout) = (Pipe(), Pipe())
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
+        try process.run()
+        try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        for await _ in exited {}
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}

@@ -5,7 +5,8 @@ import HummingbirdTesting
 import Synchronization
 
 /// A real HTTP server on 127.0.0.1 standing in for an SMS provider's webhook: `/ok` records and answers 200,
-/// `/fail` answers 500, `/slow` waits 3 s before answering.
+/// `/fail` answers 500, `/slow` waits 3 s before answering, `/latent` records and answers 200 after a second (a provider
+/// that keeps its caller waiting).
 final class WebhookReceiver: Sendable {
     struct Received: Sendable {
         var body: Data
@@ -29,6 +30,10 @@ final class WebhookReceiver: Sendable {
 
     var scriptedAttempts: Int { scriptedCalls.withLock { $0 } }
     private let slowArrivals = Mutex(0)
+    private let latentWaiting = Mutex(0)
+
+    /// `/latent` requests that arrived and have not been answered yet.
+    var latentRequestsWaiting: Int { latentWaiting.withLock { $0 } }
 
     var messages: [Received] { received.withLock { $0 } }
     var slowRequestsArrived: Int { slowArrivals.withLock { $0 } }
@@ -55,6 +60,15 @@ final class WebhookReceiver: Sendable {
             if let retryAfter = answer.retryAfter { headers[.retryAfter] = String(retryAfter) }
             return Response(status: answer.status, headers: headers)
         }
+        router.post("latent") { request, _ -> HTTPResponse.Status in
+            let bytes = try await request.body.collect(upTo: 1 << 16)
+            let entry = Received(body: Data(bytes.readableBytesView), signature: request.headers[.init("X-Signature")!])
+            self.received.withLock { $0.append(entry) }
+            self.latentWaiting.withLock { $0 += 1 }
+            defer { self.latentWaiting.withLock { $0 -= 1 } }
+            try await Task.sleep(for: .seconds(1))
+            return .ok
+        }
         router.post("slow") { _, _ -> HTTPResponse.Status in
             self.slowArrivals.withLock { $0 += 1 }
             try await Task.sleep(for: .seconds(3))
@@ -77,6 +91,14 @@ final class WebhookReceiver: Sendable {
             return String(match.output)
         }
         return nil
+    }
+
+    /// How many texts each number got.
+    func textsByPhone() -> [String: Int] {
+        messages.reduce(into: [:]) { counts, message in
+            guard let json = try? JSONSerialization.jsonObject(with: message.body) as? [String: String], let to = json["to"] else { return }
+            counts[to, default: 0] += 1
+        }
     }
 
     /// The code inside the last recorded message body.

@@ -152,6 +152,28 @@ import Testing
         #expect(overridden.twilio?.authToken == "from-env")
     }
 
+    /// What the systemd unit relies on: one credentials file named in the environment carries every secret, the
+    /// pepper and the keyring included, and production accepts it when only its owner can read it.
+    @Test func oneCredentialsFileInTheEnvironmentCarriesEverySecret() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/phoneauth.json"
+        let keyring = "k2:" + strong
+        try #"{"PHONEAUTH_JWT_KEYS": "\#(keyring)", "PHONEAUTH_PEPPER": "pepper-from-the-credentials-file-0123456789"}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        _ = chmod(path, 0o600)
+        let production = [
+            "--environment", "production", "--sms", "webhook", "--sms-webhook-url", "https://sms.example.com", "--sms-webhook-secret", "s",
+        ]
+        let config = try resolve(production, env: ["PHONEAUTH_CREDENTIALS_FILE": path])
+        #expect(config.jwtKeyID == "k2")
+        #expect(config.jwtSecret == Array(strong.utf8))
+        #expect(config.pepper == Array("pepper-from-the-credentials-file-0123456789".utf8))
+        // The older name still works; a file others can read is refused in production.
+        #expect(try resolve(production, env: ["PHONEAUTH_SMS_CREDENTIALS_FILE": path]).jwtKeyID == "k2")
+        _ = chmod(path, 0o644)
+        #expect(throws: (any Error).self) { try resolve(production, env: ["PHONEAUTH_CREDENTIALS_FILE": path]) }
+    }
+
     @Test func limitsAndTestNumbersAreConfigurable() throws {
         let config = try resolve(
             [

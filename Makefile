@@ -6,6 +6,13 @@ CONFIG         ?= debug
 SYSTEM_PACKAGES = libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config
 SUDO           := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SERVER_ARGS    ?=
+# `make run` is for development on one machine, where every code comes from 127.0.0.1 and one developer signs in over
+# and over: the per-network and per-phone limits are opened up and the resend cooldown shortened, and +1 555 555 0100
+# signs in with 123456 (a test number, valid for 30 days from today, never texted). `make run DEV_ARGS=` runs with the
+# shipped limits. None of this is in the binary's defaults, so production is unaffected.
+DEV_ARGS       ?= --max-sends-per-ip-hour 1000 --max-challenges-per-ip-hour 1000 --max-sends-per-phone-hour 50 \
+                  --max-sends-per-phone-day 100 --resend-cooldown 10 --max-verify-failures-per-network-hour 1000 \
+                  --test-numbers +15555550100:123456:$(shell date -u -d '+30 days' +%F)
 
 PYTHON         ?= python3
 # Package.swift: the server, clientcli and the tests sit behind the Server trait, so an app that adds this package for
@@ -57,7 +64,7 @@ build: deps
 	$(SWIFT) build $(TRAITS) -c $(CONFIG)
 
 run: build
-	$(SWIFT) run $(TRAITS) -c $(CONFIG) --skip-build PhoneAuthServer serve $(SERVER_ARGS)
+	$(SWIFT) run $(TRAITS) -c $(CONFIG) --skip-build PhoneAuthServer serve $(DEV_ARGS) $(SERVER_ARGS)
 
 # Serial: several tests check deadlines, spawn the CLIs and start moto; run all at once on 2 cores they starve each
 # other's timers. Serially the suite takes about 6 minutes after the build (real servers, PostgreSQL, Chromium).

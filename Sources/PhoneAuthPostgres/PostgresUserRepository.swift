@@ -52,6 +52,21 @@ struct PostgresUserRepository: UserRepository {
         }
     }
 
+    func reserve(phone: String, defaults: NewUserDefaults, now: Date) async throws -> User {
+        try await database.write { sql in
+            // One statement: a sign-in of the same number at the same moment ends up with this row, or this with its.
+            let row = try await sql.row(
+                """
+                INSERT INTO users (phone_number, is_active, is_verified, market, language, country, created_at, updated_at)
+                VALUES (\(phone), FALSE, FALSE, \(defaults.market), \(defaults.language), \(defaults.country), \(now), \(now))
+                ON CONFLICT (phone_number) DO UPDATE SET phone_number = EXCLUDED.phone_number
+                RETURNING *
+                """)
+            guard let row else { throw AppError.internalError }
+            return try User(row: row)
+        }
+    }
+
     func setRole(userID: Int64, role: UserRole, now: Date) async throws -> User? {
         try await database.write { sql in
             try await sql.row(

@@ -7,15 +7,15 @@ struct SQLiteIdempotencyRepository: IdempotencyRepository {
 
     func claim(key: String, phone: String, expiresAt: Date, now: Date) async throws -> IdempotencyClaim {
         try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM idempotency_keys WHERE expires_at <= ?", arguments: [now])
-            if let row = try Row.fetchOne(db, sql: "SELECT phone_number, status, body FROM idempotency_keys WHERE key = ?", arguments: [key]) {
+            try db.run("DELETE FROM idempotency_keys WHERE expires_at <= ?", [now])
+            if let row = try Row.fetchOne(db.prepared("SELECT phone_number, status, body FROM idempotency_keys WHERE key = ?"), arguments: [key]) {
                 guard row["phone_number"] as String == phone else { return .mismatch }
                 let status: Int = row["status"]
                 return status == 0 ? .inProgress : .replay(status: status, body: row["body"] ?? Data())
             }
-            try db.execute(
-                sql: "INSERT INTO idempotency_keys (key, phone_number, status, expires_at) VALUES (?, ?, 0, ?)",
-                arguments: [key, phone, expiresAt]
+            try db.run(
+                "INSERT INTO idempotency_keys (key, phone_number, status, expires_at) VALUES (?, ?, 0, ?)",
+                [key, phone, expiresAt]
             )
             return .claimed
         }
@@ -23,13 +23,13 @@ struct SQLiteIdempotencyRepository: IdempotencyRepository {
 
     func complete(key: String, status: Int, body: Data) async throws {
         try await database.writer.write { db in
-            try db.execute(sql: "UPDATE idempotency_keys SET status = ?, body = ? WHERE key = ?", arguments: [status, body, key])
+            try db.run("UPDATE idempotency_keys SET status = ?, body = ? WHERE key = ?", [status, body, key])
         }
     }
 
     func release(key: String) async throws {
         try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM idempotency_keys WHERE key = ? AND status = 0", arguments: [key])
+            try db.run("DELETE FROM idempotency_keys WHERE key = ? AND status = 0", [key])
         }
     }
 }

@@ -9,10 +9,9 @@ struct SQLiteSignInRepository: SignInRepository {
 
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
         try await database.writer.write { db in
-            try Verification.filter(Verification.Columns.phoneNumber == phone && Verification.Columns.expiresAt <= now).deleteAll(db)
-            let earlier = try Verification
-                .filter(Verification.Columns.phoneNumber == phone && Verification.Columns.codeHash == codeHash)
-                .fetchAll(db)
+            try db.run("DELETE FROM verifications WHERE phone_number = ? AND expires_at <= ?", [phone, now])
+            let earlier = try Verification.fetchAll(
+                db.prepared("SELECT * FROM verifications WHERE phone_number = ? AND code_hash = ?"), arguments: [phone, codeHash])
             var verification = Verification(
                 id: nil, idHash: idHash, phoneNumber: phone, codeHash: codeHash,
                 idAttempts: earlier.map(\.idAttempts).max() ?? 0, phoneAttempts: earlier.map(\.phoneAttempts).max() ?? 0,
@@ -46,8 +45,8 @@ struct SQLiteSignInRepository: SignInRepository {
             let phone: String
             switch guess.target {
             case .id(let hash):
-                verification = try Verification
-                    .filter(Verification.Columns.idHash == hash && Verification.Columns.expiresAt > now).fetchOne(db)
+                verification = try Verification.fetchOne(
+                    db.prepared("SELECT * FROM verifications WHERE id_hash = ? AND expires_at > ?"), arguments: [hash, now])
                 guard let found = verification else {
                     try Self.recordFailure(db, phone: "", guess: guess, now: now)
                     return .rejected(attemptsRemaining: nil)
@@ -55,9 +54,9 @@ struct SQLiteSignInRepository: SignInRepository {
                 phone = found.phoneNumber
             case .phone(let number):
                 phone = number
-                verification = try Verification
-                    .filter(Verification.Columns.phoneNumber == number && Verification.Columns.expiresAt > now)
-                    .order(Verification.Columns.createdAt.desc, Verification.Columns.id.desc).fetchOne(db)
+                verification = try Verification.fetchOne(
+                    db.prepared("SELECT * FROM verifications WHERE phone_number = ? AND expires_at > ? ORDER BY created_at DESC, id DESC LIMIT 1"),
+                    arguments: [number, now])
             }
             if let retryAfter = try Self.phoneRetryAfter(db, phone: phone, target: guess.target, limits: limits, now: now) {
                 return .phoneRateLimited(retryAfter: retryAfter)
@@ -82,7 +81,7 @@ struct SQLiteSignInRepository: SignInRepository {
                 if decision == .refuseDisabled { try code.delete(db) }
                 return decision.refusal ?? .rejected(attemptsRemaining: nil)
             }
-            try Verification.filter(Verification.Columns.phoneNumber == phone).deleteAll(db)
+            try db.run("DELETE FROM verifications WHERE phone_number = ?", [phone])
             let user = try SQLiteUserRows.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
             try SQLiteSessionRows.open(db, session, userID: user.id!, now: now)
             try SQLiteSendRows.markVerified(db, phone: phone, now: now)
@@ -108,9 +107,9 @@ struct SQLiteSignInRepository: SignInRepository {
     }
 
     private static func recordFailure(_ db: Database, phone: String, guess: Guess, now: Date) throws {
-        try db.execute(
-            sql: "INSERT INTO verify_failures (phone_number, path, network, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [phone, guess.target.path, guess.network, now])
+        try db.run(
+            "INSERT INTO verify_failures (phone_number, path, network, created_at) VALUES (?, ?, ?, ?)",
+            [phone, guess.target.path, guess.network, now])
     }
 
     // MARK: Admitting a send
@@ -141,12 +140,12 @@ struct SQLiteSignInRepository: SignInRepository {
     private static func apply(_ db: Database, _ admission: SendAdmission, _ attempt: SendAttempt, now: Date) throws {
         switch admission {
         case .admitted(let knownGood):
-            try db.execute(
-                sql: "INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good) VALUES (?, ?, ?, ?, ?)",
-                arguments: [attempt.phone, attempt.ip, attempt.prefix, now, knownGood])
-            try db.execute(
-                sql: "INSERT INTO range_stats (prefix, sent, verified) VALUES (?, 1, 0) ON CONFLICT (prefix) DO UPDATE SET sent = sent + 1",
-                arguments: [attempt.prefix])
+            try db.run(
+                "INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good) VALUES (?, ?, ?, ?, ?)",
+                [attempt.phone, attempt.ip, attempt.prefix, now, knownGood])
+            try db.run(
+                "INSERT INTO range_stats (prefix, sent, verified) VALUES (?, 1, 0) ON CONFLICT (prefix) DO UPDATE SET sent = sent + 1",
+                [attempt.prefix])
         case .challenged:
             try countChallenge(db, attempt, now: now)
         case .hardened(let block, _):
@@ -174,19 +173,19 @@ struct SQLiteSignInRepository: SignInRepository {
 
     private static func verifiedPhones(_ db: Database, ip: String, since: Date) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COUNT(DISTINCT phone_number) FROM sms_sends WHERE ip = ? AND verified_at IS NOT NULL AND created_at > ?",
+            db.prepared("SELECT COUNT(DISTINCT phone_number) FROM sms_sends WHERE ip = ? AND verified_at IS NOT NULL AND created_at > ?"),
             arguments: [ip, since]) ?? 0
     }
 
     private static func signedInBefore(_ db: Database, phone: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = ? AND is_verified)", arguments: [phone]) ?? false
+        try Bool.fetchOne(db.prepared("SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = ? AND is_verified)"), arguments: [phone]) ?? false
     }
 
     private static func countChallenge(_ db: Database, _ attempt: SendAttempt, now: Date) throws {
         for scope in [ChallengeCounts.range(attempt.prefix), ChallengeCounts.network(attempt.ip)] {
-            try db.execute(
-                sql: "INSERT INTO challenge_counts (scope, hour, count) VALUES (?, ?, 1) ON CONFLICT (scope, hour) DO UPDATE SET count = count + 1",
-                arguments: [scope, ChallengeCounts.hour(of: now)])
+            try db.run(
+                "INSERT INTO challenge_counts (scope, hour, count) VALUES (?, ?, 1) ON CONFLICT (scope, hour) DO UPDATE SET count = count + 1",
+                [scope, ChallengeCounts.hour(of: now)])
         }
     }
 }

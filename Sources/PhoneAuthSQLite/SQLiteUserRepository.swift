@@ -49,6 +49,16 @@ struct SQLiteUserRepository: UserRepository {
         }
     }
 
+    func reserve(phone: String, defaults: NewUserDefaults, now: Date) async throws -> User {
+        try await database.writer.write { db in
+            if let existing = try SQLiteUserRows.fetch(db, phone: phone) { return existing }
+            var user = User(newPhone: phone, defaults: defaults, now: now)
+            user.isActive = false
+            try user.insert(db)
+            return user
+        }
+    }
+
     func setRole(userID: Int64, role: UserRole, now: Date) async throws -> User? {
         try await database.writer.write { db in
             guard var user = try User.fetchOne(db, key: userID) else { return nil }

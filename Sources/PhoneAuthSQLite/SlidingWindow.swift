@@ -13,12 +13,12 @@ enum SlidingWindow {
         // Counting stops at `max`: the cost is bounded by the limit, not by how many events the window holds (a busy
         // network or range, the global budget under an SMS-pumping attack).
         let count = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM \(table) WHERE \(filter) AND created_at > ? LIMIT ?)",
+            db.prepared("SELECT COUNT(*) FROM (SELECT 1 FROM \(table) WHERE \(filter) AND created_at > ? LIMIT ?)"),
             arguments: arguments + [since, max]) ?? 0
         guard count >= max else { return .under }
         // The oldest of the `max` newest: when it leaves the window, one more event passes.
         let oldest = try Date.fetchOne(
-            db, sql: "SELECT created_at FROM \(table) WHERE \(filter) AND created_at > ? ORDER BY created_at DESC LIMIT 1 OFFSET ?",
+            db.prepared("SELECT created_at FROM \(table) WHERE \(filter) AND created_at > ? ORDER BY created_at DESC LIMIT 1 OFFSET ?"),
             arguments: arguments + [since, max - 1]
         )
         return .full(oldestCounted: oldest ?? now)

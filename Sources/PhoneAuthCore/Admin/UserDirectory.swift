@@ -36,9 +36,9 @@ package struct UserDirectory: Sendable {
     package func sessions(of id: Int64) async throws -> [UserSession] {
         try await sessions.listAll(userID: id)
     }
-
-    package func addressCount(of id: Int64) async throws -> Int {
-        try await addresses.list(userID: id).count
+    /// The user's address book, oldest first.
+    package func addresses(of id: Int64) async throws -> [Address] {
+        try await addresses.list(userID: id)
     }
 
     package func countByMarket() async throws -> [String: Int] {

@@ -45,7 +45,7 @@ package struct CodeRedeemer: Sendable {
             matches: { phone, stored in hasher.matches(stored, e164: phone, code: code) },
             newUser: { phone in
                 guard let number = try? PhoneNumber(parsing: phone), let market = try? markets.market(for: number) else { return nil }
-                return NewUserDefaults(market: market.code, language: market.defaultLanguage, country: market.country)
+                return NewUserDefaults(market)
             })
         let outcome = try await signIn.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
         let error: AppError

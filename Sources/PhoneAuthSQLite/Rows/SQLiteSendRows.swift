@@ -8,19 +8,19 @@ enum SQLiteSendRows {
     /// and, unless this phone signed in there within the send log's two days, gain a point of credit.
     static func markVerified(_ db: Database, phone: String, now: Date) throws {
         let creditedBefore = Set(try String.fetchAll(
-            db, sql: "SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = ? AND verified_at IS NOT NULL", arguments: [phone]))
+            db.prepared("SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = ? AND verified_at IS NOT NULL"), arguments: [phone]))
         let prefixes = try String.fetchAll(
-            db, sql: "UPDATE sms_sends SET verified_at = ? WHERE phone_number = ? AND verified_at IS NULL AND created_at > ? RETURNING prefix",
+            db.prepared("UPDATE sms_sends SET verified_at = ? WHERE phone_number = ? AND verified_at IS NULL AND created_at > ? RETURNING prefix"),
             arguments: [now, phone, now.addingTimeInterval(-3_600)])
         for prefix in Set(prefixes) {
-            try db.execute(
-                sql: "UPDATE range_stats SET verified = verified + 1, last_verified_at = ? WHERE prefix = ?", arguments: [now, prefix])
+            try db.run(
+                "UPDATE range_stats SET verified = verified + 1, last_verified_at = ? WHERE prefix = ?", [now, prefix])
             guard !creditedBefore.contains(prefix),
-                let row = try Row.fetchOne(db, sql: "SELECT credit, credit_at FROM range_stats WHERE prefix = ?", arguments: [prefix])
+                let row = try Row.fetchOne(db.prepared("SELECT credit, credit_at FROM range_stats WHERE prefix = ?"), arguments: [prefix])
             else { continue }
-            try db.execute(
-                sql: "UPDATE range_stats SET credit = ?, credit_at = ? WHERE prefix = ?",
-                arguments: [RangeCredit.credited(row["credit"], since: row["credit_at"], now: now), now, prefix])
+            try db.run(
+                "UPDATE range_stats SET credit = ?, credit_at = ? WHERE prefix = ?",
+                [RangeCredit.credited(row["credit"], since: row["credit_at"], now: now), now, prefix])
         }
     }
 }

@@ -12,11 +12,12 @@ enum SQLiteUserRows {
 
     /// Whether the phone belongs to a disabled user.
     static func isDisabled(_ db: Database, phone: String) throws -> Bool {
-        try User.filter(User.Columns.phoneNumber == phone && User.Columns.disabledAt != nil).fetchCount(db) > 0
+        try Bool.fetchOne(
+            db.prepared("SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = ? AND disabled_at IS NOT NULL)"), arguments: [phone]) ?? false
     }
 
     static func fetch(_ db: Database, phone: String) throws -> User? {
-        try User.filter(User.Columns.phoneNumber == phone).fetchOne(db)
+        try User.fetchOne(db.prepared("SELECT * FROM users WHERE phone_number = ?"), arguments: [phone])
     }
 
     /// Sign-in: creates the user with the market's defaults, or marks the existing one active and verified.
@@ -38,6 +39,6 @@ enum SQLiteUserRows {
 
     /// A user's force-logout: tokens issued before `now` turn stale.
     static func stampForceLogout(_ db: Database, id: Int64, now: Date) throws {
-        try db.execute(sql: "UPDATE users SET force_logout_after = ?, updated_at = ? WHERE id = ?", arguments: [now, now, id])
+        try db.run("UPDATE users SET force_logout_after = ?, updated_at = ? WHERE id = ?", [now, now, id])
     }
 }

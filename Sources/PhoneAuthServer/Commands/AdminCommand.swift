@@ -63,12 +63,28 @@ struct AdminCommand: AsyncParsableCommand {
     }
 
     struct Promote: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a user the admin role (their older tokens turn stale).")
+        static let configuration = CommandConfiguration(
+            abstract: "Give a user the admin role (their older tokens turn stale).",
+            discussion: "A number that has not signed in yet becomes an admin at its first sign-in.")
         @OptionGroup var options: DatabaseOption
         @Argument(help: "The user's phone number.") var phone: String
 
         func run() async throws {
-            try await setRole(.admin, phone: phone, options: options)
+            try await options.withStorage { storage in
+                let e164: PhoneNumber
+                do { e164 = try PhoneNumber(parsing: phone) } catch { throw ValidationError("\(phone) is not an international phone number") }
+                var user = try await storage.users.find(phone: e164.e164)
+                if user == nil {
+                    guard let market = try? MarketCatalog.builtIn.market(for: e164) else {
+                        throw ValidationError("\(e164.masked) is in no configured market")
+                    }
+                    user = try await storage.users.reserve(phone: e164.e164, defaults: NewUserDefaults(market), now: Date())
+                    print("\(e164.masked) has not signed in yet: it becomes an admin at its first sign-in")
+                }
+                guard let id = user?.id else { throw ExitCode(1) }
+                _ = try await actions(storage).setRole(userID: id, role: .admin, by: .cli)
+                print("user \(id) is now admin")
+            }
         }
     }
 

@@ -172,7 +172,7 @@ extension ConsoleController {
             let user = try await directory.user(id: id, message: "There is no user \(id).")
             let model = UserPage(
                 chrome: chrome(.users, user.fullName ?? "User \(id)", caller, csrf: csrf, request: request), user: user,
-                addresses: try await directory.addressCount(of: id), sessions: try await directory.sessions(of: id),
+                addresses: try await directory.addresses(of: id), sessions: try await directory.sessions(of: id),
                 viewer: caller.userID, now: now())
             return renderer.response(model)
         }

@@ -83,6 +83,21 @@ import Testing
         #expect(ActivityCount.bucket(of: Date(timeIntervalSince1970: 599)) == 300)
     }
 
+    /// A bar is a calendar period: at 08:01 UTC on 15 January, the week's last bar is 15 January from midnight and
+    /// holds this morning's sends; the day's last bar is 08:00.
+    @Test func chartPeriodsStartOnTheirOwnBoundaries() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00:00 UTC
+        let morning = ActivityCount(key: .init(bucket: ActivityCount.bucket(of: now), market: "us", event: .sent), count: 3)
+        let yesterday = ActivityCount(key: .init(bucket: ActivityCount.bucket(of: now) - 9 * 3_600, market: "us", event: .sent), count: 5)
+        let week = OverviewReport([morning, yesterday], window: .week, now: now)
+        #expect(week.periodStarts.last == 1_799_971_200, "midnight UTC of the 15th")
+        #expect(week.periodStarts.allSatisfy { $0 % 86_400 == 0 })
+        #expect(week.sentPerPeriod.suffix(2) == [5, 3])
+        let day = OverviewReport([morning], window: .day, now: now)
+        #expect(day.periodStarts.last == 1_800_000_000 && day.periodStarts.allSatisfy { $0 % 3_600 == 0 })
+        #expect(day.sentPerPeriod.last == 3)
+    }
+
     @Test func aUserSearchMatchesNamesLiterallyAndNumbersByTheirDigits() {
         #expect(UserSearch("a") == nil && UserSearch("  a ") == nil && UserSearch(String(repeating: "a", count: 101)) == nil)
         #expect(UserSearch(String(repeating: "a", count: 100)) != nil)
@@ -108,6 +123,10 @@ import Testing
             let (console, member) = try await ConsoleTests.operatorAndMember(harness, client)
             let renamed = try await client.request(.patch, "/api/v1/profile", json: ["full_name": hostile], token: member.access)
             #expect(renamed.status == .ok)
+            let address = try await client.request(
+                .post, "/api/v1/profile/addresses", json: ["label": "<b>home</b>", "line1": "<svg onload=alert(4)>", "city": "Bishkek"],
+                token: member.access)
+            #expect(address.status == .created)
             _ = try await harness.signInGrant(client, phone: ConsoleTests.member, userAgent: "\"><img src=x onerror=alert(2)>")
             try await console.get("/console/users/2")
             #expect(try await console.post("/console/users/2/ban", ["reason": "</td><script>alert(3)</script>"]).status == .seeOther)
@@ -124,7 +143,9 @@ import Testing
             #expect(all.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
             #expect(all.contains("&lt;/td&gt;&lt;script&gt;alert(3)&lt;/script&gt;"))
             #expect(all.contains("&lt;iframe src=//evil&gt;"))
-            for raw in ["<script>alert", "<img src=x", "<iframe", "</td><script>"] { #expect(!all.contains(raw), "\(raw)") }
+            // The user page lists the address book itself.
+            #expect(pages[0].contains("<td>&lt;b&gt;home&lt;/b&gt;</td><td>&lt;svg onload=alert(4)&gt;, Bishkek, Kyrgyzstan</td>"), "\(pages[0])")
+            for raw in ["<script>alert", "<img src=x", "<iframe", "</td><script>", "<svg", "<b>home"] { #expect(!all.contains(raw), "\(raw)") }
             // The name is the user page's title, escaped there too.
             #expect(pages[0].contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; · PhoneAuth console</title>"))
         }

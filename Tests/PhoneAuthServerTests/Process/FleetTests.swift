@@ -66,8 +66,9 @@ import Testing
                     // few quick requests it was answering at that moment. HAProxy sends the held requests again to another
                     // instance; their Idempotency-Key makes that a 409, never a second text.
                     #expect(killed.failures.allSatisfy { $0.started < moment }, "\(killed.failures.prefix(10))")
-                    #expect(killed.failures.filter { $0.operation == "send-code" }.count == held, "\(killed.failures)")
-                    #expect(killed.failures.count >= held && killed.failures.count <= held + 5, "\(killed.failures)")
+                    // (A send it had taken but not yet passed to its provider fails too: at least the held ones.)
+                    #expect(killed.failures.filter { $0.operation == "send-code" }.count >= held, "\(killed.failures)")
+                    #expect(killed.failures.count <= held + 5, "\(killed.failures)")
                     let twice = receiver.textsByPhone().filter { $0.value > 1 }
                     #expect(twice.isEmpty, "texted more than once: \(twice)")
                     try await balancer.waitUntilDown([fleet.names[1]])

@@ -135,7 +135,35 @@ import Testing
         #expect(created.stdout == "created database \(path); its schema is up to date\n")
         let again = try await CLIRunner.run(["migrate", "--database", path], binary: "PhoneAuthServer")
         #expect(again.stdout == "database \(path) is up to date\n")
-        let noUser = try await CLIRunner.run(["admin", "promote", "+13125550100", "--database", path], binary: "PhoneAuthServer")
+        let noUser = try await CLIRunner.run(["admin", "demote", "+13125550100", "--database", path], binary: "PhoneAuthServer")
         #expect(noUser.status == 1)
+    }
+
+    /// A new operator takes one code, not two and a cooldown: promoting a number that has not signed in yet reserves
+    /// its user, and its first sign-in (the API's or the console's) is an admin's.
+    @Test(arguments: Backend.all)
+    func aNumberPromotedBeforeItsFirstSignInSignsInAsAdmin(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        let receiver = WebhookReceiver()
+        try await receiver.run { webhook in
+            let server = try await Instance.start(database: harness.databaseURL, webhook: webhook)
+            try await Instance.stopping([server]) {
+                let promote = try await CLIRunner.run(["admin", "promote", "+1 312 555 0177", "--database", harness.databaseURL], binary: "PhoneAuthServer")
+                #expect(promote.status == 0, "\(promote.stderr)")
+                #expect(promote.stdout.contains("has not signed in yet: it becomes an admin at its first sign-in"))
+                #expect(!promote.stdout.contains("5550177"), "the number is masked")
+                #expect(try await harness.sql.int("SELECT COUNT(*) FROM users WHERE phone_number = '+13125550177' AND NOT is_active") == 1)
+                let token = try await server.signIn(receiver, phone: "+13125550177").access
+                let listed = try await server.request("GET", "/admin/users?phone=%2B13125550177", token: token)
+                #expect(listed.status == 200, "\(listed.json)")
+                let active = "SELECT COUNT(*) FROM users WHERE phone_number = '+13125550177' AND is_active AND role = 'admin'"
+                #expect(try await harness.sql.int(active) == 1)
+                #expect(try await harness.sql.int("SELECT COUNT(*) FROM audit_log WHERE action = 'user.promote' AND via = 'cli'") == 1)
+                // Promoting again, now that it exists, changes nothing else.
+                let again = try await CLIRunner.run(["admin", "promote", "+13125550177", "--database", harness.databaseURL], binary: "PhoneAuthServer")
+                let id = try await harness.sql.int("SELECT id FROM users WHERE phone_number = '+13125550177'")
+                #expect(again.stdout == "user \(id) is now admin\n")
+            }
+        }
     }
 }

@@ -87,6 +87,24 @@ import Testing
         #expect(throws: ConfigError.self) { try ServeOptions.parse(database + ["--log-format", "xml"]).resolve(environment: [:]) }
     }
 
+    /// The real binary on a fresh folder: its first lines (the development secrets it generated) are JSON like the rest.
+    @Test func withJSONEveryLineFromTheFirstIsOneObject() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("server.log")
+        let server = try await ServerProcess.start(
+            port: try MotoServer.freePort(), arguments: ["--database", folder.path + "/db.sqlite", "--log-format", "json"], logFile: log)
+        await server.stop()
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count >= 3, "\(lines)")
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["message"] is String, "not a JSON line: \(line)")
+        }
+        #expect(lines.first?.contains("generated a development jwt-secret") == true, "\(lines)")
+    }
+
     @Test func linesBelowTheLevelAreNotWrittenAndTheRestKeepTheirOrder() {
         let capture = Capture()
         let logger = capture.logger(level: .notice)

@@ -56,6 +56,13 @@ package struct NewUserDefaults: Sendable, Equatable {
     package var country: String
 }
 
+extension NewUserDefaults {
+    /// What a new user of `market` starts with.
+    package init(_ market: Market) {
+        self.init(market: market.code, language: market.defaultLanguage, country: market.country)
+    }
+}
+
 /// A guess at a code, with everything the transaction needs to judge it.
 package struct Guess: Sendable {
     package var target: VerificationTarget

@@ -20,6 +20,9 @@ package protocol UserRepository: Sendable {
     /// Atomically: with `ifUnchangedSince`, applies the change only if the row's `updated_at` is still that instant
     /// (checked and written under one lock). nil when the user is gone or the row changed.
     func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User?
+    /// The user of `phone` (E.164), made if the number has not signed in yet: inactive, unverified, with the market's
+    /// defaults, so that an operator can give it a role before its first sign-in (which then activates this row).
+    func reserve(phone: String, defaults: NewUserDefaults, now: Date) async throws -> User
     /// A role change stamps `permissions_updated_at`, so older tokens turn stale. nil when there is no such user.
     func setRole(userID: Int64, role: UserRole, now: Date) async throws -> User?
     /// A ban, atomically: stamps `disabled_at` and `tokens_valid_after` (every earlier access token fails, also after

@@ -24,9 +24,12 @@ struct OverviewReport: Sendable, Equatable {
 
     init() {}
 
-    /// The window ends with the bucket `now` falls in; its periods are whole `barSeconds` before that.
+    /// The window ends with the period `now` falls in; its periods are whole `barSeconds` on their own boundaries (five
+    /// minutes, hours on the hour, days from midnight UTC), so that a bar's label names the period it shows: today's
+    /// sends are under today's date, not under yesterday's as a window rolling from `now` would put them.
     init(_ counts: [ActivityCount], window: ActivityWindow, now: Date) {
-        let end = ActivityCount.bucket(of: now) + ActivityCount.bucketSeconds
+        let bucketEnd = ActivityCount.bucket(of: now) + ActivityCount.bucketSeconds
+        let end = (bucketEnd + window.barSeconds - 1) / window.barSeconds * window.barSeconds
         let bars = Int(window.seconds / window.barSeconds)
         let start = end - window.seconds
         periodStarts = (0..<bars).map { start + Int64($0) * window.barSeconds }

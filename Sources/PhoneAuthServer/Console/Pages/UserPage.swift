@@ -16,6 +16,13 @@ struct UserPage: ConsolePage {
         var revokeAction: String
     }
 
+    struct AddressRow: Sendable {
+        var label: String
+        /// The lines, city, region, postal code and country, in the order a label would print them.
+        var text: String
+        var updated: String
+    }
+
     var chrome: PageChrome
     var id: Int64
     var name: String
@@ -30,13 +37,13 @@ struct UserPage: ConsolePage {
     var verified: String
     var created: String
     var lastLogin: String
-    var addresses: Int
+    var addresses: [AddressRow]
     var sessions: [SessionRow]
     var liveSessions: Int
     /// The operator looks at their own account: no demote or ban button (the API still allows it).
     var isSelf: Bool
 
-    init(chrome: PageChrome, user: User, addresses: Int, sessions: [UserSession], viewer: Int64, now: Date) {
+    init(chrome: PageChrome, user: User, addresses: [Address], sessions: [UserSession], viewer: Int64, now: Date) {
         self.chrome = chrome
         id = user.id ?? 0
         name = user.fullName ?? "(no name)"
@@ -48,7 +55,12 @@ struct UserPage: ConsolePage {
         verified = user.isVerified ? "yes" : "no"
         created = ConsoleFormat.instant(user.createdAt)
         lastLogin = ConsoleFormat.instant(user.lastLogin)
-        self.addresses = addresses
+        self.addresses = addresses.map { address in
+            let parts = [address.line1, address.line2, address.city, address.region, address.postalCode, address.country]
+            return AddressRow(
+                label: address.label ?? "–", text: parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
+                updated: ConsoleFormat.instant(address.updatedAt))
+        }
         self.sessions = sessions.sorted { $0.lastActivityAt > $1.lastActivityAt }.map { session in
             let live = session.isUsable(at: now)
             let state = live ? "live" : session.revokedAt.map { "ended \(ConsoleFormat.instant($0))" } ?? "expired"

@@ -120,20 +120,20 @@ struct PostgresSignInRepository: SignInRepository {
     }
 
     /// nil while fewer than `limit` wrong guesses match since `now - window`; otherwise the seconds until enough of the
-    /// oldest have aged out for one more to pass.
+    /// oldest have aged out for one more to pass. By `network`, or by `phone` (on the phone path only when `path`).
     private static func failures(
         _ sql: PostgresExecutor, network: String?, phone: String?, path: String?, limit: Int, window: TimeInterval, now: Date
     ) async throws -> Int? {
-        let since = now.addingTimeInterval(-window)
-        let rows = try await sql.rows(
-            """
-            SELECT created_at FROM verify_failures
-            WHERE (\(network)::text IS NULL OR network = \(network)) AND (\(phone)::text IS NULL OR phone_number = \(phone))
-            AND (\(path)::text IS NULL OR path = \(path)) AND created_at > \(since)
-            ORDER BY created_at DESC LIMIT \(limit)
-            """)
-        guard rows.count >= limit, let oldest = try rows.last?["created_at"].decode(Date.self) else { return nil }
-        return SlidingWindowMath.retryAfter(oldestCounted: oldest, window: window, now: now)
+        let fill =
+            if let network {
+                try await PostgresSlidingWindow.fill(
+                    sql, table: "verify_failures", column: "network", equals: network, max: limit, window: window, now: now)
+            } else {
+                try await PostgresSlidingWindow.fill(
+                    sql, table: "verify_failures", column: "phone_number", equals: phone ?? "", and: path == "phone" ? "AND path = 'phone'" : "",
+                    max: limit, window: window, now: now)
+            }
+        return fill.retryAfter(window: window, now: now)
     }
 
     private static func recordFailure(_ sql: PostgresExecutor, phone: String, guess: Guess, now: Date) async throws {
@@ -211,25 +211,15 @@ struct PostgresSignInRepository: SignInRepository {
     private static func fill(
         _ sql: PostgresExecutor, rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool, now: Date
     ) async throws -> WindowFill {
-        let since = now.addingTimeInterval(-rule.window)
-        // The newest `limit` sends in the window: the last of them is the one that must age out for another to pass.
-        let (phone, ip, prefix, pool): (String?, String?, String?, Bool?) =
-            switch rule.scope {
-            case .phone: (attempt.phone, nil, nil, nil)
-            case .ip: (nil, attempt.ip, nil, nil)
-            case .prefix: (nil, nil, attempt.prefix, nil)
-            case .global: (nil, nil, nil, knownGood)
-            }
-        let rows = try await sql.rows(
-            """
-            SELECT created_at FROM sms_sends
-            WHERE (\(phone)::text IS NULL OR phone_number = \(phone)) AND (\(ip)::text IS NULL OR ip = \(ip))
-            AND (\(prefix)::text IS NULL OR prefix = \(prefix)) AND (\(pool)::boolean IS NULL OR known_good = \(pool))
-            AND created_at > \(since)
-            ORDER BY created_at DESC LIMIT \(limit)
-            """)
-        guard rows.count >= limit, let oldest = try rows.last?["created_at"].decode(Date.self) else { return .under }
-        return .full(oldestCounted: oldest)
+        func sends<Value: PostgresEncodable & Sendable>(_ column: String, _ value: Value) async throws -> WindowFill {
+            try await PostgresSlidingWindow.fill(sql, table: "sms_sends", column: column, equals: value, max: limit, window: rule.window, now: now)
+        }
+        return switch rule.scope {
+        case .phone: try await sends("phone_number", attempt.phone)
+        case .ip: try await sends("ip", attempt.ip)
+        case .prefix: try await sends("prefix", attempt.prefix)
+        case .global: try await sends("known_good", knownGood)
+        }
     }
 
     private static func verifiedPhones(_ sql: PostgresExecutor, ip: String, since: Date) async throws -> Int {

@@ -103,6 +103,11 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
     private func listenUntilDeafOrDisconnected() async throws -> ListenerLiveness.Standing {
         let connection = try await Self.connect(endpoint, timeout: endpoint.connectTimeout, logger: logger)
         state.withLock { $0.liveness.connected(at: .now) }
+        guard try await hearsItself(on: connection) else {
+            try? await connection.close()
+            warnOnce(.neverHeard)
+            return .neverHeard
+        }
         let deafness = Shared<ListenerLiveness.Standing?>(nil)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -129,6 +134,31 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
         }
         try? await connection.close()
         return deafness.current ?? .disconnected
+    }
+
+    /// Whether this connection hears a NOTIFY sent through the pool, tried on a channel of its own that nobody else
+    /// listens on. Behind PgBouncer in transaction pooling it does not: LISTEN lands on a server connection that is then
+    /// handed to other clients. There a LISTEN on the shared channel is worse than useless: a notification that an
+    /// earlier LISTEN left on the pooled server connection can arrive while postgres-nio (1.33.2) still waits for the
+    /// LISTEN to complete, and its listen state machine then stops the process ("Invalid state: starting"). So the
+    /// shared channel is listened on only where the probe came back.
+    private func hearsItself(on connection: PostgresConnection) async throws -> Bool {
+        let probe = "phoneauth_probe_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await connection.listen(on: probe) { notifications in
+                    try await self.database.notify("probe", channel: probe)
+                    for try await _ in notifications { return true }
+                    return false
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: Self.staleAfter)
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
+        }
     }
 
     private func heard(_ payload: String) {

@@ -62,8 +62,13 @@ package struct PostgresDatabase: Sendable {
     /// One transaction: committed when `body` returns, rolled back when it throws. (Not postgres-nio's
     /// `withTransaction`: after the server dropped the connection it sends `ROLLBACK` anyway, and a query written to a
     /// closed channel never completes, so the request hung for good.)
-    func write<Value: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) async throws -> Value) async throws -> Value {
-        defer { afterWrite() }
+    /// `affectsCallers: false` for a transaction that touches no table a caller's state or address book is read from
+    /// (the send log, codes, wrong guesses, challenges, idempotency keys, activity counters): no instance's auth-state
+    /// cache is emptied for it, so a fleet under a wave of sign-ins keeps answering reads from memory.
+    func write<Value: Sendable>(
+        affectsCallers: Bool = true, _ body: @escaping @Sendable (PostgresExecutor) async throws -> Value
+    ) async throws -> Value {
+        defer { if affectsCallers { afterWrite() } }
         return try await withLeaseDeadline { leased in
             try await client.withConnection { connection in
                 leased.mark()
@@ -72,7 +77,7 @@ package struct PostgresDatabase: Sendable {
                 do {
                     let value = try await body(sql)
                     // Every instance's auth-state cache hears of the change, if and when it commits.
-                    try await sql.execute("SELECT pg_notify(\(PostgresChangeListener.channel), \(instanceID))")
+                    if affectsCallers { try await sql.execute("SELECT pg_notify(\(PostgresChangeListener.channel), \(instanceID))") }
                     try await sql.execute("COMMIT")
                     return value
                 } catch {
@@ -117,9 +122,9 @@ package struct PostgresDatabase: Sendable {
         }
     }
 
-    /// A notification on the change channel, outside any transaction (the listener's heartbeat).
-    func notify(_ payload: String) async throws {
-        _ = try await read { try await $0.rows("SELECT pg_notify(\(PostgresChangeListener.channel), \(payload))") }
+    /// A notification on the change channel (or `channel`), outside any transaction (the listener's heartbeat, its probe).
+    func notify(_ payload: String, channel: String = PostgresChangeListener.channel) async throws {
+        _ = try await read { try await $0.rows("SELECT pg_notify(\(channel), \(payload))") }
     }
 
     /// One round trip, for health checks.

@@ -12,7 +12,7 @@ struct PostgresSignInRepository: SignInRepository {
     let database: PostgresDatabase
 
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
-        try await database.write { sql in
+        try await database.write(affectsCallers: false) { sql in
             try await sql.lock("verify-phone:\(phone)")
             try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone) AND expires_at <= \(now)")
             // A live verification with the same code (a test number's fixed code) hands its tries on.
@@ -30,7 +30,7 @@ struct PostgresSignInRepository: SignInRepository {
     }
 
     func delete(id: Int64) async throws {
-        try await database.write { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
+        try await database.write(affectsCallers: false) { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
     }
 
     func latestIssue(phone: String) async throws -> Date? {
@@ -148,7 +148,7 @@ struct PostgresSignInRepository: SignInRepository {
 
     func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
         let decision = SendAdmissionDecision(attempt: attempt, rules: rules, screening: screening, now: now)
-        return try await database.write { sql in
+        return try await database.write(affectsCallers: false) { sql in
             // What only this attempt's phone, network and range share, always locked in this order: sends that share
             // none of them never wait for each other. (Old rows go in housekeeping, not here.)
             try await sql.lock("send-phone:\(attempt.phone)")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PhoneAuthCore
+@testable import PhoneAuthDelivery
 @testable import PhoneAuthPostgres
 @testable import PhoneAuthServer
 
@@ -167,5 +168,35 @@ import Testing
             #expect(answers.filter { $0.errorCode == "address_limit_reached" }.count == 5)
         }
         #expect(try await harness.sql.addresses().count == 20)
+    }
+
+    /// Sends and codes touch nothing a caller's state is read from: they empty no instance's auth-state cache (a fleet
+    /// under a wave of sign-ins keeps serving reads from memory), while a profile edit still empties every one.
+    /// NOTIFYs arrive in commit order, so once the edit's has, any the sends made would have arrived before it.
+    @Test(arguments: backends)
+    func sendsAndCodesLeaveTheOtherInstancesCacheAloneAndAnEditEmptiesIt(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await withPair(harness, extra: ["--metrics-on-main-port", "--fraud-defence", "off"]) { a, b, receiver in
+            let tokens = try await a.signIn(receiver, phone: "+13125550150")
+            func invalidations() async throws -> Double {
+                let scraped = try await CurlClient.isolated().perform(CurlRequest(url: "http://127.0.0.1:\(b.port)/metrics", method: "GET"))
+                return PrometheusText(String(decoding: scraped.body, as: UTF8.self)).value("phoneauth_auth_cache_invalidations_total") ?? -1
+            }
+            #expect(try await b.request("GET", "/api/v1/profile", token: tokens.access).status == 200)
+            try await Task.sleep(for: .milliseconds(300))
+            let before = try await invalidations()
+            for index in 0..<5 {
+                #expect(try await a.request("POST", "/auth/send-code", json: ["phone": "+1312555016\(index)"]).status == 202)
+            }
+            #expect(try await a.request("PATCH", "/api/v1/profile", json: ["full_name": "Edited"], token: tokens.access).status == 200)
+            var after = before
+            for _ in 0..<100 where after == before {
+                try await Task.sleep(for: .milliseconds(50))
+                after = try await invalidations()
+            }
+            #expect(after == before + 1, "5 sends and one edit emptied the other instance's cache \(after - before) times")
+            let profile = try await b.request("GET", "/api/v1/profile", token: tokens.access)
+            #expect(profile.json["full_name"] as? String == "Edited")
+        }
     }
 }

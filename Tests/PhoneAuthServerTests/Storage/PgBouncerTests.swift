@@ -143,6 +143,47 @@ import Testing
         }
     }
 
+    /// Behind PgBouncer, LISTENs left on pooled server connections (by earlier instances, or anyone) deliver
+    /// notifications to whichever client holds the connection. One arriving while postgres-nio waits for a LISTEN to
+    /// complete stopped the process (seen twice in CI: "ListenStateMachine: Invalid state: starting"). The listener now
+    /// LISTENs on the shared channel only where a probe of its own came back. This stress does not bring the crash back
+    /// every time on the old code (it passed there when tried): it checks that instances started while stray
+    /// notifications fly stay up, never log a fatal error, and say why their cache is bypassed.
+    @Test(arguments: backends)
+    func strayNotificationsFromPooledServerConnectionsStopNoInstance(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        let pooled = try TestPgBouncer.url(for: harness)
+        guard case .postgres(var setting) = harness.config.database else { return }
+        setting.port = try #require(Int(ProcessInfo.processInfo.environment["PHONEAUTH_TEST_PGBOUNCER_PORT"] ?? ""))
+        let bouncer = setting
+        // Stale LISTENs on several pooled server connections, then a steady stream of NOTIFYs through the pool.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { try await TestPostgres.run(on: bouncer, "LISTEN phoneauth_changes") } }
+            try await group.waitForAll()
+        }
+        let notifier = Task {
+            while !Task.isCancelled {
+                try? await TestPostgres.run(on: bouncer, "NOTIFY phoneauth_changes, 'stray'")
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        defer { notifier.cancel() }
+        let receiver = WebhookReceiver()
+        try await receiver.run { webhook in
+            for round in 0..<3 {
+                let log = harness.folder.appendingPathComponent("stray-\(round).log")
+                let instance = try await Instance.start(database: pooled, webhook: webhook, extra: ["--metrics-on-main-port"], logFile: log)
+                try await Instance.stopping([instance]) {
+                    #expect(try await instance.waitForAuthCache(state: "no_notifications") == "no_notifications")
+                    try await Task.sleep(for: .seconds(1))
+                    #expect(try await instance.request("GET", "/health").status == 200, "round \(round)")
+                }
+                let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                #expect(!said.contains("Fatal error"), "\(said.suffix(2_000))")
+            }
+        }
+    }
+
     private func expectCLI(_ arguments: [String]) async throws {
         let result = try await CLIRunner.run(arguments, binary: "PhoneAuthServer")
         #expect(result.status == 0, "\(arguments.prefix(2)): \(result.stderr)")

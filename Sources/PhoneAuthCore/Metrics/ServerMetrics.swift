@@ -43,7 +43,7 @@ package final class ServerMetrics: Sendable {
         for market in markets + ["unknown"] {
             for event in [CodeEvent.sent, .verified, .failed, .expired] { increment(event.family, [("market", market)], by: 0) }
         }
-        for market in markets { spendCounter(market: market).increment(by: 0.0) }
+        for market in markets { counter(.smsEstimatedSpend, [("market", market)]).increment(by: 0.0) }
         for limit in Set(limits) { increment(.limitRefusals, [("limit", limit)], by: 0) }
     }
 
@@ -171,11 +171,7 @@ package final class ServerMetrics: Sendable {
 
     /// What a text is estimated to cost, from the price table (`--sms-prices`).
     package func estimatedSpend(_ usd: Double, market: String) {
-        spendCounter(market: market).increment(by: usd)
-    }
-
-    private func spendCounter(market: String) -> Counter {
-        counter(.smsEstimatedSpend, [("market", market)])
+        counter(.smsEstimatedSpend, [("market", market)]).increment(by: usd)
     }
 
     package func tokenRefused(_ reason: TokenRefusal) {

@@ -77,7 +77,7 @@ test: test-deps
 	echo "PostgreSQL 15 test cluster on 127.0.0.1:$$PG_PORT, PgBouncer (transaction pooling) on 127.0.0.1:$$PGB_PORT"; \
 	PHONEAUTH_TEST_POSTGRES="postgres://postgres@127.0.0.1:$$PG_PORT/postgres" PHONEAUTH_TEST_POSTGRES_DATA="$$PG_DIR/data" \
 	PHONEAUTH_TEST_PGBOUNCER_PORT="$$PGB_PORT" \
-		$(SWIFT) test $(TRAITS) --no-parallel
+		stdbuf -oL -eL $(SWIFT) test $(TRAITS) --no-parallel
 	@$(MAKE) --no-print-directory docs-check
 
 # ClientCore's documentation with PhoneAuthAPI's (swift-docc-plugin): one static site in .build/docs, with a coverage

@@ -25,16 +25,17 @@ enum CLIRunner {
         process.executableURL = executable ?? binary(name)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdin = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         // Blocking reads and waits happen on Dispatch threads: blocking Swift's cooperative pool (two threads on a
         // 2-core machine) would starve the in-process server the child is talking to.
         let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
-        try process.run()
+        let (out, err, stdin) = try ChildLaunch.locked {
+            let (out, err, stdin) = (Pipe(), Pipe(), Pipe())
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+            try process.run()
+            return (out, err, stdin)
+        }
         if let input {
             stdin.fileHandleForWriting.write(Data(input.utf8))
             try stdin.fileHandleForWriting.close()

@@ -7,12 +7,12 @@ import Foundation
 final class Daemon: Sendable {
     let folder: URL
     private let process: Process
-    private let exited: AsyncStream<Void>
+    private let name: String
 
-    private init(folder: URL, process: Process, exited: AsyncStream<Void>) {
+    private init(folder: URL, process: Process, name: String) {
         self.folder = folder
         self.process = process
-        self.exited = exited
+        self.name = name
     }
 
     /// `executable`: an absolute path; a missing program fails with the package that brings it (`make test-deps`
@@ -33,9 +33,8 @@ final class Daemon: Sendable {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = try FileHandle(forWritingTo: log)
-        let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
-        try process.run()
-        let daemon = Daemon(folder: folder, process: process, exited: exited)
+        try ChildLaunch.locked { try process.run() }
+        let daemon = Daemon(folder: folder, process: process, name: URL(fileURLWithPath: executable).lastPathComponent)
         let result: Result<Value, any Error>
         do {
             result = .success(try await body(daemon))
@@ -47,7 +46,7 @@ final class Daemon: Sendable {
         return try result.get()
     }
 
-    var isRunning: Bool { process.isRunning }
+    var isRunning: Bool { !ChildLaunch.hasExited(process.processIdentifier) }
 
     /// Everything the program printed so far.
     var log: String { (try? String(contentsOf: folder.appendingPathComponent("output.log"), encoding: .utf8)) ?? "" }
@@ -58,16 +57,8 @@ final class Daemon: Sendable {
         return text.count <= 3_000 ? text : "…" + String(text.suffix(3_000))
     }
 
-    /// SIGTERM, then SIGKILL if it has not ended within 10 s.
+    /// SIGTERM, then SIGKILL (a recorded issue) if it has not ended within 10 s.
     func stop() async {
-        guard process.isRunning else { return }
-        process.terminate()
-        let pid = process.processIdentifier
-        let killer = Task {
-            try await Task.sleep(for: .seconds(10))
-            kill(pid, SIGKILL)
-        }
-        for await _ in exited {}
-        killer.cancel()
+        await ChildLaunch.stop(process.processIdentifier, grace: .seconds(10), what: name)
     }
 }

@@ -31,8 +31,7 @@ final class MotoServer: Sendable {
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
-        try process.run()
+        try ChildLaunch.locked { try process.run() }
         let server = MotoServer(port: port, process: process)
         let result: Result<Value, any Error>
         do {
@@ -41,9 +40,8 @@ final class MotoServer: Sendable {
         } catch {
             result = .failure(error)
         }
-        // moto's server ignores SIGTERM; the exit is awaited, never waited for on a cooperative thread.
-        kill(process.processIdentifier, SIGKILL)
-        for await _ in exited {}
+        // moto's server ignores SIGTERM.
+        await ChildLaunch.stop(process.processIdentifier, signal: SIGKILL, grace: .seconds(10), what: "moto")
         return try result.get()
     }
 
@@ -54,7 +52,9 @@ final class MotoServer: Sendable {
             {
                 return
             }
-            guard process.isRunning else { throw MotoError("moto exited; is moto[server] installed? (make test installs it)") }
+            guard !ChildLaunch.hasExited(process.processIdentifier) else {
+                throw MotoError("moto exited; is moto[server] installed? (make test installs it)")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw MotoError("moto did not start within 15 s")

@@ -20,20 +20,22 @@ final class PseudoTerminal: Sendable {
             throw MotoError("cannot open a pseudo-terminal")
         }
         let slavePath = String(cString: slaveName)
-        let slave = open(slavePath, O_RDWR | O_NOCTTY)
-        guard slave >= 0 else { throw MotoError("cannot open \(slavePath)") }
         self.master = master
         let process = Process()
         process.executableURL = CLIRunner.binary(binary)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        // Closed by hand once the child has it: a handle closing it on deallocation would close whatever reused the number.
-        let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
-        (process.standardInput, process.standardOutput, process.standardError) = (terminal, terminal, terminal)
         self.process = process
         exited = AsyncStream { continuation in process.terminationHandler = { _ in continuation.finish() } }
-        try process.run()
-        close(slave)
+        try ChildLaunch.locked {
+            let slave = open(slavePath, O_RDWR | O_NOCTTY)
+            guard slave >= 0 else { throw MotoError("cannot open \(slavePath)") }
+            defer { close(slave) }
+            // Closed by hand once the child has it: a handle closing it on deallocation would close whatever reused the number.
+            let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+            (process.standardInput, process.standardOutput, process.standardError) = (terminal, terminal, terminal)
+            try process.run()
+        }
         let output = self.output
         // A Dispatch thread of its own: a blocking read must not hold Swift's cooperative pool.
         DispatchQueue.global().async {

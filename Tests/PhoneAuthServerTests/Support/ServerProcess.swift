@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import PhoneAuthCore
 @testable import PhoneAuthDelivery
@@ -28,7 +29,7 @@ final class ServerProcess: Sendable {
             process.standardError = FileHandle.nullDevice
         }
         let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
-        try process.run()
+        try ChildLaunch.locked { try process.run() }
         let server = ServerProcess(process: process, exited: exited)
         let curl = CurlClient.isolated()
         // Up to 20 s: on a loaded 2-core machine, migrations through PgBouncer take their time.
@@ -49,9 +50,9 @@ final class ServerProcess: Sendable {
         throw MotoError("the server did not become healthy on port \(port)\(said)")
     }
 
+    /// SIGTERM, and SIGKILL (a recorded issue) if it has not exited within 45 s: its drain time is 30 s by default.
     func stop() async {
-        process.terminate()
-        for await _ in exited {}
+        await ChildLaunch.stop(process.processIdentifier, grace: .seconds(45), what: "PhoneAuthServer")
     }
 
     /// Sends `signal` (SIGTERM, SIGINT, SIGKILL) and returns at once.
@@ -61,6 +62,11 @@ final class ServerProcess: Sendable {
 
     /// Waits for the process to end: its exit code, or the signal that ended it as a negative number.
     func exitStatus() async -> Int32 {
+        guard await ChildLaunch.waitForExit(process.processIdentifier, within: .seconds(60)) else {
+            Issue.record("PhoneAuthServer did not exit within 60 s")
+            await stop()
+            return .min
+        }
         for await _ in exited {}
         return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
     }

@@ -17,7 +17,12 @@ enum Spawn {
                 for descriptor: Int32 in [1, 2] { posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_WRONLY, 0) }
                 var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
                 defer { argv.forEach { free($0) } }
-                guard posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ) == 0 else { return continuation.resume(returning: -1) }
+                // The child (a daemon `pg_ctl` leaves behind, above all) keeps none of this process's descriptors.
+                let spawned = ChildLaunch.locked {
+                    for descriptor in ChildLaunch.openDescriptors() { posix_spawn_file_actions_addclose(&actions, descriptor) }
+                    return posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+                }
+                guard spawned == 0 else { return continuation.resume(returning: -1) }
                 var status: Int32 = 0
                 while waitpid(pid, &status, 0) == -1, errno == EINTR {}
                 // WIFEXITED / WEXITSTATUS, spelled out (the C macros are not imported).
@@ -38,12 +43,15 @@ extension Spawn {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
-        let (stdin, stdout) = (Pipe(), Pipe())
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
         let exited = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
-        try process.run()
+        let (stdin, stdout) = try ChildLaunch.locked {
+            let (stdin, stdout) = (Pipe(), Pipe())
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = stdout
+            try process.run()
+            return (stdin, stdout)
+        }
         try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()

@@ -1,7 +1,7 @@
 import JWTKit
 
-/// `/.well-known/jwks.json`: the public ES256 key other services verify tokens with. Empty with HS256 only, whose
-/// secrets are never published.
+/// `/.well-known/jwks.json`: the public ES256 keys other services verify tokens with, the signing key first. Empty with
+/// HS256 only, whose secrets are never published.
 package struct JWKSDocument: Codable, Sendable {
     package struct Key: Codable, Sendable, Equatable {
         package var kty = "EC"
@@ -15,11 +15,7 @@ package struct JWKSDocument: Codable, Sendable {
 
     package var keys: [Key]
 
-    package init(es256: (kid: String, key: ES256PrivateKey)?) {
-        guard let es256, let parameters = es256.key.publicKey.parameters else {
-            keys = []
-            return
-        }
-        keys = [Key(x: parameters.x, y: parameters.y, kid: es256.kid)]
+    package init(es256: [(kid: String, key: ES256PrivateKey)]) {
+        keys = es256.compactMap { entry in entry.key.publicKey.parameters.map { Key(x: $0.x, y: $0.y, kid: entry.kid) } }
     }
 }

@@ -81,7 +81,13 @@ package struct SessionService: Sendable {
             logger.info("session refreshed", metadata: ["user_id": "\(session.userID)", "session": "\(session.id)"])
             return Grant(user: user, pair: issued)
         case .graceReplay(let payload, let user):
-            return Grant(user: user, pair: try refreshTokens.open(payload))
+            // Sealed under another pepper (an instance not yet restarted with the new one): the pair cannot be given
+            // again, and a new rotation would retire the pair a racing request already holds. Refused; nothing revoked.
+            guard let pair = try? refreshTokens.open(payload) else {
+                logger.warning("refresh replayed within the grace window, but its pair was sealed under another pepper")
+                throw AppError.invalidRefreshToken
+            }
+            return Grant(user: user, pair: pair)
         case .reused:
             logger.warning("refresh token reused: session revoked")
             throw AppError.refreshTokenReused

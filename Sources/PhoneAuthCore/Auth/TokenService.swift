@@ -7,7 +7,7 @@ package struct TokenService: Sendable {
     private let signingKeyID: String
     /// Every accepted `kid`, the one algorithm its tokens may use and its key, looked up once.
     private let verifiers: [String: (name: String, algorithm: any JWTAlgorithm)]
-    /// The public half of the ES256 signing key, for `/.well-known/jwks.json`.
+    /// The public halves of the ES256 keys, for `/.well-known/jwks.json`.
     package let jwks: JWKSDocument
     private let issuer: String
     private let audience: String
@@ -20,25 +20,26 @@ package struct TokenService: Sendable {
     /// state are still checked on every request, so revocation is unaffected.
     package let verified = BoundedMemo<String, AccessClaims>(capacity: 20_000)
 
-    /// `keys`: HS256 keys, the signing key first, then retired ones still accepted. With `es256`, new tokens are signed
-    /// ES256 by that key instead (other services verify them from the JWKS), and the HS256 keys only verify.
+    /// `keys`: HS256 keys, the signing key first, then retired ones still accepted. With `es256` keys, new tokens are
+    /// signed ES256 by the first instead (other services verify them from the JWKS, which lists them all), and every
+    /// other key only verifies.
     package init(
-        keys entries: [JWTKeyEntry], es256: (kid: String, key: ES256PrivateKey)? = nil, issuer: String, audience: String,
+        keys entries: [JWTKeyEntry], es256: [(kid: String, key: ES256PrivateKey)] = [], issuer: String, audience: String,
         lifetime: Duration, leeway: Duration, now: @escaping WallClock
     ) async {
         precondition(!entries.isEmpty && entries.allSatisfy { $0.secret.count >= JWTKeyEntry.minimumSecretBytes }, "configuration checks keys")
         keys = JWTKeyCollection()
         var algorithms: [String: String] = [:]
         // The first key added is also jwt-kit's default, used for tokens without a `kid`.
-        if let es256 {
-            await keys.add(ecdsa: es256.key, kid: JWKIdentifier(string: es256.kid))
-            algorithms[es256.kid] = "ES256"
+        for key in es256 {
+            await keys.add(ecdsa: key.key, kid: JWKIdentifier(string: key.kid))
+            algorithms[key.kid] = "ES256"
         }
         for entry in entries {
             await keys.add(hmac: HMACKey(from: entry.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: entry.kid))
             algorithms[entry.kid] = "HS256"
         }
-        signingKeyID = es256?.kid ?? entries[0].kid
+        signingKeyID = es256.first?.kid ?? entries[0].kid
         var verifiers: [String: (name: String, algorithm: any JWTAlgorithm)] = [:]
         for (kid, name) in algorithms {
             // Every kid was added just above, so the lookup cannot miss.

@@ -40,8 +40,9 @@ struct AppConfig: Sendable {
     var jwtKeyID = "k1"
     /// Retired keys, still accepted until their tokens expire; drop one to reject its tokens.
     var jwtPreviousKeys: [JWTKeyEntry] = []
-    /// When set, new tokens are signed ES256 with this PEM private key and published at /.well-known/jwks.json.
-    var jwtES256: ES256Setting?
+    /// The ES256 keyring: when not empty, new tokens are signed ES256 with the first key; every key is published at
+    /// /.well-known/jwks.json and accepted (a key about to sign, published ahead, and a retired one until its tokens expire).
+    var jwtES256: [ES256Setting] = []
 
     struct ES256Setting: Sendable, Equatable {
         var kid: String
@@ -103,12 +104,12 @@ struct AppConfig: Sendable {
                 throw ConfigError("the JWT secret \(key.kid) must be at least \(Self.minimumSecretBytes) bytes")
             }
         }
-        if let es256 = jwtES256 {
+        for es256 in jwtES256 {
             guard (try? ES256PrivateKey(pem: es256.privateKeyPEM)) != nil else {
-                throw ConfigError("the ES256 key is not a PEM EC P-256 private key")
+                throw ConfigError("the ES256 key \(es256.kid) is not a PEM EC P-256 private key")
             }
         }
-        let kids = jwtPreviousKeys.map(\.kid) + [jwtKeyID] + (jwtES256.map { [$0.kid] } ?? [])
+        let kids = jwtPreviousKeys.map(\.kid) + [jwtKeyID] + jwtES256.map(\.kid)
         guard Set(kids).count == kids.count else {
             throw ConfigError("JWT key ids must be distinct")
         }

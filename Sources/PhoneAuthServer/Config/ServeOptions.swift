@@ -23,6 +23,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "PEM EC P-256 private key: sign ES256 and publish /.well-known/jwks.json (PHONEAUTH_JWT_ES256_KEY_FILE).")
     var jwtEs256KeyFile: String?
     @Option(help: "kid of the ES256 key (PHONEAUTH_JWT_ES256_KID, default es1).") var jwtEs256Kid: String?
+    @Option(help: "ES256 keyring kid:pem-file,… with the signing key first, all published and accepted (PHONEAUTH_JWT_ES256_KEYS).")
+    var jwtEs256Keys: String?
     @Option(help: "Code HMAC pepper, at least 32 bytes (PHONEAUTH_PEPPER).") var pepper: String?
     @Option(help: "Token issuer (PHONEAUTH_ISSUER, default phoneauth).") var issuer: String?
     @Option(help: "Token audience (PHONEAUTH_AUDIENCE, default phoneauth-api).") var audience: String?
@@ -95,10 +97,22 @@ struct ServeOptions: ParsableArguments {
         // Stand-ins until the whole configuration has been checked; replaced below, never used.
         let standIn = [UInt8](repeating: 0, count: AppConfig.minimumSecretBytes)
         var config = AppConfig(jwtSecret: givenJWTSecret ?? standIn, pepper: givenPepper ?? standIn)
-        if let path = value(jwtEs256KeyFile, "PHONEAUTH_JWT_ES256_KEY_FILE") {
+        var es256Files: [(kid: String, path: String)] = []
+        if let list = value(jwtEs256Keys, "PHONEAUTH_JWT_ES256_KEYS") {
+            es256Files = try list.split(separator: ",").map { entry in
+                let parts = entry.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ConfigError("--jwt-es256-keys takes kid:pem-file pairs separated by commas")
+                }
+                return (parts[0], parts[1])
+            }
+        } else if let path = value(jwtEs256KeyFile, "PHONEAUTH_JWT_ES256_KEY_FILE") {
+            es256Files = [(value(jwtEs256Kid, "PHONEAUTH_JWT_ES256_KID") ?? "es1", path)]
+        }
+        config.jwtES256 = try es256Files.map { kid, path in
             try SecretFilePolicy.enforce(path, mode: mode, log: log)
             guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw ConfigError("cannot read ES256 key file \(path)") }
-            config.jwtES256 = .init(kid: value(jwtEs256Kid, "PHONEAUTH_JWT_ES256_KID") ?? "es1", privateKeyPEM: pem)
+            return .init(kid: kid, privateKeyPEM: pem)
         }
         if let signing = keyring.first {
             config.jwtKeyID = signing.kid

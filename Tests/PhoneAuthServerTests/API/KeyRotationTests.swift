@@ -105,7 +105,7 @@ import Testing
 /// ES256 signing with the public key published as a JWKS, so other services verify tokens without a secret.
 @Suite struct JWKSTests {
     static func harness(pem: String) throws -> TestHarness {
-        try TestHarness { $0.jwtES256 = .init(kid: "es1", privateKeyPEM: pem) }
+        try TestHarness { $0.jwtES256 = [.init(kid: "es1", privateKeyPEM: pem)] }
     }
 
     @Test func es256TokensVerifyFromThePublishedJWKSAlone() async throws {
@@ -129,6 +129,36 @@ import Testing
             try await verifier.add(jwksJSON: String(buffer: jwks.body))
             let claims = try await verifier.verify(token, as: AccessClaims.self)
             #expect(claims.market == "us")
+        }
+    }
+
+    @Test func anES256KeyringSignsWithTheFirstKeyAndPublishesAndAcceptsEvery() async throws {
+        let (first, second) = (ES256PrivateKey(), ES256PrivateKey())
+        let signing = try TestHarness {
+            $0.jwtES256 = [.init(kid: "es2", privateKeyPEM: second.pemRepresentation), .init(kid: "es1", privateKeyPEM: first.pemRepresentation)]
+        }
+        let older = try TestHarness {
+            $0.jwtES256 = [.init(kid: "es1", privateKeyPEM: first.pemRepresentation)]
+            $0.database = signing.config.database
+        }
+        let oldToken = try await older.test { client in try await older.signIn(client, phone: "+13125550191") }
+        try await signing.test { (client) async throws -> Void in
+            let token = try await signing.signIn(client)
+            let header = try JSONSerialization.jsonObject(with: Data(base64URLEncoded: token.split(separator: ".")[0])!) as? [String: Any]
+            #expect(header?["kid"] as? String == "es2")
+            #expect(try await client.request(.get, "/api/v1/profile", token: oldToken).status == .ok)
+            let jwks = try await client.request(.get, "/.well-known/jwks.json")
+            #expect((jwks.json["keys"] as? [[String: Any]])?.compactMap { $0["kid"] as? String } == ["es2", "es1"])
+        }
+    }
+
+    @Test(arguments: ["es1", "es1:", ":/tmp/key.pem", "es1:/no/such/key.pem"])
+    func aMalformedES256KeyringIsAConfigurationError(keyring: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-es-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: ConfigError.self) {
+            try ServeOptions.parse(["--database", folder.path + "/db.sqlite", "--jwt-es256-keys", keyring]).resolve(environment: [:])
         }
     }
 
@@ -157,7 +187,7 @@ import Testing
 
     @Test func aBadPEMIsAConfigurationError() {
         var config = AppConfig.testing
-        config.jwtES256 = .init(kid: "es1", privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----")
+        config.jwtES256 = [.init(kid: "es1", privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----")]
         #expect(throws: ConfigError.self) { try config.validate() }
     }
 }

@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL 15 cluster for the tests, on a free loopback port, in a temp folder owned by postgres.
 #   eval "$(bash Tests/postgres.sh start)"   prints PG_DIR=… PG_PORT=… (and starts the server)
 #   bash Tests/postgres.sh stop DIR          stops it (immediate) and removes the folder
+#   PG_OPTIONS="-c name=value …"             more server settings (the capacity bench loads pg_stat_statements)
 # Trust authentication on loopback: for tests only. Durability is off (fsync, full pages): the data is thrown away.
 set -euo pipefail
 BIN=/usr/lib/postgresql/15/bin
@@ -16,7 +17,7 @@ start)
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     as_postgres "$BIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
     as_postgres "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 ${PG_OPTIONS:-}" \
         start >/dev/null
     echo "PG_DIR=$dir PG_PORT=$port"
     ;;

@@ -170,4 +170,13 @@ struct PostgresExecutor {
     func lock(_ name: String) async throws {
         try await execute("SELECT pg_advisory_xact_lock(hashtextextended(\(name), 0))")
     }
+
+    /// The three locks in one statement, taken in this order (PostgreSQL evaluates a select list left to right).
+    func lock(_ first: String, _ second: String, _ third: String) async throws {
+        try await execute(
+            """
+            SELECT pg_advisory_xact_lock(hashtextextended(\(first), 0)), pg_advisory_xact_lock(hashtextextended(\(second), 0)),
+            pg_advisory_xact_lock(hashtextextended(\(third), 0))
+            """)
+    }
 }

@@ -27,6 +27,11 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
                 WITH d AS (DELETE FROM challenge_counts WHERE hour < \(ChallengeCounts.firstCountedHour(at: now)) RETURNING 1)
                 SELECT count(*) FROM d
                 """)
+            + count(
+                """
+                WITH d AS (DELETE FROM unverified_counts WHERE minute < \(UnverifiedCounts.firstCountedMinute(at: now)) RETURNING 1)
+                SELECT count(*) FROM d
+                """)
         let activityCutoff = ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))
         counts.activity = try await count(
             "WITH d AS (DELETE FROM activity_counts WHERE bucket < \(activityCutoff) RETURNING 1) SELECT count(*) FROM d")

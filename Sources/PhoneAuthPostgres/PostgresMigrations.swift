@@ -167,6 +167,18 @@ enum PostgresMigrations {
         ]),
         // SQLite's catches up with the index PostgreSQL made in its first step.
         (SchemaHistory.name(12), ["CREATE INDEX IF NOT EXISTS users_market ON users (market)"]),
+        // `UnverifiedCounts`, begun from the send log's unverified sends. (Safe to apply again, as the step before.)
+        (SchemaHistory.name(13), [
+            """
+            CREATE TABLE IF NOT EXISTS unverified_counts (
+                minute BIGINT NOT NULL, shard BIGINT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (minute, shard))
+            """,
+            """
+            INSERT INTO unverified_counts (minute, shard, count)
+            SELECT floor(extract(epoch FROM created_at) / 60)::bigint, 0, count(*) FROM sms_sends WHERE verified_at IS NULL GROUP BY 1
+            ON CONFLICT (minute, shard) DO NOTHING
+            """,
+        ]),
     ]
 
     /// What each migration above was recorded as while PostgreSQL numbered its own (frozen: never edit).

@@ -14,18 +14,19 @@ struct PostgresSignInRepository: SignInRepository {
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
         try await database.write(affectsCallers: false) { sql in
             try await sql.lock("verify-phone:\(phone)")
-            try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone) AND expires_at <= \(now)")
-            // A live verification with the same code (a test number's fixed code) hands its tries on.
+            // One statement: the phone's expired codes go, a live one with the same code (a test number's fixed code)
+            // hands its tries on, and whether the phone is banned comes back.
             let row = try await sql.row(
                 """
+                WITH expired AS (DELETE FROM verifications WHERE phone_number = \(phone) AND expires_at <= \(now))
                 INSERT INTO verifications (id_hash, phone_number, code_hash, id_attempts, phone_attempts, expires_at, created_at)
                 SELECT \(idHash.bytea), \(phone), \(codeHash.bytea), COALESCE(MAX(id_attempts), 0), COALESCE(MAX(phone_attempts), 0),
-                \(expiresAt), \(now) FROM verifications WHERE phone_number = \(phone) AND code_hash = \(codeHash.bytea)
-                RETURNING id
+                \(expiresAt), \(now) FROM verifications
+                WHERE phone_number = \(phone) AND code_hash = \(codeHash.bytea) AND expires_at > \(now)
+                RETURNING id, EXISTS (SELECT 1 FROM users WHERE phone_number = \(phone) AND disabled_at IS NOT NULL) AS disabled
                 """)
             guard let row else { throw AppError.internalError }
-            return StoredVerification(
-                id: try row["id"].decode(Int64.self), phoneIsDisabled: try await PostgresUserRows.isDisabled(sql, phone: phone))
+            return StoredVerification(id: try row["id"].decode(Int64.self), phoneIsDisabled: try row["disabled"].decode(Bool.self))
         }
     }
 
@@ -52,7 +53,14 @@ struct PostgresSignInRepository: SignInRepository {
             let phone: String
             switch guess.target {
             case .id(let hash):
-                guard let row = try await sql.row("SELECT phone_number FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now)")
+                // The phone the code went to, and then that phone's lock, in one statement (what is read later is read
+                // by later statements, after the lock).
+                guard
+                    let row = try await sql.row(
+                        """
+                        SELECT phone_number, pg_advisory_xact_lock(hashtextextended('verify-phone:' || phone_number, 0)) AS locked
+                        FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now)
+                        """)
                 else {
                     try await Self.recordFailure(sql, phone: "", guess: guess, now: now)
                     return .rejected(attemptsRemaining: nil)
@@ -60,8 +68,8 @@ struct PostgresSignInRepository: SignInRepository {
                 phone = try row["phone_number"].decode(String.self)
             case .phone(let number):
                 phone = number
+                try await sql.lock("verify-phone:\(phone)")
             }
-            try await sql.lock("verify-phone:\(phone)")
             if let retryAfter = try await Self.phoneRetryAfter(sql, phone: phone, target: guess.target, limits: limits, now: now) {
                 return .phoneRateLimited(retryAfter: retryAfter)
             }
@@ -124,16 +132,15 @@ struct PostgresSignInRepository: SignInRepository {
     private static func failures(
         _ sql: PostgresExecutor, network: String?, phone: String?, path: String?, limit: Int, window: TimeInterval, now: Date
     ) async throws -> Int? {
-        let fill =
+        let counted =
             if let network {
-                try await PostgresSlidingWindow.fill(
-                    sql, table: "verify_failures", column: "network", equals: network, max: limit, window: window, now: now)
+                PostgresSlidingWindow.Window(table: "verify_failures", column: "network", value: network, max: limit, window: window)
             } else {
-                try await PostgresSlidingWindow.fill(
-                    sql, table: "verify_failures", column: "phone_number", equals: phone ?? "", and: path == "phone" ? "AND path = 'phone'" : "",
-                    max: limit, window: window, now: now)
+                PostgresSlidingWindow.Window(
+                    table: "verify_failures", column: "phone_number", value: phone ?? "", condition: path == "phone" ? "AND path = 'phone'" : "",
+                    max: limit, window: window)
             }
-        return fill.retryAfter(window: window, now: now)
+        return try await PostgresSlidingWindow.fill(sql, [counted], now: now)[0].retryAfter(window: window, now: now)
     }
 
     private static func recordFailure(_ sql: PostgresExecutor, phone: String, guess: Guess, now: Date) async throws {
@@ -151,18 +158,19 @@ struct PostgresSignInRepository: SignInRepository {
         return try await database.write(affectsCallers: false) { sql in
             // What only this attempt's phone, network and range share, always locked in this order: sends that share
             // none of them never wait for each other. (Old rows go in housekeeping, not here.)
-            try await sql.lock("send-phone:\(attempt.phone)")
-            try await sql.lock("send-network:\(attempt.ip)")
-            try await sql.lock("send-range:\(attempt.prefix)")
-            var facts = SendAdmissionDecision.Facts(
-                knownGood: try await Self.signedInBefore(sql, phone: attempt.phone),
-                block: try await PostgresRangeRows.block(sql, prefix: attempt.prefix, now: now))
+            try await sql.lock("send-phone:\(attempt.phone)", "send-network:\(attempt.ip)", "send-range:\(attempt.prefix)")
+            let (knownGood, block) = try await PostgresRangeRows.knownGoodAndBlock(sql, phone: attempt.phone, prefix: attempt.prefix, now: now)
+            var facts = SendAdmissionDecision.Facts(knownGood: knownGood, block: block)
             var fleetLocked = false
             while true {
                 switch decision.next(facts) {
-                case .read(.window(let index, let limit)):
-                    facts.windows[index] = try await Self.fill(
-                        sql, rule: rules[index], limit: limit, attempt: attempt, knownGood: facts.knownGood, now: now)
+                case .read(.window):
+                    // Every window whose limit is known, in one statement.
+                    let reads = decision.windowReads(facts)
+                    let windows = reads.map { Self.window(rules[$0.rule], limit: $0.limit, attempt: attempt, knownGood: facts.knownGood) }
+                    for (read, fill) in zip(reads, try await PostgresSlidingWindow.fill(sql, windows, now: now)) {
+                        facts.windows[read.rule] = fill
+                    }
                 case .read(.verifiedPhones(let window)):
                     facts.verifiedPhones[window] = try await Self.verifiedPhones(sql, ip: attempt.ip, since: now.addingTimeInterval(-window))
                 case .read(.standing):
@@ -191,8 +199,14 @@ struct PostgresSignInRepository: SignInRepository {
                 INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good)
                 VALUES (\(attempt.phone), \(attempt.ip), \(attempt.prefix), \(now), \(knownGood))
                 """)
+            // Counted for its range and, unverified for now, in its minute (`UnverifiedCounts`; the minute is the one
+            // PostgreSQL computes from the stored time, as a sign-in does when it takes the send off again).
             try await sql.execute(
                 """
+                WITH counted AS (
+                    INSERT INTO unverified_counts (minute, shard, count)
+                    VALUES (floor(extract(epoch FROM \(now)::timestamptz) / 60)::bigint, \(UnverifiedCounts.shard(of: attempt.phone)), 1)
+                    ON CONFLICT (minute, shard) DO UPDATE SET count = unverified_counts.count + 1)
                 INSERT INTO range_stats (prefix, sent, verified) VALUES (\(attempt.prefix), 1, 0)
                 ON CONFLICT (prefix) DO UPDATE SET sent = range_stats.sent + 1
                 """)
@@ -206,20 +220,17 @@ struct PostgresSignInRepository: SignInRepository {
         }
     }
 
-    /// Whether the rule's window holds `limit` sends of the attempt's scope. The budgets count the pool the attempt
-    /// draws from: numbers that signed in before have one of their own.
-    private static func fill(
-        _ sql: PostgresExecutor, rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool, now: Date
-    ) async throws -> WindowFill {
-        func sends<Value: PostgresEncodable & Sendable>(_ column: String, _ value: Value) async throws -> WindowFill {
-            try await PostgresSlidingWindow.fill(sql, table: "sms_sends", column: column, equals: value, max: limit, window: rule.window, now: now)
-        }
-        return switch rule.scope {
-        case .phone: try await sends("phone_number", attempt.phone)
-        case .ip: try await sends("ip", attempt.ip)
-        case .prefix: try await sends("prefix", attempt.prefix)
-        case .global: try await sends("known_good", knownGood)
-        }
+    /// The sends of the attempt's scope in the rule's window, counted up to `limit`. The budgets count the pool the
+    /// attempt draws from: numbers that signed in before have one of their own.
+    private static func window(_ rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool) -> PostgresSlidingWindow.Window {
+        let (column, value): (String, any PostgresNonThrowingEncodable & Sendable) =
+            switch rule.scope {
+            case .phone: ("phone_number", attempt.phone)
+            case .ip: ("ip", attempt.ip)
+            case .prefix: ("prefix", attempt.prefix)
+            case .global: ("known_good", knownGood)
+            }
+        return PostgresSlidingWindow.Window(table: "sms_sends", column: column, value: value, max: limit, window: rule.window)
     }
 
     private static func verifiedPhones(_ sql: PostgresExecutor, ip: String, since: Date) async throws -> Int {
@@ -227,11 +238,6 @@ struct PostgresSignInRepository: SignInRepository {
             """
             SELECT COUNT(DISTINCT phone_number) AS n FROM sms_sends WHERE ip = \(ip) AND verified_at IS NOT NULL AND created_at > \(since)
             """)?["n"].decode(Int.self) ?? 0
-    }
-
-    private static func signedInBefore(_ sql: PostgresExecutor, phone: String) async throws -> Bool {
-        try await sql.row("SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = \(phone) AND is_verified) AS known")?["known"]
-            .decode(Bool.self) ?? false
     }
 
     private static func countChallenge(_ sql: PostgresExecutor, _ attempt: SendAttempt, now: Date) async throws {

@@ -18,6 +18,7 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
         counts.challenges = try await delete("DELETE FROM challenge_redemptions WHERE expires_at < ?", [now])
         counts.fraudRecords = try await delete("DELETE FROM range_blocks WHERE expires_at < ?", [now])
             + delete("DELETE FROM challenge_counts WHERE hour < ?", [ChallengeCounts.firstCountedHour(at: now)])
+            + delete("DELETE FROM unverified_counts WHERE minute < ?", [UnverifiedCounts.firstCountedMinute(at: now)])
         counts.activity = try await delete(
             "DELETE FROM activity_counts WHERE bucket < ?", [ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))])
         counts.sessions = try await delete(

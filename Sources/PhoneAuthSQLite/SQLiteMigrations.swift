@@ -214,6 +214,20 @@ enum SQLiteMigrations {
             // PostgreSQL has had it from the start (operators list and force-logout a market's users).
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS users_market ON users (market)")
         }
+        migrator.registerMigration(SchemaHistory.name(13)) { db in
+            // `UnverifiedCounts`, begun from the send log's unverified sends.
+            try db.create(table: "unverified_counts") { t in
+                t.column("minute", .integer).notNull()
+                t.column("shard", .integer).notNull()
+                t.column("count", .integer).notNull()
+                t.primaryKey(["minute", "shard"])
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO unverified_counts (minute, shard, count)
+                    SELECT CAST(strftime('%s', created_at) AS INTEGER) / 60, 0, COUNT(*) FROM sms_sends WHERE verified_at IS NULL GROUP BY 1
+                    """)
+        }
         return migrator
     }
 }

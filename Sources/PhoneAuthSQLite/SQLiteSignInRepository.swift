@@ -146,6 +146,7 @@ struct SQLiteSignInRepository: SignInRepository {
             try db.run(
                 "INSERT INTO range_stats (prefix, sent, verified) VALUES (?, 1, 0) ON CONFLICT (prefix) DO UPDATE SET sent = sent + 1",
                 [attempt.prefix])
+            try SQLiteSendRows.countUnverified(db, minute: UnverifiedCounts.minute(of: now), phone: attempt.phone, by: 1)
         case .challenged:
             try countChallenge(db, attempt, now: now)
         case .hardened(let block, _):

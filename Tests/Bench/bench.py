@@ -7,7 +7,9 @@ writes it with the raw figures to bench/results/latest.md and latest.json.
 
 env: DUR=10 (seconds per wrk load)  PEER=1 (0 skips the peer)  PG=1 (0 skips PostgreSQL)  LOGINS=3000
      ONLY=pumping (just the SMS-pumping load, printed as JSON; nothing written), ONLY=memory (likewise, the memory phase),
-     ONLY=logins (the full-login load alone: SQLite, then PostgreSQL with one and two instances unless PG=0)
+     ONLY=logins (the full-login load alone: SQLite, then PostgreSQL with one and two instances unless PG=0),
+     ONLY=capacity (docs/capacity.md's figures: PostgreSQL's work per sign-in, refresh, read and revocation from
+     pg_stat_statements, CPU per sign-in of the server, PostgreSQL and the load, then one, two and three instances)
 """
 import contextlib
 import datetime
@@ -123,13 +125,14 @@ class PhoneAuth:
             return int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1)) / 1024
 
 
-def wrk(url, path, token=None, threads=2, connections=32, duration=DUR):
+def wrk(url, path, token=None, threads=2, connections=32, duration=DUR, warm=True):
     script = os.path.join(WORK, "wrk.lua")
     with open(script, "w") as f:
         f.write(f'wrk.method = "GET"\nwrk.path = "{path}"\n')
         if token:
             f.write(f'wrk.headers["Authorization"] = "Bearer {token}"\n')
-    subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", "-d2s", "-s", script, url], capture_output=True, check=True)
+    if warm:
+        subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", "-d2s", "-s", script, url], capture_output=True, check=True)
     return parse_wrk(subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script,
                                      url], capture_output=True, text=True, check=True).stdout)
 
@@ -262,6 +265,10 @@ def phoneauth_figures():
         figures["logins_only"] = logins_only()
         stop(sink)
         return figures
+    if os.environ.get("ONLY") == "capacity":
+        figures["capacity"] = capacity_figures()
+        stop(sink)
+        return figures
     figures["memory"] = memory_figures()
     database = os.path.join(WORK, "bench.sqlite")
     on = PhoneAuth(18090, database)
@@ -330,10 +337,10 @@ def phoneauth_figures():
 
 
 @contextlib.contextmanager
-def postgres_cluster():
+def postgres_cluster(options=""):
     """A throwaway PostgreSQL 15 cluster (Tests/postgres.sh), removed afterwards; yields its URL."""
     cluster = subprocess.run(["bash", os.path.join(ROOT, "Tests", "postgres.sh"), "start"], capture_output=True, text=True,
-                             check=True).stdout
+                             check=True, env=dict(os.environ, PG_OPTIONS=options)).stdout
     values = dict(re.findall(r"(PG_\w+)=(\S+)", cluster))
     try:
         yield f"postgres://postgres@127.0.0.1:{values['PG_PORT']}/postgres?sslmode=disable"
@@ -365,6 +372,131 @@ def postgres_figures():
         stop(a.process)
         stop(b.process)
         return figures
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url.split("?")[0], "-AtXqc", sql], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def postgres_cpu_seconds(url):
+    """CPU the cluster's processes have used so far: the postmaster (found by its port) and its children."""
+    port = re.search(r":(\d+)/", url).group(1)
+    stats = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline") as f:
+                stats[pid] = (fields[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), f.read().split("\0"))
+        except OSError:
+            continue
+    postmaster = next(pid for pid, (_, _, cmd) in stats.items() if cmd[0].endswith("bin/postgres") and port in cmd)
+    return sum(cpu for pid, (parent, cpu, _) in stats.items() if pid == postmaster or parent == postmaster)
+
+
+def database_work(url, servers, run, count):
+    """Runs `run` (which does `count` operations) and says what PostgreSQL did for each: statements, rows, WAL bytes,
+    and the CPU of PostgreSQL, of the servers and of the load generators per operation."""
+    psql(url, "SELECT pg_stat_statements_reset()")
+    lsn = psql(url, "SELECT pg_current_wal_lsn()")
+    pg_cpu = postgres_cpu_seconds(url)
+    times = os.times()
+    load_cpu = times.children_user + times.children_system + times.user + times.system
+    result = under_load(servers, run)
+    pg_cpu = postgres_cpu_seconds(url) - pg_cpu
+    times = os.times()
+    load_cpu = times.children_user + times.children_system + times.user + times.system - load_cpu
+    calls, rows, wal = psql(url, "SELECT sum(calls), sum(rows), sum(wal_bytes) FROM pg_stat_statements "
+                                 "WHERE query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_current_wal_lsn%'").split("|")
+    wal_total = int(psql(url, f"SELECT pg_current_wal_lsn() - '{lsn}'::pg_lsn"))
+    per = max(1, count)
+    top = psql(url, "SELECT round(total_exec_time::numeric, 1), calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) "
+                    "FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 6")
+    result["top_statements_ms_calls"] = [line.split("|") for line in top.splitlines()]
+    result.update({"statements_each": round(int(calls) / per, 1), "rows_each": round(int(rows) / per, 1),
+                   "wal_bytes_each": round(float(wal) / per), "wal_total_bytes_each": round(wal_total / per),
+                   "server_cpu_ms_each": round(1000 * result["server_cpu_s"] / per, 3),
+                   "postgres_cpu_ms_each": round(1000 * pg_cpu / per, 3), "load_cpu_ms_each": round(1000 * load_cpu / per, 3)})
+    return result
+
+
+def refreshes(server, count, threads=8):
+    """`count` refreshes over `threads` sessions, each thread refreshing its own in turn (a refresh needs the last one's
+    token): the server's and PostgreSQL's work per refresh, not a client's best rate."""
+    import threading
+    tokens = []
+    for i in range(threads):
+        phone = f"+1312555{8000 + i}"
+        sent = http("POST", server.url + "/auth/send-code", {"phone": phone})
+        code = urllib.request.urlopen(f"http://127.0.0.1:{SINK_PORT}/code?to={phone.replace('+', '%2B')}").read().decode()
+        tokens.append(http("POST", server.url + "/auth/verify-code",
+                           {"verification_id": sent["verification_id"], "verification_code": code})["refresh_token"])
+    errors = []
+
+    def work(index):
+        token = tokens[index]
+        for _ in range(count // threads):
+            try:
+                token = http("POST", server.url + "/auth/refresh", {"refresh_token": token})["refresh_token"]
+            except Exception as error:  # noqa: BLE001
+                errors.append(error)
+                return
+
+    def run():
+        started = time.monotonic()
+        workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        seconds = time.monotonic() - started
+        return {"refreshes": count - len(errors), "errors": len(errors), "per_second": count / seconds}
+    return run
+
+
+def capacity_figures():
+    """ONLY=capacity: what docs/capacity.md is built from, on a cluster with pg_stat_statements."""
+    log("capacity: PostgreSQL's work per sign-in, refresh, read and revocation; logins on one, two and three instances")
+    figures = {}
+    with postgres_cluster("-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all") as url:
+        psql(url, "CREATE EXTENSION pg_stat_statements")
+        a = PhoneAuth(18094, url)
+        a.login("+13125550100")  # migrations and first connections done
+        figures["sign_in"] = database_work(url, [a], lambda: logins([a], LOGINS), LOGINS)
+        figures["refresh"] = database_work(url, [a], refreshes(a, 2000), 2000)
+        # What a user and a session take on disk (the table with its indexes, per row), for sizing 10 million users.
+        figures["bytes_per_row"] = {
+            table: round(float(psql(url, f"SELECT pg_total_relation_size('{table}')::float / greatest(count(*), 1) FROM {table}")))
+            for table in ("users", "user_sessions", "sms_sends", "verify_failures")}
+        token = a.login("+13125550101")
+        for name, extra in (("read_cached", []), ("read_uncached", ["--auth-cache-ttl", "0"])):
+            server = a if not extra else PhoneAuth(18096, url, extra)
+            wrk(server.url, "/api/v1/profile", token, duration=2, warm=False)
+            result = database_work(url, [server], lambda: wrk(server.url, "/api/v1/profile", token, warm=False), 1)
+            reads = result["per_second"] * DUR
+            figures[name] = {"per_second": result["per_second"], "p99_ms": result["p99_ms"],
+                             "statements_each": round(result["statements_each"] / reads, 3),
+                             "server_cpu_ms_each": round(1000 * result["server_cpu_s"] / reads, 4),
+                             "postgres_cpu_ms_each": round(result["postgres_cpu_ms_each"] / reads, 4)}
+            if extra:
+                stop(server.process)
+        # A revocation: one NOTIFY, heard by every instance, each of which empties its auth-state cache.
+        b = PhoneAuth(18095, url)
+        victim = a.login("+13125550102")
+        psql(url, "SELECT pg_stat_statements_reset()")
+        http("POST", a.url + "/auth/logout", token=victim)
+        figures["revocation"] = {
+            "statements": int(psql(url, "SELECT sum(calls) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'")),
+            "notifies": int(psql(url, "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE '%pg_notify%' "
+                                      "AND query NOT LIKE '%pg_stat_statements%'")),
+            "listeners": 2}
+        figures["logins_one"] = figures["sign_in"]
+        figures["logins_two"] = database_work(url, [a, b], lambda: logins([a, b], LOGINS, offset=LOGINS), LOGINS)
+        c = PhoneAuth(18097, url)
+        figures["logins_three"] = database_work(url, [a, b, c], lambda: logins([a, b, c], LOGINS, offset=2 * LOGINS), LOGINS)
+        for server in (a, b, c):
+            stop(server.process)
+    return figures
 
 
 def peer_figures():
@@ -484,7 +616,7 @@ def table(ours, peer):
 def main():
     try:
         ours = phoneauth_figures()
-        if os.environ.get("ONLY") in ("pumping", "memory", "logins"):
+        if os.environ.get("ONLY") in ("pumping", "memory", "logins", "capacity"):
             print(json.dumps(ours[os.environ["ONLY"] + ("_only" if os.environ["ONLY"] == "logins" else "")], indent=2))
             return
         peer = peer_figures() if PEER else {}

@@ -16,6 +16,7 @@ package enum SchemaHistory {
         "challenge counters",
         "fading range credit",
         "users by market",
+        "unverified sends per minute",
     ]
 
     package static var latest: Int { titles.count }

@@ -11,6 +11,19 @@ enum PostgresRangeRows {
         ).map(block(from:))
     }
 
+    /// What a send reads first, in one statement: whether `phone` signed in before, and the block in force on its range.
+    static func knownGoodAndBlock(_ sql: PostgresExecutor, phone: String, prefix: String, now: Date) async throws -> (Bool, RangeBlock?) {
+        let row = try await sql.row(
+            """
+            SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = \(phone) AND is_verified) AS known, b.*
+            FROM (SELECT 1) AS one
+            LEFT JOIN range_blocks AS b ON b.prefix = \(prefix) AND (b.expires_at IS NULL OR b.expires_at > \(now))
+            """)
+        guard let row else { return (false, nil) }
+        let known = try row["known"].decode(Bool.self)
+        return (known, try row["prefix"].decode(String?.self) == nil ? nil : try block(from: row))
+    }
+
     static func block(from row: PostgresRandomAccessRow) throws -> RangeBlock {
         RangeBlock(
             prefix: try row["prefix"].decode(String.self), reason: try row["reason"].decode(String.self),
@@ -28,26 +41,34 @@ enum PostgresRangeRows {
             """)
     }
 
+    /// The range's standing in one statement: its stats row (none for a new range), its sends of the last hour, the
+    /// fleet's unverified ones (`UnverifiedCounts`), and its challenges in the counted hours.
     static func standing(_ sql: PostgresExecutor, prefix: String, now: Date) async throws -> RangeStanding {
         let hourAgo = now.addingTimeInterval(-3_600)
         var standing = RangeStanding()
-        if let row = try await sql.row("SELECT sent, verified, credit, credit_at FROM range_stats WHERE prefix = \(prefix)") {
-            standing.sent = try row["sent"].decode(Int.self)
+        guard
+            let row = try await sql.row(
+                """
+                SELECT r.sent, r.verified, r.credit, r.credit_at, c.here, c.here_verified, c.everywhere,
+                    (SELECT COALESCE(SUM(count), 0)::bigint FROM challenge_counts
+                     WHERE scope = \(ChallengeCounts.range(prefix)) AND hour >= \(ChallengeCounts.firstCountedHour(at: now))) AS challenges
+                FROM (SELECT count(*) FILTER (WHERE verified_at IS NULL) AS here,
+                        count(DISTINCT phone_number) FILTER (WHERE verified_at IS NOT NULL) AS here_verified,
+                        (SELECT COALESCE(SUM(count), 0) FROM unverified_counts
+                         WHERE minute >= \(UnverifiedCounts.firstCountedMinute(at: now)))::bigint AS everywhere
+                      FROM sms_sends WHERE prefix = \(prefix) AND created_at > \(hourAgo)) AS c
+                LEFT JOIN range_stats AS r ON r.prefix = \(prefix)
+                """)
+        else { return standing }
+        if let sent = try row["sent"].decode(Int?.self) {
+            standing.sent = sent
             standing.verified = try row["verified"].decode(Int.self)
-            standing.credit = RangeCredit.decayed(
-                try row["credit"].decode(Double.self), since: try row["credit_at"].decode(Date?.self), now: now)
+            standing.credit = RangeCredit.decayed(try row["credit"].decode(Double.self), since: try row["credit_at"].decode(Date?.self), now: now)
         }
-        let counts = try await sql.row(
-            """
-            SELECT count(*) FILTER (WHERE prefix = \(prefix) AND verified_at IS NULL) AS here,
-                   count(DISTINCT phone_number) FILTER (WHERE prefix = \(prefix) AND verified_at IS NOT NULL) AS here_verified,
-                   count(*) FILTER (WHERE verified_at IS NULL) AS everywhere
-            FROM sms_sends WHERE created_at > \(hourAgo)
-            """)
-        standing.unverifiedLastHour = try counts?["here"].decode(Int.self) ?? 0
-        standing.verifiedLastHour = try counts?["here_verified"].decode(Int.self) ?? 0
-        standing.globalUnverifiedLastHour = try counts?["everywhere"].decode(Int.self) ?? 0
-        standing.challengesLastHour = try await challenges(sql, scope: ChallengeCounts.range(prefix), now: now)
+        standing.unverifiedLastHour = try row["here"].decode(Int.self)
+        standing.verifiedLastHour = try row["here_verified"].decode(Int.self)
+        standing.globalUnverifiedLastHour = try row["everywhere"].decode(Int.self)
+        standing.challengesLastHour = try row["challenges"].decode(Int.self)
         return standing
     }
 

@@ -7,24 +7,31 @@ enum PostgresSendRows {
     /// Inside a sign-in's transaction: the phone's sends of the last hour are verified; their ranges count the sign-in
     /// and, unless this phone signed in there within the send log's two days, gain a point of credit.
     static func markVerified(_ sql: PostgresExecutor, phone: String, now: Date) async throws {
-        let creditedBefore = Set(
-            try await sql.rows("SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = \(phone) AND verified_at IS NOT NULL")
-                .map { try $0["prefix"].decode(String.self) })
+        // One statement: every part of it sees the rows as they were before it, so `before` holds the ranges this phone
+        // had verified in earlier sign-ins. The sends it verifies leave their minutes' unverified counts.
         let marked = try await sql.rows(
             """
-            UPDATE sms_sends SET verified_at = \(now)
-            WHERE phone_number = \(phone) AND verified_at IS NULL AND created_at > \(now.addingTimeInterval(-3_600))
-            RETURNING prefix
+            WITH before AS (SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = \(phone) AND verified_at IS NOT NULL),
+            marked AS (
+                UPDATE sms_sends SET verified_at = \(now)
+                WHERE phone_number = \(phone) AND verified_at IS NULL AND created_at > \(now.addingTimeInterval(-3_600))
+                RETURNING prefix, created_at),
+            uncounted AS (
+                INSERT INTO unverified_counts (minute, shard, count)
+                SELECT floor(extract(epoch FROM created_at) / 60)::bigint, \(UnverifiedCounts.shard(of: phone)), -count(*) FROM marked GROUP BY 1
+                ON CONFLICT (minute, shard) DO UPDATE SET count = unverified_counts.count + EXCLUDED.count)
+            SELECT DISTINCT prefix, prefix IN (SELECT prefix FROM before) AS credited_before FROM marked
             """)
-        for prefix in Set(try marked.map { try $0["prefix"].decode(String.self) }) {
-            let row = try await sql.row(
+        for row in marked {
+            let prefix = try row["prefix"].decode(String.self)
+            let stats = try await sql.row(
                 """
                 UPDATE range_stats SET verified = verified + 1, last_verified_at = \(now) WHERE prefix = \(prefix)
                 RETURNING credit, credit_at
                 """)
-            guard !creditedBefore.contains(prefix), let row else { continue }
+            guard try !row["credited_before"].decode(Bool.self), let stats else { continue }
             let credit = RangeCredit.credited(
-                try row["credit"].decode(Double.self), since: try row["credit_at"].decode(Date?.self), now: now)
+                try stats["credit"].decode(Double.self), since: try stats["credit_at"].decode(Date?.self), now: now)
             try await sql.execute("UPDATE range_stats SET credit = \(credit), credit_at = \(now) WHERE prefix = \(prefix)")
         }
     }

@@ -9,11 +9,6 @@ enum PostgresUserRows {
         try await sql.row("SELECT * FROM users WHERE id = \(id)").map(User.init(row:))
     }
 
-    /// Whether the phone belongs to a disabled user.
-    static func isDisabled(_ sql: PostgresExecutor, phone: String) async throws -> Bool {
-        try await sql.row("SELECT 1 AS one FROM users WHERE phone_number = \(phone) AND disabled_at IS NOT NULL") != nil
-    }
-
     static func fetch(_ sql: PostgresExecutor, phone: String, forUpdate: Bool = false) async throws -> User? {
         let row =
             forUpdate

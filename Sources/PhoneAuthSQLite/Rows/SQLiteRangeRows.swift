@@ -41,7 +41,8 @@ enum SQLiteRangeRows {
         standing.unverifiedLastHour = here?["unverified"] ?? 0
         standing.verifiedLastHour = here?["verified"] ?? 0
         standing.globalUnverifiedLastHour = try Int.fetchOne(
-            db.prepared("SELECT COUNT(*) FROM sms_sends WHERE verified_at IS NULL AND created_at > ?"), arguments: [hourAgo]) ?? 0
+            db.prepared("SELECT COALESCE(SUM(count), 0) FROM unverified_counts WHERE minute >= ?"),
+            arguments: [UnverifiedCounts.firstCountedMinute(at: now)]) ?? 0
         standing.challengesLastHour = try challenges(db, scope: ChallengeCounts.range(prefix), now: now)
         return standing
     }

@@ -9,10 +9,17 @@ enum SQLiteSendRows {
     static func markVerified(_ db: Database, phone: String, now: Date) throws {
         let creditedBefore = Set(try String.fetchAll(
             db.prepared("SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = ? AND verified_at IS NOT NULL"), arguments: [phone]))
-        let prefixes = try String.fetchAll(
-            db.prepared("UPDATE sms_sends SET verified_at = ? WHERE phone_number = ? AND verified_at IS NULL AND created_at > ? RETURNING prefix"),
+        let marked = try Row.fetchAll(
+            db.prepared(
+                """
+                UPDATE sms_sends SET verified_at = ? WHERE phone_number = ? AND verified_at IS NULL AND created_at > ?
+                RETURNING prefix, created_at
+                """),
             arguments: [now, phone, now.addingTimeInterval(-3_600)])
-        for prefix in Set(prefixes) {
+        // The sends verified leave their minutes' unverified counts.
+        let minutes = Dictionary(grouping: marked, by: { UnverifiedCounts.minute(of: $0["created_at"]) })
+        for (minute, sends) in minutes { try countUnverified(db, minute: minute, phone: phone, by: -sends.count) }
+        for prefix in Set(marked.map { $0["prefix"] as String }) {
             try db.run(
                 "UPDATE range_stats SET verified = verified + 1, last_verified_at = ? WHERE prefix = ?", [now, prefix])
             guard !creditedBefore.contains(prefix),
@@ -22,5 +29,14 @@ enum SQLiteSendRows {
                 "UPDATE range_stats SET credit = ?, credit_at = ? WHERE prefix = ?",
                 [RangeCredit.credited(row["credit"], since: row["credit_at"], now: now), now, prefix])
         }
+    }
+
+    /// Adds `change` to the unverified sends of `minute` (`UnverifiedCounts`).
+    static func countUnverified(_ db: Database, minute: Int64, phone: String, by change: Int) throws {
+        try db.run(
+            """
+            INSERT INTO unverified_counts (minute, shard, count) VALUES (?, ?, ?)
+            ON CONFLICT (minute, shard) DO UPDATE SET count = count + excluded.count
+            """, [minute, UnverifiedCounts.shard(of: phone), change])
     }
 }

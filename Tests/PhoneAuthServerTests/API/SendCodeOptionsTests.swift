@@ -80,16 +80,17 @@ import Testing
         #expect(harness.sms.sent.isEmpty)
     }
 
-    private static func testNumberHarness() throws -> TestHarness {
-        try TestHarness { config in
+    private static func testNumberHarness(_ backend: Backend = .sqlite) async throws -> TestHarness {
+        try await TestHarness.make(backend) { config in
             config.limits = SendLimits()
             config.testNumbers = try! TestNumberBook(parsing: "+13125550123:424242:2027-01-31")
         }
     }
 
     /// Issue 10, finding 2: test numbers skipped every limit, the cooldown included.
-    @Test func aTestNumberSkipsTheLimitsThatCostMoneyButNotTheCooldown() async throws {
-        let harness = try Self.testNumberHarness()
+    @Test(arguments: Backend.all)
+    func aTestNumberSkipsTheLimitsThatCostMoneyButNotTheCooldown(backend: Backend) async throws {
+        let harness = try await Self.testNumberHarness(backend)
         try await harness.test { (client) async throws -> Void in
             for _ in 0..<8 {  // more than the 5 per phone and hour a real number gets
                 #expect(try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"]).status == .accepted)
@@ -135,8 +136,8 @@ import Testing
     }
 
     /// Issue 10, finding 2: each send reset the fixed code's tries, so guessing never ended.
-    @Test func aTestNumberKeepsItsTriesAcrossResends() async throws {
-        let harness = try Self.testNumberHarness()
+    @Test(arguments: Backend.all) func aTestNumberKeepsItsTriesAcrossResends(backend: Backend) async throws {
+        let harness = try await Self.testNumberHarness(backend)
         try await harness.test { (client) async throws -> Void in
             func send() async throws -> String {
                 let sent = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550123"])

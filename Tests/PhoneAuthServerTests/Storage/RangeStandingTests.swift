@@ -55,6 +55,37 @@ import Testing
         }
     }
 
+    /// The fleet's unverified sends of the last hour come from counts per minute (`UnverifiedCounts`): at every instant
+    /// exactly the unverified sends made since the first minute that began within the hour.
+    @Test(arguments: Backend.all)
+    func theFleetsUnverifiedSendsOfTheHourAreCountedToTheMinute(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        let sends = try await harness.test { client in
+            // Sixty sends into sixty ranges, 70 s apart; every fourth code is entered.
+            var sends: [(at: Date, verified: Bool)] = []
+            for index in 0..<60 {
+                let phone = "+1\(220 + index)5550100"
+                let sent = try await harness.sendCode(client, phone: phone)
+                var verified = false
+                if index.isMultiple(of: 4) {
+                    let answer = try await client.request(
+                        .post, "/auth/verify-code", json: ["verification_id": sent.id, "verification_code": sent.code])
+                    verified = answer.status == .ok
+                    #expect(verified)
+                }
+                sends.append((harness.clock.now, verified))
+                harness.clock.advance(by: 70)
+            }
+            return sends
+        }
+        for _ in 0..<40 {
+            let now = harness.clock.now
+            let expected = sends.filter { $0.at >= UnverifiedCounts.countedSince(at: now) && !$0.verified }.count
+            #expect(try await standing(harness, "+1220").globalUnverifiedLastHour == expected, "at \(now)")
+            harness.clock.advance(by: 13)
+        }
+    }
+
     /// A range's allowance grows with distinct phones, not sign-ins, and fades: one account signing in again and
     /// again adds nothing, and two weeks halve what people earned.
     @Test(arguments: Backend.all)

@@ -77,6 +77,29 @@ package struct SendAdmissionDecision: Sendable {
         }
     }
 
+    /// The window reads `next` asks for one at a time, as many as the facts allow at once: every unread window, in
+    /// order, whose limit is known, up to the first that needs another fact or that already refuses. The first is the
+    /// one `next` asks for; a backend that counts several windows in one statement reads them together.
+    package func windowReads(_ facts: Facts) -> [(rule: Int, limit: Int)] {
+        var reads: [(rule: Int, limit: Int)] = []
+        for (index, rule) in rules.enumerated() {
+            guard let limit = limit(of: rule, facts) else { break }
+            guard let fill = facts.windows[index] else {
+                reads.append((index, limit))
+                continue
+            }
+            if fill.retryAfter(window: rule.window, now: now) != nil { break }
+        }
+        return reads
+    }
+
+    /// The rule's limit, or nil until the fact it rests on is read: only a network's limit grows with the phones it got
+    /// verified (a carrier NAT where real people sign in).
+    private func limit(of rule: WindowRule, _ facts: Facts) -> Int? {
+        guard rule.earned != nil, rule.scope == .ip else { return rule.max }
+        return facts.verifiedPhones[rule.window].map { rule.limit(verifiedPhones: $0) }
+    }
+
     /// True when `admission`, decided on `facts` read without the fleet's lock, writes on the strength of a fleet-wide
     /// fact: the backend must take the lock and decide again on fresh ones. A refusal writes nothing and stands.
     package func needsFleetLock(_ admission: SendAdmission, _ facts: Facts) -> Bool {
@@ -88,12 +111,7 @@ package struct SendAdmissionDecision: Sendable {
     package func next(_ facts: Facts) -> Step {
         if let block = facts.block, block.refuses { return .apply(.blocked(block)) }
         for (index, rule) in rules.enumerated() {
-            var limit = rule.max
-            // Only a network's limit grows with the phones it got verified (a carrier NAT where real people sign in).
-            if rule.earned != nil, rule.scope == .ip {
-                guard let verified = facts.verifiedPhones[rule.window] else { return .read(.verifiedPhones(window: rule.window)) }
-                limit = rule.limit(verifiedPhones: verified)
-            }
+            guard let limit = limit(of: rule, facts) else { return .read(.verifiedPhones(window: rule.window)) }
             guard let fill = facts.windows[index] else { return .read(.window(rule: index, limit: limit)) }
             if let retryAfter = fill.retryAfter(window: rule.window, now: now) {
                 return .apply(.refused(SendRefusal(rule: rule, retryAfter: retryAfter)))

@@ -56,6 +56,27 @@ import Testing
         #expect(decision().next(facts) == .apply(.admitted(knownGood: false)))
     }
 
+    /// What a backend counting several windows in one statement reads at once: exactly the window reads `next` asks
+    /// for one by one, in order, up to a limit that rests on another fact or a window that already refuses.
+    @Test func windowReadsAreTheReadsNextAsksForOneByOne() {
+        let cooldown = WindowRule(scope: .phone, window: 60, max: 1, refusal: .resendTooSoon)
+        let perPrefix = WindowRule(scope: .prefix, window: 3_600, max: 50, refusal: .prefixRateLimited)
+        let rules = [perPhone, cooldown, perIP, perPrefix]
+        let decision = SendAdmissionDecision(attempt: attempt, rules: rules, now: now)
+        var facts = SendAdmissionDecision.Facts(knownGood: false, block: nil)
+        #expect(decision.windowReads(facts).map(\.rule) == [0, 1])
+        #expect(decision.windowReads(facts).first.map { .read(.window(rule: $0.rule, limit: $0.limit)) } == decision.next(facts))
+        facts.windows = [0: .under, 1: .under]
+        #expect(decision.windowReads(facts).isEmpty)
+        #expect(decision.next(facts) == .read(.verifiedPhones(window: 3_600)))
+        facts.verifiedPhones[3_600] = 3
+        #expect(decision.windowReads(facts).map(\.rule) == [2, 3])
+        #expect(decision.windowReads(facts).map(\.limit) == [26, 50])
+        // A window that refuses ends the batch: nothing after it is read.
+        facts.windows = [0: .full(oldestCounted: now.addingTimeInterval(-10))]
+        #expect(decision.windowReads(facts).isEmpty)
+    }
+
     @Test func withoutScreeningOrForAKnownGoodPhoneTheStandingIsNeverRead() {
         #expect(decision().next(underLimits()) == .apply(.admitted(knownGood: false)))
         #expect(decision(screening: screening()).next(underLimits(knownGood: true)) == .apply(.admitted(knownGood: true)))

@@ -49,13 +49,24 @@ package struct CurlClient: Sendable {
     private let pool: NIOThreadPool
     private let handles: CurlHandlePool
 
-    /// One pool per process; 16 threads bounds how many sends may hang at once without queueing behind each other.
-    package static let shared: CurlClient = {
-        _ = globalInit
-        let pool = NIOThreadPool(numberOfThreads: 16)
-        pool.start()
-        return CurlClient(pool: pool, handles: CurlHandlePool())
-    }()
+    /// The process's client, made on first use: 16 threads, unless the server asked for another number first.
+    package static var shared: CurlClient { process(threads: 16) }
+
+    private static let processClient = Mutex<CurlClient?>(nil)
+
+    /// The one client of this process, made by the first call with `threads` threads (the server's
+    /// `--sms-concurrency`): that many calls wait for their answers at once; more queue for a free thread.
+    package static func process(threads: Int) -> CurlClient {
+        processClient.withLock { client in
+            if let client { return client }
+            _ = globalInit
+            let pool = NIOThreadPool(numberOfThreads: threads)
+            pool.start()
+            let made = CurlClient(pool: pool, handles: CurlHandlePool())
+            client = made
+            return made
+        }
+    }
 
     /// The same threads, but connections of its own: a client whose cached connections no other client can reach
     /// (tests whose loopback servers come and go, and may reuse a port number).

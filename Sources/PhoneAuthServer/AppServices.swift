@@ -35,7 +35,8 @@ struct AppServices: Sendable {
         sender = CodeSender(
             signIn: storage.signIn, limits: config.limits, testNumbers: config.testNumbers, hasher: hasher, lifetime: config.codeLifetime,
             sms: dependencies.smsGateway
-                ?? SMSGatewayFactory.make(config, random: random, client: dependencies.curl ?? .shared, metrics: metrics),
+                ?? SMSGatewayFactory.make(
+                    config, random: random, client: dependencies.curl ?? .process(threads: config.delivery.concurrency), metrics: metrics),
             texts: SMSTextCatalog(appName: config.appName), fraud: config.fraud,
             challenges: ChallengeGate(
                 proofOfWork: ProofOfWork(pepper: config.pepper, random: random, now: now), challenges: storage.challenges,

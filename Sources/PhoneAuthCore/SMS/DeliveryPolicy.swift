@@ -11,6 +11,9 @@ package struct DeliveryPolicy: Sendable, Equatable {
     package var providerBudget: Duration
     package var baseBackoff: Duration
     package var maxBackoff: Duration
+    /// Provider calls in flight at once in this process: each waits for its answer on one of that many libcurl
+    /// threads, so an instance sends at most `concurrency ÷ provider latency` texts a second.
+    package var concurrency: Int
 
     package init(
         connectTimeout: Duration = .seconds(2),
@@ -18,7 +21,8 @@ package struct DeliveryPolicy: Sendable, Equatable {
         maxAttempts: Int = 3,
         providerBudget: Duration = .seconds(12),
         baseBackoff: Duration = .milliseconds(250),
-        maxBackoff: Duration = .seconds(2)
+        maxBackoff: Duration = .seconds(2),
+        concurrency: Int = 16
     ) {
         self.connectTimeout = connectTimeout
         self.attemptTimeout = attemptTimeout
@@ -26,6 +30,7 @@ package struct DeliveryPolicy: Sendable, Equatable {
         self.providerBudget = providerBudget
         self.baseBackoff = baseBackoff
         self.maxBackoff = maxBackoff
+        self.concurrency = concurrency
     }
 
     /// Exponential backoff with full jitter: a random wait up to base·2^(attempt-1), capped.

@@ -24,6 +24,8 @@ struct SMSOptions: ParsableArguments {
     @Option(help: "Deadline of one send attempt in seconds (PHONEAUTH_SMS_TIMEOUT, default 5).") var smsTimeout: Double?
     @Option(help: "Attempts per provider, 1 to 3 (PHONEAUTH_SMS_MAX_ATTEMPTS, default 3).") var smsMaxAttempts: Int?
     @Option(help: "Time one provider may take over all attempts, in seconds (PHONEAUTH_SMS_BUDGET, default 12).") var smsBudget: Double?
+    @Option(help: "Provider calls in flight at once per instance, 1 to 1024 (PHONEAUTH_SMS_CONCURRENCY, default 16).")
+    var smsConcurrency: Int?
 
     func apply(to config: inout AppConfig, environment: [String: String]) throws {
         let source = try SettingSource(environment: environment, credentialsFile: smsCredentialsFile)
@@ -58,6 +60,10 @@ struct SMSOptions: ParsableArguments {
         if let attempts: Int = try source.number(smsMaxAttempts, "PHONEAUTH_SMS_MAX_ATTEMPTS") {
             guard (1...3).contains(attempts) else { throw ConfigError("--sms-max-attempts must be 1 to 3") }
             config.delivery.maxAttempts = attempts
+        }
+        if let concurrency: Int = try source.number(smsConcurrency, "PHONEAUTH_SMS_CONCURRENCY") {
+            guard (1...1024).contains(concurrency) else { throw ConfigError("--sms-concurrency must be 1 to 1024") }
+            config.delivery.concurrency = concurrency
         }
     }
 }

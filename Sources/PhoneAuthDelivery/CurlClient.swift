@@ -49,8 +49,9 @@ package struct CurlClient: Sendable {
     private let pool: NIOThreadPool
     private let handles: CurlHandlePool
 
-    /// The process's client, made on first use: 16 threads, unless the server asked for another number first.
-    package static var shared: CurlClient { process(threads: 16) }
+    /// The process's client, made on first use: as many threads as the delivery policy's default, unless the server
+    /// asked for another number first.
+    package static var shared: CurlClient { process(threads: DeliveryPolicy().concurrency) }
 
     private static let processClient = Mutex<CurlClient?>(nil)
 

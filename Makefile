@@ -19,7 +19,13 @@ PYTHON         ?= python3
 # ClientCore resolves none of their dependencies. Every build here enables it.
 TRAITS          = --traits Server
 
-.PHONY: help deps test-deps build run test docs docs-check bench bench-micro screenshots clean
+# The release before this one (the last commit before schema v14): PreviousReleaseTests runs its server beside this
+# one's on the schema this one migrates to. Built from git into .build-previous (once; about 5 minutes). Moved on to
+# this release's last commit whenever a release adds a schema version.
+PREVIOUS_RELEASE = 590dbc9
+PREVIOUS_DIR     = .build-previous/$(PREVIOUS_RELEASE)
+
+.PHONY: help deps test-deps previous-release build run test docs docs-check bench bench-micro screenshots clean
 
 help:
 	@echo "make run    install missing system packages, build, start the server (http://127.0.0.1:8080)"
@@ -63,20 +69,30 @@ test-deps: deps
 build: deps
 	$(SWIFT) build $(TRAITS) -c $(CONFIG)
 
+# A clone made with --depth lacks the commit: its history is fetched from where it was cloned.
+previous-release: deps
+	@test -x $(PREVIOUS_DIR)/.build/debug/PhoneAuthServer || { \
+		git cat-file -e '$(PREVIOUS_RELEASE)^{commit}' 2>/dev/null || git fetch -q --unshallow || { \
+			echo "the previous release, commit $(PREVIOUS_RELEASE), is not in this clone's history"; exit 1; }; \
+		echo "building the previous release ($(PREVIOUS_RELEASE)) into $(PREVIOUS_DIR)"; \
+		rm -rf $(PREVIOUS_DIR) && mkdir -p $(PREVIOUS_DIR) && git archive $(PREVIOUS_RELEASE) | tar -x -C $(PREVIOUS_DIR) && \
+		$(SWIFT) build $(TRAITS) --package-path $(PREVIOUS_DIR) --product PhoneAuthServer; }
+
 run: build
 	$(SWIFT) run $(TRAITS) -c $(CONFIG) --skip-build PhoneAuthServer serve $(DEV_ARGS) $(SERVER_ARGS)
 
 # Serial: several tests check deadlines, spawn the CLIs and start moto; run all at once on 2 cores they starve each
 # other's timers. Serially the suite takes about 6 minutes after the build (real servers, PostgreSQL, Chromium).
+# PreviousReleaseTests needs the previous release built first (previous-release, above).
 # The PostgreSQL cluster is stopped and removed when the tests end, pass or fail. PHONEAUTH_TEST_POSTGRES makes every
 # storage suite run on PostgreSQL too, and a PostgreSQL case that cannot reach it fail.
-test: test-deps
+test: test-deps previous-release
 	@eval "$$(bash Tests/postgres.sh start)"; \
 	trap 'bash Tests/postgres.sh stop "$$PG_DIR"; [ -z "$${PGB_DIR:-}" ] || bash Tests/pgbouncer.sh stop "$$PGB_DIR"' EXIT; \
 	eval "$$(bash Tests/pgbouncer.sh start "$$PG_PORT")"; \
 	echo "PostgreSQL 15 test cluster on 127.0.0.1:$$PG_PORT, PgBouncer (transaction pooling) on 127.0.0.1:$$PGB_PORT"; \
 	PHONEAUTH_TEST_POSTGRES="postgres://postgres@127.0.0.1:$$PG_PORT/postgres" PHONEAUTH_TEST_POSTGRES_DATA="$$PG_DIR/data" \
-	PHONEAUTH_TEST_PGBOUNCER_PORT="$$PGB_PORT" \
+	PHONEAUTH_TEST_PGBOUNCER_PORT="$$PGB_PORT" PHONEAUTH_PREVIOUS_RELEASE="$(CURDIR)/$(PREVIOUS_DIR)/.build/debug/PhoneAuthServer" \
 		stdbuf -oL -eL $(SWIFT) test $(TRAITS) --no-parallel
 	@$(MAKE) --no-print-directory docs-check
 

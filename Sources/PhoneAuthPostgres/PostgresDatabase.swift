@@ -157,6 +157,12 @@ struct PostgresExecutor {
         return result
     }
 
+    /// Each row as it arrives, none kept: for reading a whole table in bounded memory.
+    func forEachRow(_ query: PostgresQuery, _ body: (PostgresRow) throws -> Void) async throws {
+        guard !connection.isClosed else { throw StorageUnavailable(reason: "the database connection is closed") }
+        for try await row in try await connection.query(query, logger: logger) { try body(row) }
+    }
+
     func row(_ query: PostgresQuery) async throws -> PostgresRandomAccessRow? {
         try await rows(query).first
     }

@@ -179,6 +179,40 @@ enum PostgresMigrations {
             ON CONFLICT (minute, shard) DO NOTHING
             """,
         ]),
+        // `BudgetRing`: the budgets' rows for both pools, hour and day, begun from the send log; `UnverifiedCounts`
+        // counted again without the numbers known to be good. (Safe to apply again, as the steps before; 61 is
+        // `BudgetRing.slots`, written out: a landed step never changes.)
+        (SchemaHistory.name(14), [
+            """
+            CREATE TABLE IF NOT EXISTS send_budgets (
+                pool BOOLEAN NOT NULL, window_seconds BIGINT NOT NULL, buckets BIGINT[] NOT NULL, counts BIGINT[] NOT NULL,
+                PRIMARY KEY (pool, window_seconds))
+            """,
+            """
+            WITH pools (pool) AS (VALUES (true), (false)),
+            windows (seconds) AS (VALUES (3600::bigint), (86400::bigint)),
+            sent AS (
+                SELECT p.pool, w.seconds, floor(extract(epoch FROM s.created_at) / (w.seconds / 60))::bigint AS bucket, count(*) AS n
+                FROM pools AS p CROSS JOIN windows AS w
+                JOIN sms_sends AS s ON s.known_good = p.pool AND s.created_at > now() - make_interval(secs => (w.seconds * 61 / 60)::float8)
+                GROUP BY 1, 2, 3),
+            latest AS (
+                SELECT DISTINCT ON (pool, seconds, bucket % 61) pool, seconds, bucket, n FROM sent
+                ORDER BY pool, seconds, bucket % 61, bucket DESC)
+            INSERT INTO send_budgets (pool, window_seconds, buckets, counts)
+            SELECT p.pool, w.seconds, array_agg(COALESCE(l.bucket, -1) ORDER BY slot), array_agg(COALESCE(l.n, 0) ORDER BY slot)
+            FROM pools AS p CROSS JOIN windows AS w CROSS JOIN generate_series(0, 60) AS slot
+            LEFT JOIN latest AS l ON l.pool = p.pool AND l.seconds = w.seconds AND l.bucket % 61 = slot
+            GROUP BY p.pool, w.seconds
+            ON CONFLICT (pool, window_seconds) DO NOTHING
+            """,
+            "DELETE FROM unverified_counts",
+            """
+            INSERT INTO unverified_counts (minute, shard, count)
+            SELECT floor(extract(epoch FROM created_at) / 60)::bigint, 0, count(*) FROM sms_sends
+            WHERE verified_at IS NULL AND NOT known_good GROUP BY 1
+            """,
+        ]),
     ]
 
     /// What each migration above was recorded as while PostgreSQL numbered its own (frozen: never edit).

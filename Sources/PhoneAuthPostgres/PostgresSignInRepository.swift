@@ -3,9 +3,11 @@ import PhoneAuthCore
 import PostgresNIO
 
 /// Signing in on PostgreSQL: sends, codes and their redemption. Admitting a send locks its phone, network and range
-/// (advisory locks), so sends that share none of them run side by side; the global budget and the server-wide
-/// allowance span every send, so an admission that rests on them is decided again under one fleet-wide lock taken
-/// just before its writes, and no limit can be overshot by instances counting at the same time. A redemption holds
+/// (advisory locks), so sends that share none of them run side by side; the global budgets and the server-wide
+/// allowance span every send, so an admission that rests on them claims the send in its pool's budget rows with one
+/// conditional write (`PostgresBudgetRows.claim`, checked again on the row a concurrent claim commits) and then reads
+/// the standing again: no limit can be overshot by instances counting at the same time, and no lock spans the fleet.
+/// A redemption holds
 /// advisory locks on the client's network and on the phone, so every count it checks and every counter it bumps are one
 /// unit against all instances; the verification row itself is locked with FOR UPDATE.
 struct PostgresSignInRepository: SignInRepository {
@@ -155,20 +157,33 @@ struct PostgresSignInRepository: SignInRepository {
 
     func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
         let decision = SendAdmissionDecision(attempt: attempt, rules: rules, screening: screening, now: now)
+        let budgets = rules.indices.filter { rules[$0].scope == .global }
         return try await database.write(affectsCallers: false) { sql in
             // What only this attempt's phone, network and range share, always locked in this order: sends that share
             // none of them never wait for each other. (Old rows go in housekeeping, not here.)
             try await sql.lock("send-phone:\(attempt.phone)", "send-network:\(attempt.ip)", "send-range:\(attempt.prefix)")
             let (knownGood, block) = try await PostgresRangeRows.knownGoodAndBlock(sql, phone: attempt.phone, prefix: attempt.prefix, now: now)
             var facts = SendAdmissionDecision.Facts(knownGood: knownGood, block: block)
-            var fleetLocked = false
+            var rings: [Int: BudgetRing]?
+            var claimed: [BudgetRing.Claim] = []
             while true {
                 switch decision.next(facts) {
                 case .read(.window):
-                    // Every window whose limit is known, in one statement.
+                    // The budgets from their rings, every other window whose limit is known in one statement.
                     let reads = decision.windowReads(facts)
-                    let windows = reads.map { Self.window(rules[$0.rule], limit: $0.limit, attempt: attempt, knownGood: facts.knownGood) }
-                    for (read, fill) in zip(reads, try await PostgresSlidingWindow.fill(sql, windows, now: now)) {
+                    let (budgetReads, counted) = (reads.filter { budgets.contains($0.rule) }, reads.filter { !budgets.contains($0.rule) })
+                    if !budgetReads.isEmpty {
+                        if rings == nil {
+                            rings = try await PostgresBudgetRows.rings(sql, knownGood: knownGood, windows: budgets.map { Int(rules[$0].window) })
+                        }
+                        let pool = rings ?? [:]
+                        for read in budgetReads {
+                            let window = rules[read.rule].window
+                            facts.windows[read.rule] = (pool[Int(window)] ?? BudgetRing()).fill(max: read.limit, window: window, now: now)
+                        }
+                    }
+                    let windows = counted.map { Self.window(rules[$0.rule], limit: $0.limit, attempt: attempt) }
+                    for (read, fill) in zip(counted, try await PostgresSlidingWindow.fill(sql, windows, now: now)) {
                         facts.windows[read.rule] = fill
                     }
                 case .read(.verifiedPhones(let window)):
@@ -177,13 +192,25 @@ struct PostgresSignInRepository: SignInRepository {
                     facts.standing = try await PostgresRangeRows.standing(sql, prefix: attempt.prefix, now: now)
                 case .read(.networkChallenges):
                     facts.networkChallenges = try await PostgresRangeRows.challenges(sql, scope: ChallengeCounts.network(attempt.ip), now: now)
-                case .apply(let admission) where !fleetLocked && decision.needsFleetLock(admission, facts):
-                    // The budgets' counts were read unlocked: under the fleet's lock (the name every release has used
-                    // for it), read them again and decide on those. Held from here to the commit only.
-                    try await sql.lock("sms-sends")
-                    fleetLocked = true
-                    facts = facts.forgettingFleetWide(of: rules)
+                case .apply(let admission) where claimed.isEmpty && decision.needsBudgetClaim(admission, facts):
+                    // The first write: one send claimed in each budget of the pool, while it has room. Sends of the pool
+                    // meet only here, from this statement to the commit.
+                    let claims = decision.claims(facts)
+                    let won = try await PostgresBudgetRows.claim(sql, knownGood: knownGood, claims)
+                    guard won.count == claims.count else {
+                        // A budget filled since it was read: give back what was claimed and decide on the rings as they are.
+                        try await PostgresBudgetRows.unclaim(sql, knownGood: knownGood, claims.filter { won.contains($0.window) })
+                        rings = nil
+                        facts.windows = facts.windows.filter { !budgets.contains($0.key) }
+                        continue
+                    }
+                    claimed = claims
+                    facts = facts.afterClaim(of: rules)
                 case .apply(let admission):
+                    if !claimed.isEmpty, !admission.isAdmitted {
+                        // Decided again on the standing read after the claim: not sent after all.
+                        try await PostgresBudgetRows.unclaim(sql, knownGood: knownGood, claimed)
+                    }
                     try await Self.apply(sql, admission, attempt, now: now)
                     return admission
                 }
@@ -194,18 +221,18 @@ struct PostgresSignInRepository: SignInRepository {
     private static func apply(_ sql: PostgresExecutor, _ admission: SendAdmission, _ attempt: SendAttempt, now: Date) async throws {
         switch admission {
         case .admitted(let knownGood):
+            // Recorded, counted for its range and, for a number not known to be good, unverified for now in its
+            // minute (`UnverifiedCounts`; the minute PostgreSQL computes from the stored time, as a sign-in does when it
+            // takes the send off again). Its budgets were claimed before.
             try await sql.execute(
                 """
-                INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good)
-                VALUES (\(attempt.phone), \(attempt.ip), \(attempt.prefix), \(now), \(knownGood))
-                """)
-            // Counted for its range and, unverified for now, in its minute (`UnverifiedCounts`; the minute is the one
-            // PostgreSQL computes from the stored time, as a sign-in does when it takes the send off again).
-            try await sql.execute(
-                """
-                WITH counted AS (
+                WITH sent AS (
+                    INSERT INTO sms_sends (phone_number, ip, prefix, created_at, known_good)
+                    VALUES (\(attempt.phone), \(attempt.ip), \(attempt.prefix), \(now), \(knownGood)) RETURNING created_at, known_good),
+                counted AS (
                     INSERT INTO unverified_counts (minute, shard, count)
-                    VALUES (floor(extract(epoch FROM \(now)::timestamptz) / 60)::bigint, \(UnverifiedCounts.shard(of: attempt.phone)), 1)
+                    SELECT floor(extract(epoch FROM created_at) / 60)::bigint, \(UnverifiedCounts.shard(of: attempt.phone)), 1 FROM sent
+                    WHERE NOT known_good
                     ON CONFLICT (minute, shard) DO UPDATE SET count = unverified_counts.count + 1)
                 INSERT INTO range_stats (prefix, sent, verified) VALUES (\(attempt.prefix), 1, 0)
                 ON CONFLICT (prefix) DO UPDATE SET sent = range_stats.sent + 1
@@ -220,15 +247,13 @@ struct PostgresSignInRepository: SignInRepository {
         }
     }
 
-    /// The sends of the attempt's scope in the rule's window, counted up to `limit`. The budgets count the pool the
-    /// attempt draws from: numbers that signed in before have one of their own.
-    private static func window(_ rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool) -> PostgresSlidingWindow.Window {
+    /// The sends of the attempt's scope in the rule's window, counted up to `limit` (the budgets are rings: `BudgetRing`).
+    private static func window(_ rule: WindowRule, limit: Int, attempt: SendAttempt) -> PostgresSlidingWindow.Window {
         let (column, value): (String, any PostgresNonThrowingEncodable & Sendable) =
             switch rule.scope {
             case .phone: ("phone_number", attempt.phone)
             case .ip: ("ip", attempt.ip)
-            case .prefix: ("prefix", attempt.prefix)
-            case .global: ("known_good", knownGood)
+            case .prefix, .global: ("prefix", attempt.prefix)
             }
         return PostgresSlidingWindow.Window(table: "sms_sends", column: column, value: value, max: limit, window: rule.window)
     }

@@ -7,10 +7,15 @@ import PhoneAuthCore
 /// `Storage/SQLite/`.
 package struct SQLiteDatabase: Sendable {
     package let writer: any DatabaseWriter
+    /// The schema versions opening this file applied.
+    package let appliedAtOpen: [String]
 
     package init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
+        let before = try writer.read { db in try SQLiteMigrations.migrator.appliedIdentifiers(db) }
         try SQLiteMigrations.migrator.migrate(writer)
+        let after = try writer.read { db in try SQLiteMigrations.migrator.appliedIdentifiers(db) }
+        appliedAtOpen = SQLiteMigrations.migrator.migrations.filter { after.contains($0) && !before.contains($0) }
     }
 
     /// A WAL-mode pool on a file, creating its folder when missing. Opening and migrating wait on disk syncs, so they

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import PhoneAuthCore
 
@@ -226,6 +227,33 @@ enum SQLiteMigrations {
                 sql: """
                     INSERT INTO unverified_counts (minute, shard, count)
                     SELECT CAST(strftime('%s', created_at) AS INTEGER) / 60, 0, COUNT(*) FROM sms_sends WHERE verified_at IS NULL GROUP BY 1
+                    """)
+        }
+        migrator.registerMigration(SchemaHistory.name(14)) { db in
+            // `BudgetRing`: the budgets' rows for both pools, hour and day, begun from the send log; `UnverifiedCounts`
+            // counted again without the numbers known to be good.
+            try db.create(table: "send_budgets") { t in
+                t.column("pool", .boolean).notNull()
+                t.column("window_seconds", .integer).notNull()
+                t.column("buckets", Database.ColumnType(rawValue: "JSON")).notNull()
+                t.column("counts", Database.ColumnType(rawValue: "JSON")).notNull()
+                t.primaryKey(["pool", "window_seconds"])
+            }
+            let now = Date()
+            for window: TimeInterval in [3_600, 86_400] {
+                for knownGood in [true, false] {
+                    let sent = try Date.fetchAll(
+                        db, sql: "SELECT created_at FROM sms_sends WHERE known_good = ? AND created_at > ? ORDER BY created_at",
+                        arguments: [knownGood, now.addingTimeInterval(-window * 61 / 60)])
+                    try SQLiteBudgetRows.count(db, knownGood: knownGood, windows: [window], at: sent)
+                }
+            }
+            try db.execute(sql: "DELETE FROM unverified_counts")
+            try db.execute(
+                sql: """
+                    INSERT INTO unverified_counts (minute, shard, count)
+                    SELECT CAST(strftime('%s', created_at) AS INTEGER) / 60, 0, COUNT(*) FROM sms_sends
+                    WHERE verified_at IS NULL AND NOT known_good GROUP BY 1
                     """)
         }
         return migrator

@@ -131,6 +131,9 @@ struct SQLiteSignInRepository: SignInRepository {
                     facts.networkChallenges = try SQLiteRangeRows.challenges(db, scope: ChallengeCounts.network(attempt.ip), now: now)
                 case .apply(let admission):
                     try Self.apply(db, admission, attempt, now: now)
+                    if case .admitted(let knownGood) = admission {
+                        try SQLiteBudgetRows.count(db, knownGood: knownGood, windows: rules.filter { $0.scope == .global }.map(\.window), at: [now])
+                    }
                     return admission
                 }
             }
@@ -146,7 +149,7 @@ struct SQLiteSignInRepository: SignInRepository {
             try db.run(
                 "INSERT INTO range_stats (prefix, sent, verified) VALUES (?, 1, 0) ON CONFLICT (prefix) DO UPDATE SET sent = sent + 1",
                 [attempt.prefix])
-            try SQLiteSendRows.countUnverified(db, minute: UnverifiedCounts.minute(of: now), phone: attempt.phone, by: 1)
+            if !knownGood { try SQLiteSendRows.countUnverified(db, minute: UnverifiedCounts.minute(of: now), phone: attempt.phone, by: 1) }
         case .challenged:
             try countChallenge(db, attempt, now: now)
         case .hardened(let block, _):
@@ -158,17 +161,18 @@ struct SQLiteSignInRepository: SignInRepository {
     }
 
     /// Whether the rule's window holds `limit` sends of the attempt's scope. The budgets count the pool the attempt
-    /// draws from: numbers that signed in before have one of their own.
+    /// draws from (numbers that signed in before have one of their own) in its ring (`BudgetRing`).
     private static func fill(_ db: Database, rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool, now: Date) throws
         -> WindowFill
     {
-        let (filter, arguments): (String, StatementArguments) =
-            switch rule.scope {
-            case .phone: ("phone_number = ?", [attempt.phone])
-            case .ip: ("ip = ?", [attempt.ip])
-            case .prefix: ("prefix = ?", [attempt.prefix])
-            case .global: ("known_good = ?", [knownGood])
-            }
+        let (filter, arguments): (String, StatementArguments)
+        switch rule.scope {
+        case .phone: (filter, arguments) = ("phone_number = ?", [attempt.phone])
+        case .ip: (filter, arguments) = ("ip = ?", [attempt.ip])
+        case .prefix: (filter, arguments) = ("prefix = ?", [attempt.prefix])
+        case .global:
+            return try SQLiteBudgetRows.ring(db, knownGood: knownGood, window: rule.window).fill(max: limit, window: rule.window, now: now)
+        }
         return try SlidingWindow.fill(db, table: "sms_sends", filter: filter, arguments: arguments, max: limit, window: rule.window, now: now)
     }
 

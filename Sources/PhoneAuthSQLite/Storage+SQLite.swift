@@ -12,7 +12,7 @@ extension Storage {
             challenges: SQLiteChallengeRepository(database: database), audit: SQLiteAuditRepository(database: database),
             activity: SQLiteActivityRepository(database: database),
             ping: { try await database.ping() },
-            migrate: {},  // done when the file was opened
+            migrate: { database.appliedAtOpen },  // done when the file was opened
             services: [])
         if cache != nil { storage.changeSignal = try SQLiteChangeSignal(path: database.writer.path) }
         return storage

@@ -8,7 +8,7 @@ struct PhoneAuthServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "PhoneAuthServer",
         abstract: "Phone-number sign-in server.",
-        subcommands: [Serve.self, Migrate.self, Backup.self, AdminCommand.self, KeysCommand.self],
+        subcommands: [Serve.self, Migrate.self, Backup.self, CopyToPostgres.self, AdminCommand.self, KeysCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -77,7 +77,7 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     }
     app.addServices(ActivityFlusher(recorder: activity, interval: .seconds(5), logger: logger))
     // The backend's services (PostgreSQL's pool) run first; no request is served before the schema is current.
-    app.beforeServerStarts { try await storage.migrate() }
+    app.beforeServerStarts { _ = try await storage.migrate() }
     return app
 }
 

@@ -30,4 +30,9 @@ package enum SendAdmission: Sendable, Equatable {
         case .refused, .blocked: false
         }
     }
+
+    /// Whether the send is recorded and texted.
+    package var isAdmitted: Bool {
+        if case .admitted = self { true } else { false }
+    }
 }

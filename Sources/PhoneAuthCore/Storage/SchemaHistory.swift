@@ -17,6 +17,7 @@ package enum SchemaHistory {
         "fading range credit",
         "users by market",
         "unverified sends per minute",
+        "SMS budgets as rings, unverified sends of unknown numbers only",
     ]
 
     package static var latest: Int { titles.count }
@@ -25,8 +26,13 @@ package enum SchemaHistory {
     package static func name(_ version: Int) -> String { "v\(version): \(titles[version - 1])" }
 
     /// The version a recorded name stands for (the last of a range such as `v1-4: …`); nil for a name of no version.
-    package static func version(named name: String) -> Int? {
+    package static func version(named name: String) -> Int? { versions(named: name)?.upperBound }
+
+    /// The versions a recorded name stands for: `v1-4: …` 1...4, `v9: …` 9...9.
+    package static func versions(named name: String) -> ClosedRange<Int>? {
         guard name.hasPrefix("v"), let head = name.dropFirst().split(separator: ":").first else { return nil }
-        return head.split(separator: "-").last.flatMap { Int($0) }
+        let ends = head.split(separator: "-").compactMap { Int($0) }
+        guard let first = ends.first, let last = ends.last, first <= last else { return nil }
+        return first...last
     }
 }

@@ -19,10 +19,13 @@ package struct Storage: Sendable {
     package var activity: any ActivityRepository
     /// One round trip, for `/health`.
     package var ping: @Sendable () async throws -> Void
-    /// Brings the schema up to date (once `services` run); safe when several instances start at once.
-    package var migrate: @Sendable () async throws -> Void
+    /// Brings the schema up to date (once `services` run); safe when several instances start at once. Returns the
+    /// versions it applied (SQLite's, applied when the file was opened).
+    package var migrate: @Sendable () async throws -> [String]
     /// What the backend needs running while it is used (PostgreSQL's connection pool); none for SQLite.
     package var services: [any Service]
+    /// The schema versions `Storage.with` applied before handing this storage on.
+    package var migrationsApplied: [String] = []
     /// What keeps the auth-state cache exact; nil when no cache was asked for.
     package var changeSignal: (any StorageChangeSignal)?
 
@@ -39,7 +42,7 @@ package struct Storage: Sendable {
         audit: any AuditRepository,
         activity: any ActivityRepository,
         ping: @escaping @Sendable () async throws -> Void,
-        migrate: @escaping @Sendable () async throws -> Void,
+        migrate: @escaping @Sendable () async throws -> [String],
         services: [any Service],
         changeSignal: (any StorageChangeSignal)? = nil
     ) {

@@ -8,17 +8,19 @@ enum PostgresSendRows {
     /// and, unless this phone signed in there within the send log's two days, gain a point of credit.
     static func markVerified(_ sql: PostgresExecutor, phone: String, now: Date) async throws {
         // One statement: every part of it sees the rows as they were before it, so `before` holds the ranges this phone
-        // had verified in earlier sign-ins. The sends it verifies leave their minutes' unverified counts.
+        // had verified in earlier sign-ins. The sends to a number not known to be good it verifies leave their minutes'
+        // unverified counts.
         let marked = try await sql.rows(
             """
             WITH before AS (SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = \(phone) AND verified_at IS NOT NULL),
             marked AS (
                 UPDATE sms_sends SET verified_at = \(now)
                 WHERE phone_number = \(phone) AND verified_at IS NULL AND created_at > \(now.addingTimeInterval(-3_600))
-                RETURNING prefix, created_at),
+                RETURNING prefix, created_at, known_good),
             uncounted AS (
                 INSERT INTO unverified_counts (minute, shard, count)
-                SELECT floor(extract(epoch FROM created_at) / 60)::bigint, \(UnverifiedCounts.shard(of: phone)), -count(*) FROM marked GROUP BY 1
+                SELECT floor(extract(epoch FROM created_at) / 60)::bigint, \(UnverifiedCounts.shard(of: phone)), -count(*) FROM marked
+                WHERE NOT known_good GROUP BY 1
                 ON CONFLICT (minute, shard) DO UPDATE SET count = unverified_counts.count + EXCLUDED.count)
             SELECT DISTINCT prefix, prefix IN (SELECT prefix FROM before) AS credited_before FROM marked
             """)

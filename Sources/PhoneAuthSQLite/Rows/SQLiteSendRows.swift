@@ -13,11 +13,11 @@ enum SQLiteSendRows {
             db.prepared(
                 """
                 UPDATE sms_sends SET verified_at = ? WHERE phone_number = ? AND verified_at IS NULL AND created_at > ?
-                RETURNING prefix, created_at
+                RETURNING prefix, created_at, known_good
                 """),
             arguments: [now, phone, now.addingTimeInterval(-3_600)])
-        // The sends verified leave their minutes' unverified counts.
-        let minutes = Dictionary(grouping: marked, by: { UnverifiedCounts.minute(of: $0["created_at"]) })
+        // The sends to a number not known to be good that are verified leave their minutes' unverified counts.
+        let minutes = Dictionary(grouping: marked.filter { !$0["known_good"] }, by: { UnverifiedCounts.minute(of: $0["created_at"]) })
         for (minute, sends) in minutes { try countUnverified(db, minute: minute, phone: phone, by: -sends.count) }
         for prefix in Set(marked.map { $0["prefix"] as String }) {
             try db.run(

@@ -21,7 +21,8 @@ extension Storage {
         }
     }
 
-    /// For one-shot commands: opens the backend, runs its services while `body` runs, migrates, then stops them.
+    /// For one-shot commands: opens the backend, runs its services while `body` runs, migrates (`migrationsApplied`
+    /// says what), then stops them.
     static func with<Value: Sendable>(_ setting: DatabaseSetting, logger: Logger, _ body: @Sendable (Storage) async throws -> Value)
         async throws -> Value
     {
@@ -29,8 +30,9 @@ extension Storage {
         return try await withThrowingTaskGroup(of: Value?.self) { group in
             for service in storage.services { group.addTask { try await service.run(); return nil } }
             defer { group.cancelAll() }
-            try await storage.migrate()
-            return try await body(storage)
+            var migrated = storage
+            migrated.migrationsApplied = try await storage.migrate()
+            return try await body(migrated)
         }
     }
 }

@@ -85,17 +85,9 @@ import Testing
         try await Storage.with(harness.config.database, logger: Logger(label: "test")) { _ in }
     }
 
-    /// Both backends' declared types, as one vocabulary.
+    /// Both backends' declared types, as one vocabulary (the one `copy-to-postgres` converts by).
     static func logicalType(_ declared: String) -> String {
-        switch declared.lowercased() {
-        case "text": "text"
-        case "integer", "bigint": "integer"
-        case "boolean": "boolean"
-        case "datetime", "timestamp with time zone": "timestamp"
-        case "blob", "bytea": "bytes"
-        case "double", "double precision": "double"
-        default: "unmapped " + declared
-        }
+        ColumnKind(declared: declared)?.rawValue ?? "unmapped " + declared
     }
 
     static func sqliteSchema(_ path: String) async throws -> [String: Table] {

@@ -7,25 +7,30 @@ import Testing
 @testable import PhoneAuthPostgres
 @testable import PhoneAuthServer
 
-/// On PostgreSQL a send locks only its phone, network and range (and the fleet's lock for the few statements that
-/// re-read the budgets before its writes): a send held in one range does not hold up the fleet's other sends.
-/// (`TwoInstanceTests` shows the limits still hold exactly across instances.)
+/// On PostgreSQL a send locks only its phone, network and range, and claims its pool's budgets with one conditional
+/// write at its end (`BudgetRing`): a send held in one range does not hold up the fleet's other sends, and no send
+/// takes a lock of the whole fleet. (`TwoInstanceTests` shows the limits still hold exactly across instances.)
 @Suite struct SendLockTests {
     static let rules = SendLimits().sendRules
 
-    /// A transaction of another client, on its own connection, holding one advisory lock until `release`.
+    /// A transaction of another client, on its own connection, holding one advisory lock (or the rows `lockingRows`
+    /// selects) until `release`.
     final class HeldLock: Sendable {
         let connection: PostgresConnection
         let logger = TestPostgres.logger
 
-        init(_ setting: PostgresSetting, name: String) async throws {
+        init(_ setting: PostgresSetting, name: String = "", lockingRows: PostgresQuery? = nil) async throws {
             connection = try await PostgresConnection.connect(
                 configuration: .init(
                     host: setting.host, port: setting.port, username: setting.username, password: setting.password,
                     database: setting.database, tls: .disable),
                 id: 7, logger: logger)
             _ = try await connection.query("BEGIN", logger: logger)
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(name), 0))", logger: logger)
+            if let lockingRows {
+                _ = try await connection.query(lockingRows, logger: logger)
+            } else {
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(name), 0))", logger: logger)
+            }
         }
 
         func release() async throws {
@@ -76,26 +81,51 @@ import Testing
         }
     }
 
-    /// The budgets are re-read under the fleet's lock: while another transaction holds it, a budgeted send waits;
-    /// with the lock let go it is admitted, counted once.
+    /// The lock every earlier release took for the whole fleet is gone: held by another transaction, it holds up no
+    /// send. A claim in progress in the pool of numbers that signed in before holds up no send to a new number.
     @Test(arguments: Backend.all.filter { $0 == .postgres })
-    func aBudgetedSendWaitsForTheFleetsLockOnlyAtItsEnd(backend: Backend) async throws {
+    func noSendWaitsForALockOfTheWholeFleetNorForTheOtherPool(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend)
         guard case .postgres(let setting) = harness.config.database else { Issue.record("PostgreSQL only"); return }
         let now = harness.clock.wallClock()
         try await Storage.with(harness.config.database, logger: TestPostgres.logger) { storage in
-            let held = try await HeldLock(setting, name: "sms-sends")
+            #expect(try await admit(storage, "+16465550100", ip: "192.0.2.1", at: now) == .admitted(knownGood: false))
+            let fleet = try await HeldLock(setting, name: "sms-sends")
+            let knownGoodPool = try await HeldLock(setting, lockingRows: "SELECT * FROM send_budgets WHERE pool FOR UPDATE")
+            let clock = ContinuousClock()
+            let start = clock.now
+            let other = try await within(.seconds(5)) { try await admit(storage, "+14155550100", ip: "198.51.100.7", at: now) }
+            let elapsed = clock.now - start
+            #expect(other == .admitted(knownGood: false))
+            #expect(elapsed < .milliseconds(100), "took \(elapsed)")
+            try await fleet.release()
+            try await knownGoodPool.release()
+        }
+    }
+
+    /// A claim waits for the claim in progress in its pool, and is checked again on the row that claim commits.
+    @Test(arguments: Backend.all.filter { $0 == .postgres })
+    func aBudgetedSendWaitsOnlyForTheClaimInProgressInItsPool(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        guard case .postgres(let setting) = harness.config.database else { Issue.record("PostgreSQL only"); return }
+        let now = harness.clock.wallClock()
+        try await Storage.with(harness.config.database, logger: TestPostgres.logger) { storage in
+            let held = try await HeldLock(setting, lockingRows: "SELECT * FROM send_budgets WHERE NOT pool FOR UPDATE")
             let waiting = Task { try await admit(storage, "+13125550100", ip: "198.51.100.8", at: now) }
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == 0)
             try await held.release()
             #expect(try await waiting.value == .admitted(knownGood: false))
             #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == 1)
+            // Counted once in the hour's ring and the day's.
+            #expect(try await harness.sql.int("SELECT SUM(n)::bigint FROM send_budgets, unnest(counts) AS n WHERE NOT pool AND window_seconds = 3600") == 1)
+            #expect(try await harness.sql.int("SELECT SUM(n)::bigint FROM send_budgets, unnest(counts) AS n WHERE NOT pool AND window_seconds = 86400") == 1)
         }
     }
 
-    /// Ten sends into ten ranges all read the budget as empty before any of them writes (the fleet's lock is held
-    /// elsewhere meanwhile): each decides again under the lock, so a budget of three texts exactly three.
+    /// Ten sends into ten ranges all read the budget as empty before any of them claims it (a claim is in progress
+    /// meanwhile): each claim is checked again on the row the one before it committed, so a budget of three texts
+    /// exactly three, and the refused ones leave the ring as it was.
     @Test(arguments: Backend.all.filter { $0 == .postgres })
     func sendsThatAllSawAnEmptyBudgetTextOnlyTheBudget(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend)
@@ -103,7 +133,7 @@ import Testing
         let now = harness.clock.wallClock()
         let rules = SendLimits(globalPerHour: 3).sendRules
         try await Storage.with(harness.config.database, logger: TestPostgres.logger) { storage in
-            let held = try await HeldLock(setting, name: "sms-sends")
+            let held = try await HeldLock(setting, lockingRows: "SELECT * FROM send_budgets WHERE NOT pool FOR UPDATE")
             let sends = (0..<10).map { index in
                 Task {
                     try await storage.signIn.admit(
@@ -114,9 +144,16 @@ import Testing
             try await Task.sleep(for: .milliseconds(500))
             try await held.release()
             var admitted = 0
-            for send in sends where try await send.value == .admitted(knownGood: false) { admitted += 1 }
+            var refusals: [SendAdmission] = []
+            for send in sends {
+                let admission = try await send.value
+                if admission == .admitted(knownGood: false) { admitted += 1 } else { refusals.append(admission) }
+            }
             #expect(admitted == 3)
+            #expect(refusals.allSatisfy { if case .refused(let refusal) = $0 { refusal.rule.refusal == .smsBudgetExhausted } else { false } })
             #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends") == 3)
+            #expect(try await harness.sql.int("SELECT SUM(n)::bigint FROM send_budgets, unnest(counts) AS n WHERE NOT pool AND window_seconds = 3600") == 3)
+            #expect(try await harness.sql.int("SELECT SUM(n)::bigint FROM send_budgets, unnest(counts) AS n WHERE NOT pool AND window_seconds = 86400") == 3)
         }
     }
 }

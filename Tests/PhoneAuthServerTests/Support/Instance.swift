@@ -19,19 +19,23 @@ struct Instance: Sendable {
         "--jwt-secret", "two-instance-secret-of-at-least-32-bytes", "--pepper", "two-instance-pepper-of-at-least-32-bytes",
     ]
 
-    /// `port`: a free one unless given (an instance restarted where it was).
-    static func start(database: String, webhook: String, extra: [String] = [], logFile: URL? = nil, port: Int? = nil) async throws -> Instance {
+    /// `port`: a free one unless given (an instance restarted where it was); `binary`: another build of the server.
+    static func start(
+        database: String, webhook: String, extra: [String] = [], logFile: URL? = nil, port: Int? = nil, binary: URL? = nil
+    ) async throws -> Instance {
         let port = try port ?? MotoServer.freePort()
         // Secrets given in `extra` come later on the command line and win.
         let arguments =
             ["--database", database, "--sms", "webhook", "--sms-webhook-url", webhook + "/ok", "--sms-webhook-secret", "s"]
             + sharedSecrets + extra
-        let process = try await ServerProcess.start(port: port, arguments: arguments, logFile: logFile)
+        let process = try await ServerProcess.start(port: port, arguments: arguments, logFile: logFile, binary: binary)
         return Instance(port: port, process: process, client: LoopbackClient(port: port))
     }
 
-    func request(_ method: String, _ path: String, json body: [String: String]? = nil, token: String? = nil) async throws -> Answer {
-        try await client.request(method, path, json: body, token: token)
+    func request(_ method: String, _ path: String, json body: [String: String]? = nil, token: String? = nil, headers: [String] = [])
+        async throws -> Answer
+    {
+        try await client.request(method, path, json: body, token: token, headers: headers)
     }
 
     /// A whole sign-in: send-code, the code from the receiver's webhook, verify-code.

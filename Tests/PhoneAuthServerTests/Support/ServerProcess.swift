@@ -16,10 +16,13 @@ final class ServerProcess: Sendable {
     }
 
     /// `logFile`: the server's stderr goes there (at the level `arguments` set, info by default) instead of nowhere.
-    /// `trusting`: the server speaks TLS with a certificate this CA file vouches for.
-    static func start(port: Int, arguments: [String], logFile: URL? = nil, trusting caFile: String? = nil) async throws -> ServerProcess {
+    /// `trusting`: the server speaks TLS with a certificate this CA file vouches for. `binary`: another build of the
+    /// server (the previous release's) instead of this one's.
+    static func start(port: Int, arguments: [String], logFile: URL? = nil, trusting caFile: String? = nil, binary: URL? = nil)
+        async throws -> ServerProcess
+    {
         let process = Process()
-        process.executableURL = CLIRunner.binary("PhoneAuthServer")
+        process.executableURL = binary ?? CLIRunner.binary("PhoneAuthServer")
         process.arguments = ["serve", "--port", String(port)] + (logFile == nil ? ["--log-level", "warning"] : []) + arguments
         process.standardOutput = FileHandle.nullDevice
         if let logFile {

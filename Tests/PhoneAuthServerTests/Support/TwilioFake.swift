@@ -21,19 +21,30 @@ final class TwilioFake: Sendable {
     private let sent = Mutex<[Sent]>([])
     private let throttled = Mutex<Set<String>>([])
     private let requests = Mutex(0)
+    /// The auth tokens the account accepts: Twilio keeps a primary and, while one is rotated, a secondary.
+    private let accepted = Mutex<Set<String>>([authToken])
+    /// The token each accepted request came with, in order.
+    private let used = Mutex<[String]>([])
 
     var messages: [Sent] { sent.withLock { $0 } }
     var requestCount: Int { requests.withLock { $0 } }
+    var tokensUsed: [String] { used.withLock { $0 } }
+
+    /// From now on only `tokens` authenticate (a secondary token created, or the old one revoked).
+    func accept(_ tokens: Set<String>) { accepted.withLock { $0 = tokens } }
 
     @discardableResult
     func run<Value: Sendable>(_ body: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
         let router = Router()
         router.post("2010-04-01/Accounts/:sid/Messages.json") { request, context -> Response in
             self.requests.withLock { $0 += 1 }
-            let expected = "Basic " + Data("\(Self.accountSID):\(Self.authToken)".utf8).base64EncodedString()
-            guard context.parameters.get("sid") == Self.accountSID, request.headers[.authorization] == expected else {
+            let token = self.accepted.withLock { accepted in
+                accepted.first { request.headers[.authorization] == "Basic " + Data("\(Self.accountSID):\($0)".utf8).base64EncodedString() }
+            }
+            guard context.parameters.get("sid") == Self.accountSID, let token else {
                 return Self.error(.unauthorized, code: 20003, message: "Authenticate")
             }
+            self.used.withLock { $0.append(token) }
             let form = Self.parseForm(String(buffer: try await request.body.collect(upTo: 1 << 16)))
             guard let to = form["To"], let text = form["Body"], form["From"] != nil || form["MessagingServiceSid"] != nil else {
                 return Self.error(.badRequest, code: 21604, message: "A 'To' phone number is required.")

@@ -6,9 +6,11 @@ import Foundation
 /// admission it ends with; the rule reads facts only when it needs them, so a known-good phone costs no screening.
 ///
 /// A backend shared by several instances locks the attempt's phone, network and range, and reads the fleet-wide facts
-/// (the budgets' windows, the standing's server-wide count) without a lock at first: before it writes an admission
-/// that rests on them it takes the fleet's lock and reads them again (`needsFleetLock`, `Facts.forgettingFleetWide`),
-/// so the fleet's lock is held for a few statements at the end, not for the whole send.
+/// (the budgets' rings, the standing's server-wide count) without a lock at first. Before it writes an admission that
+/// rests on them it claims the send in its pool's budgets (`needsBudgetClaim`, `claims`: a conditional write of the
+/// pool's budget rows that fails when one is full) and, holding those rows, reads the standing again
+/// (`Facts.afterClaim`): sends of a pool meet only at that claim, for the statements between it and their commit.
+/// (A challenge is written without a claim: decided on a count a moment old, it lets nothing more through.)
 package struct SendAdmissionDecision: Sendable {
     package var attempt: SendAttempt
     package var rules: [WindowRule]
@@ -68,10 +70,11 @@ package struct SendAdmissionDecision: Sendable {
             self.networkChallenges = networkChallenges
         }
 
-        /// These facts without the fleet-wide ones, to be read again under the fleet's lock.
-        package func forgettingFleetWide(of rules: [WindowRule]) -> Facts {
+        /// These facts once the budgets are claimed: every budget has room (the claim proved it), and the standing
+        /// is to be read again, now that the pool's sends wait for this one.
+        package func afterClaim(of rules: [WindowRule]) -> Facts {
             var facts = self
-            facts.windows = windows.filter { rules[$0.key].scope != .global }
+            for (index, rule) in rules.enumerated() where rule.scope == .global { facts.windows[index] = .under }
             facts.standing = nil
             return facts
         }
@@ -100,11 +103,20 @@ package struct SendAdmissionDecision: Sendable {
         return facts.verifiedPhones[rule.window].map { rule.limit(verifiedPhones: $0) }
     }
 
-    /// True when `admission`, decided on `facts` read without the fleet's lock, writes on the strength of a fleet-wide
-    /// fact: the backend must take the lock and decide again on fresh ones. A refusal writes nothing and stands.
-    package func needsFleetLock(_ admission: SendAdmission, _ facts: Facts) -> Bool {
-        guard admission.writes else { return false }
+    /// True when `admission`, decided on `facts` read without a fleet-wide lock, sends on the strength of a fleet-wide
+    /// fact: the backend must claim the budgets (`claims`) and decide again on `Facts.afterClaim`. Anything else stands:
+    /// a refusal writes nothing, and a challenge decided on a count a moment old lets nothing more through.
+    package func needsBudgetClaim(_ admission: SendAdmission, _ facts: Facts) -> Bool {
+        guard admission.isAdmitted else { return false }
         return facts.windows.keys.contains { rules[$0].scope == .global } || facts.standing != nil
+    }
+
+    /// What an admission claims: one send in each budget of the attempt's pool, while it has room. With no budget
+    /// configured, a send whose standing was read still claims the pool's hourly ring (without a limit), so the sends
+    /// that read the server-wide count of unverified sends still meet.
+    package func claims(_ facts: Facts) -> [BudgetRing.Claim] {
+        let budgets = rules.filter { $0.scope == .global }.map { BudgetRing.Claim(window: $0.window, max: $0.max, now: now) }
+        return budgets.isEmpty && facts.standing != nil ? [BudgetRing.Claim(window: 3_600, max: .max, now: now)] : budgets
     }
 
     /// The next read, or the admission once the facts decide it. Pure: the same facts give the same step.

@@ -124,31 +124,38 @@ import Testing
         #expect(rule.next(facts) == rule.next(facts))
     }
 
-    /// Read without the fleet's lock, a budget's count may be stale: an admission resting on it is decided again on
-    /// counts read under the lock, and then it is a refusal if the budget filled meanwhile. A refusal, or an admission
-    /// that read no fleet-wide count, needs no lock at all.
-    @Test func anAdmissionOnUnlockedBudgetCountsIsDecidedAgainUnderTheFleetsLock() {
+    /// Read without a lock, a budget's ring may be stale: an admission resting on it claims the budgets (a write that
+    /// fails when one is full) and is decided again after the claim, on a fresh standing. A refusal, a challenge, or an
+    /// admission that read no fleet-wide count, claims nothing.
+    @Test func anAdmissionOnUnlockedBudgetCountsClaimsTheBudgetsAndIsDecidedAgain() {
         let budget = WindowRule(scope: .global, window: 3_600, max: 1_000, refusal: .smsBudgetExhausted)
-        let rules = [budget, perPhone]
+        let daily = WindowRule(scope: .global, window: 86_400, max: 10_000, refusal: .smsBudgetExhausted)
+        let rules = [budget, daily, perPhone]
         let decision = SendAdmissionDecision(attempt: attempt, rules: rules, now: now)
-        var facts = SendAdmissionDecision.Facts(knownGood: false, block: nil, windows: [0: .under, 1: .under])
+        var facts = SendAdmissionDecision.Facts(knownGood: false, block: nil, windows: [0: .under, 1: .under, 2: .under])
         #expect(decision.next(facts) == .apply(.admitted(knownGood: false)))
-        #expect(decision.needsFleetLock(.admitted(knownGood: false), facts))
+        #expect(decision.needsBudgetClaim(.admitted(knownGood: false), facts))
+        #expect(decision.claims(facts) == [BudgetRing.Claim(window: 3_600, max: 1_000, now: now), BudgetRing.Claim(window: 86_400, max: 10_000, now: now)])
 
-        facts = facts.forgettingFleetWide(of: rules)
-        #expect(facts.windows == [1: .under])  // the phone's count was read under the phone's lock and stands
-        #expect(decision.next(facts) == .read(.window(rule: 0, limit: 1_000)))
+        // Claimed: the budgets have room, the phone's count (read under the phone's lock) stands.
+        let claimed = facts.afterClaim(of: rules)
+        #expect(claimed.windows == [0: .under, 1: .under, 2: .under])
+        #expect(decision.next(claimed) == .apply(.admitted(knownGood: false)))
         facts.windows[0] = .full(oldestCounted: now.addingTimeInterval(-3_500))
         let refusal = SendAdmission.refused(SendRefusal(rule: budget, retryAfter: 100))
         #expect(decision.next(facts) == .apply(refusal))
-        #expect(!decision.needsFleetLock(refusal, facts))
+        #expect(!decision.needsBudgetClaim(refusal, facts))
 
-        // Per-phone and per-network rules alone: no fleet-wide count, no fleet lock.
-        #expect(!self.decision().needsFleetLock(.admitted(knownGood: false), underLimits()))
-        // The screening's standing carries the server-wide count: a challenge resting on it takes the lock too.
+        // Per-phone and per-network rules alone: no fleet-wide count, no claim.
+        #expect(!self.decision().needsBudgetClaim(.admitted(knownGood: false), underLimits()))
+        // The screening's standing carries the server-wide count: an admission resting on it claims the hourly ring
+        // even with no budget, so such sends still meet; a challenge claims nothing.
         var screened = underLimits()
         screened.standing = RangeStanding()
-        #expect(self.decision(screening: screening()).needsFleetLock(.challenged(difficulty: 18), screened))
-        #expect(screened.forgettingFleetWide(of: [perPhone, perIP]).standing == nil)
+        let screens = self.decision(screening: screening())
+        #expect(screens.needsBudgetClaim(.admitted(knownGood: false), screened))
+        #expect(screens.claims(screened) == [BudgetRing.Claim(window: 3_600, max: .max, now: now)])
+        #expect(!screens.needsBudgetClaim(.challenged(difficulty: 18), screened))
+        #expect(screened.afterClaim(of: [perPhone, perIP]).standing == nil)
     }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+import PhoneAuthCore
+
+/// Statements on `send_budgets`: one row per pool (numbers that signed in before, or the rest) and budget window,
+/// holding that budget's `BudgetRing` as two JSON arrays. (SQLite has one writer: a send reads and writes its rings in
+/// its transaction, with nothing to claim.)
+enum SQLiteBudgetRows {
+    static func ring(_ db: Database, knownGood: Bool, window: TimeInterval) throws -> BudgetRing {
+        guard
+            let row = try Row.fetchOne(
+                db.prepared("SELECT buckets, counts FROM send_budgets WHERE pool = ? AND window_seconds = ?"), arguments: [knownGood, Int(window)])
+        else { return BudgetRing() }
+        let decoder = JSONDecoder()
+        return BudgetRing(
+            buckets: (try? decoder.decode([Int64].self, from: Data((row["buckets"] as String).utf8))) ?? [],
+            counts: (try? decoder.decode([Int].self, from: Data((row["counts"] as String).utf8))) ?? [])
+    }
+
+    /// Counts one send at each of `times` (one at `now` for a send) in the pool's ring of each of `windows`; a ring
+    /// with no row yet gets one.
+    static func count(_ db: Database, knownGood: Bool, windows: [TimeInterval], at times: [Date]) throws {
+        let encoder = JSONEncoder()
+        for window in windows {
+            let ring = try times.reduce(ring(db, knownGood: knownGood, window: window)) { $0.adding(1, window: window, now: $1) }
+            try db.run(
+                """
+                INSERT INTO send_budgets (pool, window_seconds, buckets, counts) VALUES (?, ?, ?, ?)
+                ON CONFLICT (pool, window_seconds) DO UPDATE SET buckets = excluded.buckets, counts = excluded.counts
+                """,
+                [knownGood, Int(window), String(decoding: try encoder.encode(ring.buckets), as: UTF8.self),
+                 String(decoding: try encoder.encode(ring.counts), as: UTF8.self)])
+        }
+    }
+}

@@ -9,7 +9,7 @@ struct PostgresActivityRepository: ActivityRepository {
         guard !counts.isEmpty else { return }
         // Sorted, so two instances flushing at once take the rows' locks in the same order.
         let sorted = counts.sorted { ($0.key.bucket, $0.key.market, $0.key.event.name) < ($1.key.bucket, $1.key.market, $1.key.event.name) }
-        try await database.write(affectsCallers: false) { sql in
+        try await database.write(affecting: .nobody) { sql in
             for (key, count) in sorted {
                 try await sql.execute(
                     """

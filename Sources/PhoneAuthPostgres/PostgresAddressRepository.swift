@@ -20,7 +20,7 @@ struct PostgresAddressRepository: AddressRepository {
     }
 
     func insert(_ fields: AddressFields, userID: Int64, country: String, limit: Int, now: Date) async throws -> AddressInsertOutcome {
-        try await database.write { sql in
+        try await database.write(affecting: .user(userID)) { sql in
             guard try await sql.row("SELECT id FROM users WHERE id = \(userID) FOR UPDATE") != nil else { return .limitReached }
             let count = try await sql.row("SELECT COUNT(*) AS n FROM addresses WHERE user_id = \(userID)")?["n"].decode(Int.self) ?? 0
             let outcome = AddressDecision.insert(fields, userID: userID, country: country, existing: count, limit: limit, now: now)
@@ -38,7 +38,7 @@ struct PostgresAddressRepository: AddressRepository {
     }
 
     func update(id: Int64, userID: Int64, _ fields: AddressFields, ifUnchangedSince: Date?, now: Date) async throws -> Address? {
-        try await database.write { sql in
+        try await database.write(affecting: .user(userID)) { sql in
             guard let row = try await sql.row("SELECT * FROM addresses WHERE id = \(id) AND user_id = \(userID) FOR UPDATE") else { return nil }
             guard let edited = AddressDecision.update(try Address(row: row), with: fields, ifUnchangedSince: ifUnchangedSince, now: now)
             else { return nil }
@@ -53,7 +53,7 @@ struct PostgresAddressRepository: AddressRepository {
     }
 
     func delete(id: Int64, userID: Int64) async throws -> Bool {
-        try await database.write { sql in
+        try await database.write(affecting: .user(userID)) { sql in
             try await sql.row("DELETE FROM addresses WHERE id = \(id) AND user_id = \(userID) RETURNING id") != nil
         }
     }

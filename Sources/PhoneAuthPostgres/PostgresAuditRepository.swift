@@ -6,7 +6,7 @@ struct PostgresAuditRepository: AuditRepository {
     let database: PostgresDatabase
 
     func record(_ entry: AuditEntry) async throws {
-        try await database.write { sql in
+        try await database.write(affecting: .nobody) { sql in
             try await sql.execute(
                 """
                 INSERT INTO audit_log (at, operator_id, action, target, detail, address, via)

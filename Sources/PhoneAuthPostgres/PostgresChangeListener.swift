@@ -35,10 +35,30 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
     private let logger: Logger
     private let cache: AuthStateCache
     private let state = Mutex(State())
-    /// This instance's own NOTIFY payload: its writes emptied the cache already, so their echo is skipped. Any other
-    /// payload (another instance, or a bare `NOTIFY phoneauth_changes;` after a manual edit) empties it.
+    /// This instance's own NOTIFY payloads start with it: its writes emptied the cache already, so their echo is
+    /// skipped. Any other payload empties what it names (`payload(_:from:)`), or everything (another release's bare
+    /// instance id, a bare `NOTIFY phoneauth_changes;` after a manual edit).
     private let ownID: String
     private var ownHeartbeat: String { Self.heartbeatPrefix + ownID }
+
+    /// What a write that changed `change` notifies, from the instance `instanceID`: the instance id alone for anybody's
+    /// state (what earlier releases sent for every change, so a fleet mid-upgrade still empties every cache), with
+    /// ` user N` after it for one user's; nil for nobody's.
+    static func payload(_ change: CallerChange, from instanceID: String) -> String? {
+        switch change {
+        case .nobody: nil
+        case .everyone: instanceID
+        case .user(let id): "\(instanceID) user \(id)"
+        }
+    }
+
+    /// What a payload that is not a heartbeat says changed, and whether this instance sent it.
+    static func change(in payload: String, ownID: String) -> (CallerChange, own: Bool) {
+        let parts = payload.split(separator: " ")
+        let own = parts.first.map(String.init) == ownID
+        if parts.count == 3, parts[1] == "user", let id = Int64(parts[2]) { return (.user(id), own) }
+        return (.everyone, own)
+    }
 
     package init(endpoint: PostgresSetting, database: PostgresDatabase, cache: AuthStateCache, logger: Logger) {
         self.endpoint = endpoint
@@ -174,8 +194,9 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
             if echo != .stillLive, warned != nil {
                 logger.warning("change listener hears its heartbeat again; the auth-state cache is used again")
             }
-        } else if !payload.hasPrefix(Self.heartbeatPrefix), payload != ownID {
-            cache.invalidateAll()
+        } else if !payload.hasPrefix(Self.heartbeatPrefix) {
+            let (change, own) = Self.change(in: payload, ownID: ownID)
+            if !own { cache.invalidate(change) }
         }
     }
 

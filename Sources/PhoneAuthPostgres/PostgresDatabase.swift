@@ -16,12 +16,13 @@ package struct PostgresDatabase: Sendable {
     /// What a lease that timed out says: with `sslmode=require` the likeliest cause is a server without TLS, which
     /// refuses every handshake while the pool keeps trying, so the wait alone would not say why.
     let leaseFailure: String
-    /// Runs after every write transaction, committed or not (a lost COMMIT answer may still have committed).
-    let afterWrite: @Sendable () -> Void
+    /// Runs after every write transaction that may have changed a caller's state, committed or not (a lost COMMIT
+    /// answer may still have committed), with whose.
+    let afterWrite: @Sendable (CallerChange) -> Void
     /// Sent as the NOTIFY payload, so this process's own listener can skip its own writes (`afterWrite` covered them).
     let instanceID = UUID().uuidString
 
-    package init(_ setting: PostgresSetting, logger: Logger, afterWrite: @escaping @Sendable () -> Void = {}) {
+    package init(_ setting: PostgresSetting, logger: Logger, afterWrite: @escaping @Sendable (CallerChange) -> Void = { _ in }) {
         var configuration = PostgresClient.Configuration(
             host: setting.host, port: setting.port, username: setting.username, password: setting.password, database: setting.database,
             tls: Self.tls(setting.tls))
@@ -62,22 +63,35 @@ package struct PostgresDatabase: Sendable {
     /// One transaction: committed when `body` returns, rolled back when it throws. (Not postgres-nio's
     /// `withTransaction`: after the server dropped the connection it sends `ROLLBACK` anyway, and a query written to a
     /// closed channel never completes, so the request hung for good.)
-    /// `affectsCallers: false` for a transaction that touches no table a caller's state or address book is read from
-    /// (the send log, codes, wrong guesses, challenges, idempotency keys, activity counters): no instance's auth-state
-    /// cache is emptied for it, so a fleet under a wave of sign-ins keeps answering reads from memory.
+    /// `affecting`: whose cached state it may change (`CallerChange`). `.nobody` for a transaction that touches no table
+    /// a caller's state or address book is read from (the send log, codes, wrong guesses, challenges, idempotency keys,
+    /// activity counters, the audit log): no instance's auth-state cache is emptied for it; `.user` empties that user's
+    /// entries only, in every instance.
     func write<Value: Sendable>(
-        affectsCallers: Bool = true, _ body: @escaping @Sendable (PostgresExecutor) async throws -> Value
+        affecting change: CallerChange = .everyone, _ body: @escaping @Sendable (PostgresExecutor) async throws -> Value
     ) async throws -> Value {
-        defer { if affectsCallers { afterWrite() } }
+        try await writeReporting(unknown: change) { sql in (try await body(sql), change) }
+    }
+
+    /// `write`, for a transaction that learns whose state it changed as it runs (a sign-in, a refresh): `body` says.
+    /// `unknown`: what is emptied when `body` throws (a transaction that failed part-way may still have committed).
+    func writeReporting<Value: Sendable>(
+        unknown: CallerChange = .everyone, _ body: @escaping @Sendable (PostgresExecutor) async throws -> (Value, CallerChange)
+    ) async throws -> Value {
+        let change = Mutex(unknown)
+        defer { if change.withLock({ $0 }) != .nobody { afterWrite(change.withLock { $0 }) } }
         return try await withLeaseDeadline { leased in
             try await client.withConnection { connection in
                 leased.mark()
                 let sql = PostgresExecutor(connection: connection, logger: logger)
                 try await sql.execute("BEGIN")
                 do {
-                    let value = try await body(sql)
+                    let (value, changed) = try await body(sql)
+                    change.withLock { $0 = changed }
                     // Every instance's auth-state cache hears of the change, if and when it commits.
-                    if affectsCallers { try await sql.execute("SELECT pg_notify(\(PostgresChangeListener.channel), \(instanceID))") }
+                    if let payload = PostgresChangeListener.payload(changed, from: instanceID) {
+                        try await sql.execute("SELECT pg_notify(\(PostgresChangeListener.channel), \(payload))")
+                    }
                     try await sql.execute("COMMIT")
                     return value
                 } catch {

@@ -8,7 +8,7 @@ struct PostgresIdempotencyRepository: IdempotencyRepository {
     let database: PostgresDatabase
 
     func claim(key: String, phone: String, expiresAt: Date, now: Date) async throws -> IdempotencyClaim {
-        try await database.write(affectsCallers: false) { sql in
+        try await database.write(affecting: .nobody) { sql in
             try await sql.execute("DELETE FROM idempotency_keys WHERE key = \(key) AND expires_at <= \(now)")
             let inserted = try await sql.row(
                 """
@@ -26,13 +26,13 @@ struct PostgresIdempotencyRepository: IdempotencyRepository {
     }
 
     func complete(key: String, status: Int, body: Data) async throws {
-        try await database.write(affectsCallers: false) { sql in
+        try await database.write(affecting: .nobody) { sql in
             try await sql.execute("UPDATE idempotency_keys SET status = \(status), body = \(body.bytea) WHERE key = \(key)")
         }
     }
 
     func release(key: String) async throws {
-        try await database.write(affectsCallers: false) { sql in
+        try await database.write(affecting: .nobody) { sql in
             try await sql.execute("DELETE FROM idempotency_keys WHERE key = \(key) AND status = 0")
         }
     }

@@ -12,12 +12,12 @@ struct PostgresRangeRepository: RangeRepository {
 
     func block(prefix: String, reason: String, by operatorID: Int64?, now: Date) async throws -> RangeBlock {
         let block = RangeBlock(prefix: prefix, reason: reason, automatic: false, createdAt: now, expiresAt: nil, createdBy: operatorID)
-        try await database.write { sql in try await PostgresRangeRows.save(sql, block) }
+        try await database.write(affecting: .nobody) { sql in try await PostgresRangeRows.save(sql, block) }
         return block
     }
 
     func unblock(prefix: String, now: Date) async throws -> Bool {
-        try await database.write { sql in
+        try await database.write(affecting: .nobody) { sql in
             let lifted = try await sql.rows(
                 "DELETE FROM range_blocks WHERE prefix = \(prefix) RETURNING (expires_at IS NULL OR expires_at > \(now)) AS in_force")
             return try lifted.first?["in_force"].decode(Bool.self) ?? false

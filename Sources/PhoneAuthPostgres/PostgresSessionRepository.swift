@@ -35,7 +35,7 @@ struct PostgresSessionRepository: SessionRepository {
     func rotate(
         presentedHash: Data, replacement: (hash: Data, sealedPair: Data)?, now: Date, slidingLifetime: TimeInterval, graceWindow: TimeInterval
     ) async throws -> RotationOutcome {
-        try await database.write { sql in
+        try await database.writeReporting { sql in
             // FOR UPDATE: a concurrent rotation of the same row waits, then re-reads it and no longer matches.
             var match: RotationDecision.Match?
             if let row = try await sql.row("SELECT * FROM user_sessions WHERE refresh_token_hash = \(presentedHash.bytea) FOR UPDATE") {
@@ -54,7 +54,7 @@ struct PostgresSessionRepository: SessionRepository {
             case .rotate(let session, _), .endSession(let session): try await Self.save(sql, session)
             case .replay, .disabled, .invalid: break
             }
-            return decision.outcome
+            return (decision.outcome, match.map { .user($0.session.userID) } ?? .nobody)
         }
     }
 
@@ -88,7 +88,7 @@ struct PostgresSessionRepository: SessionRepository {
     }
 
     func revoke(id: String, userID: Int64, now: Date) async throws -> Bool {
-        try await database.write { sql in
+        try await database.write(affecting: .user(userID)) { sql in
             try await sql.row(
                 """
                 UPDATE user_sessions SET is_active = FALSE, revoked_at = \(now)
@@ -98,7 +98,7 @@ struct PostgresSessionRepository: SessionRepository {
     }
 
     func logOut(userID: Int64, sessionID: String?, scope: LogoutScope, now: Date) async throws {
-        try await database.write { sql in
+        try await database.write(affecting: .user(userID)) { sql in
             let plan = LogoutPlan(scope: scope, sessionID: sessionID)
             if plan.deactivatesUser { try await PostgresUserRows.deactivate(sql, id: userID, now: now) }
             if let (except, only) = plan.revokeArguments {
@@ -108,9 +108,13 @@ struct PostgresSessionRepository: SessionRepository {
     }
 
     func touch(id: String, now: Date, every: TimeInterval) async throws {
-        try await database.write { sql in
-            try await sql.execute(
-                "UPDATE user_sessions SET last_activity_at = \(now) WHERE id = \(id) AND last_activity_at < \(now.addingTimeInterval(-every))")
+        try await database.writeReporting { sql in
+            let touched = try await sql.row(
+                """
+                UPDATE user_sessions SET last_activity_at = \(now) WHERE id = \(id) AND last_activity_at < \(now.addingTimeInterval(-every))
+                RETURNING user_id
+                """)
+            return ((), try touched.map { CallerChange.user(try $0["user_id"].decode(Int64.self)) } ?? .nobody)
         }
     }
 }

@@ -14,7 +14,7 @@ struct PostgresSignInRepository: SignInRepository {
     let database: PostgresDatabase
 
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
-        try await database.write(affectsCallers: false) { sql in
+        try await database.write(affecting: .nobody) { sql in
             try await sql.lock("verify-phone:\(phone)")
             // One statement: the phone's expired codes go, a live one with the same code (a test number's fixed code)
             // hands its tries on, and whether the phone is banned comes back.
@@ -33,7 +33,7 @@ struct PostgresSignInRepository: SignInRepository {
     }
 
     func delete(id: Int64) async throws {
-        try await database.write(affectsCallers: false) { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
+        try await database.write(affecting: .nobody) { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
     }
 
     func latestIssue(phone: String) async throws -> Date? {
@@ -43,79 +43,88 @@ struct PostgresSignInRepository: SignInRepository {
     }
 
     func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date) async throws -> RedemptionOutcome {
-        try await database.write { sql in
-            // Always in this order (network, then phone), so two redemptions never wait on each other's locks.
-            try await sql.lock("verify-network:\(guess.network)")
-            if let limit = limits.perNetwork,
-                let retryAfter = try await Self.failures(
-                    sql, network: guess.network, phone: nil, path: nil, limit: limit.max, window: limit.window, now: now)
-            {
-                return .networkRateLimited(retryAfter: retryAfter)
+        // Only a sign-in changes a caller's state (its own user's row and sessions); a wrong guess changes nobody's.
+        try await database.writeReporting {
+            let outcome = try await Self.redeem(guess, limits: limits, session: session, now: now, on: $0)
+            guard case .success(let user) = outcome, let id = user.id else { return (outcome, .nobody) }
+            return (outcome, .user(id))
+        }
+    }
+
+    private static func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date, on sql: PostgresExecutor)
+        async throws -> RedemptionOutcome
+    {
+        // Always in this order (network, then phone), so two redemptions never wait on each other's locks.
+        try await sql.lock("verify-network:\(guess.network)")
+        if let limit = limits.perNetwork,
+            let retryAfter = try await Self.failures(
+                sql, network: guess.network, phone: nil, path: nil, limit: limit.max, window: limit.window, now: now)
+        {
+            return .networkRateLimited(retryAfter: retryAfter)
+        }
+        let phone: String
+        switch guess.target {
+        case .id(let hash):
+            // The phone the code went to, and then that phone's lock, in one statement (what is read later is read
+            // by later statements, after the lock).
+            guard
+                let row = try await sql.row(
+                    """
+                    SELECT phone_number, pg_advisory_xact_lock(hashtextextended('verify-phone:' || phone_number, 0)) AS locked
+                    FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now)
+                    """)
+            else {
+                try await Self.recordFailure(sql, phone: "", guess: guess, now: now)
+                return .rejected(attemptsRemaining: nil)
             }
-            let phone: String
+            phone = try row["phone_number"].decode(String.self)
+        case .phone(let number):
+            phone = number
+            try await sql.lock("verify-phone:\(phone)")
+        }
+        if let retryAfter = try await Self.phoneRetryAfter(sql, phone: phone, target: guess.target, limits: limits, now: now) {
+            return .phoneRateLimited(retryAfter: retryAfter)
+        }
+        let candidate: PostgresRandomAccessRow? =
             switch guess.target {
             case .id(let hash):
-                // The phone the code went to, and then that phone's lock, in one statement (what is read later is read
-                // by later statements, after the lock).
-                guard
-                    let row = try await sql.row(
-                        """
-                        SELECT phone_number, pg_advisory_xact_lock(hashtextextended('verify-phone:' || phone_number, 0)) AS locked
-                        FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now)
-                        """)
-                else {
-                    try await Self.recordFailure(sql, phone: "", guess: guess, now: now)
-                    return .rejected(attemptsRemaining: nil)
+                try await sql.row("SELECT * FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now) FOR UPDATE")
+            case .phone:
+                try await sql.row(
+                    """
+                    SELECT * FROM verifications WHERE phone_number = \(phone) AND expires_at > \(now)
+                    ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE
+                    """)
+            }
+        let verification = try candidate.map(Verification.init(row:))
+        switch GuessVerdict.judge(verification, guess: guess, limits: limits) {
+        case .refuse(let outcome):
+            return outcome
+        case .wrong(let bump, let outcome):
+            if bump, let id = verification?.id {
+                if case .id = guess.target {
+                    try await sql.execute("UPDATE verifications SET id_attempts = id_attempts + 1 WHERE id = \(id)")
+                } else {
+                    try await sql.execute("UPDATE verifications SET phone_attempts = phone_attempts + 1 WHERE id = \(id)")
                 }
-                phone = try row["phone_number"].decode(String.self)
-            case .phone(let number):
-                phone = number
-                try await sql.lock("verify-phone:\(phone)")
             }
-            if let retryAfter = try await Self.phoneRetryAfter(sql, phone: phone, target: guess.target, limits: limits, now: now) {
-                return .phoneRateLimited(retryAfter: retryAfter)
-            }
-            let candidate: PostgresRandomAccessRow? =
-                switch guess.target {
-                case .id(let hash):
-                    try await sql.row("SELECT * FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now) FOR UPDATE")
-                case .phone:
-                    try await sql.row(
-                        """
-                        SELECT * FROM verifications WHERE phone_number = \(phone) AND expires_at > \(now)
-                        ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE
-                        """)
-                }
-            let verification = try candidate.map(Verification.init(row:))
-            switch GuessVerdict.judge(verification, guess: guess, limits: limits) {
-            case .refuse(let outcome):
-                return outcome
-            case .wrong(let bump, let outcome):
-                if bump, let id = verification?.id {
-                    if case .id = guess.target {
-                        try await sql.execute("UPDATE verifications SET id_attempts = id_attempts + 1 WHERE id = \(id)")
-                    } else {
-                        try await sql.execute("UPDATE verifications SET phone_attempts = phone_attempts + 1 WHERE id = \(id)")
-                    }
-                }
-                try await Self.recordFailure(sql, phone: phone, guess: guess, now: now)
-                return outcome
-            case .right:
-                break
-            }
-            guard let code = verification else { return .rejected(attemptsRemaining: nil) }
-            let existing = try await PostgresUserRows.fetch(sql, phone: phone, forUpdate: true)
-            let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone))
-            guard case .signIn(let defaults) = decision else {
-                if decision == .refuseDisabled { try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)") }
-                return decision.refusal ?? .rejected(attemptsRemaining: nil)
-            }
-            try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone)")
-            let user = try await PostgresUserRows.activate(sql, phone: phone, defaults: defaults, now: now)
-            try await PostgresSessionRows.open(sql, session, userID: user.id!, now: now)
-            try await PostgresSendRows.markVerified(sql, phone: phone, now: now)
-            return .success(user)
+            try await Self.recordFailure(sql, phone: phone, guess: guess, now: now)
+            return outcome
+        case .right:
+            break
         }
+        guard let code = verification else { return .rejected(attemptsRemaining: nil) }
+        let existing = try await PostgresUserRows.fetch(sql, phone: phone, forUpdate: true)
+        let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone))
+        guard case .signIn(let defaults) = decision else {
+            if decision == .refuseDisabled { try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)") }
+            return decision.refusal ?? .rejected(attemptsRemaining: nil)
+        }
+        try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone)")
+        let user = try await PostgresUserRows.activate(sql, phone: phone, defaults: defaults, now: now)
+        try await PostgresSessionRows.open(sql, session, userID: user.id!, now: now)
+        try await PostgresSendRows.markVerified(sql, phone: phone, now: now)
+        return .success(user)
     }
 
     private static func phoneRetryAfter(_ sql: PostgresExecutor, phone: String, target: VerificationTarget, limits: GuessLimits, now: Date)
@@ -158,7 +167,7 @@ struct PostgresSignInRepository: SignInRepository {
     func admit(_ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, now: Date) async throws -> SendAdmission {
         let decision = SendAdmissionDecision(attempt: attempt, rules: rules, screening: screening, now: now)
         let budgets = rules.indices.filter { rules[$0].scope == .global }
-        return try await database.write(affectsCallers: false) { sql in
+        return try await database.write(affecting: .nobody) { sql in
             // What only this attempt's phone, network and range share, always locked in this order: sends that share
             // none of them never wait for each other. (Old rows go in housekeeping, not here.)
             try await sql.lock("send-phone:\(attempt.phone)", "send-network:\(attempt.ip)", "send-range:\(attempt.prefix)")

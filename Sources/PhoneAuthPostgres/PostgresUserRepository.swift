@@ -35,7 +35,7 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func updateProfile(id: Int64, _ changes: ProfileChanges, ifUnchangedSince: Date?, now: Date) async throws -> User? {
-        try await database.write { sql in
+        try await database.write(affecting: .user(id)) { sql in
             // The row lock makes the comparison and the write one unit against every other instance.
             guard let row = try await sql.row("SELECT * FROM users WHERE id = \(id) FOR UPDATE") else { return nil }
             var user = try User(row: row)
@@ -53,7 +53,7 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func reserve(phone: String, defaults: NewUserDefaults, now: Date) async throws -> User {
-        try await database.write { sql in
+        try await database.writeReporting { sql in
             // One statement: a sign-in of the same number at the same moment ends up with this row, or this with its.
             let row = try await sql.row(
                 """
@@ -63,12 +63,13 @@ struct PostgresUserRepository: UserRepository {
                 RETURNING *
                 """)
             guard let row else { throw AppError.internalError }
-            return try User(row: row)
+            let user = try User(row: row)
+            return (user, user.id.map(CallerChange.user) ?? .everyone)
         }
     }
 
     func setRole(userID: Int64, role: UserRole, now: Date) async throws -> User? {
-        try await database.write { sql in
+        try await database.write(affecting: .user(userID)) { sql in
             try await sql.row(
                 """
                 UPDATE users SET permissions_updated_at = CASE WHEN role <> \(role.rawValue) THEN \(now) ELSE permissions_updated_at END,
@@ -79,7 +80,7 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func disable(userID: Int64, reason: String?, now: Date) async throws -> User? {
-        try await database.write { sql in
+        try await database.write(affecting: .user(userID)) { sql in
             guard let row = try await sql.row(
                 """
                 UPDATE users SET disabled_at = COALESCE(disabled_at, \(now)), disabled_reason = \(reason), tokens_valid_after = \(now),
@@ -92,7 +93,7 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func enable(userID: Int64, now: Date) async throws -> User? {
-        try await database.write { sql in
+        try await database.write(affecting: .user(userID)) { sql in
             if let row = try await sql.row(
                 """
                 UPDATE users SET disabled_at = NULL, disabled_reason = NULL, updated_at = \(now)

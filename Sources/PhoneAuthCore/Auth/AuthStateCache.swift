@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// Each caller's state (user row, session, market cutoff) kept in memory so a steady stream of requests needs no
-/// database read, but never served stale: every change to the database empties it before the next request is
+/// database read, but never served stale: every change to the database empties what it may have changed (one user's
+/// entries, or all: `CallerChange`) before the next request is
 /// answered (`StorageChangeSignal`), and entries older than `ttl` are read again anyway. Bounded by count and by bytes:
 /// when `capacity` entries or `maxBytes` (as `CallerState.memoryCost` and `Address.memoryCost` estimate them) are held,
 /// the cache starts over, so large profiles or address books cannot make it grow past its budget.
@@ -23,12 +24,15 @@ package final class AuthStateCache: Sendable {
     private struct Entry {
         var state: CallerState
         var storedAt: Date
+        var cost: Int
     }
 
     private struct Contents {
         var entries: [Key: Entry] = [:]
+        /// Each user's keys among `entries`, so one user's can be forgotten without a scan.
+        var keysByUser: [Int64: Set<Key>] = [:]
         /// Each user's address book, emptied with everything else.
-        var addressLists: [Int64: (addresses: [Address], storedAt: Date)] = [:]
+        var addressLists: [Int64: (addresses: [Address], storedAt: Date, cost: Int)] = [:]
         /// Bumped by every invalidation: a read that began before one must not store what it read.
         var generation: UInt64 = 0
         /// What the entries and address books hold, as estimated.
@@ -70,8 +74,9 @@ package final class AuthStateCache: Sendable {
             guard contents.generation == generation else { return }
             let cost = state.memoryCost
             if contents.entries.count >= capacity || contents.bytes + cost > maxBytes { Self.startOver(&contents) }
-            contents.entries[key] = Entry(state: state, storedAt: now)
-            contents.bytes += cost
+            contents.bytes += cost - (contents.entries[key]?.cost ?? 0)
+            contents.entries[key] = Entry(state: state, storedAt: now, cost: cost)
+            contents.keysByUser[key.userID, default: []].insert(key)
         }
     }
 
@@ -80,14 +85,31 @@ package final class AuthStateCache: Sendable {
         contents.withLock { contents in
             contents.generation &+= 1
             contents.stats.invalidations += 1
-            contents.entries.removeAll(keepingCapacity: true)
-            contents.addressLists.removeAll(keepingCapacity: true)
-            contents.bytes = 0
+            Self.startOver(&contents)
+        }
+    }
+
+    /// What `change` may have changed is never served again: nothing, one user's entries and address book, or all.
+    /// (A read of anyone that began before it stores nothing: the generation is shared.)
+    package func invalidate(_ change: CallerChange) {
+        switch change {
+        case .nobody: return
+        case .everyone: invalidateAll()
+        case .user(let userID):
+            contents.withLock { contents in
+                contents.generation &+= 1
+                contents.stats.invalidations += 1
+                for key in contents.keysByUser.removeValue(forKey: userID) ?? [] {
+                    contents.bytes -= contents.entries.removeValue(forKey: key)?.cost ?? 0
+                }
+                contents.bytes -= contents.addressLists.removeValue(forKey: userID)?.cost ?? 0
+            }
         }
     }
 
     private static func startOver(_ contents: inout Contents) {
         contents.entries.removeAll(keepingCapacity: true)
+        contents.keysByUser.removeAll(keepingCapacity: true)
         contents.addressLists.removeAll(keepingCapacity: true)
         contents.bytes = 0
     }
@@ -109,8 +131,8 @@ package final class AuthStateCache: Sendable {
             guard contents.generation == generation else { return }
             let cost = 64 + addresses.reduce(0) { $0 + $1.memoryCost }
             if contents.addressLists.count >= capacity || contents.bytes + cost > maxBytes { Self.startOver(&contents) }
-            contents.addressLists[userID] = (addresses, now)
-            contents.bytes += cost
+            contents.bytes += cost - (contents.addressLists[userID]?.cost ?? 0)
+            contents.addressLists[userID] = (addresses, now, cost)
         }
     }
 

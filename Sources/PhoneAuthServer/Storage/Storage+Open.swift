@@ -15,7 +15,7 @@ extension Storage {
         case .postgres(let postgres):
             guard let cache else { return .postgres(PostgresDatabase(postgres, logger: logger)) }
             // This instance's own writes empty its cache at once; other instances' arrive by NOTIFY.
-            let database = PostgresDatabase(postgres, logger: logger, afterWrite: { cache.invalidateAll() })
+            let database = PostgresDatabase(postgres, logger: logger, afterWrite: { cache.invalidate($0) })
             let listener = PostgresChangeListener(endpoint: listen ?? postgres, database: database, cache: cache, logger: database.logger)
             return .postgres(database, listener: listener)
         }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import PhoneAuthCore
+@testable import PhoneAuthPostgres
 @testable import PhoneAuthServer
 
 /// The auth-state cache (issue 12): a steady stream of requests needs no database read, and still no request is
@@ -137,6 +138,58 @@ import Testing
         let user = User(newPhone: "+13125550100", defaults: .init(market: "us", language: "en", country: "United States"), now: now)
         cache.store(CallerState(user: user, session: nil, marketForceLogoutAfter: nil), for: key, readAt: miss.generation, now: now)
         #expect(cache.lookup(key, now: now).state == nil)
+    }
+
+    /// A change to one user (a sign-in, an edit, a logout) forgets that user's entries and address book, in every
+    /// session and market, and nobody else's; a read of anyone that began before it stores nothing.
+    @Test func aChangeToOneUserForgetsOnlyThatUser() {
+        let cache = AuthStateCache(ttl: .seconds(60))
+        let now = Date()
+        let defaults = NewUserDefaults(market: "us", language: "en", country: "United States")
+        func state(_ id: Int64) -> CallerState {
+            var user = User(newPhone: "+1312555010\(id)", defaults: defaults, now: now)
+            user.id = id
+            return CallerState(user: user)
+        }
+        let keys = [
+            AuthStateCache.Key(userID: 1, sessionID: "a", market: "us"), AuthStateCache.Key(userID: 1, sessionID: "b", market: "us"),
+            AuthStateCache.Key(userID: 2, sessionID: "c", market: "us"),
+        ]
+        for key in keys { cache.store(state(key.userID), for: key, readAt: cache.lookup(key, now: now).generation, now: now) }
+        cache.storeAddresses([], userID: 1, readAt: cache.lookupAddresses(userID: 1, now: now).generation, now: now)
+        cache.storeAddresses([], userID: 2, readAt: cache.lookupAddresses(userID: 2, now: now).generation, now: now)
+        let full = cache.bytes
+        let racing = cache.lookup(AuthStateCache.Key(userID: 3, sessionID: "d", market: "us"), now: now)
+
+        cache.invalidate(.nobody)
+        #expect(cache.lookup(keys[0], now: now).state != nil)
+        cache.invalidate(.user(1))
+        #expect(cache.lookup(keys[0], now: now).state == nil)
+        #expect(cache.lookup(keys[1], now: now).state == nil)
+        #expect(cache.lookupAddresses(userID: 1, now: now).addresses == nil)
+        #expect(cache.lookup(keys[2], now: now).state == state(2))
+        #expect(cache.lookupAddresses(userID: 2, now: now).addresses == [])
+        #expect(cache.bytes < full && cache.bytes > 0)
+        cache.store(state(3), for: AuthStateCache.Key(userID: 3, sessionID: "d", market: "us"), readAt: racing.generation, now: now)
+        #expect(cache.lookup(AuthStateCache.Key(userID: 3, sessionID: "d", market: "us"), now: now).state == nil)
+
+        cache.invalidate(.everyone)
+        #expect(cache.lookup(keys[2], now: now).state == nil)
+        #expect(cache.bytes == 0)
+    }
+
+    /// What PostgreSQL's NOTIFY carries: one user, or everyone in the format every release has sent, so instances of
+    /// the previous release (which send and understand only that) and a bare NOTIFY after a manual edit still empty
+    /// every cache.
+    @Test func aChangeNotificationNamesItsUserAndOlderOnesMeanEveryone() {
+        #expect(PostgresChangeListener.payload(.user(42), from: "A") == "A user 42")
+        #expect(PostgresChangeListener.payload(.everyone, from: "A") == "A")
+        #expect(PostgresChangeListener.payload(.nobody, from: "A") == nil)
+        #expect(PostgresChangeListener.change(in: "A user 42", ownID: "B") == (.user(42), false))
+        #expect(PostgresChangeListener.change(in: "A user 42", ownID: "A") == (.user(42), true))
+        #expect(PostgresChangeListener.change(in: "A", ownID: "B") == (.everyone, false))
+        #expect(PostgresChangeListener.change(in: "", ownID: "B") == (.everyone, false))
+        #expect(PostgresChangeListener.change(in: "A user x", ownID: "B") == (.everyone, false))
     }
 
     /// While the LISTEN connection is down, this instance cannot hear other instances' writes: it reads the database

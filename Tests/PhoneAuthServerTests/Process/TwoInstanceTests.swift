@@ -199,4 +199,53 @@ import Testing
             #expect(profile.json["full_name"] as? String == "Edited")
         }
     }
+
+    /// A sign-in, a refresh or an edit changes one user's state: every instance forgets that user's entries and keeps
+    /// everybody else's, so a fleet under a wave of sign-ins answers its other users' reads from memory; and a logout
+    /// through one instance is still refused by the other on the user's next request.
+    @Test(arguments: backends)
+    func aSignInOrAnEditForgetsOnlyItsOwnUserInEveryInstance(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await withPair(harness, extra: ["--metrics-on-main-port", "--fraud-defence", "off"]) { a, b, receiver in
+            let reader = try await a.signIn(receiver, phone: "+13125550170")
+            let other = try await a.signIn(receiver, phone: "+13125550171")
+            func counter(_ name: String) async throws -> Double {
+                let scraped = try await CurlClient.isolated().perform(CurlRequest(url: "http://127.0.0.1:\(b.port)/metrics", method: "GET"))
+                return PrometheusText(String(decoding: scraped.body, as: UTF8.self)).value(name) ?? -1
+            }
+            /// Waits until `b` has heard at least `count` more invalidations than `before` (one a change).
+            func heard(_ count: Double, after before: Double) async throws {
+                var now = before
+                for _ in 0..<100 where now < before + count {
+                    try await Task.sleep(for: .milliseconds(50))
+                    now = try await counter("phoneauth_auth_cache_invalidations_total")
+                }
+                #expect(now >= before + count)
+            }
+            #expect(try await b.request("GET", "/api/v1/profile", token: reader.access).status == 200)
+            #expect(try await b.request("GET", "/api/v1/profile", token: other.access).status == 200)
+            try await Task.sleep(for: .milliseconds(300))
+
+            // Five sign-ins of others and a refresh and an edit of `other`: `reader` stays cached on b.
+            var before = try await counter("phoneauth_auth_cache_invalidations_total")
+            for index in 0..<5 { _ = try await a.signIn(receiver, phone: "+1312555018\(index)") }
+            let refreshed = try await a.request("POST", "/auth/refresh", json: ["refresh_token": other.refresh])
+            let otherAccess = try #require(refreshed.json["access_token"] as? String)
+            #expect(try await a.request("PATCH", "/api/v1/profile", json: ["full_name": "Other"], token: otherAccess).status == 200)
+            try await heard(7, after: before)
+            let misses = try await counter("phoneauth_auth_cache_misses_total")
+            #expect(try await b.request("GET", "/api/v1/profile", token: reader.access).status == 200)
+            #expect(try await counter("phoneauth_auth_cache_misses_total") == misses, "reader's state was forgotten")
+            let edited = try await b.request("GET", "/api/v1/profile", token: otherAccess)
+            #expect(edited.json["full_name"] as? String == "Other")
+            #expect(try await counter("phoneauth_auth_cache_misses_total") > misses, "other's state was served from memory")
+
+            // A logout through a is refused by b on the next request.
+            before = try await counter("phoneauth_auth_cache_invalidations_total")
+            #expect(try await a.request("POST", "/auth/logout", token: otherAccess).status == 204)
+            try await heard(1, after: before)
+            #expect(try await b.request("GET", "/api/v1/profile", token: otherAccess).status == 401)
+            #expect(try await b.request("GET", "/api/v1/profile", token: reader.access).status == 200)
+        }
+    }
 }

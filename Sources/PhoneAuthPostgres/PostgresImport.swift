@@ -65,7 +65,8 @@ package struct PostgresImport: Sendable {
                 try await sql.execute(
                     PostgresQuery(
                         unsafeSQL: """
-                            SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT MAX(\(Self.quoted(column))) FROM \(Self.quoted(table))), 0) + 1, false)
+                            SELECT setval(pg_get_serial_sequence($1, $2),
+                                COALESCE((SELECT MAX(\(Self.quoted(column))) FROM \(Self.quoted(table))), 0) + 1, false)
                             """, binds: Self.binds([.text(table), .text(column)])))
             }
         }

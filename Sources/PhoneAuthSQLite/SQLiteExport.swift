@@ -49,7 +49,9 @@ package struct SQLiteExport: Sendable {
                 db, sql: "SELECT rowid, \(columns) FROM \(table.name.quotedDatabaseIdentifier) WHERE rowid > ? ORDER BY rowid LIMIT ?",
                 arguments: [after, limit])
             let rows = try fetched.map { row in
-                try table.kinds.enumerated().map { index, kind in try Self.value(row[index + 1] as DatabaseValue, kind: kind, column: table.columns[index]) }
+                try table.kinds.enumerated().map { index, kind in
+                    try Self.value(row[index + 1] as DatabaseValue, kind: kind, column: table.columns[index])
+                }
             }
             return (rows, fetched.last.map { $0[0] as Int64 })
         }
@@ -77,7 +79,8 @@ package struct SQLiteExport: Sendable {
             case .timestamp: Date.fromDatabaseValue(stored).map(CopiedValue.timestamp)
             case .bytes: Data.fromDatabaseValue(stored).map(CopiedValue.bytes)
             case .double: Double.fromDatabaseValue(stored).map(CopiedValue.double)
-            case .list: String.fromDatabaseValue(stored).flatMap { try? JSONDecoder().decode([Int64].self, from: Data($0.utf8)) }.map(CopiedValue.list)
+            case .list:
+                String.fromDatabaseValue(stored).flatMap { try? JSONDecoder().decode([Int64].self, from: Data($0.utf8)) }.map(CopiedValue.list)
             }
         // (The value itself is never shown: it may be a phone number or a token's hash.)
         guard let value else { throw ConfigError("column \(column) holds a value that is not \(kind.rawValue)") }

@@ -12,4 +12,16 @@ public struct SendCodeRequest: Codable, Sendable, Equatable {
     public init(phone: String, challenge: String? = nil, solution: String? = nil) {
         (self.phone, self.challenge, self.solution) = (phone, challenge, solution)
     }
+
+    /// `challenge` and `solution` may be left out, but not sent as `null`: the contract has no null for them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        phone = try container.decode(String.self, forKey: .phone)
+        challenge = try container.decodeIfPresentNotNull(String.self, forKey: .challenge)
+        solution = try container.decodeIfPresentNotNull(String.self, forKey: .solution)
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case phone, challenge, solution
+    }
 }

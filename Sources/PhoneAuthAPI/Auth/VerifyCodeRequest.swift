@@ -13,6 +13,14 @@ public struct VerifyCodeRequest: Codable, Sendable, Equatable {
         (self.verificationID, self.phone, self.verificationCode) = (verificationID, phone, code)
     }
 
+    /// `phone` and `verification_id` may be left out, but not sent as `null`: the contract has no null for them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        phone = try container.decodeIfPresentNotNull(String.self, forKey: .phone)
+        verificationID = try container.decodeIfPresentNotNull(String.self, forKey: .verificationID)
+        verificationCode = try container.decode(String.self, forKey: .verificationCode)
+    }
+
     package enum CodingKeys: String, CodingKey {
         case phone
         case verificationID = "verification_id"

@@ -1,13 +1,14 @@
 import Foundation
 
-/// The fleet's unverified sends of the last hour to numbers not known to be good (`RangeStanding.globalUnverifiedLastHour`:
-/// returning users are never screened, so only the sends the screening can let through count), kept as counts per
-/// minute of sending. Counting them from the send log on every send scanned the whole hour's sends, twice a send (125–280
-/// ms a time at a million sends an hour). Such a send adds 1 to its minute, a sign-in takes 1 off the minute of each
-/// such send it verifies; each minute has `shards` rows, so sends across a fleet seldom update the same row. (Sends
-/// that read it meet at their pool's budget claim: `SendAdmissionDecision`.) Reading sums at most 61 minutes' rows, whatever the rate. The hour is counted to the minute: the minutes that
-/// began after `now - 1 h` (so the sends of its first, partial minute are left out, which a threshold of hundreds
-/// does not notice). Both backends keep it alike.
+/// The fleet's unverified sends of the last hour to numbers not known to be good
+/// (`RangeStanding.globalUnverifiedLastHour`: returning users are never screened, so only the sends the screening can
+/// let through count), kept as counts per minute of sending. Counting them from the send log on every send scanned the
+/// whole hour's sends, twice a send (125–280 ms a time at a million sends an hour). Such a send adds 1 to its minute, a
+/// sign-in takes 1 off the minute of each such send it verifies; each minute has `shards` rows, so sends across a fleet
+/// seldom update the same row. (Sends that read it meet at their pool's budget claim: `SendAdmissionDecision`.) Reading
+/// sums at most 61 minutes' rows, whatever the rate. The hour is counted to the minute: the minutes that began after
+/// `now - 1 h` (so the sends of its first, partial minute are left out, which a threshold of hundreds does not notice).
+/// Both backends keep it alike.
 package enum UnverifiedCounts {
     package static let window: TimeInterval = 3_600
     package static let shards = 10

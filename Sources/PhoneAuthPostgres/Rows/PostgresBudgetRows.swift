@@ -15,7 +15,8 @@ enum PostgresBudgetRows {
             try await sql.execute(
                 """
                 INSERT INTO send_budgets (pool, window_seconds, buckets, counts)
-                VALUES (\(knownGood), \(window), array_fill(-1::bigint, ARRAY[\(BudgetRing.slots)]), array_fill(0::bigint, ARRAY[\(BudgetRing.slots)]))
+                VALUES (
+                    \(knownGood), \(window), array_fill(-1::bigint, ARRAY[\(BudgetRing.slots)]), array_fill(0::bigint, ARRAY[\(BudgetRing.slots)]))
                 ON CONFLICT (pool, window_seconds) DO NOTHING
                 """)
         }

@@ -39,7 +39,8 @@ struct CopyToPostgres: AsyncParsableCommand {
                 print("\(table.table.padding(toLength: width, withPad: " ", startingAt: 0))  \(table.checksum)  same on both")
             }
             let rows = copied.reduce(0) { $0 + $1.checksum.rows }
-            print("copied \(rows) rows in \(copied.count) tables from \(path) to \(DatabaseSetting.postgres(target)); every count and checksum matches")
+            print(
+                "copied \(rows) rows in \(copied.count) tables from \(path) to \(DatabaseSetting.postgres(target)); every count and checksum matches")
         } catch let refusal as SQLiteToPostgres.Refusal {
             FileHandle.standardError.write(Data("phoneauth: copy refused: \(refusal)\n".utf8))
             throw ExitCode(1)

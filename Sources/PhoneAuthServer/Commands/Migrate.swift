@@ -20,7 +20,9 @@ struct Migrate: AsyncParsableCommand {
     static func report(_ setting: DatabaseSetting, isNew: Bool, applied: [String]) -> String {
         let version = "schema version \(SchemaHistory.latest)"
         if isNew { return "created database \(setting) at \(version)" }
-        guard let first = applied.first.flatMap(SchemaHistory.versions(named:))?.lowerBound else { return "database \(setting) is up to date at \(version)" }
+        guard let first = applied.first.flatMap(SchemaHistory.versions(named:))?.lowerBound else {
+            return "database \(setting) is up to date at \(version)"
+        }
         let steps = first == SchemaHistory.latest ? "version \(first)" : "versions \(first) to \(SchemaHistory.latest)"
         return "database \(setting) upgraded to \(version) (applied \(steps))"
     }

@@ -18,6 +18,14 @@ struct AdminController: Sendable {
         var isActive: Bool?
         var disabledReason: String?
 
+        init(from decoder: any Decoder) throws {
+            // `role` and `is_active` may be left out, not sent as null; a reason may be null.
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            role = try container.decodeIfPresentNotNull(String.self, forKey: .role)
+            isActive = try container.decodeIfPresentNotNull(Bool.self, forKey: .isActive)
+            disabledReason = try container.decodeIfPresent(String.self, forKey: .disabledReason)
+        }
+
         enum CodingKeys: String, CodingKey {
             case role
             case isActive = "is_active"
@@ -193,11 +201,14 @@ struct AdminController: Sendable {
     /// Newest first; `?operator=ID`, `?target=user:7`, `?before=ID` (paging), `?limit=` (1 to 500, default 100).
     @Sendable func auditLog(_ request: Request, context: AuthenticatedContext) async throws -> AuditList {
         let target: String? = request.uri.queryParameters.get("target").map { String($0) }
-        guard (target?.count ?? 0) <= 200 else { throw AppError.invalidRequest("target is at most 200 characters.", field: "target") }
-        let entries = try await actions.audit.list(
-            operatorID: try request.queryNumber("operator", in: 1...Int64.max), target: target,
-            before: try request.queryNumber("before", in: 1...Int64.max), limit: Int(try request.queryNumber("limit", in: 1...500) ?? 100))
-        return AuditList(entries: entries)
+        // Counted as the schema counts (Unicode scalars).
+        guard (target?.unicodeScalars.count ?? 0) <= 200 else { throw AppError.invalidRequest("target is at most 200 characters.", field: "target") }
+        let operatorID = try request.queryNumber("operator", in: 1...Int64.max)
+        let before = try request.queryNumber("before", in: 1...Int64.max)
+        let limit = Int(try request.queryNumber("limit", in: 1...500) ?? 100)
+        // No stored target holds a control character (and PostgreSQL cannot take a NUL in a parameter): none matches.
+        if let target, target.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) { return AuditList(entries: []) }
+        return AuditList(entries: try await actions.audit.list(operatorID: operatorID, target: target, before: before, limit: limit))
     }
 
     private func userID(_ context: AuthenticatedContext) throws -> Int64 {

@@ -84,7 +84,8 @@ enum SQLiteToPostgres {
         for table in tables {
             guard let columns = target[table.name] else { throw Refusal.schemasDiffer("PostgreSQL has no table \(table.name)") }
             for (column, kind) in zip(table.columns, table.kinds) where columns[column] != kind {
-                throw Refusal.schemasDiffer("\(table.name).\(column) is \(kind.rawValue) on SQLite, \(columns[column]?.rawValue ?? "missing") on PostgreSQL")
+                let found = columns[column]?.rawValue ?? "missing"
+                throw Refusal.schemasDiffer("\(table.name).\(column) is \(kind.rawValue) on SQLite, \(found) on PostgreSQL")
             }
             guard columns.count == table.columns.count else { throw Refusal.schemasDiffer("\(table.name) has other columns on PostgreSQL") }
         }

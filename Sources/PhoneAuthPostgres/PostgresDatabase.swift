@@ -79,7 +79,10 @@ package struct PostgresDatabase: Sendable {
         unknown: CallerChange = .everyone, _ body: @escaping @Sendable (PostgresExecutor) async throws -> (Value, CallerChange)
     ) async throws -> Value {
         let change = Mutex(unknown)
-        defer { if change.withLock({ $0 }) != .nobody { afterWrite(change.withLock { $0 }) } }
+        defer {
+            let changed = change.withLock { $0 }
+            if changed != .nobody { afterWrite(changed) }
+        }
         return try await withLeaseDeadline { leased in
             try await client.withConnection { connection in
                 leased.mark()

@@ -119,10 +119,17 @@ struct SQLiteSignInRepository: SignInRepository {
         return try await database.writer.write { db in
             var facts = SendAdmissionDecision.Facts(
                 knownGood: try Self.signedInBefore(db, phone: attempt.phone), block: try SQLiteRangeRows.block(db, prefix: attempt.prefix, now: now))
+            // The budgets' rings as read, so an admitted send counts itself in them without reading them again.
+            var rings: [TimeInterval: BudgetRing] = [:]
             while true {
                 switch decision.next(facts) {
+                case .read(.window(let index, let limit)) where rules[index].scope == .global:
+                    let window = rules[index].window
+                    let ring = try SQLiteBudgetRows.ring(db, knownGood: facts.knownGood, window: window)
+                    rings[window] = ring
+                    facts.windows[index] = ring.fill(max: limit, window: window, now: now)
                 case .read(.window(let index, let limit)):
-                    facts.windows[index] = try Self.fill(db, rule: rules[index], limit: limit, attempt: attempt, knownGood: facts.knownGood, now: now)
+                    facts.windows[index] = try Self.fill(db, rule: rules[index], limit: limit, attempt: attempt, now: now)
                 case .read(.verifiedPhones(let window)):
                     facts.verifiedPhones[window] = try Self.verifiedPhones(db, ip: attempt.ip, since: now.addingTimeInterval(-window))
                 case .read(.standing):
@@ -132,7 +139,8 @@ struct SQLiteSignInRepository: SignInRepository {
                 case .apply(let admission):
                     try Self.apply(db, admission, attempt, now: now)
                     if case .admitted(let knownGood) = admission {
-                        try SQLiteBudgetRows.count(db, knownGood: knownGood, windows: rules.filter { $0.scope == .global }.map(\.window), at: [now])
+                        try SQLiteBudgetRows.count(
+                            db, knownGood: knownGood, windows: rules.filter { $0.scope == .global }.map(\.window), at: [now], read: rings)
                     }
                     return admission
                 }
@@ -160,19 +168,15 @@ struct SQLiteSignInRepository: SignInRepository {
         }
     }
 
-    /// Whether the rule's window holds `limit` sends of the attempt's scope. The budgets count the pool the attempt
-    /// draws from (numbers that signed in before have one of their own) in its ring (`BudgetRing`).
-    private static func fill(_ db: Database, rule: WindowRule, limit: Int, attempt: SendAttempt, knownGood: Bool, now: Date) throws
-        -> WindowFill
-    {
-        let (filter, arguments): (String, StatementArguments)
-        switch rule.scope {
-        case .phone: (filter, arguments) = ("phone_number = ?", [attempt.phone])
-        case .ip: (filter, arguments) = ("ip = ?", [attempt.ip])
-        case .prefix: (filter, arguments) = ("prefix = ?", [attempt.prefix])
-        case .global:
-            return try SQLiteBudgetRows.ring(db, knownGood: knownGood, window: rule.window).fill(max: limit, window: rule.window, now: now)
-        }
+    /// Whether the rule's window holds `limit` sends of the attempt's scope. (The budgets, which count the pool the
+    /// attempt draws from, are rings: `BudgetRing`, read in `admit`.)
+    private static func fill(_ db: Database, rule: WindowRule, limit: Int, attempt: SendAttempt, now: Date) throws -> WindowFill {
+        let (filter, arguments): (String, StatementArguments) =
+            switch rule.scope {
+            case .phone: ("phone_number = ?", [attempt.phone])
+            case .ip: ("ip = ?", [attempt.ip])
+            case .prefix, .global: ("prefix = ?", [attempt.prefix])
+            }
         return try SlidingWindow.fill(db, table: "sms_sends", filter: filter, arguments: arguments, max: limit, window: rule.window, now: now)
     }
 

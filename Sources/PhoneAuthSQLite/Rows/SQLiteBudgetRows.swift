@@ -11,18 +11,17 @@ enum SQLiteBudgetRows {
             let row = try Row.fetchOne(
                 db.prepared("SELECT buckets, counts FROM send_budgets WHERE pool = ? AND window_seconds = ?"), arguments: [knownGood, Int(window)])
         else { return BudgetRing() }
-        let decoder = JSONDecoder()
         return BudgetRing(
-            buckets: (try? decoder.decode([Int64].self, from: Data((row["buckets"] as String).utf8))) ?? [],
-            counts: (try? decoder.decode([Int].self, from: Data((row["counts"] as String).utf8))) ?? [])
+            buckets: (try? JSONCoding.decoder.decode([Int64].self, from: Data((row["buckets"] as String).utf8))) ?? [],
+            counts: (try? JSONCoding.decoder.decode([Int].self, from: Data((row["counts"] as String).utf8))) ?? [])
     }
 
-    /// Counts one send at each of `times` (one at `now` for a send) in the pool's ring of each of `windows`; a ring
-    /// with no row yet gets one.
-    static func count(_ db: Database, knownGood: Bool, windows: [TimeInterval], at times: [Date]) throws {
-        let encoder = JSONEncoder()
+    /// Counts one send at each of `times` (one at `now` for a send) in the pool's ring of each of `windows` (as `read`
+    /// holds it, when this transaction read it already); a ring with no row yet gets one.
+    static func count(_ db: Database, knownGood: Bool, windows: [TimeInterval], at times: [Date], read: [TimeInterval: BudgetRing] = [:]) throws {
+        let encoder = JSONCoding.encoder
         for window in windows {
-            let ring = try times.reduce(ring(db, knownGood: knownGood, window: window)) { $0.adding(1, window: window, now: $1) }
+            let ring = try times.reduce(read[window] ?? ring(db, knownGood: knownGood, window: window)) { $0.adding(1, window: window, now: $1) }
             try db.run(
                 """
                 INSERT INTO send_budgets (pool, window_seconds, buckets, counts) VALUES (?, ?, ?, ?)

@@ -17,7 +17,7 @@ struct PostgresSignInRepository: SignInRepository {
         try await database.write(affecting: .nobody) { sql in
             try await sql.lock("verify-phone:\(phone)")
             // One statement: the phone's expired codes go, a live one with the same code (a test number's fixed code)
-            // hands its tries on, and whether the phone is banned comes back.
+            // hands its tries on, and whether the phone is banned and its user's language come back.
             let row = try await sql.row(
                 """
                 WITH expired AS (DELETE FROM verifications WHERE phone_number = \(phone) AND expires_at <= \(now))
@@ -25,10 +25,13 @@ struct PostgresSignInRepository: SignInRepository {
                 SELECT \(idHash.bytea), \(phone), \(codeHash.bytea), COALESCE(MAX(id_attempts), 0), COALESCE(MAX(phone_attempts), 0),
                 \(expiresAt), \(now) FROM verifications
                 WHERE phone_number = \(phone) AND code_hash = \(codeHash.bytea) AND expires_at > \(now)
-                RETURNING id, EXISTS (SELECT 1 FROM users WHERE phone_number = \(phone) AND disabled_at IS NOT NULL) AS disabled
+                RETURNING id, EXISTS (SELECT 1 FROM users WHERE phone_number = \(phone) AND disabled_at IS NOT NULL) AS disabled,
+                (SELECT language FROM users WHERE phone_number = \(phone)) AS language
                 """)
             guard let row else { throw AppError.internalError }
-            return StoredVerification(id: try row["id"].decode(Int64.self), phoneIsDisabled: try row["disabled"].decode(Bool.self))
+            return StoredVerification(
+                id: try row["id"].decode(Int64.self), phoneIsDisabled: try row["disabled"].decode(Bool.self),
+                userLanguage: try row["language"].decode(String?.self))
         }
     }
 

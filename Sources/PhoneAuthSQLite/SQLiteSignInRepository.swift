@@ -17,7 +17,8 @@ struct SQLiteSignInRepository: SignInRepository {
                 idAttempts: earlier.map(\.idAttempts).max() ?? 0, phoneAttempts: earlier.map(\.phoneAttempts).max() ?? 0,
                 expiresAt: expiresAt, createdAt: now)
             try verification.insert(db)
-            return StoredVerification(id: verification.id!, phoneIsDisabled: try SQLiteUserRows.isDisabled(db, phone: phone))
+            let user = try SQLiteUserRows.standing(db, phone: phone)
+            return StoredVerification(id: verification.id!, phoneIsDisabled: user?.disabled ?? false, userLanguage: user?.language)
         }
     }
 

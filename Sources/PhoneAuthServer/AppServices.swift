@@ -37,7 +37,7 @@ struct AppServices: Sendable {
             sms: dependencies.smsGateway
                 ?? SMSGatewayFactory.make(
                     config, random: random, client: dependencies.curl ?? .process(threads: config.delivery.concurrency), metrics: metrics),
-            texts: SMSTextCatalog(appName: config.appName), fraud: config.fraud,
+            texts: try MessageTexts(appName: config.appName), fraud: config.fraud,
             challenges: ChallengeGate(
                 proofOfWork: ProofOfWork(pepper: config.pepper, random: random, now: now), challenges: storage.challenges,
                 lifetime: config.fraud.challengeLifetime, metrics: metrics, activity: activity, now: now),

@@ -107,7 +107,8 @@ func buildRouter(_ config: AppConfig, services: AppServices, storage: Storage, c
 
     AuthController(
         codes: services.sender, sessions: services.sessions, idempotency: storage.idempotency, clientNetwork: services.network,
-        markets: config.markets, codeLifetime: config.codeLifetime, resendAfter: config.limits.resendCooldown, now: now
+        markets: config.markets, androidAppHashes: config.androidAppHashes, codeLifetime: config.codeLifetime,
+        resendAfter: config.limits.resendCooldown, now: now
     ).addRoutes(to: routes.group("auth"))
     IntrospectionController(
         clients: config.introspectionClients, resolver: services.resolver, network: services.network, failures: IntrospectionController.throttle(),

@@ -11,7 +11,7 @@ package struct CodeSender: Sendable {
     package let hasher: CodeHasher
     package let lifetime: Duration
     package let sms: any SMSGateway
-    package let texts: SMSTextCatalog
+    package let texts: MessageTexts
     package let fraud: FraudSettings
     package let challenges: ChallengeGate
     package let timing: SendTimingMask
@@ -28,7 +28,7 @@ package struct CodeSender: Sendable {
         hasher: CodeHasher,
         lifetime: Duration,
         sms: any SMSGateway,
-        texts: SMSTextCatalog,
+        texts: MessageTexts,
         fraud: FraudSettings,
         challenges: ChallengeGate,
         timing: SendTimingMask,
@@ -57,7 +57,8 @@ package struct CodeSender: Sendable {
     /// code is left behind; the attempt still counts toward the limits. A disabled user's phone gets the same answer,
     /// after about as long, and no SMS. Under suspicion the answer is a challenge (428) instead; `answer` is one solved.
     package func send(
-        to phone: PhoneNumber, market: Market, network: String, answer: ChallengeGate.Answer? = nil, logger: Logger
+        to phone: PhoneNumber, market: Market, network: String, answer: ChallengeGate.Answer? = nil, wording: Wording = Wording(),
+        logger: Logger
     ) async throws -> String {
         let issuedAt = now()
         let verificationID = VerificationID.make(random: random)
@@ -92,7 +93,9 @@ package struct CodeSender: Sendable {
             logger.info("disabled user: no sms", metadata: ["phone": "\(phone.masked)"])
             return verificationID
         }
-        let message = SMSMessage(to: phone, body: texts.text(code: code, language: market.defaultLanguage, otpDomain: market.otpDomain), code: code)
+        let language = MessageLanguage.pick(wording.language, stored.userLanguage, market.defaultLanguage)
+        let autofill = wording.appHash.map(Autofill.appHash) ?? market.otpDomain.map { Autofill.originBound(domain: $0) }
+        let message = SMSMessage(to: phone, body: texts.sms(code: code, language: language, autofill: autofill), code: code)
         let started = ContinuousClock.now
         do {
             try await sms.send(message, logger: logger)
@@ -112,6 +115,18 @@ package struct CodeSender: Sendable {
         }
         logger.info("code sent", metadata: logged)
         return verificationID
+    }
+
+    /// How the client would like the text worded: its language (else the user's, else the market's) and, for an Android
+    /// app using the SMS Retriever, its app hash (one the server was configured with) instead of the market's domain line.
+    package struct Wording: Sendable, Equatable {
+        package var language: String?
+        package var appHash: String?
+
+        package init(language: String? = nil, appHash: String? = nil) {
+            self.language = language
+            self.appHash = appHash
+        }
     }
 
     /// The number range fraud is counted by: country code plus the next three digits (SMS pumping walks such ranges).

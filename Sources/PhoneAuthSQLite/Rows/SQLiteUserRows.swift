@@ -10,10 +10,10 @@ enum SQLiteUserRows {
         try User.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id])
     }
 
-    /// Whether the phone belongs to a disabled user.
-    static func isDisabled(_ db: Database, phone: String) throws -> Bool {
-        try Bool.fetchOne(
-            db.prepared("SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = ? AND disabled_at IS NOT NULL)"), arguments: [phone]) ?? false
+    /// Whether the phone's user is disabled, and their language; nil when the phone has no user.
+    static func standing(_ db: Database, phone: String) throws -> (disabled: Bool, language: String)? {
+        try Row.fetchOne(db.prepared("SELECT disabled_at IS NOT NULL AS disabled, language FROM users WHERE phone_number = ?"), arguments: [phone])
+            .map { (disabled: $0["disabled"], language: $0["language"]) }
     }
 
     static func fetch(_ db: Database, phone: String) throws -> User? {

@@ -53,6 +53,8 @@ struct AppConfig: Sendable {
     /// Key of the HMAC that stores codes; at least 32 bytes.
     var pepper: [UInt8]
     var appName = "PhoneAuth"
+    /// Android apps' SMS Retriever hashes a send-code may ask for (`app_hash`), one per app build and signing key.
+    var androidAppHashes: Set<String> = []
     var markets = MarketCatalog.builtIn
     var codeLifetime: Duration = .seconds(300)
     var maxCodeAttempts = 5
@@ -115,6 +117,17 @@ struct AppConfig: Sendable {
         }
         guard pepper.count >= Self.minimumSecretBytes else {
             throw ConfigError("the code pepper must be at least \(Self.minimumSecretBytes) bytes")
+        }
+        let texts = try MessageTexts(appName: appName)
+        for market in markets.markets {
+            guard let domain = market.otpDomain else { continue }
+            guard Autofill.isValidDomain(domain) else {
+                throw ConfigError("market \(market.code): otp_domain \"\(domain)\" is not a lower-case host name such as app.example.com")
+            }
+            try texts.check(.originBound(domain: domain), market: market.code)
+        }
+        for hash in androidAppHashes where !Autofill.isValidAppHash(hash) {
+            throw ConfigError("--android-app-hash \"\(hash)\" is not 11 characters of base64 (Google's AppSignatureHelper prints it)")
         }
         guard (1...65535).contains(port) else { throw ConfigError("port \(port) is out of range") }
         guard !smsProviders.isEmpty else { throw ConfigError("--sms names no provider") }

@@ -28,7 +28,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Code HMAC pepper, at least 32 bytes (PHONEAUTH_PEPPER).") var pepper: String?
     @Option(help: "Token issuer (PHONEAUTH_ISSUER, default phoneauth).") var issuer: String?
     @Option(help: "Token audience (PHONEAUTH_AUDIENCE, default phoneauth-api).") var audience: String?
-    @Option(help: "App name in SMS texts (PHONEAUTH_APP_NAME, default PhoneAuth).") var appName: String?
+    @Option(help: "App name in message texts, at most 20 characters (PHONEAUTH_APP_NAME, default PhoneAuth).") var appName: String?
+    @Option(help: "Android SMS Retriever app hashes send-code may ask for, comma-separated (PHONEAUTH_ANDROID_APP_HASHES).")
+    var androidAppHash: String?
     @Option(help: "JSON file of markets (PHONEAUTH_MARKETS_FILE, default: us and kg built in).") var marketsFile: String?
     @Option(help: "Code lifetime in seconds (PHONEAUTH_CODE_TTL, default 300).") var codeTtl: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical (PHONEAUTH_LOG_LEVEL, default info).") var logLevel: String?
@@ -126,6 +128,9 @@ struct ServeOptions: ParsableArguments {
         config.issuer = value(issuer, "PHONEAUTH_ISSUER") ?? config.issuer
         config.audience = value(audience, "PHONEAUTH_AUDIENCE") ?? config.audience
         config.appName = value(appName, "PHONEAUTH_APP_NAME") ?? config.appName
+        if let hashes = value(androidAppHash, "PHONEAUTH_ANDROID_APP_HASHES") {
+            config.androidAppHashes = Set(hashes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
         if let ttl: Int = try number(codeTtl, "PHONEAUTH_CODE_TTL") {
             guard (30...3600).contains(ttl) else { throw ConfigError("the code lifetime must be 30 to 3600 seconds") }
             config.codeLifetime = .seconds(ttl)

@@ -13,6 +13,8 @@ struct AuthController: Sendable {
     /// The caller's address and network, as every per-network limit counts them.
     let clientNetwork: ClientNetwork
     let markets: MarketCatalog
+    /// The SMS Retriever hashes of the Android apps this server serves.
+    let androidAppHashes: Set<String>
     let codeLifetime: Duration
     let resendAfter: Duration
     let now: WallClock
@@ -36,6 +38,12 @@ struct AuthController: Sendable {
         }
         if let solution = body.solution, solution.unicodeScalars.count > 64 {
             throw AppError.invalidRequest("solution is at most 64 characters.", field: "solution")
+        }
+        if let language = body.language, !Self.isLanguageTag(language) {
+            throw AppError.invalidRequest("language is a BCP 47 tag such as ru or ky-KG.", field: "language")
+        }
+        if let hash = body.appHash, !Autofill.isValidAppHash(hash) {
+            throw AppError.invalidRequest("app_hash is the 11-character SMS Retriever hash of an Android app.", field: "app_hash")
         }
         guard let key = try IdempotencyKey.of(request) else {
             return try EditedResponse(status: .accepted, response: try await send(to: phone, body: body, request: request, context: context))
@@ -64,8 +72,24 @@ struct AuthController: Sendable {
         case (nil, _?): throw AppError.invalidRequest("solution needs the challenge it solves.", field: "challenge")
         case (_?, nil): throw AppError.invalidRequest("challenge needs its solution.", field: "solution")
         }
-        let id = try await codes.send(to: phone, market: market, network: network(request, context), answer: answer, logger: context.logger)
+        // An app hash this server does not know is left out (the text gets the market's line), never put in a text.
+        let appHash = body.appHash.flatMap { androidAppHashes.contains($0) ? $0 : nil }
+        if body.appHash != nil, appHash == nil { context.logger.notice("send-code: app_hash is not one of --android-app-hash; ignored") }
+        let wording = CodeSender.Wording(language: body.language, appHash: appHash)
+        let id = try await codes.send(
+            to: phone, market: market, network: network(request, context), answer: answer, wording: wording, logger: context.logger)
         return CodeSent(verificationID: id, expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
+    }
+
+    /// What the document's pattern allows: a primary subtag of 2 to 8 letters, then subtags of 1 to 8 letters or digits.
+    static func isLanguageTag(_ tag: String) -> Bool {
+        guard tag.utf8.count <= 35 else { return false }
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+        func alpha(_ c: UInt8) -> Bool { (65...90).contains(c) || (97...122).contains(c) }
+        guard let first = parts.first, (2...8).contains(first.utf8.count), first.utf8.allSatisfy(alpha) else { return false }
+        return parts.dropFirst().allSatisfy { part in
+            (1...8).contains(part.utf8.count) && part.utf8.allSatisfy { alpha($0) || (48...57).contains($0) }
+        }
     }
 
     private func clientIP(_ request: Request, _ context: AppRequestContext) -> String {

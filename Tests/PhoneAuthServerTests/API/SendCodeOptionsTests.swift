@@ -198,4 +198,70 @@ import Testing
         #expect(!kgText.body.contains("@"))
         #expect(kgText.body.contains("код"))
     }
+
+    /// The client's language wins when there are texts in it, then the user's own, then the market's.
+    @Test(arguments: Backend.all)
+    func theTextIsInTheClientsLanguageThenTheUsersThenTheMarkets(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { (client) async throws -> Void in
+            _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100", "language": "ky-KG"])
+            _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+996555123456", "language": "de"])
+            // A user who chose Kyrgyz gets Kyrgyz without asking.
+            let token = try await harness.signIn(client, phone: "+996555123457")
+            let edit = try await client.request(.patch, "/api/v1/profile", json: ["language": "ky"], token: token)
+            #expect(edit.status == .ok)
+            _ = try await client.request(.post, "/auth/send-code", json: ["phone": "+996555123457"])
+            let bad = try await client.request(.post, "/auth/send-code", json: ["phone": "+996555123458", "language": "ru_RU"])
+            #expect(bad.status == .badRequest)
+            #expect(bad.errorDetail["field"] as? String == "language")
+        }
+        let texts = harness.sms.sent.map { ($0.to.e164, $0.body) }
+        #expect(texts.first { $0.0 == "+13125550100" }?.1.contains("коду") == true)
+        #expect(texts.first { $0.0 == "+996555123456" }?.1.contains("код ") == true)  // the market's Russian
+        #expect(texts.last { $0.0 == "+996555123457" }?.1.contains("коду") == true)
+        #expect(!texts.contains { $0.0 == "+996555123458" })
+    }
+
+    /// An Android app's hash ends the text when the server knows it; an unknown one is never put in a text.
+    @Test func aKnownAppHashEndsTheTextAndAnUnknownOneIsIgnored() async throws {
+        var us = Market.unitedStates
+        us.otpDomain = "app.example.com"
+        let markets = try MarketCatalog([us, .kyrgyzstan])
+        let harness = try TestHarness {
+            $0.markets = markets
+            $0.androidAppHashes = ["FA+9qCX9VSu"]
+        }
+        try await harness.test { (client) async throws -> Void in
+            let known = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550100", "app_hash": "FA+9qCX9VSu"])
+            #expect(known.status == .accepted)
+            let unknown = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550101", "app_hash": "ZZZZZZZZZZZ"])
+            #expect(unknown.status == .accepted)
+            let malformed = try await client.request(.post, "/auth/send-code", json: ["phone": "+13125550102", "app_hash": "short"])
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.errorDetail["field"] as? String == "app_hash")
+        }
+        let withHash = try #require(harness.sms.sent.first { $0.to.e164 == "+13125550100" })
+        #expect(withHash.body.hasSuffix("\nFA+9qCX9VSu"))
+        #expect(withHash.body.contains(withHash.code))
+        let withoutHash = try #require(harness.sms.sent.first { $0.to.e164 == "+13125550101" })
+        #expect(withoutHash.body.hasSuffix("@app.example.com #\(withoutHash.code)"))
+        #expect(!withoutHash.body.contains("ZZZZ"))
+    }
+
+    @Test func aDomainOrAppHashThatCannotWorkStopsTheServerFromStarting() throws {
+        var config = AppConfig.testing
+        var kg = Market.kyrgyzstan
+        kg.otpDomain = "signin." + String(repeating: "a", count: 40) + ".com"
+        config.markets = try MarketCatalog([.unitedStates, kg])
+        #expect(throws: ConfigError.self) { try config.validate() }
+        kg.otpDomain = "Signin.Example.com"
+        config.markets = try MarketCatalog([.unitedStates, kg])
+        #expect(throws: ConfigError.self) { try config.validate() }
+        config.markets = .builtIn
+        config.androidAppHashes = ["not-a-hash"]
+        #expect(throws: ConfigError.self) { try config.validate() }
+        config.androidAppHashes = []
+        config.appName = String(repeating: "W", count: 21)
+        #expect(throws: ConfigError.self) { try config.validate() }
+    }
 }

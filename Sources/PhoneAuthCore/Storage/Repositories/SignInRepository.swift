@@ -77,10 +77,13 @@ package struct Guess: Sendable {
 package struct StoredVerification: Sendable, Equatable {
     package var id: Int64
     package var phoneIsDisabled: Bool
+    /// The language of the user the phone belongs to, if any: their code is texted in it.
+    package var userLanguage: String?
 
-    package init(id: Int64, phoneIsDisabled: Bool) {
+    package init(id: Int64, phoneIsDisabled: Bool, userLanguage: String? = nil) {
         self.id = id
         self.phoneIsDisabled = phoneIsDisabled
+        self.userLanguage = userLanguage
     }
 }
 
@@ -95,7 +98,8 @@ package protocol SignInRepository: Sendable {
     /// Stores a verification for a send. Atomically, a live verification of the phone with the same code hash (a test
     /// number's fixed code) hands its tries on, so sending again never resets the tries of an unused code. Returns the
     /// row id.
-    /// Also says, from the same transaction, whether the phone belongs to a disabled user (who is then texted nothing).
+    /// Also says, from the same transaction, whether the phone belongs to a disabled user (who is then texted nothing)
+    /// and the user's language.
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification
     /// Removes one verification (and only that one).
     func delete(id: Int64) async throws

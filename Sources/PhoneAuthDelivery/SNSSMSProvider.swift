@@ -2,7 +2,7 @@ import Foundation
 import PhoneAuthCore
 
 /// AWS SNS `Publish` to a phone number as a transactional SMS, signed with SigV4 by libcurl itself.
-package struct SNSSMSProvider: SMSProvider {
+package struct SNSSMSProvider: MessageProvider {
     package struct Config: Sendable, Equatable {
         package var region: String
         package var accessKeyID: String
@@ -23,13 +23,14 @@ package struct SNSSMSProvider: SMSProvider {
     let config: Config
     let client: CurlClient
     package let name = "sns"
+    package let channel = DeliveryChannel.sms
 
     package init(config: Config, client: CurlClient) {
         self.config = config
         self.client = client
     }
 
-    package func send(_ message: SMSMessage, limits: AttemptLimits) async throws(SMSFailure) -> String {
+    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String {
         let form = FormEncoding.encode([
             ("Action", "Publish"),
             ("Version", "2010-03-31"),

@@ -2,13 +2,14 @@ import Crypto
 import Foundation
 import PhoneAuthCore
 
-/// POSTs `{"to","body"}` to a URL, signed with `X-Signature: sha256=<hex HMAC-SHA256(secret, body)>` so the receiver
+/// POSTs `{"channel","to","body"}` to a URL, signed with `X-Signature: sha256=<hex HMAC-SHA256(secret, body)>` so the receiver
 /// can tell it came from us. A 2xx is a sent message.
-package struct WebhookSMSProvider: SMSProvider {
+package struct WebhookSMSProvider: MessageProvider {
     let url: String
     let secret: String
     let client: CurlClient
     package let name = "webhook"
+    package let channel = DeliveryChannel.sms
 
     package init(url: String, secret: String, client: CurlClient) {
         self.url = url
@@ -17,12 +18,13 @@ package struct WebhookSMSProvider: SMSProvider {
     }
 
     private struct Payload: Encodable {
+        var channel: String
         var to: String
         var body: String
     }
 
-    package func send(_ message: SMSMessage, limits: AttemptLimits) async throws(SMSFailure) -> String {
-        let body = (try? JSONCoding.encoder.encode(Payload(to: message.to.e164, body: message.body))) ?? Data()
+    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String {
+        let body = (try? JSONCoding.encoder.encode(Payload(channel: message.channel.rawValue, to: message.to.e164, body: message.body))) ?? Data()
         let request = CurlRequest(
             url: url, headers: ["Content-Type: application/json", "X-Signature: \(Self.signature(of: body, secret: secret))"],
             body: Array(body), connectTimeout: limits.connectTimeout, timeout: limits.timeout

@@ -34,10 +34,10 @@ struct AppServices: Sendable {
         let hasher = CodeHasher(pepper: config.pepper)
         sender = CodeSender(
             signIn: storage.signIn, limits: config.limits, testNumbers: config.testNumbers, hasher: hasher, lifetime: config.codeLifetime,
-            sms: dependencies.smsGateway
-                ?? SMSGatewayFactory.make(
+            gateway: dependencies.smsGateway
+                ?? GatewayFactory.make(
                     config, random: random, client: dependencies.curl ?? .process(threads: config.delivery.concurrency), metrics: metrics),
-            texts: try MessageTexts(appName: config.appName), fraud: config.fraud,
+            channels: config.channels, texts: try MessageTexts(appName: config.appName), fraud: config.fraud,
             challenges: ChallengeGate(
                 proofOfWork: ProofOfWork(pepper: config.pepper, random: random, now: now), challenges: storage.challenges,
                 lifetime: config.fraud.challengeLifetime, metrics: metrics, activity: activity, now: now),

@@ -11,7 +11,7 @@ struct AppDependencies: Sendable {
     var now: WallClock = { Date() }
     var random: any RandomSource = SystemRandomSource()
     /// nil: the gateway the configuration names.
-    var smsGateway: (any SMSGateway)?
+    var smsGateway: (any MessageGateway)?
     /// nil: open `config.database`.
     var storage: Storage?
     /// nil: the process-wide libcurl client.

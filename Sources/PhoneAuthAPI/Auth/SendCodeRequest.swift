@@ -13,11 +13,15 @@ public struct SendCodeRequest: Codable, Sendable, Equatable {
     /// An Android app's SMS Retriever hash (11 characters), so the app reads the code itself; one the server was not
     /// configured with is ignored.
     public var appHash: String?
+    /// The channel to send by, one the 202 of an earlier send offered; none: the market's first.
+    public var channel: Channel?
 
     /// A send to `phone`, with a solved challenge when the server asked for one.
-    public init(phone: String, challenge: String? = nil, solution: String? = nil, language: String? = nil, appHash: String? = nil) {
+    public init(
+        phone: String, challenge: String? = nil, solution: String? = nil, language: String? = nil, appHash: String? = nil, channel: Channel? = nil
+    ) {
         (self.phone, self.challenge, self.solution) = (phone, challenge, solution)
-        (self.language, self.appHash) = (language, appHash)
+        (self.language, self.appHash, self.channel) = (language, appHash, channel)
     }
 
     /// `challenge` and `solution` may be left out, but not sent as `null`: the contract has no null for them.
@@ -28,10 +32,11 @@ public struct SendCodeRequest: Codable, Sendable, Equatable {
         solution = try container.decodeIfPresentNotNull(String.self, forKey: .solution)
         language = try container.decodeIfPresentNotNull(String.self, forKey: .language)
         appHash = try container.decodeIfPresentNotNull(String.self, forKey: .appHash)
+        channel = try container.decodeIfPresentNotNull(Channel.self, forKey: .channel)
     }
 
     package enum CodingKeys: String, CodingKey {
-        case phone, challenge, solution, language
+        case phone, challenge, solution, language, channel
         case appHash = "app_hash"
     }
 }

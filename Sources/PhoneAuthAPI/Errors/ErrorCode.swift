@@ -75,4 +75,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case invalidClient = "invalid_client"
     /// Solve the body's proof-of-work challenge and send again.
     case challengeRequired = "challenge_required"
+    /// send-code named a channel the number's market does not offer (the 202 of a send lists those it does).
+    case channelNotOffered = "channel_not_offered"
+    /// The number has no account on the channel named (WhatsApp, Telegram); ask for another.
+    case channelUnreachable = "channel_unreachable"
 }

@@ -10,7 +10,8 @@ package struct CodeSender: Sendable {
     package let testNumbers: TestNumberBook
     package let hasher: CodeHasher
     package let lifetime: Duration
-    package let sms: any SMSGateway
+    package let gateway: any MessageGateway
+    package let channels: ChannelPlan
     package let texts: MessageTexts
     package let fraud: FraudSettings
     package let challenges: ChallengeGate
@@ -27,7 +28,8 @@ package struct CodeSender: Sendable {
         testNumbers: TestNumberBook,
         hasher: CodeHasher,
         lifetime: Duration,
-        sms: any SMSGateway,
+        gateway: any MessageGateway,
+        channels: ChannelPlan = ChannelPlan(),
         texts: MessageTexts,
         fraud: FraudSettings,
         challenges: ChallengeGate,
@@ -42,7 +44,8 @@ package struct CodeSender: Sendable {
         self.testNumbers = testNumbers
         self.hasher = hasher
         self.lifetime = lifetime
-        self.sms = sms
+        self.gateway = gateway
+        self.channels = channels
         self.texts = texts
         self.fraud = fraud
         self.challenges = challenges
@@ -53,13 +56,16 @@ package struct CodeSender: Sendable {
         self.now = now
     }
 
-    /// Stores a fresh code, sends it and returns the verification id. If sending fails the code is removed, so no usable
-    /// code is left behind; the attempt still counts toward the limits. A disabled user's phone gets the same answer,
-    /// after about as long, and no SMS. Under suspicion the answer is a challenge (428) instead; `answer` is one solved.
+    /// Stores a fresh code, sends it by the channel asked for (else the market's first, then its next ones while a
+    /// channel cannot reach the number or is down) and returns the verification id. If sending fails the code is
+    /// removed, so no usable code is left behind; the attempt still counts toward the limits. A disabled user's phone
+    /// gets the same answer, after about as long, and no message. Under suspicion the answer is a challenge (428)
+    /// instead; `answer` is one solved.
     package func send(
         to phone: PhoneNumber, market: Market, network: String, answer: ChallengeGate.Answer? = nil, wording: Wording = Wording(),
-        logger: Logger
-    ) async throws -> String {
+        channel requested: DeliveryChannel? = nil, logger: Logger
+    ) async throws -> Sent {
+        let chosen = try channels.choose(requested, market: market.code)
         let issuedAt = now()
         let verificationID = VerificationID.make(random: random)
         let attempt = SendAttempt(phone: phone.e164, ip: network, prefix: Self.range(of: phone, in: market))
@@ -71,7 +77,7 @@ package struct CodeSender: Sendable {
             }
             _ = try await store(verificationID, phone: phone, code: fixed, at: issuedAt)
             logger.info("test number: code stored, no sms", metadata: ["phone": "\(phone.masked)"])
-            return verificationID
+            return Sent(verificationID: verificationID, channel: chosen)
         }
         guard !limits.deniedPrefixes.contains(where: { phone.e164.hasPrefix($0) }) else {
             activity.record(.refused(AppError.phoneNotAllowed.code.rawValue), market: market.code)
@@ -91,19 +97,29 @@ package struct CodeSender: Sendable {
         if stored.phoneIsDisabled {
             try? await Task.sleep(for: timing.delay(random: random))
             logger.info("disabled user: no sms", metadata: ["phone": "\(phone.masked)"])
-            return verificationID
+            return Sent(verificationID: verificationID, channel: chosen)
         }
         let language = MessageLanguage.pick(wording.language, stored.userLanguage, market.defaultLanguage)
         let autofill = wording.appHash.map(Autofill.appHash) ?? market.otpDomain.map { Autofill.originBound(domain: $0) }
-        let message = SMSMessage(to: phone, body: texts.sms(code: code, language: language, autofill: autofill), code: code)
+        // Named: that channel only. Otherwise the market's order from the first, on to the next while one cannot
+        // reach the number or is down (every message carries the same code, so a late one still works).
+        let tries = requested.map { [$0] } ?? channels.channels(for: market.code)
         let started = ContinuousClock.now
-        do {
-            try await sms.send(message, logger: logger)
-        } catch {
-            // No usable code is left behind; the caller is told why (bad number, refused region, or unavailable).
-            try await signIn.delete(id: stored.id)
-            logger.warning("sms send failed", metadata: ["phone": "\(phone.masked)", "error": "\(error)"])
-            throw error as? AppError ?? AppError.smsUnavailable
+        var used = chosen
+        for (index, channel) in tries.enumerated() {
+            used = channel
+            let message = message(code, to: phone, by: channel, language: language, autofill: autofill)
+            do {
+                _ = try await gateway.send(message, logger: logger)
+                break
+            } catch let error as AppError where index + 1 < tries.count && [.channelUnreachable, .smsUnavailable].contains(error.code) {
+                logger.notice("channel failed, trying the next", metadata: ["channel": "\(channel.rawValue)", "error": "\(error.code.rawValue)"])
+            } catch {
+                // No usable code is left behind; the caller is told why (bad number, refused region, or unavailable).
+                try await signIn.delete(id: stored.id)
+                logger.warning("send failed", metadata: ["phone": "\(phone.masked)", "channel": "\(channel.rawValue)", "error": "\(error)"])
+                throw error as? AppError ?? AppError.smsUnavailable
+            }
         }
         timing.record(ContinuousClock.now - started)
         metrics.code(.sent, market: market.code)
@@ -113,8 +129,30 @@ package struct CodeSender: Sendable {
             metrics.estimatedSpend(price, market: market.code)
             logged["estimated_cost_usd"] = "\(price)"
         }
+        logged["channel"] = "\(used.rawValue)"
         logger.info("code sent", metadata: logged)
-        return verificationID
+        return Sent(verificationID: verificationID, channel: used)
+    }
+
+    /// A send's outcome: the id the client verifies with, and the channel the code went by.
+    package struct Sent: Sendable, Equatable {
+        package var verificationID: String
+        package var channel: DeliveryChannel
+    }
+
+    private func message(
+        _ code: String, to phone: PhoneNumber, by channel: DeliveryChannel, language: MessageLanguage, autofill: Autofill?
+    ) -> CodeMessage {
+        switch channel {
+        case .voice:
+            let script = texts.voice(code: code, language: language)
+            return CodeMessage(
+                to: phone, body: script.sentence, code: code, channel: channel, language: language, voice: script.voice, lifetime: lifetime)
+        case .sms, .whatsapp, .telegram:
+            return CodeMessage(
+                to: phone, body: texts.sms(code: code, language: language, autofill: autofill), code: code, channel: channel, language: language,
+                lifetime: lifetime)
+        }
     }
 
     /// How the client would like the text worded: its language (else the user's, else the market's) and, for an Android

@@ -44,6 +44,8 @@ package struct AppError: Error, Equatable, Sendable {
         case storageUnavailable
         case invalidClient
         case challengeRequired(IssuedChallenge)
+        case channelNotOffered
+        case channelUnreachable
     }
 
     /// What a 428 carries: solve it (`ProofOfWork`) and repeat send-code with `challenge` and `solution`.
@@ -92,6 +94,9 @@ package struct AppError: Error, Equatable, Sendable {
     package static let phoneNotAllowed = AppError(.phoneNotAllowed, "Codes cannot be sent to this number range.")
     package static let idempotencyKeyInUse = AppError(.idempotencyKeyInUse, "A request with this Idempotency-Key is still in progress.")
     package static let idempotencyKeyReused = AppError(.idempotencyKeyReused, "This Idempotency-Key was used for another phone.")
+    package static let channelNotOffered = AppError(.channelNotOffered, "Codes are not sent by this channel in this number's market.")
+    package static let channelUnreachable = AppError(
+        .channelUnreachable, "This number cannot get codes by this channel (no such account there); ask for another channel.")
     package static let tokenExpired = AppError(.tokenExpired, "The access token has expired; refresh it.")
     package static let tokenStale = AppError(.tokenStale, "The access token predates a change to this account; refresh it.")
     package static let invalidRefreshToken = AppError(.invalidRefreshToken, "The refresh token is unknown, expired or revoked; sign in again.")
@@ -161,6 +166,8 @@ package struct AppError: Error, Equatable, Sendable {
         case .phoneNotAllowed: .phoneNotAllowed
         case .idempotencyKeyInUse: .idempotencyKeyInUse
         case .idempotencyKeyReused: .idempotencyKeyReused
+        case .channelNotOffered: .channelNotOffered
+        case .channelUnreachable: .channelUnreachable
         case .tokenExpired: .tokenExpired
         case .tokenStale: .tokenStale
         case .invalidRefreshToken: .invalidRefreshToken

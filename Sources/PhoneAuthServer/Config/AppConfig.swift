@@ -30,6 +30,12 @@ struct AppConfig: Sendable {
     var webhook: Webhook?
     var twilio: TwilioSMSProvider.Config?
     var sns: SNSSMSProvider.Config?
+    /// Which channels each market sends codes by, in order; SMS only by default.
+    var channels = ChannelPlan()
+    var whatsapp: WhatsAppCloudProvider.Config?
+    var telegram: TelegramGatewayProvider.Config?
+    /// The Twilio number voice calls come from (the `twilio` account places them).
+    var voiceFrom: String?
     var delivery = DeliveryPolicy()
     var limits = SendLimits()
     var fraud = FraudSettings()
@@ -138,6 +144,7 @@ struct AppConfig: Sendable {
         for provider in smsProviders {
             try validate(provider)
         }
+        try validateChannels()
         if mode == .production, !testNumbers.entries.isEmpty, !allowTestNumbersInProduction {
             throw ConfigError("test numbers are refused in production unless --allow-test-numbers-in-production is given")
         }
@@ -146,6 +153,9 @@ struct AppConfig: Sendable {
     /// What start-up logs as a warning: settings that are allowed but an operator should know are on.
     var startupWarnings: [String] {
         var warnings: [String] = []
+        for channel in channels.used(markets: markets.markets.map(\.code)).sorted() where providerMissing(channel) {
+            warnings.append("\(channel.rawValue) has no provider settings: its codes are printed to standard error (development only)")
+        }
         if mode == .production, !testNumbers.entries.isEmpty {
             warnings.append("\(testNumbers.entries.count) test number(s) with fixed codes are enabled in production")
         }
@@ -173,6 +183,51 @@ struct AppConfig: Sendable {
                 throw ConfigError("--sms sns needs --sns-region, --sns-access-key-id and --sns-secret-access-key")
             }
             try Self.checkURL(sns.url, flag: "--sns-endpoint")
+        }
+    }
+
+    /// Every channel a market offers has its provider; in development the console stands in for one without settings.
+    private func validateChannels() throws {
+        for market in channels.byMarket.keys where markets.market(code: market) == nil {
+            throw ConfigError("--channels names market \(market), which is not configured")
+        }
+        let used = channels.used(markets: markets.markets.map(\.code))
+        for channel in used.sorted() where providerMissing(channel) {
+            guard mode == .development else {
+                throw ConfigError("--channels offers \(channel.rawValue), which needs \(Self.settings(of: channel))")
+            }
+        }
+        if let whatsapp {
+            guard !whatsapp.accessToken.isEmpty, !whatsapp.template.isEmpty else {
+                throw ConfigError("WhatsApp needs --whatsapp-access-token and --whatsapp-template beside --whatsapp-phone-number-id")
+            }
+            try Self.checkURL(whatsapp.baseURL, flag: "--whatsapp-base-url")
+        }
+        if let telegram {
+            guard !telegram.token.isEmpty else { throw ConfigError("--telegram-token must not be empty") }
+            try Self.checkURL(telegram.baseURL, flag: "--telegram-base-url")
+        }
+        if voiceFrom != nil, twilio == nil || twilio?.accountSID.isEmpty == true || twilio?.authToken.isEmpty == true {
+            throw ConfigError("--voice-from places calls with the Twilio account: give --twilio-account-sid and --twilio-auth-token")
+        }
+    }
+
+    /// Whether `channel` lacks the settings of its provider (the console then stands in, in development only).
+    func providerMissing(_ channel: DeliveryChannel) -> Bool {
+        switch channel {
+        case .sms: false
+        case .whatsapp: whatsapp == nil
+        case .telegram: telegram == nil
+        case .voice: voiceFrom == nil
+        }
+    }
+
+    private static func settings(of channel: DeliveryChannel) -> String {
+        switch channel {
+        case .sms: "--sms"
+        case .whatsapp: "--whatsapp-phone-number-id, --whatsapp-access-token and --whatsapp-template"
+        case .telegram: "--telegram-token"
+        case .voice: "--voice-from and the --twilio-* account"
         }
     }
 

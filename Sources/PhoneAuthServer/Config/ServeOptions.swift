@@ -53,6 +53,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "ID:SECRET of a service allowed to introspect tokens; repeatable (PHONEAUTH_INTROSPECTION_CLIENTS, comma-separated).")
     var introspectionClient: [String] = []
     @OptionGroup var smsOptions: SMSOptions
+    @OptionGroup var channelOptions: ChannelOptions
     @OptionGroup var limitOptions: LimitOptions
     @OptionGroup var fraudOptions: FraudOptions
     @OptionGroup var operationsOptions: OperationsOptions
@@ -187,6 +188,7 @@ struct ServeOptions: ParsableArguments {
             config.authCacheCapacity = size
         }
         try smsOptions.apply(to: &config, environment: env)
+        try channelOptions.apply(to: &config, environment: env, credentialsFile: smsOptions.smsCredentialsFile)
         try limitOptions.apply(to: &config, source: source)
         try fraudOptions.apply(to: &config, source: source)
         try operationsOptions.apply(to: &config, source: source, log: log)

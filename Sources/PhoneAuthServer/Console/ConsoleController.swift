@@ -140,7 +140,7 @@ struct ConsoleController: Sendable {
             let phone = try PhoneNumber(parsing: form.text("phone") ?? "")
             let market = try markets.market(for: phone)
             let network = NetworkKey.of(clientIP(request, context), ipv6PrefixLength: ipv6PrefixLength)
-            model.verificationID = try await codes.send(to: phone, market: market, network: network, logger: context.logger)
+            model.verificationID = try await codes.send(to: phone, market: market, network: network, logger: context.logger).verificationID
             model.maskedPhone = phone.masked
             return login(model, request, context)
         } catch let error as AppError {

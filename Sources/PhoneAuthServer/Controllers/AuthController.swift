@@ -42,6 +42,9 @@ struct AuthController: Sendable {
         if let language = body.language, !Self.isLanguageTag(language) {
             throw AppError.invalidRequest("language is a BCP 47 tag such as ru or ky-KG.", field: "language")
         }
+        if let channel = body.channel, DeliveryChannel(rawValue: channel.rawValue) == nil {
+            throw AppError.invalidRequest("channel is one of sms, whatsapp, telegram and voice.", field: "channel")
+        }
         if let hash = body.appHash, !Autofill.isValidAppHash(hash) {
             throw AppError.invalidRequest("app_hash is the 11-character SMS Retriever hash of an Android app.", field: "app_hash")
         }
@@ -76,9 +79,14 @@ struct AuthController: Sendable {
         let appHash = body.appHash.flatMap { androidAppHashes.contains($0) ? $0 : nil }
         if body.appHash != nil, appHash == nil { context.logger.notice("send-code: app_hash is not one of --android-app-hash; ignored") }
         let wording = CodeSender.Wording(language: body.language, appHash: appHash)
-        let id = try await codes.send(
-            to: phone, market: market, network: network(request, context), answer: answer, wording: wording, logger: context.logger)
-        return CodeSent(verificationID: id, expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds))
+        let sent = try await codes.send(
+            to: phone, market: market, network: network(request, context), answer: answer, wording: wording,
+            channel: body.channel.flatMap { DeliveryChannel(rawValue: $0.rawValue) }, logger: context.logger)
+        let wait = Int(resendAfter.seconds)
+        let others = codes.channels.channels(for: market.code).filter { $0 != sent.channel }
+        return CodeSent(
+            verificationID: sent.verificationID, expiresIn: Int(codeLifetime.seconds), resendAfter: wait, channel: Channel(rawValue: sent.channel.rawValue),
+            channels: others.map { ChannelOffer(channel: Channel(rawValue: $0.rawValue), availableIn: wait) })
     }
 
     /// What the document's pattern allows: a primary subtag of 2 to 8 letters, then subtags of 1 to 8 letters or digits.

@@ -16,7 +16,7 @@ extension AppError {
         case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted, .storageUnavailable: .serviceUnavailable
         case .idempotencyKeyInUse: .conflict
         case .preconditionFailed: .preconditionFailed
-        case .idempotencyKeyReused: .unprocessableContent
+        case .idempotencyKeyReused, .channelNotOffered, .channelUnreachable: .unprocessableContent
         case .unauthorized, .tokenExpired, .tokenStale, .invalidRefreshToken, .refreshTokenReused, .accountDisabledSession, .invalidClient:
             .unauthorized
         case .payloadTooLarge: .contentTooLarge

@@ -20,14 +20,14 @@ import Testing
         var sleep: @Sendable (Duration) async throws -> Void { { [self] duration in waits.withLock { $0.append(duration) } } }
     }
 
-    static func dispatcher(_ urls: [String], policy: DeliveryPolicy = DeliveryPolicy(), sleeper: SleepRecorder = SleepRecorder()) -> SMSDispatcher {
-        SMSDispatcher(
+    static func dispatcher(_ urls: [String], policy: DeliveryPolicy = DeliveryPolicy(), sleeper: SleepRecorder = SleepRecorder()) -> FailoverDispatcher {
+        FailoverDispatcher(
             providers: urls.map { WebhookSMSProvider(url: $0, secret: "s", client: .isolated()) }, policy: policy, sleep: sleeper.sleep
         )
     }
 
-    static func message() throws -> SMSMessage {
-        SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "482913 is your code.", code: "482913")
+    static func message() throws -> CodeMessage {
+        CodeMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "482913 is your code.", code: "482913")
     }
 
     static let logger = Logger(label: "test")

@@ -45,7 +45,7 @@ import Testing
 
     @Test func publishReturnsMotosMessageID() async throws {
         try await MotoServer.with { moto in
-            let message = SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "Code: 123456 (valid 5 min) & more", code: "123456")
+            let message = CodeMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "Code: 123456 (valid 5 min) & more", code: "123456")
             let id = try await Self.provider(moto).send(message, limits: Self.limits)
             #expect(!id.isEmpty)
             #expect(try await moto.sentSMS().map(\.message) == ["Code: 123456 (valid 5 min) & more"])
@@ -54,8 +54,8 @@ import Testing
 
     @Test func aTooLongMessageIsRejectedNotRetriedAsTransient() async throws {
         try await MotoServer.with { moto in
-            let message = SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: String(repeating: "x", count: 1700), code: "1")
-            await #expect(throws: SMSFailure.rejected("sns InvalidParameter")) {
+            let message = CodeMessage(to: try PhoneNumber(parsing: "+13125550100"), body: String(repeating: "x", count: 1700), code: "1")
+            await #expect(throws: DeliveryFailure.rejected("sns InvalidParameter")) {
                 try await Self.provider(moto).send(message, limits: Self.limits)
             }
         }
@@ -67,8 +67,8 @@ import Testing
         try await receiver.run { base in
             let provider = SNSSMSProvider(
                 config: .init(region: "us-east-1", accessKeyID: "a", secretAccessKey: "b", endpoint: base + "/ok"), client: .isolated())
-            let message = SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "x", code: "1")
-            await #expect(throws: SMSFailure.rejected("sns answered 200 without a PublishResponse")) {
+            let message = CodeMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "x", code: "1")
+            await #expect(throws: DeliveryFailure.rejected("sns answered 200 without a PublishResponse")) {
                 try await provider.send(message, limits: Self.limits)
             }
         }
@@ -84,13 +84,13 @@ import Testing
             let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish","Resource":"*"}]}"#
             _ = try await moto.iam([("Action", "PutUserPolicy"), ("UserName", "phoneauth"), ("PolicyName", "publish"), ("PolicyDocument", policy)])
 
-            let message = SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "654321 is your code", code: "654321")
+            let message = CodeMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "654321 is your code", code: "654321")
             let id = try await Self.provider(moto, key: key, secret: secret).send(message, limits: Self.limits)
             #expect(!id.isEmpty)
-            await #expect(throws: SMSFailure.rejected("sns SignatureDoesNotMatch (authentication)")) {
+            await #expect(throws: DeliveryFailure.rejected("sns SignatureDoesNotMatch (authentication)")) {
                 try await Self.provider(moto, key: key, secret: secret + "x").send(message, limits: Self.limits)
             }
-            await #expect(throws: SMSFailure.rejected("sns InvalidClientTokenId (authentication)")) {
+            await #expect(throws: DeliveryFailure.rejected("sns InvalidClientTokenId (authentication)")) {
                 try await Self.provider(moto, key: "AKIAUNKNOWNKEY000000", secret: secret).send(message, limits: Self.limits)
             }
             #expect(try await moto.sentSMS().count == 1)

@@ -44,7 +44,7 @@ import Testing
                 config: .init(accountSID: TwilioFake.accountSID, authToken: TwilioFake.authToken, messagingServiceSID: "MG123", baseURL: base),
                 client: .isolated()
             )
-            let message = SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "111111 is your code.", code: "111111")
+            let message = CodeMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "111111 is your code.", code: "111111")
             let sid = try await provider.send(message, limits: AttemptLimits(connectTimeout: .seconds(1), timeout: .seconds(5)))
             #expect(sid.hasPrefix("SM"))
             #expect(twilio.messages.first?.messagingServiceSID == "MG123")

@@ -13,13 +13,13 @@ import Testing
     static let secret = "webhook-signing-secret"
 
     /// The webhook behind a dispatcher that tries once, as send-code would with `--sms-max-attempts 1`.
-    static func gateway(_ url: String, timeout: Duration = .seconds(5)) -> SMSDispatcher {
+    static func gateway(_ url: String, timeout: Duration = .seconds(5)) -> FailoverDispatcher {
         let policy = DeliveryPolicy(connectTimeout: .seconds(1), attemptTimeout: timeout, maxAttempts: 1)
-        return SMSDispatcher(providers: [WebhookSMSProvider(url: url, secret: secret, client: .isolated())], policy: policy)
+        return FailoverDispatcher(providers: [WebhookSMSProvider(url: url, secret: secret, client: .isolated())], policy: policy)
     }
 
-    static func message() throws -> SMSMessage {
-        SMSMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "123456 is your PhoneAuth sign-in code.", code: "123456")
+    static func message() throws -> CodeMessage {
+        CodeMessage(to: try PhoneNumber(parsing: "+13125550100"), body: "123456 is your PhoneAuth sign-in code.", code: "123456")
     }
 
     static func webhookHarness(_ url: String, timeout: Duration = .seconds(5)) throws -> TestHarness {
@@ -37,7 +37,7 @@ import Testing
         }
         let received = try #require(receiver.messages.first)
         let json = try #require(try JSONSerialization.jsonObject(with: received.body) as? [String: String])
-        #expect(json == ["to": "+13125550100", "body": "123456 is your PhoneAuth sign-in code."])
+        #expect(json == ["channel": "sms", "to": "+13125550100", "body": "123456 is your PhoneAuth sign-in code."])
         #expect(received.signature == WebhookSMSProvider.signature(of: received.body, secret: Self.secret))
         #expect(received.signature?.hasPrefix("sha256=") == true)
         #expect(received.signature?.count == 7 + 64)

@@ -154,8 +154,8 @@ extension AppConfig {
 }
 
 /// Records each message instead of sending it; the SMS seam is the only one faked in flow tests.
-final class RecordingSMSGateway: SMSGateway {
-    private let messages = Mutex<[SMSMessage]>([])
+final class RecordingSMSGateway: MessageGateway {
+    private let messages = Mutex<[CodeMessage]>([])
     private let failures = Mutex(0)
 
     /// The next `count` sends fail as if every provider were down.
@@ -163,16 +163,20 @@ final class RecordingSMSGateway: SMSGateway {
         failures.withLock { $0 = count }
     }
 
-    func send(_ message: SMSMessage, logger: Logger) async throws {
+    func send(_ message: CodeMessage, logger: Logger) async throws -> SentMessage {
         let fail = failures.withLock { remaining in
             defer { remaining = max(0, remaining - 1) }
             return remaining > 0
         }
         if fail { throw AppError.smsUnavailable.retrying(after: 30) }
-        messages.withLock { $0.append(message) }
+        let count = messages.withLock {
+            $0.append(message)
+            return $0.count
+        }
+        return SentMessage(provider: "recording", messageID: "recorded-\(count)")
     }
 
-    var sent: [SMSMessage] { messages.withLock { $0 } }
+    var sent: [CodeMessage] { messages.withLock { $0 } }
 
     func lastCode(to e164: String) -> String? {
         sent.last { $0.to.e164 == e164 }?.code

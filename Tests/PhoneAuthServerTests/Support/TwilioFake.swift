@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -18,7 +21,17 @@ final class TwilioFake: Sendable {
         var body: String
     }
 
+    /// A call placed: the TwiML said `code`, digit by digit, twice, in `voice`.
+    struct Call: Sendable {
+        var to: String
+        var from: String
+        var code: String
+        var voice: String
+        var statusCallbackEvents: [String]
+    }
+
     private let sent = Mutex<[Sent]>([])
+    private let placed = Mutex<[Call]>([])
     private let throttled = Mutex<Set<String>>([])
     private let requests = Mutex(0)
     /// The auth tokens the account accepts: Twilio keeps a primary and, while one is rotated, a secondary.
@@ -27,6 +40,7 @@ final class TwilioFake: Sendable {
     private let used = Mutex<[String]>([])
 
     var messages: [Sent] { sent.withLock { $0 } }
+    var calls: [Call] { placed.withLock { $0 } }
     var requestCount: Int { requests.withLock { $0 } }
     var tokensUsed: [String] { used.withLock { $0 } }
 
@@ -64,10 +78,58 @@ final class TwilioFake: Sendable {
                 return Self.json(.created, ["sid": sid, "status": "queued", "to": to, "body": text, "account_sid": Self.accountSID])
             }
         }
+        router.post("2010-04-01/Accounts/:sid/Calls.json") { request, context -> Response in
+            guard context.parameters.get("sid") == Self.accountSID,
+                request.headers[.authorization] == "Basic " + Data("\(Self.accountSID):\(Self.authToken)".utf8).base64EncodedString()
+            else { return Self.error(.unauthorized, code: 20003, message: "Authenticate") }
+            let pairs = Self.parsePairs(String(buffer: try await request.body.collect(upTo: 1 << 16)))
+            let form = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+            guard let to = form["To"], let from = form["From"], let twiml = form["Twiml"], let said = Self.said(twiml) else {
+                return Self.error(.badRequest, code: 21205, message: "Url or Twiml parameter is required.")
+            }
+            if to == "+15005550001" { return Self.error(.badRequest, code: 13223, message: "Invalid phone number format") }
+            let events = pairs.filter { $0.0 == "StatusCallbackEvent" }.map(\.1)
+            self.placed.withLock { $0.append(Call(to: to, from: from, code: said.code, voice: said.voice, statusCallbackEvents: events)) }
+            let sid = "CA" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            return Self.json(.created, ["sid": sid, "status": "queued", "to": to, "from": from, "account_sid": Self.accountSID])
+        }
         var logger = Logger(label: "twilio-fake")
         logger.logLevel = .critical
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         return try await app.test(.live) { client in try await body("http://127.0.0.1:\(client.port!)") }
+    }
+
+    /// The code a call's TwiML says, when it is well-formed XML whose `<Say language="…">` speaks six digits, comma
+    /// separated, twice.
+    private static func said(_ twiml: String) -> (code: String, voice: String)? {
+        final class Reader: NSObject, XMLParserDelegate {
+            var elements: [String] = []
+            var voice: String?
+            var text = ""
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+                elements.append(name)
+                if name == "Say" { voice = attributes["language"] }
+            }
+            func parser(_ parser: XMLParser, foundCharacters string: String) {
+                if elements.last == "Say" { text += string }
+            }
+        }
+        let reader = Reader()
+        let parser = XMLParser(data: Data(twiml.utf8))
+        parser.delegate = reader
+        guard parser.parse(), reader.elements.first == "Response", let voice = reader.voice else { return nil }
+        let spoken = reader.text.matches(of: /[0-9](, [0-9]){5}/).map { String($0.output.0) }
+        guard spoken.count == 2, spoken[0] == spoken[1] else { return nil }
+        return (spoken[0].replacingOccurrences(of: ", ", with: ""), voice)
+    }
+
+    static func parsePairs(_ text: String) -> [(String, String)] {
+        text.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            return (parts[0], parts.count > 1 ? parts[1] : "")
+        }
     }
 
     private static func error(_ status: HTTPResponse.Status, code: Int, message: String) -> Response {

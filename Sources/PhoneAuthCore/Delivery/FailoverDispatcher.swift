@@ -1,11 +1,11 @@
 import Foundation
 import Logging
 
-/// Sends through an ordered list of providers: each gets up to `maxAttempts` tries within its budget (transient failures
+/// Sends through one channel's ordered list of providers: each gets up to `maxAttempts` tries within its budget (transient failures
 /// only, with backoff and jitter, honouring `Retry-After`); a provider that fails for good hands over to the next.
 /// Every attempt carries the same message, so whichever one is delivered late still holds the stored code.
-package struct SMSDispatcher: SMSGateway {
-    package let providers: [any SMSProvider]
+package struct FailoverDispatcher: MessageGateway {
+    package let providers: [any MessageProvider]
     package let policy: DeliveryPolicy
     package let random: any RandomSource
     /// Injected so tests can skip real waits.
@@ -13,7 +13,7 @@ package struct SMSDispatcher: SMSGateway {
     package let metrics: ServerMetrics?
 
     package init(
-        providers: [any SMSProvider], policy: DeliveryPolicy, random: any RandomSource = SystemRandomSource(), metrics: ServerMetrics? = nil,
+        providers: [any MessageProvider], policy: DeliveryPolicy, random: any RandomSource = SystemRandomSource(), metrics: ServerMetrics? = nil,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.providers = providers
@@ -24,7 +24,7 @@ package struct SMSDispatcher: SMSGateway {
         metrics?.prepare(providers: providers.map(\.name))
     }
 
-    package func send(_ message: SMSMessage, logger: Logger) async throws {
+    package func send(_ message: CodeMessage, logger: Logger) async throws -> SentMessage {
         var retryAfterHint: Duration?
         for provider in providers {
             var spent = Duration.zero
@@ -36,14 +36,20 @@ package struct SMSDispatcher: SMSGateway {
                     let id = try await provider.send(message, limits: limits)
                     metrics?.sms(.sent, provider: provider.name)
                     logger.info(
-                        "sms accepted",
-                        metadata: ["provider": "\(provider.name)", "attempt": "\(attempt)", "message_id": "\(id)", "to": "\(message.to.masked)"])
-                    return
+                        "message accepted",
+                        metadata: [
+                            "channel": "\(message.channel.rawValue)", "provider": "\(provider.name)", "attempt": "\(attempt)", "message_id": "\(id)",
+                            "to": "\(message.to.masked)",
+                        ])
+                    return SentMessage(provider: provider.name, messageID: id)
                 } catch {
                     spent += ContinuousClock.now - started
                     logger.warning(
-                        "sms attempt failed",
-                        metadata: ["provider": "\(provider.name)", "attempt": "\(attempt)", "reason": "\(error)", "to": "\(message.to.masked)"])
+                        "delivery attempt failed",
+                        metadata: [
+                            "channel": "\(message.channel.rawValue)", "provider": "\(provider.name)", "attempt": "\(attempt)", "reason": "\(error)",
+                            "to": "\(message.to.masked)",
+                        ])
                     switch error {
                     case .invalidNumber:
                         metrics?.sms(.failed, provider: provider.name)
@@ -51,6 +57,9 @@ package struct SMSDispatcher: SMSGateway {
                     case .regionRefused:
                         metrics?.sms(.failed, provider: provider.name)
                         throw AppError.marketNotSupported
+                    case .unreachable:
+                        metrics?.sms(.failed, provider: provider.name)
+                        throw AppError.channelUnreachable
                     case .rejected:
                         metrics?.sms(.failed, provider: provider.name)
                         break attempts

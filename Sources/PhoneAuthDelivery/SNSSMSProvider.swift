@@ -30,7 +30,7 @@ package struct SNSSMSProvider: MessageProvider {
         self.client = client
     }
 
-    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String {
+    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String? {
         let form = FormEncoding.encode([
             ("Action", "Publish"),
             ("Version", "2010-03-31"),

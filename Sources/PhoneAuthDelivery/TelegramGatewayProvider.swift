@@ -61,7 +61,7 @@ package struct TelegramGatewayProvider: MessageProvider {
         var error: String?
     }
 
-    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String {
+    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String? {
         let checked = try await call("checkSendAbility", Check(phoneNumber: message.to.e164), limits: limits)
         // Telegram keeps an unread message for 60 s to a day; a code lives 30 s to an hour.
         let ttl = min(86_400, max(60, Int(message.lifetime.components.seconds)))

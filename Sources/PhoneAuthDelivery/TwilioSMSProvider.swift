@@ -10,16 +10,19 @@ package struct TwilioSMSProvider: MessageProvider {
         package var from: String?
         package var messagingServiceSID: String?
         package var baseURL: String
+        /// Where Twilio posts each message's status (`sent`, `delivered`, `undelivered`, `failed`), if anywhere.
+        package var statusCallback: String?
 
         package init(
             accountSID: String, authToken: String, from: String? = nil, messagingServiceSID: String? = nil,
-            baseURL: String = "https://api.twilio.com"
+            baseURL: String = "https://api.twilio.com", statusCallback: String? = nil
         ) {
             self.accountSID = accountSID
             self.authToken = authToken
             self.from = from
             self.messagingServiceSID = messagingServiceSID
             self.baseURL = baseURL
+            self.statusCallback = statusCallback
         }
 
         package var account: TwilioAccount { TwilioAccount(accountSID: accountSID, authToken: authToken, baseURL: baseURL) }
@@ -35,7 +38,7 @@ package struct TwilioSMSProvider: MessageProvider {
         self.client = client
     }
 
-    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String {
+    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String? {
         var fields = [("To", message.to.e164)]
         if let service = config.messagingServiceSID {
             fields.append(("MessagingServiceSid", service))
@@ -43,6 +46,7 @@ package struct TwilioSMSProvider: MessageProvider {
             fields.append(("From", config.from ?? ""))
         }
         fields.append(("Body", message.body))
+        if let callback = config.statusCallback { fields.append(("StatusCallback", callback)) }
         let response: CurlResponse
         do { response = try await client.perform(config.account.request("Messages.json", fields: fields, limits: limits)) } catch {
             throw .transport(error, provider: name)

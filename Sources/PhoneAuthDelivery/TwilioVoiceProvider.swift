@@ -26,7 +26,7 @@ package struct TwilioVoiceProvider: MessageProvider {
         self.client = client
     }
 
-    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String {
+    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String? {
         var fields = [("To", message.to.e164), ("From", config.from), ("Twiml", Self.twiml(message))]
         if let callback = config.statusCallback {
             fields.append(("StatusCallback", callback))

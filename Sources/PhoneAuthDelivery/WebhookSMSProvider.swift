@@ -23,7 +23,7 @@ package struct WebhookSMSProvider: MessageProvider {
         var body: String
     }
 
-    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String {
+    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String? {
         let body = (try? JSONCoding.encoder.encode(Payload(channel: message.channel.rawValue, to: message.to.e164, body: message.body))) ?? Data()
         let request = CurlRequest(
             url: url, headers: ["Content-Type: application/json", "X-Signature: \(Self.signature(of: body, secret: secret))"],
@@ -34,7 +34,7 @@ package struct WebhookSMSProvider: MessageProvider {
         guard (200..<300).contains(response.status) else {
             throw .fromStatus(response.status, retryAfter: response.retryAfter, provider: name)
         }
-        return response.header("x-message-id") ?? "webhook-\(response.status)"
+        return response.header("x-message-id")
     }
 
     static func signature(of body: Data, secret: String) -> String {

@@ -90,7 +90,7 @@ package struct WhatsAppCloudProvider: MessageProvider {
                 ]))
     }
 
-    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String {
+    package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String? {
         let body = (try? JSONCoding.encoder.encode(payload(message))) ?? Data()
         let request = CurlRequest(
             url: "\(config.baseURL)/\(FormEncoding.escape(config.phoneNumberID))/messages",

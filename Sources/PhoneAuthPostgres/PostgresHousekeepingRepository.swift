@@ -20,8 +20,9 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
             "WITH d AS (DELETE FROM idempotency_keys WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
         counts.challenges = try await count(
             "WITH d AS (DELETE FROM challenge_redemptions WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
-        counts.fraudRecords = try await count(
-            "WITH d AS (DELETE FROM range_blocks WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
+        counts.fraudRecords =
+            try await count(
+                "WITH d AS (DELETE FROM range_blocks WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
             + count(
                 """
                 WITH d AS (DELETE FROM challenge_counts WHERE hour < \(ChallengeCounts.firstCountedHour(at: now)) RETURNING 1)
@@ -32,6 +33,8 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
                 WITH d AS (DELETE FROM unverified_counts WHERE minute < \(UnverifiedCounts.firstCountedMinute(at: now)) RETURNING 1)
                 SELECT count(*) FROM d
                 """)
+        let deliveryCutoff = now.addingTimeInterval(-StorageRetention.deliveries)
+        counts.deliveries = try await count("WITH d AS (DELETE FROM deliveries WHERE sent_at < \(deliveryCutoff) RETURNING 1) SELECT count(*) FROM d")
         let activityCutoff = ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))
         counts.activity = try await count(
             "WITH d AS (DELETE FROM activity_counts WHERE bucket < \(activityCutoff) RETURNING 1) SELECT count(*) FROM d")

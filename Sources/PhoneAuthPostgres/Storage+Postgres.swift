@@ -10,7 +10,7 @@ extension Storage {
             idempotency: PostgresIdempotencyRepository(database: database), addresses: PostgresAddressRepository(database: database),
             admin: PostgresAdminRepository(database: database), housekeeping: PostgresHousekeepingRepository(database: database),
             challenges: PostgresChallengeRepository(database: database), audit: PostgresAuditRepository(database: database),
-            activity: PostgresActivityRepository(database: database),
+            activity: PostgresActivityRepository(database: database), deliveries: PostgresDeliveryRepository(database: database),
             ping: { try await database.ping() },
             migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client])
         if let listener {

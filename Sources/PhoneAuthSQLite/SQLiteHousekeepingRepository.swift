@@ -16,11 +16,13 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
             "DELETE FROM verify_failures WHERE created_at < ?", [now.addingTimeInterval(-StorageRetention.verifyFailures)])
         counts.idempotencyKeys = try await delete("DELETE FROM idempotency_keys WHERE expires_at < ?", [now])
         counts.challenges = try await delete("DELETE FROM challenge_redemptions WHERE expires_at < ?", [now])
-        counts.fraudRecords = try await delete("DELETE FROM range_blocks WHERE expires_at < ?", [now])
+        counts.fraudRecords =
+            try await delete("DELETE FROM range_blocks WHERE expires_at < ?", [now])
             + delete("DELETE FROM challenge_counts WHERE hour < ?", [ChallengeCounts.firstCountedHour(at: now)])
             + delete("DELETE FROM unverified_counts WHERE minute < ?", [UnverifiedCounts.firstCountedMinute(at: now)])
         counts.activity = try await delete(
             "DELETE FROM activity_counts WHERE bucket < ?", [ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))])
+        counts.deliveries = try await delete("DELETE FROM deliveries WHERE sent_at < ?", [now.addingTimeInterval(-StorageRetention.deliveries)])
         counts.sessions = try await delete(
             """
             DELETE FROM user_sessions

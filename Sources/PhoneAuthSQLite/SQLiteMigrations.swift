@@ -122,10 +122,11 @@ enum SQLiteMigrations {
             }
             try db.create(index: "verifications_phone", on: "verifications", columns: ["phone_number", "created_at"])
             // Live codes survive the upgrade on the phone path; their random id is unknown to anyone.
-            try db.execute(sql: """
-                INSERT INTO verifications (id_hash, phone_number, code_hash, id_attempts, phone_attempts, expires_at, created_at)
-                SELECT randomblob(32), phone_number, code_hash, attempts, attempts, expires_at, created_at FROM verification_codes
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO verifications (id_hash, phone_number, code_hash, id_attempts, phone_attempts, expires_at, created_at)
+                    SELECT randomblob(32), phone_number, code_hash, attempts, attempts, expires_at, created_at FROM verification_codes
+                    """)
             try db.drop(table: "verification_codes")
             try db.alter(table: "verify_failures") { t in
                 t.add(column: "path", .text).notNull().defaults(to: "phone")
@@ -255,6 +256,24 @@ enum SQLiteMigrations {
                     SELECT CAST(strftime('%s', created_at) AS INTEGER) / 60, 0, COUNT(*) FROM sms_sends
                     WHERE verified_at IS NULL AND NOT known_good GROUP BY 1
                     """)
+        }
+        migrator.registerMigration(SchemaHistory.name(15)) { db in
+            // Channels: every message a provider took, and what its receipts said since.
+            try db.create(table: "deliveries") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("phone_number", .text).notNull()
+                t.column("market", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("provider", .text).notNull()
+                t.column("message_id", .text)
+                t.column("state", .text).notNull()
+                t.column("error_code", .text)
+                t.column("sent_at", .datetime).notNull()
+                t.column("delivered_at", .datetime)
+                t.column("failed_at", .datetime)
+            }
+            try db.create(index: "deliveries_message", on: "deliveries", columns: ["provider", "message_id"], unique: true)
+            try db.create(index: "deliveries_phone", on: "deliveries", columns: ["phone_number", "sent_at"])
         }
         return migrator
     }

@@ -10,7 +10,7 @@ extension Storage {
             idempotency: SQLiteIdempotencyRepository(database: database), addresses: SQLiteAddressRepository(database: database),
             admin: SQLiteAdminRepository(database: database), housekeeping: SQLiteHousekeepingRepository(database: database),
             challenges: SQLiteChallengeRepository(database: database), audit: SQLiteAuditRepository(database: database),
-            activity: SQLiteActivityRepository(database: database),
+            activity: SQLiteActivityRepository(database: database), deliveries: SQLiteDeliveryRepository(database: database),
             ping: { try await database.ping() },
             migrate: { database.appliedAtOpen },  // done when the file was opened
             services: [])

@@ -30,6 +30,8 @@ struct AppServices: Sendable {
             audience: config.audience, lifetime: config.tokenLifetime, leeway: config.tokenLeeway, now: now)
         metrics = dependencies.metrics ?? ServerMetrics(backend: config.database.backendName)
         metrics.prepare(markets: config.markets.markets.map(\.code), limits: config.limits.refusalCodes)
+        metrics.prepare(
+            channels: config.channels.used(markets: config.markets.markets.map(\.code)).sorted(), markets: config.markets.markets.map(\.code))
         activity = dependencies.activity ?? ActivityRecorder(repository: storage.activity, now: now)
         let hasher = CodeHasher(pepper: config.pepper)
         sender = CodeSender(
@@ -37,7 +39,9 @@ struct AppServices: Sendable {
             gateway: dependencies.smsGateway
                 ?? GatewayFactory.make(
                     config, random: random, client: dependencies.curl ?? .process(threads: config.delivery.concurrency), metrics: metrics),
-            channels: config.channels, texts: try MessageTexts(appName: config.appName), fraud: config.fraud,
+            channels: config.channels, deliveries: storage.deliveries,
+            fallback: ChannelFallback(cooldown: config.limits.resendCooldown, deliveryTimeout: config.deliveryTimeout),
+            texts: try MessageTexts(appName: config.appName), fraud: config.fraud,
             challenges: ChallengeGate(
                 proofOfWork: ProofOfWork(pepper: config.pepper, random: random, now: now), challenges: storage.challenges,
                 lifetime: config.fraud.challengeLifetime, metrics: metrics, activity: activity, now: now),

@@ -35,7 +35,8 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     var logger = Logger(label: "phoneauth")
     logger.logLevel = config.logLevel
     for warning in config.startupWarnings { logger.warning("\(warning)") }
-    let cache = config.authCacheTTL > .zero
+    let cache =
+        config.authCacheTTL > .zero
         ? dependencies.authStateCache ?? AuthStateCache(ttl: config.authCacheTTL, capacity: config.authCacheCapacity) : nil
     let storage: Storage
     if let injected = dependencies.storage {
@@ -72,8 +73,9 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
         let metricsRouter = Router()
         MetricsController(metrics: metrics, cache: cache, signal: services.signal).addRoutes(to: metricsRouter)
         app.addServices(
-            Application(router: metricsRouter, configuration: .init(address: .hostname(config.host, port: port), serverName: "PhoneAuth"),
-                        logger: logger))
+            Application(
+                router: metricsRouter, configuration: .init(address: .hostname(config.host, port: port), serverName: "PhoneAuth"),
+                logger: logger))
     }
     app.addServices(ActivityFlusher(recorder: activity, interval: .seconds(5), logger: logger))
     // The backend's services (PostgreSQL's pool) run first; no request is served before the schema is current.
@@ -82,7 +84,9 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
 }
 
 /// The middleware, in order, and the controllers on their paths; every service comes built from `AppServices`.
-func buildRouter(_ config: AppConfig, services: AppServices, storage: Storage, cache: AuthStateCache?, dependencies: AppDependencies) throws
+func buildRouter(
+    _ config: AppConfig, services: AppServices, storage: Storage, cache: AuthStateCache?, dependencies: AppDependencies
+) throws
     -> Router<AppRequestContext>
 {
     let (now, metrics, signal) = (dependencies.now, services.metrics, services.signal)
@@ -110,6 +114,13 @@ func buildRouter(_ config: AppConfig, services: AppServices, storage: Storage, c
         markets: config.markets, androidAppHashes: config.androidAppHashes, codeLifetime: config.codeLifetime,
         resendAfter: config.limits.resendCooldown, now: now
     ).addRoutes(to: routes.group("auth"))
+    ReceiptController(
+        deliveries: storage.deliveries,
+        whatsapp: config.whatsappReceipts.map { WhatsAppReceipts(appSecret: $0.appSecret, verifyToken: $0.verifyToken) },
+        telegram: config.telegram.map { TelegramReceipts(token: $0.token) },
+        twilio: config.twilio.flatMap { twilio in config.receiptURL("twilio").map { TwilioReceipts(authToken: twilio.authToken, url: $0) } },
+        network: services.network, failures: ReceiptController.throttle(), metrics: metrics, now: now
+    ).addRoutes(to: routes.group("receipts"))
     IntrospectionController(
         clients: config.introspectionClients, resolver: services.resolver, network: services.network, failures: IntrospectionController.throttle(),
         now: now

@@ -79,4 +79,6 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case channelNotOffered = "channel_not_offered"
     /// The number has no account on the channel named (WhatsApp, Telegram); ask for another.
     case channelUnreachable = "channel_unreachable"
+    /// A provider's delivery receipt whose signature does not match its body.
+    case invalidSignature = "invalid_signature"
 }

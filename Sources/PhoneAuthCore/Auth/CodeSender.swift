@@ -12,6 +12,10 @@ package struct CodeSender: Sendable {
     package let lifetime: Duration
     package let gateway: any MessageGateway
     package let channels: ChannelPlan
+    /// Every message a provider took, and its receipts: whether the phone's last code is stuck.
+    package let deliveries: any DeliveryRepository
+    /// When a stuck code lets the next channel go at once.
+    package let fallback: ChannelFallback
     package let texts: MessageTexts
     package let fraud: FraudSettings
     package let challenges: ChallengeGate
@@ -30,6 +34,8 @@ package struct CodeSender: Sendable {
         lifetime: Duration,
         gateway: any MessageGateway,
         channels: ChannelPlan = ChannelPlan(),
+        deliveries: any DeliveryRepository,
+        fallback: ChannelFallback? = nil,
         texts: MessageTexts,
         fraud: FraudSettings,
         challenges: ChallengeGate,
@@ -46,6 +52,8 @@ package struct CodeSender: Sendable {
         self.lifetime = lifetime
         self.gateway = gateway
         self.channels = channels
+        self.deliveries = deliveries
+        self.fallback = fallback ?? ChannelFallback(cooldown: limits.resendCooldown, deliveryTimeout: .seconds(20))
         self.texts = texts
         self.fraud = fraud
         self.challenges = challenges
@@ -56,8 +64,9 @@ package struct CodeSender: Sendable {
         self.now = now
     }
 
-    /// Stores a fresh code, sends it by the channel asked for (else the market's first, then its next ones while a
-    /// channel cannot reach the number or is down) and returns the verification id. If sending fails the code is
+    /// Stores a fresh code, sends it by the channel asked for (else the market's first, or the next after a stuck one
+    /// (`ChannelFallback`), then the next ones while a channel cannot reach the number or is down) and returns the
+    /// verification id. A switch away from a stuck code skips the cooldown; every other limit applies. If sending fails the code is
     /// removed, so no usable code is left behind; the attempt still counts toward the limits. A disabled user's phone
     /// gets the same answer, after about as long, and no message. Under suspicion the answer is a challenge (428)
     /// instead; `answer` is one solved.
@@ -65,8 +74,14 @@ package struct CodeSender: Sendable {
         to phone: PhoneNumber, market: Market, network: String, answer: ChallengeGate.Answer? = nil, wording: Wording = Wording(),
         channel requested: DeliveryChannel? = nil, logger: Logger
     ) async throws -> Sent {
-        let chosen = try channels.choose(requested, market: market.code)
         let issuedAt = now()
+        let offered = channels.channels(for: market.code)
+        let latest = offered.count > 1 ? try await deliveries.latest(phone: phone.e164) : nil
+        let chosen =
+            try requested.map { try channels.choose($0, market: market.code) }
+            ?? fallback.defaultChannel(offered, latest: latest, now: issuedAt)
+        let waived = fallback.waivesCooldown(for: chosen, latest: latest, now: issuedAt)
+        let rules = waived ? limits.sendRules.filter { $0.refusal != .resendTooSoon } : limits.sendRules
         let verificationID = VerificationID.make(random: random)
         let attempt = SendAttempt(phone: phone.e164, ip: network, prefix: Self.range(of: phone, in: market))
         if let fixed = testNumbers.code(for: phone, at: issuedAt) {
@@ -91,7 +106,7 @@ package struct CodeSender: Sendable {
             case .failure(let why): rejection = why.message
             }
         }
-        try await admit(attempt, screening: screening, phone: phone, market: market, rejection: rejection, logger: logger)
+        try await admit(attempt, rules: rules, screening: screening, phone: phone, market: market, rejection: rejection, logger: logger)
         let code = random.numericCode(digits: 6)
         let stored = try await store(verificationID, phone: phone, code: code, at: issuedAt)
         if stored.phoneIsDisabled {
@@ -103,15 +118,15 @@ package struct CodeSender: Sendable {
         let autofill = wording.appHash.map(Autofill.appHash) ?? market.otpDomain.map { Autofill.originBound(domain: $0) }
         // Named: that channel only. Otherwise the market's order from the first, on to the next while one cannot
         // reach the number or is down (every message carries the same code, so a late one still works).
-        let tries = requested.map { [$0] } ?? channels.channels(for: market.code)
+        let tries = requested.map { [$0] } ?? ([chosen] + offered.filter { $0 != chosen })
         let started = ContinuousClock.now
         var used = chosen
-        for (index, channel) in tries.enumerated() {
+        var taken: SentMessage?
+        for (index, channel) in tries.enumerated() where taken == nil {
             used = channel
             let message = message(code, to: phone, by: channel, language: language, autofill: autofill)
             do {
-                _ = try await gateway.send(message, logger: logger)
-                break
+                taken = try await gateway.send(message, logger: logger)
             } catch let error as AppError where index + 1 < tries.count && [.channelUnreachable, .smsUnavailable].contains(error.code) {
                 logger.notice("channel failed, trying the next", metadata: ["channel": "\(channel.rawValue)", "error": "\(error.code.rawValue)"])
             } catch {
@@ -122,7 +137,15 @@ package struct CodeSender: Sendable {
             }
         }
         timing.record(ContinuousClock.now - started)
+        if let taken {
+            // The code is out: a log that cannot be written costs a receipt, not the sign-in.
+            let record = DeliveryRecord(channel: used, market: market.code, provider: taken.provider, state: .sent, sentAt: issuedAt)
+            do { try await deliveries.record(record, phone: phone.e164, messageID: taken.messageID) } catch {
+                logger.error("delivery log not written", metadata: ["channel": "\(used.rawValue)", "error": "\(error)"])
+            }
+        }
         metrics.code(.sent, market: market.code)
+        metrics.messageSent(channel: used, market: market.code)
         activity.record(.sent, market: market.code)
         var logged: Logger.Metadata = ["phone": "\(phone.masked)", "market": "\(market.code)"]
         if let price = fraud.prices[market.code] {
@@ -173,9 +196,10 @@ package struct CodeSender: Sendable {
     }
 
     private func admit(
-        _ attempt: SendAttempt, screening: SendScreening?, phone: PhoneNumber, market: Market, rejection: String?, logger: Logger
+        _ attempt: SendAttempt, rules: [WindowRule], screening: SendScreening?, phone: PhoneNumber, market: Market, rejection: String?,
+        logger: Logger
     ) async throws {
-        switch try await signIn.admit(attempt, rules: limits.sendRules, screening: screening, now: now()) {
+        switch try await signIn.admit(attempt, rules: rules, screening: screening, now: now()) {
         case .admitted: return
         case .refused(let refusal):
             metrics.limitRefused(refusal.rule.refusal.code.rawValue)

@@ -44,15 +44,10 @@ package struct IntrospectionClients: Sendable, Equatable {
         let secret = String(text[text.index(after: colon)...]).removingPercentEncoding ?? ""
         // Always one digest comparison, known id or not, so timing does not tell which ids exist.
         let expected = digests[id] ?? Self.digest("\u{0}unknown client")
-        return Self.constantTimeEqual(expected, Self.digest(secret)) && digests[id] != nil
+        return ConstantTime.equal(expected, Self.digest(secret)) && digests[id] != nil
     }
 
     private static func digest(_ secret: String) -> Data {
         Data(SHA256.hash(data: Data(secret.utf8)))
-    }
-
-    private static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -38,7 +38,8 @@ package struct FailoverDispatcher: MessageGateway {
                     logger.info(
                         "message accepted",
                         metadata: [
-                            "channel": "\(message.channel.rawValue)", "provider": "\(provider.name)", "attempt": "\(attempt)", "message_id": "\(id)",
+                            "channel": "\(message.channel.rawValue)", "provider": "\(provider.name)", "attempt": "\(attempt)",
+                            "message_id": "\(id ?? "-")",
                             "to": "\(message.to.masked)",
                         ])
                     return SentMessage(provider: provider.name, messageID: id)

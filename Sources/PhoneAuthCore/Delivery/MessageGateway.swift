@@ -30,9 +30,10 @@ package struct CodeMessage: Sendable, CustomStringConvertible {
 /// What a provider said when it took a message: its name and its id for the message (receipts name that id).
 package struct SentMessage: Sendable, Equatable {
     package var provider: String
-    package var messageID: String
+    /// nil when the provider names none (the console, a webhook that sends no `X-Message-Id`).
+    package var messageID: String?
 
-    package init(provider: String, messageID: String) {
+    package init(provider: String, messageID: String?) {
         (self.provider, self.messageID) = (provider, messageID)
     }
 }

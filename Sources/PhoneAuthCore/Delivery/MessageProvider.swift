@@ -46,6 +46,6 @@ package struct AttemptLimits: Sendable, Equatable {
 package protocol MessageProvider: Sendable {
     var name: String { get }
     var channel: DeliveryChannel { get }
-    /// Returns the provider's message id.
-    func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String
+    /// Returns the provider's message id, which its receipts name; nil when it gives none.
+    func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String?
 }

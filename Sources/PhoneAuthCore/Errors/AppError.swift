@@ -46,6 +46,7 @@ package struct AppError: Error, Equatable, Sendable {
         case challengeRequired(IssuedChallenge)
         case channelNotOffered
         case channelUnreachable
+        case invalidSignature
     }
 
     /// What a 428 carries: solve it (`ProofOfWork`) and repeat send-code with `challenge` and `solution`.
@@ -94,6 +95,7 @@ package struct AppError: Error, Equatable, Sendable {
     package static let phoneNotAllowed = AppError(.phoneNotAllowed, "Codes cannot be sent to this number range.")
     package static let idempotencyKeyInUse = AppError(.idempotencyKeyInUse, "A request with this Idempotency-Key is still in progress.")
     package static let idempotencyKeyReused = AppError(.idempotencyKeyReused, "This Idempotency-Key was used for another phone.")
+    package static let invalidSignature = AppError(.invalidSignature, "The signature does not match the body.")
     package static let channelNotOffered = AppError(.channelNotOffered, "Codes are not sent by this channel in this number's market.")
     package static let channelUnreachable = AppError(
         .channelUnreachable, "This number cannot get codes by this channel (no such account there); ask for another channel.")
@@ -168,6 +170,7 @@ package struct AppError: Error, Equatable, Sendable {
         case .idempotencyKeyReused: .idempotencyKeyReused
         case .channelNotOffered: .channelNotOffered
         case .channelUnreachable: .channelUnreachable
+        case .invalidSignature: .invalidSignature
         case .tokenExpired: .tokenExpired
         case .tokenStale: .tokenStale
         case .invalidRefreshToken: .invalidRefreshToken

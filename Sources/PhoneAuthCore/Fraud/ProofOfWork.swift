@@ -58,7 +58,7 @@ package struct ProofOfWork: Sendable {
             Self.difficulties.contains(difficulty), let expires = Int(parts[4])
         else { throw .invalid }
         let body = parts[0..<5].joined(separator: ".")
-        guard constantTimeEqual(Array(parts[5].utf8), Array(signature(body).utf8)), parts[2] == tag(phone) else { throw .invalid }
+        guard ConstantTime.equal(Array(parts[5].utf8), Array(signature(body).utf8)), parts[2] == tag(phone) else { throw .invalid }
         let expiresAt = Date(timeIntervalSince1970: TimeInterval(expires))
         guard now() < expiresAt else { throw .expired }
         guard (1...64).contains(solution.utf8.count), Self.leadingZeroBits(of: token, solution) >= difficulty else { throw .insufficientWork }
@@ -88,10 +88,5 @@ package struct ProofOfWork: Sendable {
 
     private func signature(_ body: String) -> String {
         Array(HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key)).base64URL
-    }
-
-    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

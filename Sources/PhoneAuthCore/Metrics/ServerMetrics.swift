@@ -47,6 +47,24 @@ package final class ServerMetrics: Sendable {
         for limit in Set(limits) { increment(.limitRefusals, [("limit", limit)], by: 0) }
     }
 
+    /// The channels the markets offer, so every channel's sends and receipt states read 0 from the start.
+    package func prepare(channels: [DeliveryChannel], markets: [String]) {
+        for channel in channels {
+            for market in markets { increment(.messagesSent, [("channel", channel.rawValue), ("market", market)], by: 0) }
+            for state in DeliveryState.allCases { increment(.deliveryReceipts, [("channel", channel.rawValue), ("status", state.rawValue)], by: 0) }
+        }
+    }
+
+    /// A code a provider took.
+    package func messageSent(channel: DeliveryChannel, market: String) {
+        increment(.messagesSent, [("channel", channel.rawValue), ("market", market)])
+    }
+
+    /// A receipt moved a message to `state`.
+    package func delivery(_ state: DeliveryState, channel: String) {
+        increment(.deliveryReceipts, [("channel", channel), ("status", state.rawValue)])
+    }
+
     /// The configured providers, in failover order.
     package func prepare(providers: [String]) {
         for provider in providers {
@@ -119,7 +137,9 @@ package final class ServerMetrics: Sendable {
 
     /// Why a bearer token was refused.
     package enum TokenRefusal: String, Sendable {
-        case expired, badSignature = "bad_signature", stale, revoked, inactive, banned
+        case expired
+        case badSignature = "bad_signature"
+        case stale, revoked, inactive, banned
     }
 
     package func code(_ event: CodeEvent, market: String) {

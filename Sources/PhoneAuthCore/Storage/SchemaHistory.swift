@@ -18,6 +18,7 @@ package enum SchemaHistory {
         "users by market",
         "unverified sends per minute",
         "SMS budgets as rings, unverified sends of unknown numbers only",
+        "deliveries by channel with their receipts",
     ]
 
     package static var latest: Int { titles.count }

@@ -17,6 +17,7 @@ package struct Storage: Sendable {
     package var challenges: any ChallengeRepository
     package var audit: any AuditRepository
     package var activity: any ActivityRepository
+    package var deliveries: any DeliveryRepository
     /// One round trip, for `/health`.
     package var ping: @Sendable () async throws -> Void
     /// Brings the schema up to date (once `services` run); safe when several instances start at once. Returns the
@@ -41,6 +42,7 @@ package struct Storage: Sendable {
         challenges: any ChallengeRepository,
         audit: any AuditRepository,
         activity: any ActivityRepository,
+        deliveries: any DeliveryRepository,
         ping: @escaping @Sendable () async throws -> Void,
         migrate: @escaping @Sendable () async throws -> [String],
         services: [any Service],
@@ -57,6 +59,7 @@ package struct Storage: Sendable {
         self.challenges = challenges
         self.audit = audit
         self.activity = activity
+        self.deliveries = deliveries
         self.ping = ping
         self.migrate = migrate
         self.services = services

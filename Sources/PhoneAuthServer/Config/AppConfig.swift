@@ -36,6 +36,22 @@ struct AppConfig: Sendable {
     var telegram: TelegramGatewayProvider.Config?
     /// The Twilio number voice calls come from (the `twilio` account places them).
     var voiceFrom: String?
+    /// This server's public https URL, as providers reach it: receipts are asked for at `{publicURL}/receipts/…`.
+    var publicURL: String?
+    /// WhatsApp's webhook: the app secret its signatures are keyed with, and the token its subscription check echoes.
+    var whatsappReceipts: WhatsAppWebhook?
+    /// A code not reported delivered within this lets the next channel go at once.
+    var deliveryTimeout: Duration = .seconds(20)
+
+    struct WhatsAppWebhook: Sendable, Equatable {
+        var appSecret: String
+        var verifyToken: String
+    }
+
+    /// Where a provider's receipts are posted, when a public URL is configured.
+    func receiptURL(_ provider: String) -> String? {
+        publicURL.map { $0 + "/receipts/" + provider }
+    }
     var delivery = DeliveryPolicy()
     var limits = SendLimits()
     var fraud = FraudSettings()
@@ -206,6 +222,15 @@ struct AppConfig: Sendable {
         if let telegram {
             guard !telegram.token.isEmpty else { throw ConfigError("--telegram-token must not be empty") }
             try Self.checkURL(telegram.baseURL, flag: "--telegram-base-url")
+        }
+        if let publicURL {
+            guard URL(string: publicURL)?.scheme == "https" || mode == .development, !publicURL.hasSuffix("/") else {
+                throw ConfigError("--public-url must be this server's https URL without a trailing slash, e.g. https://auth.example.com")
+            }
+            try Self.checkURL(publicURL, flag: "--public-url")
+        }
+        if let whatsappReceipts, whatsappReceipts.appSecret.isEmpty || whatsappReceipts.verifyToken.isEmpty {
+            throw ConfigError("WhatsApp receipts need both --whatsapp-app-secret and --whatsapp-verify-token")
         }
         if voiceFrom != nil, twilio == nil || twilio?.accountSID.isEmpty == true || twilio?.authToken.isEmpty == true {
             throw ConfigError("--voice-from places calls with the Twilio account: give --twilio-account-sid and --twilio-auth-token")

@@ -19,6 +19,11 @@ struct ChannelOptions: ParsableArguments {
     @Option(help: "Telegram Gateway root (PHONEAUTH_TELEGRAM_BASE_URL, default https://gatewayapi.telegram.org).") var telegramBaseUrl: String?
     @Option(help: "Verified Telegram channel to send codes from (PHONEAUTH_TELEGRAM_SENDER).") var telegramSender: String?
     @Option(help: "Twilio number voice calls come from; the --twilio-* account places them (PHONEAUTH_VOICE_FROM).") var voiceFrom: String?
+    @Option(help: "This server's public https URL; providers post receipts under {URL}/receipts/ (PHONEAUTH_PUBLIC_URL).") var publicUrl: String?
+    @Option(help: "WhatsApp app secret that signs status webhooks (PHONEAUTH_WHATSAPP_APP_SECRET).") var whatsappAppSecret: String?
+    @Option(help: "Token WhatsApp's webhook subscription check must present (PHONEAUTH_WHATSAPP_VERIFY_TOKEN).") var whatsappVerifyToken: String?
+    @Option(help: "Seconds without a delivered receipt before another channel may be asked for at once (PHONEAUTH_DELIVERY_TIMEOUT, default 20).")
+    var deliveryTimeout: Double?
 
     func apply(to config: inout AppConfig, environment: [String: String], credentialsFile: String?) throws {
         let source = try SettingSource(environment: environment, credentialsFile: credentialsFile)
@@ -36,5 +41,12 @@ struct ChannelOptions: ParsableArguments {
                 senderUsername: source.value(telegramSender, "PHONEAUTH_TELEGRAM_SENDER"))
         }
         config.voiceFrom = source.value(voiceFrom, "PHONEAUTH_VOICE_FROM")
+        config.publicURL = source.value(publicUrl, "PHONEAUTH_PUBLIC_URL")
+        let appSecret = source.value(whatsappAppSecret, "PHONEAUTH_WHATSAPP_APP_SECRET")
+        let verifyToken = source.value(whatsappVerifyToken, "PHONEAUTH_WHATSAPP_VERIFY_TOKEN")
+        if appSecret != nil || verifyToken != nil {
+            config.whatsappReceipts = .init(appSecret: appSecret ?? "", verifyToken: verifyToken ?? "")
+        }
+        if let timeout = try source.seconds(deliveryTimeout, "PHONEAUTH_DELIVERY_TIMEOUT", range: 1...3600) { config.deliveryTimeout = timeout }
     }
 }

@@ -9,10 +9,18 @@ struct ConsoleForm: Sendable {
     private(set) var fields: [String: String] = [:]
 
     init(_ text: String) {
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+        for (name, value) in Self.pairs(text) where fields[name] == nil {
+            fields[name] = value
+        }
+    }
+
+    /// Every name and value in order, repeats included (what a signature over the fields covers); a part that does not
+    /// decode is left out.
+    static func pairs(_ text: String) -> [(String, String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(parts[0]), fields[name] == nil else { continue }
-            fields[name] = parts.count > 1 ? Self.decode(parts[1]) ?? "" : ""
+            guard let name = decode(parts[0]) else { return nil }
+            return (name, parts.count > 1 ? decode(parts[1]) ?? "" : "")
         }
     }
 

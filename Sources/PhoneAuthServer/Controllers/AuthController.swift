@@ -64,7 +64,9 @@ struct AuthController: Sendable {
             replay: { status, stored in .json(stored, status: status) })
     }
 
-    private func send(to phone: PhoneNumber, body: SendCodeRequest, request: Request, context: AppRequestContext) async throws
+    private func send(
+        to phone: PhoneNumber, body: SendCodeRequest, request: Request, context: AppRequestContext
+    ) async throws
         -> CodeSent
     {
         let market = try markets.market(for: phone)
@@ -82,11 +84,11 @@ struct AuthController: Sendable {
         let sent = try await codes.send(
             to: phone, market: market, network: network(request, context), answer: answer, wording: wording,
             channel: body.channel.flatMap { DeliveryChannel(rawValue: $0.rawValue) }, logger: context.logger)
-        let wait = Int(resendAfter.seconds)
-        let others = codes.channels.channels(for: market.code).filter { $0 != sent.channel }
+        let offers = codes.fallback.availability(codes.channels.channels(for: market.code), used: sent.channel)
         return CodeSent(
-            verificationID: sent.verificationID, expiresIn: Int(codeLifetime.seconds), resendAfter: wait, channel: Channel(rawValue: sent.channel.rawValue),
-            channels: others.map { ChannelOffer(channel: Channel(rawValue: $0.rawValue), availableIn: wait) })
+            verificationID: sent.verificationID, expiresIn: Int(codeLifetime.seconds), resendAfter: Int(resendAfter.seconds),
+            channel: Channel(rawValue: sent.channel.rawValue),
+            channels: offers.map { ChannelOffer(channel: Channel(rawValue: $0.0.rawValue), availableIn: $0.1) })
     }
 
     /// What the document's pattern allows: a primary subtag of 2 to 8 letters, then subtags of 1 to 8 letters or digits.

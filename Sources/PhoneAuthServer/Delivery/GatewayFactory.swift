@@ -3,7 +3,9 @@ import PhoneAuthCore
 import PhoneAuthDelivery
 
 enum GatewayFactory {
-    static func make(_ config: AppConfig, random: any RandomSource, client: CurlClient = .shared, metrics: ServerMetrics? = nil)
+    static func make(
+        _ config: AppConfig, random: any RandomSource, client: CurlClient = .shared, metrics: ServerMetrics? = nil
+    )
         -> any MessageGateway
     {
         func dispatcher(_ providers: [any MessageProvider]) -> any MessageGateway {
@@ -14,7 +16,8 @@ enum GatewayFactory {
             switch kind {
             case .console: ConsoleProvider()
             case .webhook: WebhookSMSProvider(url: config.webhook!.url, secret: config.webhook!.secret, client: client)
-            case .twilio: TwilioSMSProvider(config: config.twilio!, client: client)
+            case .twilio:
+                TwilioSMSProvider(config: modified(config.twilio!) { $0.statusCallback = config.receiptURL("twilio") }, client: client)
             case .sns: SNSSMSProvider(config: config.sns!, client: client)
             }
         }
@@ -24,14 +27,25 @@ enum GatewayFactory {
             let provider: any MessageProvider =
                 switch channel {
                 case .whatsapp: config.whatsapp.map { WhatsAppCloudProvider(config: $0, client: client) } ?? ConsoleProvider(channel: channel)
-                case .telegram: config.telegram.map { TelegramGatewayProvider(config: $0, client: client) } ?? ConsoleProvider(channel: channel)
+                case .telegram:
+                    config.telegram.map { telegram in
+                        TelegramGatewayProvider(config: modified(telegram) { $0.callbackURL = config.receiptURL("telegram") }, client: client)
+                    } ?? ConsoleProvider(channel: channel)
                 case .voice:
-                    config.voiceFrom.map { TwilioVoiceProvider(config: .init(account: config.twilio!.account, from: $0), client: client) }
-                        ?? ConsoleProvider(channel: channel)
+                    config.voiceFrom.map { from in
+                        TwilioVoiceProvider(
+                            config: .init(account: config.twilio!.account, from: from, statusCallback: config.receiptURL("twilio")), client: client)
+                    } ?? ConsoleProvider(channel: channel)
                 case .sms: ConsoleProvider()
                 }
             channels[channel] = dispatcher([provider])
         }
         return ChannelRouter(channels: channels)
+    }
+
+    private static func modified<Value>(_ value: Value, _ change: (inout Value) -> Void) -> Value {
+        var value = value
+        change(&value)
+        return value
     }
 }

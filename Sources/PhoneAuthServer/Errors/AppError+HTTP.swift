@@ -7,7 +7,7 @@ extension AppError {
     var status: HTTPResponse.Status {
         switch kind {
         case .invalidPhone, .invalidCode, .invalidRequest, .validationFailed: .badRequest
-        case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden, .accountDisabled: .forbidden
+        case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden, .accountDisabled, .invalidSignature: .forbidden
         case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited,
             .networkRateLimited:
             .tooManyRequests

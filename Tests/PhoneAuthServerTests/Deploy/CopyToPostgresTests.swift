@@ -37,7 +37,9 @@ import Testing
                 let sent = try await old.request("POST", "/auth/send-code", json: ["phone": "+13125550102"])
                 pending = (try #require(sent.json["verification_id"] as? String), try #require(receiver.lastCode(to: "+13125550102")))
                 let wrong = pending.code == "000000" ? "111111" : "000000"
-                #expect(try await old.request("POST", "/auth/verify-code", json: ["verification_id": pending.id, "verification_code": wrong]).status == 400)
+                #expect(
+                    try await old.request("POST", "/auth/verify-code", json: ["verification_id": pending.id, "verification_code": wrong]).status
+                        == 400)
                 // A new range past its allowance of unverified sends: the fourth is challenged, and pays.
                 for index in 1...3 {
                     #expect(try await old.request("POST", "/auth/send-code", json: ["phone": "+1415555010\(index)"]).status == 202)
@@ -52,7 +54,8 @@ import Testing
                     "POST", "/auth/send-code", json: ["phone": "+14155550104", "challenge": challenge, "solution": solution])
                 #expect(paid.status == 202)
                 // An operator's block (and the audit log's lines for it) and a market's force-logout cutoff.
-                let block = try await CLIRunner.run(["admin", "block-range", "+1646", "--reason", "pumping", "--database", sqlite], binary: "PhoneAuthServer")
+                let block = try await CLIRunner.run(
+                    ["admin", "block-range", "+1646", "--reason", "pumping", "--database", sqlite], binary: "PhoneAuthServer")
                 #expect(block.status == 0, "\(block.stderr)")
                 let cutoff = try await CLIRunner.run(["admin", "force-logout", "--market", "kg", "--database", sqlite], binary: "PhoneAuthServer")
                 #expect(cutoff.status == 0, "\(cutoff.stderr)")
@@ -60,7 +63,7 @@ import Testing
                 // The server writes its activity counters every 5 seconds.
                 for _ in 0..<100 where try await Self.sqliteCount(sqlite, "activity_counts") == 0 { try await Task.sleep(for: .milliseconds(100)) }
                 let tables = try await Self.sqliteTables(sqlite)
-                #expect(tables.count == 16, "\(tables)")
+                #expect(tables.count == 17, "\(tables)")
                 for table in tables {
                     #expect(try await Self.sqliteCount(sqlite, table) > 0, "\(table) is empty: the test fills every table")
                 }

@@ -51,15 +51,17 @@ import Testing
         let metrics = ServerMetrics(backend: "sqlite")
         metrics.prepare(markets: ["us", "kg"], limits: SendLimits().refusalCodes)
         metrics.prepare(providers: ["twilio", "sns"])
+        metrics.prepare(channels: [.sms, .telegram], markets: ["us", "kg"])
         metrics.request(method: "GET", route: "/health", status: 200, nanoseconds: 1_000)
         let text = String(decoding: metrics.exposition(cache: .init(), signal: nil), as: UTF8.self)
         for family in MetricFamily.allCases {
             #expect(text.contains("# HELP \(family.name) \(family.help)\n"), "\(family.name)")
-            let type = switch family.kind {
-            case .counter: "counter"
-            case .gauge: "gauge"
-            case .histogram: "histogram"
-            }
+            let type =
+                switch family.kind {
+                case .counter: "counter"
+                case .gauge: "gauge"
+                case .histogram: "histogram"
+                }
             #expect(text.contains("# TYPE \(family.name) \(type)\n"), "\(family.name)")
         }
         let parsed = PrometheusText(text)
@@ -82,20 +84,22 @@ import Testing
     }
 
     private static func families(in exposition: String) -> Set<String> {
-        Set(exposition.split(separator: "\n").compactMap { line in
-            line.hasPrefix("# TYPE ") ? line.split(separator: " ").dropFirst(2).first.map(String.init) : nil
-        })
+        Set(
+            exposition.split(separator: "\n").compactMap { line in
+                line.hasPrefix("# TYPE ") ? line.split(separator: " ").dropFirst(2).first.map(String.init) : nil
+            })
     }
 
     /// Every `phoneauth_…` name in a query, a histogram's `_bucket`, `_count` and `_sum` series named by their family.
     private static func metricNames(in query: String) -> Set<String> {
         let names = query.matches(of: /phoneauth_[a-z0-9_]+/).map { String($0.output) }
-        return Set(names.map { name in
-            for suffix in ["_bucket", "_count", "_sum"] where name.hasSuffix(suffix) && name.hasPrefix(MetricFamily.httpRequestDuration.name) {
-                return String(name.dropLast(suffix.count))
-            }
-            return name
-        })
+        return Set(
+            names.map { name in
+                for suffix in ["_bucket", "_count", "_sum"] where name.hasSuffix(suffix) && name.hasPrefix(MetricFamily.httpRequestDuration.name) {
+                    return String(name.dropLast(suffix.count))
+                }
+                return name
+            })
     }
 
     private static func dashboardQueries() throws -> [String] {
@@ -154,7 +158,8 @@ private struct PrometheusAPI {
 
     /// `value` is `[timestamp, "string"]`.
     enum StringOrNumber: Decodable {
-        case number(Double), text(String)
+        case number(Double)
+        case text(String)
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let number = try? container.decode(Double.self) { self = .number(number) } else { self = .text(try container.decode(String.self)) }

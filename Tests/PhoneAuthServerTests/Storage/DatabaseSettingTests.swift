@@ -121,13 +121,14 @@ import Testing
             try await harness.sql.execute("DELETE FROM schema_migrations WHERE version IN ('\(previous[0])', '\(previous[1])')")
         case .sqlite:
             // (Opening the file migrates it: the tables go first, then the record of them.)
+            try await harness.sql.execute("DROP TABLE deliveries")
             try await harness.sql.execute("DROP TABLE send_budgets")
-            try await harness.sql.execute("DROP TABLE unverified_counts")
             try await harness.sql.execute("DELETE FROM grdb_migrations WHERE identifier IN ('\(previous[0])', '\(previous[1])')")
         }
         let upgrade = try await CLIRunner.run(["migrate", "--database", harness.databaseURL], binary: "PhoneAuthServer")
-        #expect(upgrade.stdout.hasSuffix(
-            "upgraded to schema version \(SchemaHistory.latest) (applied versions \(SchemaHistory.latest - 1) to \(SchemaHistory.latest))\n"),
+        #expect(
+            upgrade.stdout.hasSuffix(
+                "upgraded to schema version \(SchemaHistory.latest) (applied versions \(SchemaHistory.latest - 1) to \(SchemaHistory.latest))\n"),
             "\(upgrade.stdout)\(upgrade.stderr)")
         #expect(try await harness.sql.int("SELECT COUNT(*) FROM users") == 0)
     }
@@ -164,7 +165,8 @@ import Testing
         try await receiver.run { webhook in
             let server = try await Instance.start(database: harness.databaseURL, webhook: webhook)
             try await Instance.stopping([server]) {
-                let promote = try await CLIRunner.run(["admin", "promote", "+1 312 555 0177", "--database", harness.databaseURL], binary: "PhoneAuthServer")
+                let promote = try await CLIRunner.run(
+                    ["admin", "promote", "+1 312 555 0177", "--database", harness.databaseURL], binary: "PhoneAuthServer")
                 #expect(promote.status == 0, "\(promote.stderr)")
                 #expect(promote.stdout.contains("has not signed in yet: it becomes an admin at its first sign-in"))
                 #expect(!promote.stdout.contains("5550177"), "the number is masked")
@@ -176,7 +178,8 @@ import Testing
                 #expect(try await harness.sql.int(active) == 1)
                 #expect(try await harness.sql.int("SELECT COUNT(*) FROM audit_log WHERE action = 'user.promote' AND via = 'cli'") == 1)
                 // Promoting again, now that it exists, changes nothing else.
-                let again = try await CLIRunner.run(["admin", "promote", "+13125550177", "--database", harness.databaseURL], binary: "PhoneAuthServer")
+                let again = try await CLIRunner.run(
+                    ["admin", "promote", "+13125550177", "--database", harness.databaseURL], binary: "PhoneAuthServer")
                 let id = try await harness.sql.int("SELECT id FROM users WHERE phone_number = '+13125550177'")
                 #expect(again.stdout == "user \(id) is now admin\n")
             }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Synchronization
@@ -9,6 +10,23 @@ import Synchronization
 final class TelegramFake: Sendable {
     static let token = "AAGateway-test-token"
     static let notOnTelegram = "+996700000002"
+
+    /// A delivery report as the Gateway posts it to `callback_url`: the body, `X-Request-Timestamp` and
+    /// `X-Request-Signature`, signed with the SHA-256 of `token`.
+    static func report(
+        requestID: String, status: String, at timestamp: Int = Int(Date().timeIntervalSince1970), token: String = token
+    )
+        -> (body: String, timestamp: String, signature: String)
+    {
+        let report: [String: Any] = [
+            "request_id": requestID, "phone_number": "+996555100001", "request_cost": 0.01,
+            "delivery_status": ["status": status, "updated_at": timestamp],
+        ]
+        let body = String(decoding: try! JSONSerialization.data(withJSONObject: report), as: UTF8.self)
+        let key = SymmetricKey(data: SHA256.hash(data: Data(token.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp)\n\(body)".utf8), using: key)
+        return (body, String(timestamp), mac.map { String(format: "%02x", $0) }.joined())
+    }
 
     struct Sent: Sendable {
         var phone: String

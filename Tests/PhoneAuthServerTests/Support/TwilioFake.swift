@@ -1,11 +1,13 @@
+import Crypto
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Synchronization
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// A loopback stand-in for Twilio's Messages API with its documented JSON bodies. Numbers pick the outcome:
 /// `+15005550001` invalid To (21211), `+15005550002` region not permitted (21612), `+15005550003` (21408),
@@ -14,11 +16,22 @@ final class TwilioFake: Sendable {
     static let accountSID = "AC00000000000000000000000000000001"
     static let authToken = "twilio-test-token"
 
+    /// A status callback's form body and its `X-Twilio-Signature`: base64 HMAC-SHA1 of the URL and the sorted fields.
+    static func statusCallback(url: String, _ fields: [(String, String)], token: String = authToken) -> (body: String, signature: String) {
+        let signed = url + fields.sorted { $0.0 < $1.0 }.map { $0.0 + $0.1 }.joined()
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(signed.utf8), using: SymmetricKey(data: Data(token.utf8)))
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+        return (body, Data(mac).base64EncodedString())
+    }
+
     struct Sent: Sendable {
         var to: String
         var from: String?
         var messagingServiceSID: String?
         var body: String
+        var sid = ""
+        var statusCallback: String?
     }
 
     /// A call placed: the TwiML said `code`, digit by digit, twice, in `voice`.
@@ -28,6 +41,8 @@ final class TwilioFake: Sendable {
         var code: String
         var voice: String
         var statusCallbackEvents: [String]
+        var sid = ""
+        var statusCallback: String?
     }
 
     private let sent = Mutex<[Sent]>([])
@@ -73,8 +88,13 @@ final class TwilioFake: Sendable {
                 response.headers[.retryAfter] = "1"
                 return response
             default:
-                self.sent.withLock { $0.append(Sent(to: to, from: form["From"], messagingServiceSID: form["MessagingServiceSid"], body: text)) }
                 let sid = "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+                self.sent.withLock {
+                    $0.append(
+                        Sent(
+                            to: to, from: form["From"], messagingServiceSID: form["MessagingServiceSid"], body: text, sid: sid,
+                            statusCallback: form["StatusCallback"]))
+                }
                 return Self.json(.created, ["sid": sid, "status": "queued", "to": to, "body": text, "account_sid": Self.accountSID])
             }
         }
@@ -89,8 +109,13 @@ final class TwilioFake: Sendable {
             }
             if to == "+15005550001" { return Self.error(.badRequest, code: 13223, message: "Invalid phone number format") }
             let events = pairs.filter { $0.0 == "StatusCallbackEvent" }.map(\.1)
-            self.placed.withLock { $0.append(Call(to: to, from: from, code: said.code, voice: said.voice, statusCallbackEvents: events)) }
             let sid = "CA" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            self.placed.withLock {
+                $0.append(
+                    Call(
+                        to: to, from: from, code: said.code, voice: said.voice, statusCallbackEvents: events, sid: sid,
+                        statusCallback: form["StatusCallback"]))
+            }
             return Self.json(.created, ["sid": sid, "status": "queued", "to": to, "from": from, "account_sid": Self.accountSID])
         }
         var logger = Logger(label: "twilio-fake")
@@ -106,7 +131,9 @@ final class TwilioFake: Sendable {
             var elements: [String] = []
             var voice: String?
             var text = ""
-            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+            func parser(
+                _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]
+            ) {
                 elements.append(name)
                 if name == "Say" { voice = attributes["language"] }
             }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Synchronization
@@ -12,6 +13,26 @@ final class WhatsAppFake: Sendable {
     static let accessToken = "EAAG-whatsapp-test-token"
     static let template = "phoneauth_code"
     static let notOnWhatsApp = "+996700000001"
+    static let appSecret = "whatsapp-app-secret-for-tests"
+    static let verifyToken = "whatsapp-verify-token"
+
+    /// A status webhook as Meta posts it, and its `X-Hub-Signature-256` made with `secret`.
+    static func statusNotification(id: String, status: String, errorCode: Int? = nil, secret: String = appSecret) -> (body: String, signature: String)
+    {
+        var entry: [String: Any] = [
+            "id": id, "status": status, "timestamp": String(Int(Date().timeIntervalSince1970)), "recipient_id": "996555100001",
+        ]
+        if let errorCode { entry["errors"] = [["code": errorCode, "title": "Message undeliverable"]] }
+        let notification: [String: Any] = [
+            "object": "whatsapp_business_account",
+            "entry": [
+                ["id": "102290129340398", "changes": [["field": "messages", "value": ["messaging_product": "whatsapp", "statuses": [entry]]]]]
+            ],
+        ]
+        let body = String(decoding: try! JSONSerialization.data(withJSONObject: notification), as: UTF8.self)
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return (body, "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+    }
 
     struct Sent: Sendable {
         var to: String
@@ -43,7 +64,11 @@ final class WhatsAppFake: Sendable {
             let id = "wamid." + UUID().uuidString.replacingOccurrences(of: "-", with: "")
             self.sent.withLock { $0.append(Sent(to: message.to, code: message.code, language: message.language, id: id)) }
             return FakeProvider.json(
-                .ok, ["messaging_product": "whatsapp", "contacts": [["input": message.to, "wa_id": String(message.to.dropFirst())]], "messages": [["id": id]]])
+                .ok,
+                [
+                    "messaging_product": "whatsapp", "contacts": [["input": message.to, "wa_id": String(message.to.dropFirst())]],
+                    "messages": [["id": id]],
+                ])
         }
         return try await FakeProvider.serve(router, label: "whatsapp-fake", body)
     }

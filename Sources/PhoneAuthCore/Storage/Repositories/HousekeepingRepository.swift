@@ -15,6 +15,8 @@ package struct PurgeCounts: Sendable, Equatable {
     package var fraudRecords: Int
     /// Console activity counters older than `ActivityRetention`.
     package var activity: Int
+    /// Delivery log rows older than `StorageRetention.deliveries`.
+    package var deliveries: Int
 
     package init(
         expiredCodePhones: [String] = [],
@@ -24,7 +26,8 @@ package struct PurgeCounts: Sendable, Equatable {
         sessions: Int = 0,
         challenges: Int = 0,
         fraudRecords: Int = 0,
-        activity: Int = 0
+        activity: Int = 0,
+        deliveries: Int = 0
     ) {
         self.expiredCodePhones = expiredCodePhones
         self.sendLog = sendLog
@@ -34,9 +37,12 @@ package struct PurgeCounts: Sendable, Equatable {
         self.challenges = challenges
         self.fraudRecords = fraudRecords
         self.activity = activity
+        self.deliveries = deliveries
     }
 
-    package var total: Int { verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords + activity }
+    package var total: Int {
+        verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords + activity + deliveries
+    }
 }
 
 /// Removes rows no request can use any more, so the database does not grow without bound. Each kind is deleted in its
@@ -52,4 +58,6 @@ package protocol HousekeepingRepository: Sendable {
 package enum StorageRetention {
     package static let sendLog: TimeInterval = 2 * 86_400
     package static let verifyFailures: TimeInterval = 2 * 86_400
+    /// The delivery log feeds the console's week of delivery figures; a day more, as for the activity counters.
+    package static let deliveries: TimeInterval = ActivityRetention.seconds
 }

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Whether a new send may switch channel at once: when the phone's latest send, still inside the cooldown, is known to
+/// have failed, or was not reported delivered within `deliveryTimeout`, the person has no code, so the next channel
+/// is offered without waiting (and a send that names no channel goes by it). A resend by the same channel, or any send
+/// while the latest is delivered or still within its time, waits for the usual cooldown.
+package struct ChannelFallback: Sendable, Equatable {
+    package var cooldown: Duration
+    package var deliveryTimeout: Duration
+
+    package init(cooldown: Duration, deliveryTimeout: Duration) {
+        (self.cooldown, self.deliveryTimeout) = (cooldown, deliveryTimeout)
+    }
+
+    /// The latest send has left the person without a code (and the cooldown is still running).
+    package func isStuck(_ latest: DeliveryRecord?, now: Date) -> Bool {
+        guard let latest, now.timeIntervalSince(latest.sentAt) < cooldown.seconds else { return false }
+        return latest.state.isFailure || (latest.state == .sent && now.timeIntervalSince(latest.sentAt) >= deliveryTimeout.seconds)
+    }
+
+    /// Whether a send by `channel` skips the cooldown.
+    package func waivesCooldown(for channel: DeliveryChannel, latest: DeliveryRecord?, now: Date) -> Bool {
+        isStuck(latest, now: now) && latest?.channel != channel
+    }
+
+    /// The channel a send that names none goes by: after a stuck send, the market's next channel after the stuck one's.
+    package func defaultChannel(_ offered: [DeliveryChannel], latest: DeliveryRecord?, now: Date) -> DeliveryChannel {
+        guard isStuck(latest, now: now), let latest, let index = offered.firstIndex(of: latest.channel) else { return offered[0] }
+        return offered[(index + 1)...].first ?? offered.first { $0 != latest.channel } ?? offered[0]
+    }
+
+    /// Seconds before each channel may be asked for, just after a send by `used` at `now`.
+    package func availability(_ offered: [DeliveryChannel], used: DeliveryChannel) -> [(DeliveryChannel, Int)] {
+        let cooldownSeconds = Int(cooldown.seconds.rounded(.up))
+        let switchSeconds = min(cooldownSeconds, Int(deliveryTimeout.seconds.rounded(.up)))
+        return offered.filter { $0 != used }.map { ($0, switchSeconds) }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import PhoneAuthCore
+import PostgresNIO
+
+struct PostgresDeliveryRepository: DeliveryRepository {
+    let database: PostgresDatabase
+
+    func record(_ record: DeliveryRecord, phone: String, messageID: String?) async throws {
+        try await database.write(affecting: .nobody) { sql in
+            try await sql.execute(
+                """
+                INSERT INTO deliveries (phone_number, market, channel, provider, message_id, state, sent_at)
+                VALUES (\(phone), \(record.market), \(record.channel.rawValue), \(record.provider), \(messageID), \(record.state.rawValue),
+                        \(record.sentAt))
+                ON CONFLICT (provider, message_id) DO NOTHING
+                """)
+        }
+    }
+
+    func latest(phone: String) async throws -> DeliveryRecord? {
+        try await database.read { sql in
+            try await sql.rows("SELECT * FROM deliveries WHERE phone_number = \(phone) ORDER BY sent_at DESC, id DESC LIMIT 1").first.flatMap(
+                Self.record)
+        }
+    }
+
+    func apply(_ receipt: Receipt) async throws -> ReceiptOutcome {
+        try await database.write(affecting: .nobody) { sql in
+            // FOR UPDATE: the same receipt delivered twice at once is applied by one and found unchanged by the other.
+            guard
+                let row = try await sql.rows(
+                    "SELECT * FROM deliveries WHERE provider = \(receipt.provider) AND message_id = \(receipt.messageID) FOR UPDATE"
+                ).first,
+                let record = try Self.record(row)
+            else { return .unknown }
+            guard let state = record.state.advanced(to: receipt.state) else { return .unchanged }
+            let next = record.applying(receipt, state: state)
+            try await sql.execute(
+                """
+                UPDATE deliveries SET state = \(next.state.rawValue), delivered_at = \(next.deliveredAt), failed_at = \(next.failedAt),
+                error_code = \(next.errorCode) WHERE id = \(try row["id"].decode(Int64.self))
+                """)
+            return .advanced(next, from: record.state)
+        }
+    }
+
+    private static func record(_ row: PostgresRandomAccessRow) throws -> DeliveryRecord? {
+        guard let channel = DeliveryChannel(rawValue: try row["channel"].decode(String.self)),
+            let state = DeliveryState(rawValue: try row["state"].decode(String.self))
+        else { return nil }
+        return DeliveryRecord(
+            channel: channel, market: try row["market"].decode(String.self), provider: try row["provider"].decode(String.self), state: state,
+            sentAt: try row["sent_at"].decode(Date.self), deliveredAt: try row["delivered_at"].decode(Date?.self),
+            failedAt: try row["failed_at"].decode(Date?.self), errorCode: try row["error_code"].decode(String?.self))
+    }
+}

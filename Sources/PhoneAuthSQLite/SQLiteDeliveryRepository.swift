@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import PhoneAuthCore
+
+struct SQLiteDeliveryRepository: DeliveryRepository {
+    let database: SQLiteDatabase
+
+    func record(_ record: DeliveryRecord, phone: String, messageID: String?) async throws {
+        try await database.writer.write { db in
+            try db.prepared(
+                """
+                INSERT INTO deliveries (phone_number, market, channel, provider, message_id, state, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (provider, message_id) DO NOTHING
+                """
+            ).execute(
+                arguments: [phone, record.market, record.channel.rawValue, record.provider, messageID, record.state.rawValue, record.sentAt])
+        }
+    }
+
+    func latest(phone: String) async throws -> DeliveryRecord? {
+        try await database.writer.read { db in
+            try Row.fetchOne(
+                db.prepared("SELECT * FROM deliveries WHERE phone_number = ? ORDER BY sent_at DESC, id DESC LIMIT 1"), arguments: [phone]
+            )
+            .flatMap(Self.record)
+        }
+    }
+
+    func apply(_ receipt: Receipt) async throws -> ReceiptOutcome {
+        try await database.writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.prepared("SELECT * FROM deliveries WHERE provider = ? AND message_id = ?"), arguments: [receipt.provider, receipt.messageID]),
+                let record = Self.record(row)
+            else { return .unknown }
+            guard let state = record.state.advanced(to: receipt.state) else { return .unchanged }
+            let next = record.applying(receipt, state: state)
+            try db.prepared("UPDATE deliveries SET state = ?, delivered_at = ?, failed_at = ?, error_code = ? WHERE id = ?").execute(
+                arguments: [next.state.rawValue, next.deliveredAt, next.failedAt, next.errorCode, row["id"] as Int64])
+            return .advanced(next, from: record.state)
+        }
+    }
+
+    private static func record(_ row: Row) -> DeliveryRecord? {
+        guard let channel = DeliveryChannel(rawValue: row["channel"]), let state = DeliveryState(rawValue: row["state"]) else { return nil }
+        return DeliveryRecord(
+            channel: channel, market: row["market"], provider: row["provider"], state: state, sentAt: row["sent_at"],
+            deliveredAt: row["delivered_at"],
+            failedAt: row["failed_at"], errorCode: row["error_code"])
+    }
+}

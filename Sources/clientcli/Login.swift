@@ -2,9 +2,10 @@ import ArgumentParser
 import ClientCore
 import Foundation
 
-/// Signs in: texts a code, then trades it for tokens kept in the credentials file. At a terminal it forgives what
-/// people get wrong: a mistyped code is asked for again (a malformed one without a round trip), and while the resend
-/// cooldown runs it says how long and takes the code already received.
+/// Signs in: sends a code, then trades it for tokens kept in the credentials file. At a terminal it forgives what
+/// people get wrong: a mistyped code is asked for again (a malformed one without a round trip), while the resend
+/// cooldown runs it says how long and takes the code already received, and when no code comes it offers the market's
+/// other channels ("no code? [w] WhatsApp, [v] voice call").
 struct Login: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign in with a texted code. Asks for what is missing; reads the code from standard input when it is not a terminal.")
@@ -12,6 +13,7 @@ struct Login: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
     @Option(help: "Phone number with country code, e.g. +13125550100.") var phone: String?
     @Option(help: "The 6-digit code, when it is already known.") var code: String?
+    @Option(help: "Send the code by this channel: sms, whatsapp, telegram or voice (default: the market's first).") var channel: String?
 
     func run() async throws {
         try await reportingErrors {
@@ -19,19 +21,21 @@ struct Login: AsyncParsableCommand {
             let prompt = Prompt()
             let phone = try self.phone ?? prompt.ask("Phone number (with country code): ")
             var verificationID: String?
+            var offers: [ChannelOffer] = []
             if code == nil {
                 do {
                     let progress = ChallengeProgressLine()
                     defer { progress.finish() }
-                    let sent = try await session.client.sendCode(phone: phone, onChallenge: progress.report)
+                    let sent = try await session.client.sendCode(phone: phone, channel: channel.map(Channel.init), onChallenge: progress.report)
                     verificationID = sent.verificationID
-                    if !server.json { prompt.say("code sent; valid for \(sent.expiresIn) s") }
+                    if !server.json { prompt.say("code sent by \(ChannelKeys.name(sent.channel)); valid for \(sent.expiresIn) s") }
+                    offers = sent.channels
                 } catch let error as PhoneAuthClientError where error.errorCode == .resendTooSoon && prompt.isInteractive {
                     let wait = error.retryAfter.map { " in \($0) s" } ?? " shortly"
                     prompt.say("a code was sent to this number moments ago; a new one can be sent\(wait). Type the code you received:")
                 }
             }
-            let user = try await signIn(session, phone: phone, verificationID: verificationID, prompt: prompt)
+            let user = try await signIn(session, phone: phone, verificationID: verificationID, offers: offers, prompt: prompt)
             if server.json {
                 try printJSON(user)
             } else {
@@ -40,13 +44,25 @@ struct Login: AsyncParsableCommand {
         }
     }
 
-    /// Asks for the code until one works, the tries run out, or (not at a terminal) the first answer fails.
-    private func signIn(_ session: PhoneAuthSession, phone: String, verificationID: String?, prompt: Prompt) async throws -> UserProfile {
+    /// Asks for the code until one works, the tries run out, or (not at a terminal) the first answer fails. At a
+    /// terminal, a channel's key instead of a code sends a new code by that channel.
+    private func signIn(
+        _ session: PhoneAuthSession, phone: String, verificationID: String?, offers: [ChannelOffer], prompt: Prompt
+    ) async throws -> UserProfile {
         var given = code
+        var verificationID = verificationID
+        var offers = offers
         while true {
+            if prompt.isInteractive, given == nil, !offers.isEmpty { prompt.say("no code? " + ChannelKeys.menu(offers)) }
             let typed = try given ?? prompt.ask("Code: ")
             given = nil
             let code = typed.filter { $0 != " " && $0 != "-" }
+            if prompt.isInteractive, let channel = ChannelKeys.channel(for: code, in: offers) {
+                if let sent = try await resend(session, phone: phone, via: channel, prompt: prompt) {
+                    (verificationID, offers) = (sent.verificationID, sent.channels)
+                }
+                continue
+            }
             if prompt.isInteractive, !(code.count == 6 && code.allSatisfy { $0.isASCII && $0.isNumber }) {
                 prompt.say("a code is 6 digits; try again")
                 continue
@@ -63,6 +79,21 @@ struct Login: AsyncParsableCommand {
                 case nil: prompt.say("wrong code; try again")
                 }
             }
+        }
+    }
+
+    /// A new code by `channel`; nil (said why) while that channel must still wait.
+    private func resend(_ session: PhoneAuthSession, phone: String, via channel: Channel, prompt: Prompt) async throws -> CodeSent? {
+        do {
+            let sent = try await session.client.resend(phone: phone, via: channel)
+            prompt.say("code sent by \(ChannelKeys.name(sent.channel)); valid for \(sent.expiresIn) s")
+            return sent
+        } catch {
+            // Typed: the client's error. Only the wait is answered here.
+            guard error.errorCode == .resendTooSoon else { throw error }
+            let wait = error.retryAfter.map { "in \($0) s" } ?? "shortly"
+            prompt.say("\(ChannelKeys.name(channel)) can be asked for \(wait)")
+            return nil
         }
     }
 }
@@ -83,5 +114,29 @@ struct Prompt {
 
     func say(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// The one-letter keys login offers the other channels by.
+enum ChannelKeys {
+    static func key(_ channel: Channel) -> String { String(channel.rawValue.prefix(1)) }
+
+    static func name(_ channel: Channel) -> String {
+        switch channel {
+        case .sms: "SMS"
+        case .whatsapp: "WhatsApp"
+        case .telegram: "Telegram"
+        case .voice: "voice call"
+        default: channel.rawValue
+        }
+    }
+
+    /// `[w] WhatsApp, [v] voice call`
+    static func menu(_ offers: [ChannelOffer]) -> String {
+        offers.map { "[\(key($0.channel))] \(name($0.channel))" }.joined(separator: ", ")
+    }
+
+    static func channel(for typed: String, in offers: [ChannelOffer]) -> Channel? {
+        offers.first { key($0.channel) == typed.lowercased() }?.channel
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Stateless calls to a PhoneAuth server: builds requests, decodes answers, types errors. `PhoneAuthSession` adds
@@ -25,27 +25,43 @@ public struct PhoneAuthClient: Sendable {
         self.userAgent = userAgent
     }
 
-    /// Asks the server to text a one-time code to `phone`. When the server first wants a proof of work (428
+    /// Asks the server to send a one-time code to `phone`: by `channel` when given (one the number's market offers,
+    /// as an earlier answer's ``CodeSent/channels`` lists them), else by the server's choice; worded in `language`
+    /// (a BCP 47 tag such as `ky-KG`, e.g. the app's locale) when the server has texts in it. The answer says which
+    /// channel was used and when each other one may be asked for. When the server first wants a proof of work (428
     /// `challenge_required`, under an SMS-pumping attack on the number's range), it is solved here and the request
     /// repeated once with the solution; `onChallenge` hears how solving goes. `token`: sent along when given; the
     /// server decides by the number's own history (a number that signed in before is never challenged), not by it.
     public func sendCode(
-        phone: String, token: String? = nil, onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)? = nil
+        phone: String, channel: Channel? = nil, language: String? = nil, token: String? = nil,
+        onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)? = nil
     ) async throws(PhoneAuthClientError) -> CodeSent {
+        let request = SendCodeRequest(phone: phone, language: language, channel: channel)
         do {
-            return try await call("POST", "auth/send-code", body: SendCodeRequest(phone: phone), token: token)
+            return try await call("POST", "auth/send-code", body: request, token: token)
         } catch {
             guard case .challengeRequired(let challenge) = error else { throw error }
             guard let solution = await challenge.solve(progress: onChallenge) else { throw error }
+            var solved = request
+            (solved.challenge, solved.solution) = (challenge.token, solution)
             do {
-                return try await call(
-                    "POST", "auth/send-code", body: SendCodeRequest(phone: phone, challenge: challenge.token, solution: solution), token: token)
+                return try await call("POST", "auth/send-code", body: solved, token: token)
             } catch {
                 // A second challenge means the first was refused after all: say so rather than solve for ever.
                 guard case .challengeRequired = error else { throw error }
                 throw .server(status: 428, code: ErrorCode.challengeRequired.rawValue, message: "The solved challenge was not accepted; try again.")
             }
         }
+    }
+
+    /// Asks for a new code for `phone` by another channel, when the first has not come: one of the earlier answer's
+    /// ``CodeSent/channels`` once its ``ChannelOffer/availableIn`` has passed (sooner, when the server hears the first
+    /// failed). Too soon throws `resend_too_soon` with ``PhoneAuthClientError/retryAfter``. The new answer's
+    /// ``CodeSent/verificationID`` is the one to verify with (the earlier code works too while it lives).
+    public func resend(
+        phone: String, via channel: Channel, language: String? = nil, onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)? = nil
+    ) async throws(PhoneAuthClientError) -> CodeSent {
+        try await sendCode(phone: phone, channel: channel, language: language, onChallenge: onChallenge)
     }
 
     /// Trades the texted code for tokens, naming the send by the id `sendCode` returned: the way to sign in.
@@ -78,7 +94,9 @@ public struct PhoneAuthClient: Sendable {
     }
 
     /// A conditional GET: with `etag`, a 304 answers `value: nil` (the caller's copy is current).
-    func revalidate<Value: Decodable & Sendable>(_ path: String, token: String, etag: String?) async throws(PhoneAuthClientError)
+    func revalidate<Value: Decodable & Sendable>(
+        _ path: String, token: String, etag: String?
+    ) async throws(PhoneAuthClientError)
         -> Revalidated<Value>
     {
         let (data, response) = try await exchange("GET", path, token: token, headers: etag.map { ["If-None-Match": $0] } ?? [:])
@@ -90,7 +108,9 @@ public struct PhoneAuthClient: Sendable {
         }
     }
 
-    func raw(_ method: String, _ path: String, body: (any Encodable)? = nil, token: String? = nil, query: [URLQueryItem] = [])
+    func raw(
+        _ method: String, _ path: String, body: (any Encodable)? = nil, token: String? = nil, query: [URLQueryItem] = []
+    )
         async throws(PhoneAuthClientError) -> Data
     {
         try await exchange(method, path, body: body, token: token, query: query).0

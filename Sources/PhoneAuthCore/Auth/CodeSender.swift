@@ -106,7 +106,15 @@ package struct CodeSender: Sendable {
             case .failure(let why): rejection = why.message
             }
         }
-        try await admit(attempt, rules: rules, screening: screening, phone: phone, market: market, rejection: rejection, logger: logger)
+        do {
+            try await admit(attempt, rules: rules, screening: screening, phone: phone, market: market, rejection: rejection, logger: logger)
+        } catch let error as AppError where error.code == .resendTooSoon {
+            // Another channel may come sooner than the cooldown's end: when the latest code's delivery time is up.
+            if let wait = fallback.secondsUntilSwitch(to: chosen, latest: latest, now: issuedAt), wait < error.retryAfter ?? .max {
+                throw AppError.resendTooSoon.retrying(after: wait)
+            }
+            throw error
+        }
         let code = random.numericCode(digits: 6)
         let stored = try await store(verificationID, phone: phone, code: code, at: issuedAt)
         if stored.phoneIsDisabled {

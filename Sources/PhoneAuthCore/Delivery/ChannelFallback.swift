@@ -23,6 +23,13 @@ package struct ChannelFallback: Sendable, Equatable {
         isStuck(latest, now: now) && latest?.channel != channel
     }
 
+    /// Seconds until a send by `channel` would skip the cooldown, while the latest send (by another channel) is still
+    /// within its delivery time with no receipt; nil when waiting will not help (same channel, or already delivered).
+    package func secondsUntilSwitch(to channel: DeliveryChannel, latest: DeliveryRecord?, now: Date) -> Int? {
+        guard let latest, latest.channel != channel, latest.state == .sent else { return nil }
+        return max(1, Int((deliveryTimeout.seconds - now.timeIntervalSince(latest.sentAt)).rounded(.up)))
+    }
+
     /// The channel a send that names none goes by: after a stuck send, the market's next channel after the stuck one's.
     package func defaultChannel(_ offered: [DeliveryChannel], latest: DeliveryRecord?, now: Date) -> DeliveryChannel {
         guard isStuck(latest, now: now), let latest, let index = offered.firstIndex(of: latest.channel) else { return offered[0] }

@@ -47,6 +47,43 @@ import Testing
         }
     }
 
+    /// No code by the market's first channel: login offers the others by a key, says how long one must still wait,
+    /// and signs in with the code the next channel brought.
+    @Test func whenNoCodeComesLoginOffersTheOtherChannels() async throws {
+        let harness = try TestHarness { config in
+            config.limits.resendCooldown = .seconds(60)
+            config.channels = ChannelPlan(["kg": [.telegram, .whatsapp, .sms]])
+            config.deliveryTimeout = .seconds(20)
+        }
+        harness.clock.set(Date())
+        try await harness.test(.live) { client in
+            let server = "http://127.0.0.1:\(client.port!)"
+            let terminal = try PseudoTerminal(["login", "--server", server, "--phone", Self.phone], environment: environment)
+            try await terminal.waitFor("code sent by Telegram; valid for 300 s")
+            try await terminal.waitFor("no code? [w] WhatsApp, [s] SMS")
+            try await terminal.waitFor("Code: ")
+            terminal.type("w")
+            try await terminal.waitFor("WhatsApp can be asked for in ")
+            try await terminal.waitFor("no code? [w] WhatsApp, [s] SMS", occurrence: 2)
+            // The delivery time left (20 s; 21 when the stored send time rounds up), not the minute of the cooldown.
+            #expect(terminal.transcript.contains("in 20 s") || terminal.transcript.contains("in 21 s"), "\(terminal.transcript)")
+            harness.clock.advance(by: 21)
+            try await terminal.waitFor("Code: ", occurrence: 2)
+            terminal.type("w")
+            try await terminal.waitFor("code sent by WhatsApp; valid for 300 s")
+            try await terminal.waitFor("Code: ", occurrence: 3)
+            let whatsapp = try #require(harness.sms.sent.last { $0.channel == .whatsapp })
+            terminal.type(whatsapp.code)
+            #expect(await terminal.exitStatus() == 0, "\(terminal.transcript)")
+            #expect(terminal.transcript.contains("signed in as user 1"))
+            // send-code names a channel and lists the others.
+            let sent = try await cli(["send-code", "--phone", "+996555123499", "--channel", "sms"], server: server)
+            #expect(sent.stdout.contains("code sent by SMS; valid for 300 s"), "\(sent.stdout)\(sent.stderr)")
+            #expect(sent.stdout.contains("also by Telegram in 20 s (--channel telegram)"), "\(sent.stdout)")
+        }
+        #expect(harness.sms.sent.map(\.channel) == [.telegram, .whatsapp, .sms])
+    }
+
     @Test func threeWrongCodesThenTheRightOneSignsIn() async throws {
         let harness = try TestHarness { $0.limits.resendCooldown = .seconds(60) }
         harness.clock.set(Date())

@@ -2,9 +2,9 @@ import ClientCore
 import Foundation
 import Testing
 
-@testable import clientcli
 @testable import PhoneAuthCore
 @testable import PhoneAuthServer
+@testable import clientcli
 
 /// ClientCore and clientcli meet a send-code challenge: solved without the caller noticing, with a progress line in
 /// clientcli once solving takes more than a second.
@@ -31,7 +31,7 @@ import Testing
             let server = ["--server", "http://127.0.0.1:\(client.port!)"]
             let sent = try await CLIRunner.run(["send-code", "--phone", "+13125550100"] + server, environment: ["PHONEAUTH_HOME": home])
             #expect(sent.status == 0, "\(sent.stderr)")
-            #expect(sent.stdout.hasPrefix("code sent; valid for 300 s"))
+            #expect(sent.stdout.hasPrefix("code sent by SMS; valid for 300 s"))
             #expect(harness.sms.sent.count == 1)
         }
     }
@@ -46,9 +46,11 @@ import Testing
             return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         }
         #expect(try written(terminal: false, [.milliseconds(250), .milliseconds(750)]) == "")
-        #expect(try written(terminal: false, [.milliseconds(500), .milliseconds(1_200), .milliseconds(1_500)])
-            == "solving a sign-in check (18 bits)… 1.2 s\n")
-        #expect(try written(terminal: true, [.milliseconds(1_200), .milliseconds(1_500)])
-            == "\rsolving a sign-in check (18 bits)… 1.2 s\rsolving a sign-in check (18 bits)… 1.5 s\n")
+        #expect(
+            try written(terminal: false, [.milliseconds(500), .milliseconds(1_200), .milliseconds(1_500)])
+                == "solving a sign-in check (18 bits)… 1.2 s\n")
+        #expect(
+            try written(terminal: true, [.milliseconds(1_200), .milliseconds(1_500)])
+                == "\rsolving a sign-in check (18 bits)… 1.2 s\rsolving a sign-in check (18 bits)… 1.5 s\n")
     }
 }

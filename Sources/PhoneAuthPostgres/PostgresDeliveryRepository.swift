@@ -44,6 +44,24 @@ struct PostgresDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func stats(since: Date) async throws -> [DeliveryStats] {
+        try await database.read { sql in
+            try await sql.rows(
+                """
+                SELECT channel, market, count(*) AS sent, count(delivered_at) AS delivered, count(failed_at) AS failed,
+                count(verified_at) AS verified, COALESCE(sum(extract(epoch FROM delivered_at - sent_at)), 0)::float8 AS seconds
+                FROM deliveries WHERE sent_at >= \(since) GROUP BY channel, market ORDER BY market, channel
+                """
+            ).compactMap { row in
+                guard let channel = DeliveryChannel(rawValue: try row["channel"].decode(String.self)) else { return nil }
+                return DeliveryStats(
+                    channel: channel, market: try row["market"].decode(String.self), sent: try row["sent"].decode(Int.self),
+                    delivered: try row["delivered"].decode(Int.self), failed: try row["failed"].decode(Int.self),
+                    verified: try row["verified"].decode(Int.self), deliverySeconds: try row["seconds"].decode(Double.self))
+            }
+        }
+    }
+
     private static func record(_ row: PostgresRandomAccessRow) throws -> DeliveryRecord? {
         guard let channel = DeliveryChannel(rawValue: try row["channel"].decode(String.self)),
             let state = DeliveryState(rawValue: try row["state"].decode(String.self))

@@ -251,7 +251,7 @@ enum PostgresMigrations {
                 CREATE TABLE IF NOT EXISTS deliveries (
                     id BIGSERIAL PRIMARY KEY, phone_number TEXT NOT NULL, market TEXT NOT NULL, channel TEXT NOT NULL, provider TEXT NOT NULL,
                     message_id TEXT, state TEXT NOT NULL, error_code TEXT, sent_at TIMESTAMPTZ NOT NULL, delivered_at TIMESTAMPTZ,
-                    failed_at TIMESTAMPTZ)
+                    failed_at TIMESTAMPTZ, verified_at TIMESTAMPTZ)
                 """,
                 "CREATE UNIQUE INDEX IF NOT EXISTS deliveries_message ON deliveries (provider, message_id)",
                 "CREATE INDEX IF NOT EXISTS deliveries_phone ON deliveries (phone_number, sent_at)",

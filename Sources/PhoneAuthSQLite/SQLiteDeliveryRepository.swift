@@ -41,6 +41,25 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func stats(since: Date) async throws -> [DeliveryStats] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db.prepared(
+                    """
+                    SELECT channel, market, COUNT(*) AS sent, COUNT(delivered_at) AS delivered, COUNT(failed_at) AS failed,
+                    COUNT(verified_at) AS verified, COALESCE(SUM((julianday(delivered_at) - julianday(sent_at)) * 86400.0), 0) AS seconds
+                    FROM deliveries WHERE sent_at >= ? GROUP BY channel, market ORDER BY market, channel
+                    """), arguments: [since]
+            ).compactMap { row in
+                DeliveryChannel(rawValue: row["channel"]).map {
+                    DeliveryStats(
+                        channel: $0, market: row["market"], sent: row["sent"], delivered: row["delivered"], failed: row["failed"],
+                        verified: row["verified"], deliverySeconds: row["seconds"])
+                }
+            }
+        }
+    }
+
     private static func record(_ row: Row) -> DeliveryRecord? {
         guard let channel = DeliveryChannel(rawValue: row["channel"]), let state = DeliveryState(rawValue: row["state"]) else { return nil }
         return DeliveryRecord(

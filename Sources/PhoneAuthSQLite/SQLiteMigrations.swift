@@ -271,6 +271,7 @@ enum SQLiteMigrations {
                 t.column("sent_at", .datetime).notNull()
                 t.column("delivered_at", .datetime)
                 t.column("failed_at", .datetime)
+                t.column("verified_at", .datetime)
             }
             try db.create(index: "deliveries_message", on: "deliveries", columns: ["provider", "message_id"], unique: true)
             try db.create(index: "deliveries_phone", on: "deliveries", columns: ["phone_number", "sent_at"])

@@ -156,8 +156,8 @@ package struct CodeSender: Sendable {
         metrics.messageSent(channel: used, market: market.code)
         activity.record(.sent, market: market.code)
         var logged: Logger.Metadata = ["phone": "\(phone.masked)", "market": "\(market.code)"]
-        if let price = fraud.prices[market.code] {
-            metrics.estimatedSpend(price, market: market.code)
+        if let price = fraud.price(market: market.code, channel: used) {
+            metrics.estimatedSpend(price, market: market.code, channel: used)
             logged["estimated_cost_usd"] = "\(price)"
         }
         logged["channel"] = "\(used.rawValue)"

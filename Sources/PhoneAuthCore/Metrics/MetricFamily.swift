@@ -55,7 +55,7 @@ package enum MetricFamily: String, CaseIterable, Sendable {
         case .smsSent: "Send attempts a provider accepted, by provider."
         case .smsRetried: "Transient provider failures that were tried again, by provider."
         case .smsFailed: "Messages a provider gave up on (the next provider takes over), by provider."
-        case .smsEstimatedSpend: "Estimated cost in US dollars of the texts sent, by market, from the configured price table."
+        case .smsEstimatedSpend: "Estimated cost in US dollars of the codes sent, by market and channel, from the configured price table."
         case .limitRefusals: "Sends and verifies refused by an abuse limit, by the error code the client saw."
         case .challengesIssued: "send-code answers of 428 with a proof-of-work challenge."
         case .challengesSolved: "Solved challenges redeemed for a send."

@@ -43,14 +43,16 @@ package final class ServerMetrics: Sendable {
         for market in markets + ["unknown"] {
             for event in [CodeEvent.sent, .verified, .failed, .expired] { increment(event.family, [("market", market)], by: 0) }
         }
-        for market in markets { counter(.smsEstimatedSpend, [("market", market)]).increment(by: 0.0) }
         for limit in Set(limits) { increment(.limitRefusals, [("limit", limit)], by: 0) }
     }
 
     /// The channels the markets offer, so every channel's sends and receipt states read 0 from the start.
     package func prepare(channels: [DeliveryChannel], markets: [String]) {
         for channel in channels {
-            for market in markets { increment(.messagesSent, [("channel", channel.rawValue), ("market", market)], by: 0) }
+            for market in markets {
+                increment(.messagesSent, [("channel", channel.rawValue), ("market", market)], by: 0)
+                counter(.smsEstimatedSpend, [("market", market), ("channel", channel.rawValue)]).increment(by: 0.0)
+            }
             for state in DeliveryState.allCases { increment(.deliveryReceipts, [("channel", channel.rawValue), ("status", state.rawValue)], by: 0) }
         }
     }
@@ -190,8 +192,8 @@ package final class ServerMetrics: Sendable {
     }
 
     /// What a text is estimated to cost, from the price table (`--sms-prices`).
-    package func estimatedSpend(_ usd: Double, market: String) {
-        counter(.smsEstimatedSpend, [("market", market)]).increment(by: usd)
+    package func estimatedSpend(_ usd: Double, market: String, channel: DeliveryChannel) {
+        counter(.smsEstimatedSpend, [("market", market), ("channel", channel.rawValue)]).increment(by: usd)
     }
 
     package func tokenRefused(_ reason: TokenRefusal) {

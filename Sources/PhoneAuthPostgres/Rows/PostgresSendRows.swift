@@ -9,7 +9,7 @@ enum PostgresSendRows {
     static func markVerified(_ sql: PostgresExecutor, phone: String, now: Date) async throws {
         // One statement: every part of it sees the rows as they were before it, so `before` holds the ranges this phone
         // had verified in earlier sign-ins. The sends to a number not known to be good it verifies leave their minutes'
-        // unverified counts.
+        // unverified counts; the delivery log counts the sign-in for its channels' conversion.
         let marked = try await sql.rows(
             """
             WITH before AS (SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = \(phone) AND verified_at IS NOT NULL),
@@ -17,6 +17,9 @@ enum PostgresSendRows {
                 UPDATE sms_sends SET verified_at = \(now)
                 WHERE phone_number = \(phone) AND verified_at IS NULL AND created_at > \(now.addingTimeInterval(-3_600))
                 RETURNING prefix, created_at, known_good),
+            converted AS (
+                UPDATE deliveries SET verified_at = \(now)
+                WHERE phone_number = \(phone) AND verified_at IS NULL AND sent_at > \(now.addingTimeInterval(-3_600))),
             uncounted AS (
                 INSERT INTO unverified_counts (minute, shard, count)
                 SELECT floor(extract(epoch FROM created_at) / 60)::bigint, \(UnverifiedCounts.shard(of: phone)), -count(*) FROM marked

@@ -7,8 +7,9 @@ enum SQLiteSendRows {
     /// Inside a sign-in's transaction: the phone's sends of the last hour are verified; their ranges count the sign-in
     /// and, unless this phone signed in there within the send log's two days, gain a point of credit.
     static func markVerified(_ db: Database, phone: String, now: Date) throws {
-        let creditedBefore = Set(try String.fetchAll(
-            db.prepared("SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = ? AND verified_at IS NOT NULL"), arguments: [phone]))
+        let creditedBefore = Set(
+            try String.fetchAll(
+                db.prepared("SELECT DISTINCT prefix FROM sms_sends WHERE phone_number = ? AND verified_at IS NOT NULL"), arguments: [phone]))
         let marked = try Row.fetchAll(
             db.prepared(
                 """
@@ -16,6 +17,10 @@ enum SQLiteSendRows {
                 RETURNING prefix, created_at, known_good
                 """),
             arguments: [now, phone, now.addingTimeInterval(-3_600)])
+        // The delivery log counts the sign-in for its channels' conversion.
+        try db.run(
+            "UPDATE deliveries SET verified_at = ? WHERE phone_number = ? AND verified_at IS NULL AND sent_at > ?",
+            [now, phone, now.addingTimeInterval(-3_600)])
         // The sends to a number not known to be good that are verified leave their minutes' unverified counts.
         let minutes = Dictionary(grouping: marked.filter { !$0["known_good"] }, by: { UnverifiedCounts.minute(of: $0["created_at"]) })
         for (minute, sends) in minutes { try countUnverified(db, minute: minute, phone: phone, by: -sends.count) }

@@ -71,9 +71,10 @@ extension ConsoleController {
                 throw AppError.validation("window", "The period must be hour, day or week.")
             }
             let report = try await report(window)
+            let deliveries = try await codes.deliveries.stats(since: now().addingTimeInterval(-TimeInterval(window.seconds)))
             let model = OverviewPage(
                 chrome: chrome(.overview, "Overview", caller, csrf: csrf, request: request), report: report, window: window, markets: markets,
-                prices: prices)
+                prices: prices, deliveries: deliveries, fraud: codes.fraud)
             return renderer.response(model)
         }
     }

@@ -9,6 +9,35 @@ import Testing
 /// The console's view models: the overview's numbers are the database's, charts are drawn from them, and every
 /// user-controlled string reaches the page as text.
 @Suite struct ConsoleViewModelTests {
+    /// Delivery rate, time to delivery, conversion and spend per channel and market come from the delivery log.
+    @Test(arguments: Backend.all)
+    func theDeliveryTableIsTheDeliveryLogs(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend) { $0.channels = ChannelPlan(["kg": [.telegram, .sms]]) }
+        try await harness.test { client in
+            let (console, _) = try await ConsoleTests.operatorAndMember(harness, client)
+            for n in 1...2 { _ = try await harness.sendCode(client, phone: "+99655570001\(n)") }
+            _ = try await harness.signIn(client, phone: "+996555700013")
+            let sentAt = harness.clock.now
+            // The providers' receipts, as applied: the first delivered after 3 s, the second failed.
+            try await harness.sql.execute(
+                """
+                UPDATE deliveries SET state = 'delivered', delivered_at = ? WHERE phone_number = '+996555700011'
+                """, dates: [sentAt.addingTimeInterval(3)])
+            try await harness.sql.execute(
+                "UPDATE deliveries SET state = 'failed', failed_at = ?, error_code = 'expired' WHERE phone_number = '+996555700012'",
+                dates: [sentAt.addingTimeInterval(30)])
+            let page = try await console.get("/console?window=hour")
+            #expect(page.status == .ok)
+            let row = try #require(page.text.range(of: "data-delivery=\"telegram-kg\"")).upperBound
+            let cells = String(page.text[row...].prefix(400))
+                .components(separatedBy: "</tr>")[0].replacingOccurrences(of: "\n", with: "")
+            // Four Kyrgyz codes by Telegram (the console's member and these three), one delivered after 3 s, one
+            // failed; two of the numbers signed in; $0.01 each.
+            #expect(cells == "><td>telegram</td><td>kg</td><td>4</td><td>1</td><td>25.0 %</td><td>1</td><td>3.0 s</td><td>50.0 %</td><td>$0.04</td>")
+            #expect(try await harness.sql.int("SELECT COUNT(*) FROM deliveries WHERE verified_at IS NOT NULL AND channel = 'telegram'") == 2)
+        }
+    }
+
     @Test(arguments: Backend.all)
     func theOverviewsNumbersMatchTheStoredRows(backend: Backend) async throws {
         let harness = try await TestHarness.make(backend) { config in

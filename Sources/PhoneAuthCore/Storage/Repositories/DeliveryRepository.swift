@@ -9,6 +9,30 @@ package protocol DeliveryRepository: Sendable {
     func latest(phone: String) async throws -> DeliveryRecord?
     /// Applies a verified receipt in one transaction, so the same receipt twice, or two at once, count once.
     func apply(_ receipt: Receipt) async throws -> ReceiptOutcome
+    /// Per channel and market, the sends since `since` and what became of them (the console's delivery table).
+    func stats(since: Date) async throws -> [DeliveryStats]
+}
+
+/// What became of one channel's sends in one market over a period.
+package struct DeliveryStats: Sendable, Equatable {
+    package var channel: DeliveryChannel
+    package var market: String
+    package var sent: Int
+    package var delivered: Int
+    package var failed: Int
+    /// Sends whose phone signed in within the hour after.
+    package var verified: Int
+    /// Seconds from send to delivery, summed over the delivered ones.
+    package var deliverySeconds: Double
+
+    package init(channel: DeliveryChannel, market: String, sent: Int, delivered: Int, failed: Int, verified: Int, deliverySeconds: Double) {
+        (self.channel, self.market, self.sent, self.delivered, self.failed) = (channel, market, sent, delivered, failed)
+        (self.verified, self.deliverySeconds) = (verified, deliverySeconds)
+    }
+
+    package var deliveryRate: Double? { sent > 0 ? Double(delivered) / Double(sent) : nil }
+    package var conversion: Double? { sent > 0 ? Double(verified) / Double(sent) : nil }
+    package var averageDeliverySeconds: Double? { delivered > 0 ? deliverySeconds / Double(delivered) : nil }
 }
 
 extension DeliveryRecord {

@@ -25,6 +25,19 @@ struct OverviewPage: ConsolePage {
         var usd: String
     }
 
+    /// One channel in one market: what became of its codes.
+    struct DeliveryRow: Sendable {
+        var channel: String
+        var market: String
+        var sent: Int
+        var delivered: Int
+        var failed: Int
+        var deliveryRate: String
+        var averageDelivery: String
+        var conversion: String
+        var usd: String
+    }
+
     struct RefusalRow: Sendable {
         var limit: String
         var count: Int
@@ -37,9 +50,13 @@ struct OverviewPage: ConsolePage {
     var signInChart: BarChart
     var spend: [SpendRow]
     var totalSpend: String
+    var deliveries: [DeliveryRow]
     var refusals: [RefusalRow]
 
-    init(chrome: PageChrome, report: OverviewReport, window: ActivityWindow, markets: MarketCatalog, prices: [String: Double]) {
+    init(
+        chrome: PageChrome, report: OverviewReport, window: ActivityWindow, markets: MarketCatalog, prices: [String: Double],
+        deliveries: [DeliveryStats] = [], fraud: FraudSettings = FraudSettings()
+    ) {
         self.chrome = chrome
         windows = ActivityWindow.allCases.map { WindowLink(id: $0.rawValue, label: $0.label, current: $0 == window) }
         let conversion = report.conversion.map { String(format: "%.1f %%", $0 * 100) } ?? "–"
@@ -73,6 +90,14 @@ struct OverviewPage: ConsolePage {
                 usd: price.map { String(format: "$%.2f", Double(sent) * $0) } ?? "–")
         }
         totalSpend = String(format: "$%.2f", total)
+        self.deliveries = deliveries.map { row in
+            let percent = { (value: Double?) in value.map { String(format: "%.1f %%", $0 * 100) } ?? "–" }
+            let price = fraud.price(market: row.market, channel: row.channel)
+            return DeliveryRow(
+                channel: row.channel.rawValue, market: row.market, sent: row.sent, delivered: row.delivered, failed: row.failed,
+                deliveryRate: percent(row.deliveryRate), averageDelivery: row.averageDeliverySeconds.map { String(format: "%.1f s", $0) } ?? "–",
+                conversion: percent(row.conversion), usd: price.map { String(format: "$%.2f", Double(row.sent) * $0) } ?? "no price set")
+        }
         refusals = report.refusals.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { RefusalRow(limit: $0.key, count: $0.value) }
     }
 

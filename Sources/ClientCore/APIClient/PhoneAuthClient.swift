@@ -26,7 +26,7 @@ public struct PhoneAuthClient: Sendable {
     }
 
     /// Asks the server to send a one-time code to `phone`: by `channel` when given (one the number's market offers,
-    /// as an earlier answer's ``CodeSent/channels`` lists them), else by the server's choice; worded in `language`
+    /// as an earlier answer's `CodeSent.channels` lists them), else by the server's choice; worded in `language`
     /// (a BCP 47 tag such as `ky-KG`, e.g. the app's locale) when the server has texts in it. The answer says which
     /// channel was used and when each other one may be asked for. When the server first wants a proof of work (428
     /// `challenge_required`, under an SMS-pumping attack on the number's range), it is solved here and the request
@@ -55,9 +55,9 @@ public struct PhoneAuthClient: Sendable {
     }
 
     /// Asks for a new code for `phone` by another channel, when the first has not come: one of the earlier answer's
-    /// ``CodeSent/channels`` once its ``ChannelOffer/availableIn`` has passed (sooner, when the server hears the first
+    /// `CodeSent.channels` once its `ChannelOffer.availableIn` has passed (sooner, when the server hears the first
     /// failed). Too soon throws `resend_too_soon` with ``PhoneAuthClientError/retryAfter``. The new answer's
-    /// ``CodeSent/verificationID`` is the one to verify with (the earlier code works too while it lives).
+    /// `CodeSent.verificationID` is the one to verify with (the earlier code works too while it lives).
     public func resend(
         phone: String, via channel: Channel, language: String? = nil, onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)? = nil
     ) async throws(PhoneAuthClientError) -> CodeSent {

@@ -31,7 +31,7 @@ package struct SNSSMSProvider: MessageProvider {
     }
 
     package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String? {
-        let form = FormEncoding.encode([
+        var fields = [
             ("Action", "Publish"),
             ("Version", "2010-03-31"),
             ("PhoneNumber", message.to.e164),
@@ -39,7 +39,22 @@ package struct SNSSMSProvider: MessageProvider {
             ("MessageAttributes.entry.1.Name", "AWS.SNS.SMS.SMSType"),
             ("MessageAttributes.entry.1.Value.DataType", "String"),
             ("MessageAttributes.entry.1.Value.StringValue", "Transactional"),
-        ])
+        ]
+        // A market's sender: SNS names an alphanumeric one SenderID and a number OriginationNumber (a Twilio
+        // messaging service means nothing to it).
+        let attribute: (String, String)? =
+            switch message.sender {
+            case .alphanumeric(let name)?: ("AWS.SNS.SMS.SenderID", name)
+            case .number(let number)?: ("AWS.SNS.SMS.OriginationNumber", number)
+            case .messagingService?, nil: nil
+            }
+        if let (name, value) = attribute {
+            fields += [
+                ("MessageAttributes.entry.2.Name", name), ("MessageAttributes.entry.2.Value.DataType", "String"),
+                ("MessageAttributes.entry.2.Value.StringValue", value),
+            ]
+        }
+        let form = FormEncoding.encode(fields)
         let request = CurlRequest(
             url: config.url, headers: ["Content-Type: application/x-www-form-urlencoded; charset=utf-8"],
             body: Array(form.utf8), connectTimeout: limits.connectTimeout, timeout: limits.timeout,

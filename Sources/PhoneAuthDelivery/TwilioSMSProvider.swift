@@ -40,10 +40,15 @@ package struct TwilioSMSProvider: MessageProvider {
 
     package func send(_ message: CodeMessage, limits: AttemptLimits) async throws(DeliveryFailure) -> String? {
         var fields = [("To", message.to.e164)]
-        if let service = config.messagingServiceSID {
-            fields.append(("MessagingServiceSid", service))
-        } else {
-            fields.append(("From", config.from ?? ""))
+        switch message.sender {
+        case .number(let from)?, .alphanumeric(let from)?: fields.append(("From", from))
+        case .messagingService(let service)?: fields.append(("MessagingServiceSid", service))
+        case nil:
+            if let service = config.messagingServiceSID {
+                fields.append(("MessagingServiceSid", service))
+            } else {
+                fields.append(("From", config.from ?? ""))
+            }
         }
         fields.append(("Body", message.body))
         if let callback = config.statusCallback { fields.append(("StatusCallback", callback)) }

@@ -40,7 +40,7 @@ struct AppServices: Sendable {
                 ?? GatewayFactory.make(
                     config, random: random, client: dependencies.curl ?? .process(threads: config.delivery.concurrency), metrics: metrics),
             channels: config.channels, deliveries: storage.deliveries,
-            fallback: ChannelFallback(cooldown: config.limits.resendCooldown, deliveryTimeout: config.deliveryTimeout),
+            fallback: ChannelFallback(cooldown: config.limits.resendCooldown, deliveryTimeout: config.deliveryTimeout), senders: config.smsSenders,
             texts: try MessageTexts(appName: config.appName), fraud: config.fraud,
             challenges: ChallengeGate(
                 proofOfWork: ProofOfWork(pepper: config.pepper, random: random, now: now), challenges: storage.challenges,

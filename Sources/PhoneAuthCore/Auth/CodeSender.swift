@@ -16,6 +16,8 @@ package struct CodeSender: Sendable {
     package let deliveries: any DeliveryRepository
     /// When a stuck code lets the next channel go at once.
     package let fallback: ChannelFallback
+    /// Who texts come from, by market (`--sms-sender`); a market left out gets the provider's default.
+    package let senders: [String: SMSSender]
     package let texts: MessageTexts
     package let fraud: FraudSettings
     package let challenges: ChallengeGate
@@ -36,6 +38,7 @@ package struct CodeSender: Sendable {
         channels: ChannelPlan = ChannelPlan(),
         deliveries: any DeliveryRepository,
         fallback: ChannelFallback? = nil,
+        senders: [String: SMSSender] = [:],
         texts: MessageTexts,
         fraud: FraudSettings,
         challenges: ChallengeGate,
@@ -53,6 +56,7 @@ package struct CodeSender: Sendable {
         self.gateway = gateway
         self.channels = channels
         self.deliveries = deliveries
+        self.senders = senders
         self.fallback = fallback ?? ChannelFallback(cooldown: limits.resendCooldown, deliveryTimeout: .seconds(20))
         self.texts = texts
         self.fraud = fraud
@@ -132,7 +136,7 @@ package struct CodeSender: Sendable {
         var taken: SentMessage?
         for (index, channel) in tries.enumerated() where taken == nil {
             used = channel
-            let message = message(code, to: phone, by: channel, language: language, autofill: autofill)
+            let message = message(code, to: phone, by: channel, language: language, autofill: autofill, sender: senders[market.code])
             do {
                 taken = try await gateway.send(message, logger: logger)
             } catch let error as AppError where index + 1 < tries.count && [.channelUnreachable, .smsUnavailable].contains(error.code) {
@@ -172,7 +176,7 @@ package struct CodeSender: Sendable {
     }
 
     private func message(
-        _ code: String, to phone: PhoneNumber, by channel: DeliveryChannel, language: MessageLanguage, autofill: Autofill?
+        _ code: String, to phone: PhoneNumber, by channel: DeliveryChannel, language: MessageLanguage, autofill: Autofill?, sender: SMSSender?
     ) -> CodeMessage {
         switch channel {
         case .voice:
@@ -182,7 +186,7 @@ package struct CodeSender: Sendable {
         case .sms, .whatsapp, .telegram:
             return CodeMessage(
                 to: phone, body: texts.sms(code: code, language: language, autofill: autofill), code: code, channel: channel, language: language,
-                lifetime: lifetime)
+                lifetime: lifetime, sender: channel == .sms ? sender : nil)
         }
     }
 

@@ -14,13 +14,15 @@ package struct CodeMessage: Sendable, CustomStringConvertible {
     package let voice: String?
     /// How long the code lives: a messenger may delete the unread message after it.
     package let lifetime: Duration
+    /// The SMS sender the number's market asks for (`--sms-sender`); nil: the provider's default.
+    package let sender: SMSSender?
 
     package init(
         to: PhoneNumber, body: String, code: String, channel: DeliveryChannel = .sms, language: MessageLanguage = .english,
-        voice: String? = nil, lifetime: Duration = .seconds(300)
+        voice: String? = nil, lifetime: Duration = .seconds(300), sender: SMSSender? = nil
     ) {
         (self.to, self.body, self.code, self.channel) = (to, body, code, channel)
-        (self.language, self.voice, self.lifetime) = (language, voice, lifetime)
+        (self.language, self.voice, self.lifetime, self.sender) = (language, voice, lifetime, sender)
     }
 
     /// Safe to log: neither the body (it holds the code) nor the full number.

@@ -30,6 +30,8 @@ struct AppConfig: Sendable {
     var webhook: Webhook?
     var twilio: TwilioSMSProvider.Config?
     var sns: SNSSMSProvider.Config?
+    /// Who texts come from, by market (`kg=PhoneAuth`, `us=MG…`); others get the provider's default.
+    var smsSenders: [String: SMSSender] = [:]
     /// Which channels each market sends codes by, in order; SMS only by default.
     var channels = ChannelPlan()
     var whatsapp: WhatsAppCloudProvider.Config?

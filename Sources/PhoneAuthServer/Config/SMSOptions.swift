@@ -17,6 +17,11 @@ struct SMSOptions: ParsableArguments {
     @Option(help: "Twilio Messaging Service SID, instead of --twilio-from (PHONEAUTH_TWILIO_MESSAGING_SERVICE_SID).")
     var twilioMessagingServiceSid: String?
     @Option(help: "Twilio API base URL (PHONEAUTH_TWILIO_BASE_URL, default https://api.twilio.com).") var twilioBaseUrl: String?
+    @Option(
+        help: ArgumentHelp(
+            "A market's SMS sender: a number, a messaging service (MG…) or an alphanumeric id, e.g. kg=PhoneAuth; repeat per market "
+                + "(PHONEAUTH_SMS_SENDERS, entries separated by ';')."))
+    var smsSender: [String] = []
     @Option(help: "AWS region for SNS (PHONEAUTH_SNS_REGION).") var snsRegion: String?
     @Option(help: "AWS access key id (PHONEAUTH_SNS_ACCESS_KEY_ID).") var snsAccessKeyId: String?
     @Option(help: "AWS secret access key (PHONEAUTH_SNS_SECRET_ACCESS_KEY).") var snsSecretAccessKey: String?
@@ -37,6 +42,8 @@ struct SMSOptions: ParsableArguments {
             }
             return kind
         }
+        let senders = smsSender.isEmpty ? (source.value(nil, "PHONEAUTH_SMS_SENDERS")?.split(separator: ";").map(String.init) ?? []) : smsSender
+        config.smsSenders = try SMSSender.table(parsing: senders.map { $0.trimmingCharacters(in: .whitespaces) }, markets: config.markets)
         if let url = source.value(smsWebhookUrl, "PHONEAUTH_SMS_WEBHOOK_URL") {
             config.webhook = .init(url: url, secret: source.value(smsWebhookSecret, "PHONEAUTH_SMS_WEBHOOK_SECRET") ?? "")
         }

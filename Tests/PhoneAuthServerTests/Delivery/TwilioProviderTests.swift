@@ -37,6 +37,40 @@ import Testing
         }
     }
 
+    /// Each market's sender: an alphanumeric id where the country shows one (kg), a messaging service of registered
+    /// numbers where carriers require one (us, 10DLC); a market left out gets the provider's default.
+    @Test func eachMarketTextsFromItsOwnSender() async throws {
+        let twilio = TwilioFake()
+        try await twilio.run { base in
+            let harness = try TestHarness { config in
+                config.smsProviders = [.twilio]
+                config.twilio = .init(accountSID: TwilioFake.accountSID, authToken: TwilioFake.authToken, from: "+15005550006", baseURL: base)
+                config.smsSenders = try! SMSSender.table(parsing: ["kg=PhoneAuth", "us=MG0123456789abcdef0123456789abcdef"], markets: .builtIn)
+            }
+            try await harness.test { (client) async throws -> Void in
+                for phone in ["+996555123456", "+13125550100"] {
+                    #expect(try await client.request(.post, "/auth/send-code", json: ["phone": phone]).status == .accepted)
+                }
+            }
+            let kg = try #require(twilio.messages.first { $0.to == "+996555123456" })
+            #expect(kg.from == "PhoneAuth" && kg.messagingServiceSID == nil)
+            let us = try #require(twilio.messages.first { $0.to == "+13125550100" })
+            #expect(us.messagingServiceSID == "MG0123456789abcdef0123456789abcdef" && us.from == nil)
+        }
+    }
+
+    @Test func aSenderACountryCannotShowIsRefusedAtStartUp() throws {
+        #expect(try SMSSender(parsing: "PhoneAuth") == .alphanumeric("PhoneAuth"))
+        #expect(try SMSSender(parsing: "+15005550006") == .number("+15005550006"))
+        #expect(try SMSSender(parsing: "MG0123456789abcdef0123456789abcdef") == .messagingService("MG0123456789abcdef0123456789abcdef"))
+        for bad in ["Phone-Auth!", "PhoneAuthApp1", "123456", "", "+1 500 555"] {
+            #expect(throws: ConfigError.self, "\(bad)") { try SMSSender(parsing: bad) }
+        }
+        let us = #expect(throws: ConfigError.self) { try SMSSender.table(parsing: ["us=PhoneAuth"], markets: .builtIn) }
+        #expect(us?.description.contains("10DLC") == true)
+        #expect(throws: ConfigError.self) { try SMSSender.table(parsing: ["xx=PhoneAuth"], markets: .builtIn) }
+    }
+
     @Test func aMessagingServiceIsUsedInsteadOfFrom() async throws {
         let twilio = TwilioFake()
         try await twilio.run { base in

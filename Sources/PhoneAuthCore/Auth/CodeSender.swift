@@ -128,9 +128,10 @@ package struct CodeSender: Sendable {
         }
         let language = MessageLanguage.pick(wording.language, stored.userLanguage, market.defaultLanguage)
         let autofill = wording.appHash.map(Autofill.appHash) ?? market.otpDomain.map { Autofill.originBound(domain: $0) }
-        // Named: that channel only. Otherwise the market's order from the first, on to the next while one cannot
-        // reach the number or is down (every message carries the same code, so a late one still works).
-        let tries = requested.map { [$0] } ?? ([chosen] + offered.filter { $0 != chosen })
+        // Named: that channel only. Otherwise the market's order from the chosen one, on to the next while one cannot
+        // reach the number or is down (every message carries the same code, so a late one still works), then round
+        // to those before it; never back to a stuck code's channel, whose cooldown still runs.
+        let tries = requested.map { [$0] } ?? fallback.order(offered, from: chosen, latest: latest, now: issuedAt)
         let started = ContinuousClock.now
         var used = chosen
         var taken: SentMessage?

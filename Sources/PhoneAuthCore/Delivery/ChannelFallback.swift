@@ -36,6 +36,14 @@ package struct ChannelFallback: Sendable, Equatable {
         return offered[(index + 1)...].first ?? offered.first { $0 != latest.channel } ?? offered[0]
     }
 
+    /// The channels an unnamed send tries, in turn: `chosen` and the market's ones after it, then those before it,
+    /// leaving out the channel of a stuck latest send (its own cooldown still runs).
+    package func order(_ offered: [DeliveryChannel], from chosen: DeliveryChannel, latest: DeliveryRecord?, now: Date) -> [DeliveryChannel] {
+        let start = offered.firstIndex(of: chosen) ?? 0
+        let stuck = isStuck(latest, now: now) ? latest?.channel : nil
+        return Array(offered[start...] + offered[..<start]).filter { $0 == chosen || $0 != stuck }
+    }
+
     /// Seconds before each channel may be asked for, just after a send by `used` at `now`.
     package func availability(_ offered: [DeliveryChannel], used: DeliveryChannel) -> [(DeliveryChannel, Int)] {
         let cooldownSeconds = Int(cooldown.seconds.rounded(.up))

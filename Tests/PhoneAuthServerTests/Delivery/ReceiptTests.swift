@@ -198,6 +198,23 @@ import Testing
         }
     }
 
+    /// After a stuck Telegram code, a number WhatsApp cannot reach gets an SMS, never Telegram again inside its cooldown.
+    @Test func aSwitchThatFallsThroughNeverReturnsToTheStuckChannel() async throws {
+        try await ChannelTests.withFakes(change: Self.receiving) { harness, twilio, whatsapp, telegram in
+            try await harness.test { client in
+                let phone = WhatsAppFake.notOnWhatsApp
+                #expect(try await ChannelTests.sendCode(client, phone).json["channel"] as? String == "telegram")
+                harness.clock.advance(by: 21)
+                let next = try await ChannelTests.sendCode(client, phone)
+                #expect(next.status == .accepted)
+                #expect(next.json["channel"] as? String == "sms")
+            }
+            #expect(telegram.messages.count == 1)
+            #expect(whatsapp.messages.isEmpty)
+            #expect(twilio.messages.map(\.to) == [WhatsAppFake.notOnWhatsApp])
+        }
+    }
+
     /// A call nobody answered is a failed delivery, with Twilio's status as its error.
     @Test func anUnansweredCallIsAFailedDelivery() async throws {
         try await ChannelTests.withFakes(change: Self.receiving) { harness, twilio, _, _ in

@@ -44,6 +44,38 @@ struct PostgresDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func sendTimes(phone: String, channel: DeliveryChannel, since: Date, limit: Int) async throws -> [Date] {
+        try await database.read { sql in
+            try await sql.rows(
+                """
+                SELECT sent_at FROM deliveries WHERE phone_number = \(phone) AND channel = \(channel.rawValue) AND sent_at > \(since)
+                ORDER BY sent_at DESC LIMIT \(limit)
+                """
+            ).map { try $0["sent_at"].decode(Date.self) }
+        }
+    }
+
+    func claimBudget(channel: DeliveryChannel, _ claims: [BudgetRing.Claim], now: Date) async throws -> Int? {
+        guard !claims.isEmpty else { return nil }
+        let pool = PostgresBudgetRows.Pool.channel(channel.rawValue)
+        return try await database.write(affecting: .nobody) { sql in
+            var won = try await PostgresBudgetRows.claim(sql, pool: pool, claims)
+            if won.count < claims.count {
+                // A window with no row yet (the first message by this channel) gets one, and is claimed again.
+                let rings = try await PostgresBudgetRows.rings(sql, pool: pool, windows: claims.map(\.window))
+                let unclaimed = claims.filter { !won.contains($0.window) }
+                if unclaimed.allSatisfy({ $0.retryAfter(in: rings[$0.window] ?? BudgetRing(), now: now) == nil }) {
+                    won.formUnion(try await PostgresBudgetRows.claim(sql, pool: pool, unclaimed))
+                }
+            }
+            guard won.count < claims.count else { return nil }
+            // Full: nothing is claimed after all, and the caller learns when every budget has room.
+            try await PostgresBudgetRows.unclaim(sql, pool: pool, claims.filter { won.contains($0.window) })
+            let rings = try await PostgresBudgetRows.rings(sql, pool: pool, windows: [])
+            return claims.compactMap { $0.retryAfter(in: rings[$0.window] ?? BudgetRing(), now: now) }.max() ?? 1
+        }
+    }
+
     func stats(since: Date) async throws -> [DeliveryStats] {
         try await database.read { sql in
             try await sql.rows(

@@ -257,6 +257,17 @@ enum PostgresMigrations {
                 "CREATE INDEX IF NOT EXISTS deliveries_phone ON deliveries (phone_number, sent_at)",
             ]
         ),
+        // Each channel's hourly and daily budget (`ChannelLimits`), a `BudgetRing` per channel and window.
+        (
+            SchemaHistory.name(16),
+            [
+                """
+                CREATE TABLE IF NOT EXISTS channel_budgets (
+                    channel TEXT NOT NULL, window_seconds BIGINT NOT NULL, buckets BIGINT[] NOT NULL, counts BIGINT[] NOT NULL,
+                    PRIMARY KEY (channel, window_seconds))
+                """
+            ]
+        ),
     ]
 
     /// What each migration above was recorded as while PostgreSQL numbered its own (frozen: never edit).

@@ -54,7 +54,9 @@ struct PostgresSignInRepository: SignInRepository {
         }
     }
 
-    private static func redeem(_ guess: Guess, limits: GuessLimits, session: NewSession, now: Date, on sql: PostgresExecutor)
+    private static func redeem(
+        _ guess: Guess, limits: GuessLimits, session: NewSession, now: Date, on sql: PostgresExecutor
+    )
         async throws -> RedemptionOutcome
     {
         // Always in this order (network, then phone), so two redemptions never wait on each other's locks.
@@ -130,7 +132,9 @@ struct PostgresSignInRepository: SignInRepository {
         return .success(user)
     }
 
-    private static func phoneRetryAfter(_ sql: PostgresExecutor, phone: String, target: VerificationTarget, limits: GuessLimits, now: Date)
+    private static func phoneRetryAfter(
+        _ sql: PostgresExecutor, phone: String, target: VerificationTarget, limits: GuessLimits, now: Date
+    )
         async throws -> Int?
     {
         guard let limit = limits.perPhone else { return nil }
@@ -186,7 +190,8 @@ struct PostgresSignInRepository: SignInRepository {
                     let (budgetReads, counted) = (reads.filter { budgets.contains($0.rule) }, reads.filter { !budgets.contains($0.rule) })
                     if !budgetReads.isEmpty {
                         if rings == nil {
-                            rings = try await PostgresBudgetRows.rings(sql, knownGood: knownGood, windows: budgets.map { Int(rules[$0].window) })
+                            rings = try await PostgresBudgetRows.rings(
+                                sql, pool: .sends(knownGood: knownGood), windows: budgets.map { Int(rules[$0].window) })
                         }
                         let pool = rings ?? [:]
                         for read in budgetReads {
@@ -208,10 +213,10 @@ struct PostgresSignInRepository: SignInRepository {
                     // The first write: one send claimed in each budget of the pool, while it has room. Sends of the pool
                     // meet only here, from this statement to the commit.
                     let claims = decision.claims(facts)
-                    let won = try await PostgresBudgetRows.claim(sql, knownGood: knownGood, claims)
+                    let won = try await PostgresBudgetRows.claim(sql, pool: .sends(knownGood: knownGood), claims)
                     guard won.count == claims.count else {
                         // A budget filled since it was read: give back what was claimed and decide on the rings as they are.
-                        try await PostgresBudgetRows.unclaim(sql, knownGood: knownGood, claims.filter { won.contains($0.window) })
+                        try await PostgresBudgetRows.unclaim(sql, pool: .sends(knownGood: knownGood), claims.filter { won.contains($0.window) })
                         rings = nil
                         facts.windows = facts.windows.filter { !budgets.contains($0.key) }
                         continue
@@ -221,7 +226,7 @@ struct PostgresSignInRepository: SignInRepository {
                 case .apply(let admission):
                     if !claimed.isEmpty, !admission.isAdmitted {
                         // Decided again on the standing read after the claim: not sent after all.
-                        try await PostgresBudgetRows.unclaim(sql, knownGood: knownGood, claimed)
+                        try await PostgresBudgetRows.unclaim(sql, pool: .sends(knownGood: knownGood), claimed)
                     }
                     try await Self.apply(sql, admission, attempt, now: now)
                     return admission

@@ -41,6 +41,26 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func sendTimes(phone: String, channel: DeliveryChannel, since: Date, limit: Int) async throws -> [Date] {
+        try await database.writer.read { db in
+            try Date.fetchAll(
+                db.prepared("SELECT sent_at FROM deliveries WHERE phone_number = ? AND channel = ? AND sent_at > ? ORDER BY sent_at DESC LIMIT ?"),
+                arguments: [phone, channel.rawValue, since, limit])
+        }
+    }
+
+    func claimBudget(channel: DeliveryChannel, _ claims: [BudgetRing.Claim], now: Date) async throws -> Int? {
+        guard !claims.isEmpty else { return nil }
+        return try await database.writer.write { db in
+            let pool = SQLiteBudgetRows.Pool.channel(channel.rawValue)
+            let rings = try claims.map { try SQLiteBudgetRows.ring(db, pool: pool, window: TimeInterval($0.window)) }
+            if let wait = zip(claims, rings).compactMap({ $0.retryAfter(in: $1, now: now) }).max() { return wait }
+            let read = Dictionary(uniqueKeysWithValues: zip(claims.map { TimeInterval($0.window) }, rings))
+            try SQLiteBudgetRows.count(db, pool: pool, windows: Array(read.keys), at: [now], read: read)
+            return nil
+        }
+    }
+
     func stats(since: Date) async throws -> [DeliveryStats] {
         try await database.writer.read { db in
             try Row.fetchAll(

@@ -276,6 +276,16 @@ enum SQLiteMigrations {
             try db.create(index: "deliveries_message", on: "deliveries", columns: ["provider", "message_id"], unique: true)
             try db.create(index: "deliveries_phone", on: "deliveries", columns: ["phone_number", "sent_at"])
         }
+        migrator.registerMigration(SchemaHistory.name(16)) { db in
+            // Each channel's hourly and daily budget (`ChannelLimits`), a `BudgetRing` per channel and window.
+            try db.create(table: "channel_budgets") { t in
+                t.column("channel", .text).notNull()
+                t.column("window_seconds", .integer).notNull()
+                t.column("buckets", Database.ColumnType(rawValue: "JSON")).notNull()
+                t.column("counts", Database.ColumnType(rawValue: "JSON")).notNull()
+                t.primaryKey(["channel", "window_seconds"])
+            }
+        }
         return migrator
     }
 }

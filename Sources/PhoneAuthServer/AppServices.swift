@@ -29,7 +29,8 @@ struct AppServices: Sendable {
             keys: [JWTKeyEntry(kid: config.jwtKeyID, secret: config.jwtSecret)] + config.jwtPreviousKeys, es256: es256, issuer: config.issuer,
             audience: config.audience, lifetime: config.tokenLifetime, leeway: config.tokenLeeway, now: now)
         metrics = dependencies.metrics ?? ServerMetrics(backend: config.database.backendName)
-        metrics.prepare(markets: config.markets.markets.map(\.code), limits: config.limits.refusalCodes)
+        let channelRefusals: [AppError] = [.channelRateLimited, .channelBudgetExhausted]
+        metrics.prepare(markets: config.markets.markets.map(\.code), limits: config.limits.refusalCodes + channelRefusals.map(\.code.rawValue))
         metrics.prepare(
             channels: config.channels.used(markets: config.markets.markets.map(\.code)).sorted(), markets: config.markets.markets.map(\.code))
         activity = dependencies.activity ?? ActivityRecorder(repository: storage.activity, now: now)
@@ -40,7 +41,8 @@ struct AppServices: Sendable {
                 ?? GatewayFactory.make(
                     config, random: random, client: dependencies.curl ?? .process(threads: config.delivery.concurrency), metrics: metrics),
             channels: config.channels, deliveries: storage.deliveries,
-            fallback: ChannelFallback(cooldown: config.limits.resendCooldown, deliveryTimeout: config.deliveryTimeout), senders: config.smsSenders,
+            fallback: ChannelFallback(cooldown: config.limits.resendCooldown, deliveryTimeout: config.deliveryTimeout),
+            channelLimits: config.channelLimits, senders: config.smsSenders,
             texts: try MessageTexts(appName: config.appName), fraud: config.fraud,
             challenges: ChallengeGate(
                 proofOfWork: ProofOfWork(pepper: config.pepper, random: random, now: now), challenges: storage.challenges,

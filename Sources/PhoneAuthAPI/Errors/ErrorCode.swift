@@ -79,6 +79,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case channelNotOffered = "channel_not_offered"
     /// The number has no account on the channel named (WhatsApp, Telegram); ask for another.
     case channelUnreachable = "channel_unreachable"
+    /// The phone had as many codes by the channel named as it may in the hour or day; ask for another.
+    case channelRateLimited = "channel_rate_limited"
+    /// The channel's hourly or daily budget is spent; ask for another, or come back after `Retry-After`.
+    case channelBudgetExhausted = "channel_budget_exhausted"
     /// A provider's delivery receipt whose signature does not match its body.
     case invalidSignature = "invalid_signature"
 }

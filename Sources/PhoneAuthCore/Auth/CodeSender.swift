@@ -16,6 +16,8 @@ package struct CodeSender: Sendable {
     package let deliveries: any DeliveryRepository
     /// When a stuck code lets the next channel go at once.
     package let fallback: ChannelFallback
+    /// Each channel's own budgets and per-phone limits.
+    package let allowance: ChannelAllowance
     /// Who texts come from, by market (`--sms-sender`); a market left out gets the provider's default.
     package let senders: [String: SMSSender]
     package let texts: MessageTexts
@@ -38,6 +40,7 @@ package struct CodeSender: Sendable {
         channels: ChannelPlan = ChannelPlan(),
         deliveries: any DeliveryRepository,
         fallback: ChannelFallback? = nil,
+        channelLimits: ChannelLimits = .defaults,
         senders: [String: SMSSender] = [:],
         texts: MessageTexts,
         fraud: FraudSettings,
@@ -56,6 +59,7 @@ package struct CodeSender: Sendable {
         self.gateway = gateway
         self.channels = channels
         self.deliveries = deliveries
+        self.allowance = ChannelAllowance(limits: channelLimits, deliveries: deliveries)
         self.senders = senders
         self.fallback = fallback ?? ChannelFallback(cooldown: limits.resendCooldown, deliveryTimeout: .seconds(20))
         self.texts = texts
@@ -130,12 +134,21 @@ package struct CodeSender: Sendable {
         let autofill = wording.appHash.map(Autofill.appHash) ?? market.otpDomain.map { Autofill.originBound(domain: $0) }
         // Named: that channel only. Otherwise the market's order from the chosen one, on to the next while one cannot
         // reach the number or is down (every message carries the same code, so a late one still works), then round
-        // to those before it; never back to a stuck code's channel, whose cooldown still runs.
+        // to those before it; never back to a stuck code's channel, whose cooldown still runs. A channel past its own
+        // limits is passed over the same way.
         let tries = requested.map { [$0] } ?? fallback.order(offered, from: chosen, latest: latest, now: issuedAt)
         let started = ContinuousClock.now
         var used = chosen
         var taken: SentMessage?
+        var refused: AppError?
         for (index, channel) in tries.enumerated() where taken == nil {
+            if let refusal = try await allowance.refusal(channel, phone: phone.e164, now: issuedAt) {
+                metrics.limitRefused(refusal.code.rawValue)
+                activity.record(.refused(refusal.code.rawValue), market: market.code)
+                logger.notice("channel limit reached", metadata: ["channel": "\(channel.rawValue)", "error": "\(refusal.code.rawValue)"])
+                refused = refused ?? refusal
+                continue
+            }
             used = channel
             let message = message(code, to: phone, by: channel, language: language, autofill: autofill, sender: senders[market.code])
             do {
@@ -150,12 +163,15 @@ package struct CodeSender: Sendable {
             }
         }
         timing.record(ContinuousClock.now - started)
-        if let taken {
-            // The code is out: a log that cannot be written costs a receipt, not the sign-in.
-            let record = DeliveryRecord(channel: used, market: market.code, provider: taken.provider, state: .sent, sentAt: issuedAt)
-            do { try await deliveries.record(record, phone: phone.e164, messageID: taken.messageID) } catch {
-                logger.error("delivery log not written", metadata: ["channel": "\(used.rawValue)", "error": "\(error)"])
-            }
+        guard let taken = taken else {
+            // Every channel tried was past its own limits: no code goes out, so none is left behind.
+            try await signIn.delete(id: stored.id)
+            throw refused ?? AppError.smsUnavailable
+        }
+        // The code is out: a log that cannot be written costs a receipt, not the sign-in.
+        let record = DeliveryRecord(channel: used, market: market.code, provider: taken.provider, state: .sent, sentAt: issuedAt)
+        do { try await deliveries.record(record, phone: phone.e164, messageID: taken.messageID) } catch {
+            logger.error("delivery log not written", metadata: ["channel": "\(used.rawValue)", "error": "\(error)"])
         }
         metrics.code(.sent, market: market.code)
         metrics.messageSent(channel: used, market: market.code)

@@ -46,6 +46,8 @@ package struct AppError: Error, Equatable, Sendable {
         case challengeRequired(IssuedChallenge)
         case channelNotOffered
         case channelUnreachable
+        case channelRateLimited
+        case channelBudgetExhausted
         case invalidSignature
     }
 
@@ -99,6 +101,10 @@ package struct AppError: Error, Equatable, Sendable {
     package static let channelNotOffered = AppError(.channelNotOffered, "Codes are not sent by this channel in this number's market.")
     package static let channelUnreachable = AppError(
         .channelUnreachable, "This number cannot get codes by this channel (no such account there); ask for another channel.")
+    package static let channelRateLimited = AppError(
+        .channelRateLimited, "Too many codes by this channel for this phone; ask for another channel or try again later.")
+    package static let channelBudgetExhausted = AppError(
+        .channelBudgetExhausted, "Codes by this channel are paused for now; ask for another channel or try again later.")
     package static let tokenExpired = AppError(.tokenExpired, "The access token has expired; refresh it.")
     package static let tokenStale = AppError(.tokenStale, "The access token predates a change to this account; refresh it.")
     package static let invalidRefreshToken = AppError(.invalidRefreshToken, "The refresh token is unknown, expired or revoked; sign in again.")
@@ -170,6 +176,8 @@ package struct AppError: Error, Equatable, Sendable {
         case .idempotencyKeyReused: .idempotencyKeyReused
         case .channelNotOffered: .channelNotOffered
         case .channelUnreachable: .channelUnreachable
+        case .channelRateLimited: .channelRateLimited
+        case .channelBudgetExhausted: .channelBudgetExhausted
         case .invalidSignature: .invalidSignature
         case .tokenExpired: .tokenExpired
         case .tokenStale: .tokenStale

@@ -88,5 +88,10 @@ package struct BudgetRing: Sendable, Equatable {
             firstCounted = BudgetRing.firstCounted(at: now, window: window)
             self.max = max
         }
+
+        /// Seconds until this budget has room in `ring` (its row as read); nil when it has room now.
+        package func retryAfter(in ring: BudgetRing, now: Date) -> Int? {
+            ring.fill(max: max, window: TimeInterval(window), now: now).retryAfter(window: TimeInterval(window), now: now)
+        }
     }
 }

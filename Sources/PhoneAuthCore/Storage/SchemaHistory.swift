@@ -19,6 +19,7 @@ package enum SchemaHistory {
         "unverified sends per minute",
         "SMS budgets as rings, unverified sends of unknown numbers only",
         "deliveries by channel with their receipts",
+        "budgets per channel",
     ]
 
     package static var latest: Int { titles.count }

@@ -34,6 +34,8 @@ struct AppConfig: Sendable {
     var smsSenders: [String: SMSSender] = [:]
     /// Which channels each market sends codes by, in order; SMS only by default.
     var channels = ChannelPlan()
+    /// Each channel's own budgets and per-phone limits (voice limited per phone by default).
+    var channelLimits = ChannelLimits.defaults
     var whatsapp: WhatsAppCloudProvider.Config?
     var telegram: TelegramGatewayProvider.Config?
     /// The Twilio number voice calls come from (the `twilio` account places them).

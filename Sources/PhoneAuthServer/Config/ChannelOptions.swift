@@ -11,6 +11,11 @@ struct ChannelOptions: ParsableArguments {
             "A market's channels in the order offered, e.g. kg=telegram,whatsapp,sms,voice; repeat per market (PHONEAUTH_CHANNELS, entries "
                 + "separated by ';'; default sms everywhere)."))
     var channels: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "A channel's own limits, e.g. voice=hour:100,day:500,phone-hour:2,phone-day:4 (any of the keys; N or off); repeat per channel "
+                + "(PHONEAUTH_CHANNEL_LIMITS, entries separated by ';'; default voice=phone-hour:3,phone-day:5)."))
+    var channelLimit: [String] = []
     @Option(help: "WhatsApp business phone number id (PHONEAUTH_WHATSAPP_PHONE_NUMBER_ID).") var whatsappPhoneNumberId: String?
     @Option(help: "WhatsApp Cloud API access token (PHONEAUTH_WHATSAPP_ACCESS_TOKEN).") var whatsappAccessToken: String?
     @Option(help: "WhatsApp authentication template name (PHONEAUTH_WHATSAPP_TEMPLATE).") var whatsappTemplate: String?
@@ -29,6 +34,9 @@ struct ChannelOptions: ParsableArguments {
         let source = try SettingSource(environment: environment, credentialsFile: credentialsFile)
         let entries = channels.isEmpty ? (source.value(nil, "PHONEAUTH_CHANNELS")?.split(separator: ";").map(String.init) ?? []) : channels
         config.channels = try ChannelPlan(parsing: entries.map { $0.trimmingCharacters(in: .whitespaces) })
+        let limits =
+            channelLimit.isEmpty ? (source.value(nil, "PHONEAUTH_CHANNEL_LIMITS")?.split(separator: ";").map(String.init) ?? []) : channelLimit
+        config.channelLimits = try ChannelLimits(parsing: limits.map { $0.trimmingCharacters(in: .whitespaces) })
         if let id = source.value(whatsappPhoneNumberId, "PHONEAUTH_WHATSAPP_PHONE_NUMBER_ID") {
             config.whatsapp = .init(
                 phoneNumberID: id, accessToken: source.value(whatsappAccessToken, "PHONEAUTH_WHATSAPP_ACCESS_TOKEN") ?? "",

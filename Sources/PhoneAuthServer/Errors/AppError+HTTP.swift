@@ -9,11 +9,11 @@ extension AppError {
         case .invalidPhone, .invalidCode, .invalidRequest, .validationFailed: .badRequest
         case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden, .accountDisabled, .invalidSignature: .forbidden
         case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited,
-            .networkRateLimited:
+            .networkRateLimited, .channelRateLimited:
             .tooManyRequests
         case .unsupportedMediaType: .unsupportedMediaType
         case .headersTooLarge: .requestHeaderFieldsTooLarge
-        case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted, .storageUnavailable: .serviceUnavailable
+        case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted, .channelBudgetExhausted, .storageUnavailable: .serviceUnavailable
         case .idempotencyKeyInUse: .conflict
         case .preconditionFailed: .preconditionFailed
         case .idempotencyKeyReused, .channelNotOffered, .channelUnreachable: .unprocessableContent

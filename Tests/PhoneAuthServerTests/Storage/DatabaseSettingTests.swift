@@ -122,7 +122,7 @@ import Testing
         case .sqlite:
             // (Opening the file migrates it: the tables go first, then the record of them.)
             try await harness.sql.execute("DROP TABLE deliveries")
-            try await harness.sql.execute("DROP TABLE send_budgets")
+            try await harness.sql.execute("DROP TABLE channel_budgets")
             try await harness.sql.execute("DELETE FROM grdb_migrations WHERE identifier IN ('\(previous[0])', '\(previous[1])')")
         }
         let upgrade = try await CLIRunner.run(["migrate", "--database", harness.databaseURL], binary: "PhoneAuthServer")

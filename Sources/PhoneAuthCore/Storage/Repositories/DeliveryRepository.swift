@@ -9,6 +9,12 @@ package protocol DeliveryRepository: Sendable {
     func latest(phone: String) async throws -> DeliveryRecord?
     /// Applies a verified receipt in one transaction, so the same receipt twice, or two at once, count once.
     func apply(_ receipt: Receipt) async throws -> ReceiptOutcome
+    /// When the phone's messages by `channel` since `since` were taken, newest first, at most `limit` of them: the
+    /// per-phone limits of a channel (`ChannelLimits`) count what actually went out by it.
+    func sendTimes(phone: String, channel: DeliveryChannel, since: Date, limit: Int) async throws -> [Date]
+    /// Claims one message in each of the channel's budgets (`claims`) if every one has room, in one transaction that
+    /// concurrent instances cannot both pass; else claims nothing and returns the seconds until all have room.
+    func claimBudget(channel: DeliveryChannel, _ claims: [BudgetRing.Claim], now: Date) async throws -> Int?
     /// Per channel and market, the sends since `since` and what became of them (the console's delivery table).
     func stats(since: Date) async throws -> [DeliveryStats]
 }

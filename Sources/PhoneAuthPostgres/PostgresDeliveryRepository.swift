@@ -94,7 +94,7 @@ struct PostgresDeliveryRepository: DeliveryRepository {
         }
     }
 
-    private static func record(_ row: PostgresRandomAccessRow) throws -> DeliveryRecord? {
+    static func record(_ row: PostgresRandomAccessRow) throws -> DeliveryRecord? {
         guard let channel = DeliveryChannel(rawValue: try row["channel"].decode(String.self)),
             let state = DeliveryState(rawValue: try row["state"].decode(String.self))
         else { return nil }

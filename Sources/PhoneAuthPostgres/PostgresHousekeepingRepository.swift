@@ -35,6 +35,8 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
                 """)
         let deliveryCutoff = now.addingTimeInterval(-StorageRetention.deliveries)
         counts.deliveries = try await count("WITH d AS (DELETE FROM deliveries WHERE sent_at < \(deliveryCutoff) RETURNING 1) SELECT count(*) FROM d")
+        counts.releasedNumbers = try await count(
+            "WITH d AS (DELETE FROM released_numbers WHERE available_at <= \(now) RETURNING 1) SELECT count(*) FROM d")
         let activityCutoff = ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))
         counts.activity = try await count(
             "WITH d AS (DELETE FROM activity_counts WHERE bucket < \(activityCutoff) RETURNING 1) SELECT count(*) FROM d")

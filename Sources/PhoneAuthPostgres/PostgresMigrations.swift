@@ -268,6 +268,26 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        // An account's life: erased users stay as tombstones, every number a user had, numbers in quarantine, and the
+        // codes that move an account to a new number (redeemed only by the session that asked).
+        (
+            SchemaHistory.name(17),
+            [
+                "ALTER TABLE users ADD COLUMN IF NOT EXISTS deleted_at TIMESTAMPTZ",
+                "ALTER TABLE verifications ADD COLUMN IF NOT EXISTS change_session TEXT",
+                """
+                CREATE TABLE IF NOT EXISTS phone_history (
+                    id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE, phone_number TEXT NOT NULL,
+                    from_at TIMESTAMPTZ NOT NULL, until_at TIMESTAMPTZ, reason TEXT)
+                """,
+                "CREATE INDEX IF NOT EXISTS phone_history_user ON phone_history (user_id)",
+                "INSERT INTO phone_history (user_id, phone_number, from_at) SELECT id, phone_number, created_at FROM users WHERE is_verified",
+                """
+                CREATE TABLE IF NOT EXISTS released_numbers (
+                    phone_digest TEXT PRIMARY KEY, user_id BIGINT NOT NULL, released_at TIMESTAMPTZ NOT NULL, available_at TIMESTAMPTZ NOT NULL)
+                """,
+            ]
+        ),
     ]
 
     /// What each migration above was recorded as while PostgreSQL numbered its own (frozen: never edit).

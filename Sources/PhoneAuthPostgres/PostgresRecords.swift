@@ -15,7 +15,8 @@ extension User {
             tokensValidAfter: try row["tokens_valid_after"].decode(Date?.self), role: try row["role"].decode(String.self),
             forceLogoutAfter: try row["force_logout_after"].decode(Date?.self),
             permissionsUpdatedAt: try row["permissions_updated_at"].decode(Date?.self),
-            disabledAt: try row["disabled_at"].decode(Date?.self), disabledReason: try row["disabled_reason"].decode(String?.self))
+            disabledAt: try row["disabled_at"].decode(Date?.self), disabledReason: try row["disabled_reason"].decode(String?.self),
+            deletedAt: try row["deleted_at"].decode(Date?.self))
     }
 }
 

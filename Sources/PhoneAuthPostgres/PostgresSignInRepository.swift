@@ -13,7 +13,7 @@ import PostgresNIO
 struct PostgresSignInRepository: SignInRepository {
     let database: PostgresDatabase
 
-    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, changeSession: String?, now: Date) async throws -> StoredVerification {
         try await database.write(affecting: .nobody) { sql in
             try await sql.lock("verify-phone:\(phone)")
             // One statement: the phone's expired codes go, a live one with the same code (a test number's fixed code)
@@ -21,9 +21,9 @@ struct PostgresSignInRepository: SignInRepository {
             let row = try await sql.row(
                 """
                 WITH expired AS (DELETE FROM verifications WHERE phone_number = \(phone) AND expires_at <= \(now))
-                INSERT INTO verifications (id_hash, phone_number, code_hash, id_attempts, phone_attempts, expires_at, created_at)
+                INSERT INTO verifications (id_hash, phone_number, code_hash, id_attempts, phone_attempts, expires_at, created_at, change_session)
                 SELECT \(idHash.bytea), \(phone), \(codeHash.bytea), COALESCE(MAX(id_attempts), 0), COALESCE(MAX(phone_attempts), 0),
-                \(expiresAt), \(now) FROM verifications
+                \(expiresAt), \(now), \(changeSession) FROM verifications
                 WHERE phone_number = \(phone) AND code_hash = \(codeHash.bytea) AND expires_at > \(now)
                 RETURNING id, EXISTS (SELECT 1 FROM users WHERE phone_number = \(phone) AND disabled_at IS NOT NULL) AS disabled,
                 (SELECT language FROM users WHERE phone_number = \(phone)) AS language
@@ -76,7 +76,7 @@ struct PostgresSignInRepository: SignInRepository {
                 let row = try await sql.row(
                     """
                     SELECT phone_number, pg_advisory_xact_lock(hashtextextended('verify-phone:' || phone_number, 0)) AS locked
-                    FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now)
+                    FROM verifications WHERE id_hash = \(hash.bytea) AND change_session IS NULL AND expires_at > \(now)
                     """)
             else {
                 try await Self.recordFailure(sql, phone: "", guess: guess, now: now)
@@ -93,11 +93,12 @@ struct PostgresSignInRepository: SignInRepository {
         let candidate: PostgresRandomAccessRow? =
             switch guess.target {
             case .id(let hash):
-                try await sql.row("SELECT * FROM verifications WHERE id_hash = \(hash.bytea) AND expires_at > \(now) FOR UPDATE")
+                try await sql.row(
+                    "SELECT * FROM verifications WHERE id_hash = \(hash.bytea) AND change_session IS NULL AND expires_at > \(now) FOR UPDATE")
             case .phone:
                 try await sql.row(
                     """
-                    SELECT * FROM verifications WHERE phone_number = \(phone) AND expires_at > \(now)
+                    SELECT * FROM verifications WHERE phone_number = \(phone) AND change_session IS NULL AND expires_at > \(now)
                     ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE
                     """)
             }
@@ -120,13 +121,15 @@ struct PostgresSignInRepository: SignInRepository {
         }
         guard let code = verification else { return .rejected(attemptsRemaining: nil) }
         let existing = try await PostgresUserRows.fetch(sql, phone: phone, forUpdate: true)
-        let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone))
+        let released = existing == nil ? try await PostgresAccountRows.releasedUntil(sql, digest: guess.digest(phone), now: now) : nil
+        let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone), releasedUntil: released, now: now)
         guard case .signIn(let defaults) = decision else {
-            if decision == .refuseDisabled { try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)") }
+            if decision.burnsCode { try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)") }
             return decision.refusal ?? .rejected(attemptsRemaining: nil)
         }
         try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone)")
         let user = try await PostgresUserRows.activate(sql, phone: phone, defaults: defaults, now: now)
+        if existing?.isVerified != true { try await PostgresAccountRows.attach(sql, userID: user.id!, phone: phone, now: now) }
         try await PostgresSessionRows.open(sql, session, userID: user.id!, now: now)
         try await PostgresSendRows.markVerified(sql, phone: phone, now: now)
         return .success(user)
@@ -147,7 +150,7 @@ struct PostgresSignInRepository: SignInRepository {
 
     /// nil while fewer than `limit` wrong guesses match since `now - window`; otherwise the seconds until enough of the
     /// oldest have aged out for one more to pass. By `network`, or by `phone` (on the phone path only when `path`).
-    private static func failures(
+    static func failures(
         _ sql: PostgresExecutor, network: String?, phone: String?, path: String?, limit: Int, window: TimeInterval, now: Date
     ) async throws -> Int? {
         let counted =
@@ -161,7 +164,7 @@ struct PostgresSignInRepository: SignInRepository {
         return try await PostgresSlidingWindow.fill(sql, [counted], now: now)[0].retryAfter(window: window, now: now)
     }
 
-    private static func recordFailure(_ sql: PostgresExecutor, phone: String, guess: Guess, now: Date) async throws {
+    static func recordFailure(_ sql: PostgresExecutor, phone: String, guess: Guess, now: Date) async throws {
         try await sql.execute(
             """
             INSERT INTO verify_failures (phone_number, path, network, created_at)

@@ -11,6 +11,7 @@ extension Storage {
             admin: PostgresAdminRepository(database: database), housekeeping: PostgresHousekeepingRepository(database: database),
             challenges: PostgresChallengeRepository(database: database), audit: PostgresAuditRepository(database: database),
             activity: PostgresActivityRepository(database: database), deliveries: PostgresDeliveryRepository(database: database),
+            accounts: PostgresAccountRepository(database: database),
             ping: { try await database.ping() },
             migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client])
         if let listener {

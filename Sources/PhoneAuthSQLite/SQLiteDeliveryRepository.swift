@@ -80,7 +80,7 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
-    private static func record(_ row: Row) -> DeliveryRecord? {
+    static func record(_ row: Row) -> DeliveryRecord? {
         guard let channel = DeliveryChannel(rawValue: row["channel"]), let state = DeliveryState(rawValue: row["state"]) else { return nil }
         return DeliveryRecord(
             channel: channel, market: row["market"], provider: row["provider"], state: state, sentAt: row["sent_at"],

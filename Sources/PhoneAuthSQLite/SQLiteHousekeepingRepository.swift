@@ -23,6 +23,7 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
         counts.activity = try await delete(
             "DELETE FROM activity_counts WHERE bucket < ?", [ActivityCount.bucket(of: now.addingTimeInterval(-ActivityRetention.seconds))])
         counts.deliveries = try await delete("DELETE FROM deliveries WHERE sent_at < ?", [now.addingTimeInterval(-StorageRetention.deliveries)])
+        counts.releasedNumbers = try await delete("DELETE FROM released_numbers WHERE available_at <= ?", [now])
         counts.sessions = try await delete(
             """
             DELETE FROM user_sessions

@@ -286,6 +286,29 @@ enum SQLiteMigrations {
                 t.primaryKey(["channel", "window_seconds"])
             }
         }
+        migrator.registerMigration(SchemaHistory.name(17)) { db in
+            // An account's life: erased users stay as tombstones, every number a user had, numbers in quarantine, and the
+            // codes that move an account to a new number (redeemed only by the session that asked).
+            try db.alter(table: "users") { t in t.add(column: "deleted_at", .datetime) }
+            try db.alter(table: "verifications") { t in t.add(column: "change_session", .text) }
+            try db.create(table: "phone_history") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("user_id", .integer).notNull().references("users", onDelete: .cascade)
+                t.column("phone_number", .text).notNull()
+                t.column("from_at", .datetime).notNull()
+                t.column("until_at", .datetime)
+                t.column("reason", .text)
+            }
+            try db.create(index: "phone_history_user", on: "phone_history", columns: ["user_id"])
+            try db.execute(
+                sql: "INSERT INTO phone_history (user_id, phone_number, from_at) SELECT id, phone_number, created_at FROM users WHERE is_verified")
+            try db.create(table: "released_numbers") { t in
+                t.column("phone_digest", .text).notNull().primaryKey()
+                t.column("user_id", .integer).notNull()
+                t.column("released_at", .datetime).notNull()
+                t.column("available_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -7,7 +7,7 @@ import PhoneAuthCore
 struct SQLiteSignInRepository: SignInRepository {
     let database: SQLiteDatabase
 
-    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification {
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, changeSession: String?, now: Date) async throws -> StoredVerification {
         try await database.writer.write { db in
             try db.run("DELETE FROM verifications WHERE phone_number = ? AND expires_at <= ?", [phone, now])
             let earlier = try Verification.fetchAll(
@@ -15,7 +15,7 @@ struct SQLiteSignInRepository: SignInRepository {
             var verification = Verification(
                 id: nil, idHash: idHash, phoneNumber: phone, codeHash: codeHash,
                 idAttempts: earlier.map(\.idAttempts).max() ?? 0, phoneAttempts: earlier.map(\.phoneAttempts).max() ?? 0,
-                expiresAt: expiresAt, createdAt: now)
+                expiresAt: expiresAt, createdAt: now, changeSession: changeSession)
             try verification.insert(db)
             let user = try SQLiteUserRows.standing(db, phone: phone)
             return StoredVerification(id: verification.id!, phoneIsDisabled: user?.disabled ?? false, userLanguage: user?.language)
@@ -47,7 +47,8 @@ struct SQLiteSignInRepository: SignInRepository {
             switch guess.target {
             case .id(let hash):
                 verification = try Verification.fetchOne(
-                    db.prepared("SELECT * FROM verifications WHERE id_hash = ? AND expires_at > ?"), arguments: [hash, now])
+                    db.prepared("SELECT * FROM verifications WHERE id_hash = ? AND change_session IS NULL AND expires_at > ?"),
+                    arguments: [hash, now])
                 guard let found = verification else {
                     try Self.recordFailure(db, phone: "", guess: guess, now: now)
                     return .rejected(attemptsRemaining: nil)
@@ -56,7 +57,9 @@ struct SQLiteSignInRepository: SignInRepository {
             case .phone(let number):
                 phone = number
                 verification = try Verification.fetchOne(
-                    db.prepared("SELECT * FROM verifications WHERE phone_number = ? AND expires_at > ? ORDER BY created_at DESC, id DESC LIMIT 1"),
+                    db.prepared(
+                        "SELECT * FROM verifications WHERE phone_number = ? AND change_session IS NULL AND expires_at > ? ORDER BY created_at DESC, id DESC LIMIT 1"
+                    ),
                     arguments: [number, now])
             }
             if let retryAfter = try Self.phoneRetryAfter(db, phone: phone, target: guess.target, limits: limits, now: now) {
@@ -77,13 +80,15 @@ struct SQLiteSignInRepository: SignInRepository {
             }
             guard let code = verification else { return .rejected(attemptsRemaining: nil) }
             let existing = try SQLiteUserRows.fetch(db, phone: phone)
-            let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone))
+            let released = existing == nil ? try SQLiteAccountRows.releasedUntil(db, digest: guess.digest(phone), now: now) : nil
+            let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone), releasedUntil: released, now: now)
             guard case .signIn(let defaults) = decision else {
-                if decision == .refuseDisabled { try code.delete(db) }
+                if decision.burnsCode { try code.delete(db) }
                 return decision.refusal ?? .rejected(attemptsRemaining: nil)
             }
             try db.run("DELETE FROM verifications WHERE phone_number = ?", [phone])
             let user = try SQLiteUserRows.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
+            if existing?.isVerified != true { try SQLiteAccountRows.attach(db, userID: user.id!, phone: phone, now: now) }
             try SQLiteSessionRows.open(db, session, userID: user.id!, now: now)
             try SQLiteSendRows.markVerified(db, phone: phone, now: now)
             return .success(user)
@@ -91,7 +96,9 @@ struct SQLiteSignInRepository: SignInRepository {
     }
 
     /// nil while the phone is under its limits of wrong codes: the total across paths, and on the phone path its share.
-    private static func phoneRetryAfter(_ db: Database, phone: String, target: VerificationTarget, limits: GuessLimits, now: Date) throws
+    private static func phoneRetryAfter(
+        _ db: Database, phone: String, target: VerificationTarget, limits: GuessLimits, now: Date
+    ) throws
         -> Int?
     {
         guard let limit = limits.perPhone else { return nil }
@@ -100,14 +107,16 @@ struct SQLiteSignInRepository: SignInRepository {
         return try failures(db, "phone_number = ? AND path = 'phone'", [phone], max: share, window: limit.window, now: now)
     }
 
-    private static func failures(_ db: Database, _ filter: String, _ arguments: StatementArguments, max: Int, window: TimeInterval, now: Date)
+    static func failures(
+        _ db: Database, _ filter: String, _ arguments: StatementArguments, max: Int, window: TimeInterval, now: Date
+    )
         throws -> Int?
     {
         try SlidingWindow.fill(db, table: "verify_failures", filter: filter, arguments: arguments, max: max, window: window, now: now)
             .retryAfter(window: window, now: now)
     }
 
-    private static func recordFailure(_ db: Database, phone: String, guess: Guess, now: Date) throws {
+    static func recordFailure(_ db: Database, phone: String, guess: Guess, now: Date) throws {
         try db.run(
             "INSERT INTO verify_failures (phone_number, path, network, created_at) VALUES (?, ?, ?, ?)",
             [phone, guess.target.path, guess.network, now])

@@ -11,6 +11,7 @@ extension Storage {
             admin: SQLiteAdminRepository(database: database), housekeeping: SQLiteHousekeepingRepository(database: database),
             challenges: SQLiteChallengeRepository(database: database), audit: SQLiteAuditRepository(database: database),
             activity: SQLiteActivityRepository(database: database), deliveries: SQLiteDeliveryRepository(database: database),
+            accounts: SQLiteAccountRepository(database: database),
             ping: { try await database.ping() },
             migrate: { database.appliedAtOpen },  // done when the file was opened
             services: [])

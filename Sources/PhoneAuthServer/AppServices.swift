@@ -15,6 +15,10 @@ struct AppServices: Sendable {
     let addresses: any AddressRepository
     let directory: UserDirectory
     let actions: OperatorActions
+    /// The caller's own account: delete, export.
+    let accounts: AccountService
+    /// Moving the caller's account to another number.
+    let changer: PhoneChanger
     let network: ClientNetwork
     let metrics: ServerMetrics
     let activity: ActivityRecorder
@@ -51,7 +55,7 @@ struct AppServices: Sendable {
         sessions = SessionService(
             codes: CodeRedeemer(
                 signIn: storage.signIn, limits: config.limits, maxAttempts: config.maxCodeAttempts, hasher: hasher, testNumbers: config.testNumbers,
-                markets: config.markets, metrics: metrics, activity: activity, now: now),
+                markets: config.markets, metrics: metrics, activity: activity, digest: PhoneDigest(pepper: config.pepper), now: now),
             tokens: tokens, refreshTokens: RefreshTokens(pepper: config.pepper, random: random), sessions: storage.sessions,
             refreshLifetime: config.refreshLifetime, refreshAbsoluteLifetime: config.refreshAbsoluteLifetime, graceWindow: config.refreshGrace,
             now: now)
@@ -66,8 +70,14 @@ struct AppServices: Sendable {
         }
         resolver = DatabaseCallerResolver(
             tokens: tokens, states: states, sessions: storage.sessions, fallbacks: dependencies.claimsFallbacks, metrics: metrics, now: now)
-        directory = UserDirectory(users: storage.users, sessions: storage.sessions, addresses: storage.addresses)
+        directory = UserDirectory(users: storage.users, sessions: storage.sessions, addresses: storage.addresses, accounts: storage.accounts)
         actions = OperatorActions(storage: storage, markets: config.markets, policy: config.fraud.policy, now: now)
+        accounts = AccountService(
+            accounts: storage.accounts, addresses: storage.addresses, sessions: storage.sessions, audit: storage.audit, policy: config.account,
+            digest: PhoneDigest(pepper: config.pepper), now: now)
+        changer = PhoneChanger(
+            sender: sender, accounts: storage.accounts, audit: storage.audit, markets: config.markets, limits: config.limits,
+            maxAttempts: config.maxCodeAttempts, hasher: hasher, policy: config.account, digest: PhoneDigest(pepper: config.pepper), now: now)
         network = ClientNetwork(trustedProxies: config.limits.trustedProxies, ipv6PrefixLength: config.limits.ipv6PrefixLength)
     }
 }

@@ -111,8 +111,7 @@ func buildRouter(
 
     AuthController(
         codes: services.sender, sessions: services.sessions, idempotency: storage.idempotency, clientNetwork: services.network,
-        markets: config.markets, androidAppHashes: config.androidAppHashes, codeLifetime: config.codeLifetime,
-        resendAfter: config.limits.resendCooldown, now: now
+        markets: config.markets, androidAppHashes: config.androidAppHashes, now: now
     ).addRoutes(to: routes.group("auth"))
     ReceiptController(
         deliveries: storage.deliveries,
@@ -134,12 +133,18 @@ func buildRouter(
     AddressController(addresses: services.addresses, idempotency: storage.idempotency, markets: config.markets, limit: config.addressLimit, now: now)
         .addRoutes(to: api)
     MarketController(markets: config.markets).addRoutes(to: api)
+    AccountController(
+        accounts: services.accounts, changer: services.changer, clientNetwork: services.network, androidAppHashes: config.androidAppHashes
+    ).addRoutes(to: api)
 
     // Every /admin route: the admin role, read from the database on each request.
     let admin = authenticated("admin").add(middleware: AdminOnlyMiddleware())
     let proxies = config.limits.trustedProxies
-    AdminController(directory: services.directory, actions: services.actions, markets: config.markets, trustedProxies: proxies, now: now)
-        .addRoutes(to: admin)
+    AdminController(
+        directory: services.directory, actions: services.actions, accounts: services.accounts, markets: config.markets, trustedProxies: proxies,
+        now: now
+    )
+    .addRoutes(to: admin)
     RangeController(controls: services.actions.ranges, actions: services.actions, trustedProxies: proxies).addRoutes(to: admin)
 
     // HTML for people, not part of the JSON contract: on the router itself, so the contract's route list stays the API's.
@@ -147,7 +152,7 @@ func buildRouter(
         session: ConsoleSession(
             resolver: services.resolver, sessions: services.sessions, random: dependencies.random, pepper: config.pepper, limits: config.console,
             tls: config.tls != nil, trustedProxies: proxies, now: now),
-        renderer: try ConsoleRenderer(), codes: services.sender, sessions: services.sessions, actions: services.actions,
+        renderer: try ConsoleRenderer(), codes: services.sender, sessions: services.sessions, actions: services.actions, accounts: services.accounts,
         directory: services.directory, activity: services.activity, markets: config.markets, prices: config.fraud.prices, trustedProxies: proxies,
         ipv6PrefixLength: config.limits.ipv6PrefixLength, now: now
     ).addRoutes(to: router.group("console"))

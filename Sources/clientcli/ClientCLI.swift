@@ -11,7 +11,7 @@ struct ClientCLI: AsyncParsableCommand {
         abstract: "Terminal client for a PhoneAuth server.",
         subcommands: [
             Login.self, Status.self, Me.self, ProfileCommand.self, AddressesCommand.self, SyncCommand.self, SessionsCommand.self,
-            Logout.self, SendCode.self, VerifyCode.self,
+            Logout.self, SendCode.self, VerifyCode.self, AccountCommand.self,
         ]
     )
 
@@ -36,11 +36,11 @@ struct ServerOptions: ParsableArguments {
     /// How `sessions list` (and the operator console) name a session opened here.
     static let userAgent: String = {
         #if os(Linux)
-        "clientcli (PhoneAuth ClientCore; Linux)"
+            "clientcli (PhoneAuth ClientCore; Linux)"
         #elseif os(macOS)
-        "clientcli (PhoneAuth ClientCore; macOS)"
+            "clientcli (PhoneAuth ClientCore; macOS)"
         #else
-        "clientcli (PhoneAuth ClientCore)"
+            "clientcli (PhoneAuth ClientCore)"
         #endif
     }()
 

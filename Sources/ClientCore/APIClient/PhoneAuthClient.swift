@@ -36,16 +36,23 @@ public struct PhoneAuthClient: Sendable {
         phone: String, channel: Channel? = nil, language: String? = nil, token: String? = nil,
         onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)? = nil
     ) async throws(PhoneAuthClientError) -> CodeSent {
-        let request = SendCodeRequest(phone: phone, language: language, channel: channel)
+        try await sendCode(
+            SendCodeRequest(phone: phone, language: language, channel: channel), to: "auth/send-code", token: token, onChallenge: onChallenge)
+    }
+
+    /// A send-code body to `path` (sign-in's, or a number change's), solving a 428 challenge once.
+    func sendCode(
+        _ request: SendCodeRequest, to path: String, token: String?, onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)?
+    ) async throws(PhoneAuthClientError) -> CodeSent {
         do {
-            return try await call("POST", "auth/send-code", body: request, token: token)
+            return try await call("POST", path, body: request, token: token)
         } catch {
             guard case .challengeRequired(let challenge) = error else { throw error }
             guard let solution = await challenge.solve(progress: onChallenge) else { throw error }
             var solved = request
             (solved.challenge, solved.solution) = (challenge.token, solution)
             do {
-                return try await call("POST", "auth/send-code", body: solved, token: token)
+                return try await call("POST", path, body: solved, token: token)
             } catch {
                 // A second challenge means the first was refused after all: say so rather than solve for ever.
                 guard case .challengeRequired = error else { throw error }

@@ -79,6 +79,7 @@ public enum PhoneAuthClientError: Error, Sendable, Equatable, CustomStringConver
     var signOutReason: SignOutReason? {
         guard case .server(let status, let code, _, _) = self else { return nil }
         if code == ErrorCode.accountDisabled.rawValue && (status == 401 || status == 403) { return .banned }
+        if code == ErrorCode.accountDeleted.rawValue { return .accountDeleted }
         if status == 401 && !callsForRefresh { return .revoked }
         return nil
     }

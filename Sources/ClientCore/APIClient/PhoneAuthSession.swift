@@ -122,6 +122,48 @@ public actor PhoneAuthSession {
         }
     }
 
+    /// Deletes the account on the server and forgets the tokens here (subscribers hear
+    /// ``SignOutReason/accountDeleted``). The server asks for a fresh sign-in first: within a few minutes of
+    /// verifying a code, so an app signs the user in again (``PhoneAuthClient/sendCode(phone:channel:language:token:onChallenge:)``
+    /// to the account's number, then ``signIn(verificationID:code:)``) and calls this right after; otherwise it
+    /// throws ``PhoneAuthClientError/server(status:code:message:details:)`` with code `step_up_required`.
+    public func deleteAccount() async throws {
+        _ = try await authorized { token in try await self.client.raw("DELETE", "api/v1/account", token: token) }
+        if try store.load(server: client.baseURL) != nil {
+            try store.clear(server: client.baseURL)
+            publish(.signedOut(.accountDeleted))
+        }
+    }
+
+    /// Step 1 of moving the account to another number: a code goes to `phone` (by `channel` when given), with the
+    /// same limits and challenges as a sign-in. The answer is the same whoever holds the number.
+    public func changePhone(
+        to phone: String, channel: Channel? = nil, language: String? = nil, onChallenge: (@Sendable (ProofOfWorkChallenge.Progress) -> Void)? = nil
+    ) async throws -> CodeSent {
+        let request = SendCodeRequest(phone: phone, language: language, channel: channel)
+        return try await authorized { token in
+            try await self.client.sendCode(request, to: "api/v1/account/phone", token: token, onChallenge: onChallenge)
+        }
+    }
+
+    /// Step 2: the code sent to the new number, entered on this device (the one that asked). Subscribers hear
+    /// ``AuthStateChange/phoneChanged(_:)``; the account's other devices are signed out. Another account holding the
+    /// number throws code `phone_taken`.
+    public func confirmPhoneChange(verificationID: String, code: String) async throws -> UserProfile {
+        let profile: UserProfile = try await authorized { token in
+            try await self.client.call(
+                "POST", "api/v1/account/phone/verify", body: VerifyCodeRequest(verificationID: verificationID, code: code), token: token)
+        }
+        publish(.phoneChanged(profile))
+        return profile
+    }
+
+    /// Everything the server stores about the user, as the JSON document the server sends (profile, addresses,
+    /// sessions, codes sent, deliveries, number history, bans), for the user to save.
+    public func exportData() async throws -> Data {
+        try await authorized { token in try await self.client.raw("GET", "api/v1/account/export", token: token) }
+    }
+
     /// Runs `call` with a valid access token; after a 401 a refresh may cure, refreshes once and tries again. An answer
     /// that says the session is over ends it here too (see the type's documentation) and is rethrown.
     public func authorized<Value: Sendable>(_ call: @Sendable (String) async throws -> Value) async throws -> Value {

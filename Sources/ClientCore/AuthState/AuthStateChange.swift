@@ -23,6 +23,9 @@ public enum SignOutReason: String, Sendable, Equatable {
     case revoked
     /// The account is banned (`account_disabled`): show the user that, not a sign-in form alone.
     case banned
+    /// The account was deleted: by this client's ``PhoneAuthSession/deleteAccount()``, on another device, or by an
+    /// operator (`account_deleted`). Signing in with the number makes a new account.
+    case accountDeleted
     /// The tokens could not be renewed and the server gave no reason this client understands.
     case refreshFailed
     /// The refresh token's lifetime ran out (the app was not used for that long): found here, without a request.
@@ -39,6 +42,9 @@ public enum AuthStateChange: Sendable, Equatable {
     case tokenRefreshed(AuthState)
     /// The profile changed through this client (``PhoneAuthSession/updateProfile(_:ifMatch:)``).
     case userUpdated(UserProfile)
+    /// The account moved to another number through this client (``PhoneAuthSession/confirmPhoneChange(verificationID:code:)``);
+    /// the profile carries the new number.
+    case phoneChanged(UserProfile)
     /// The session ended; the tokens are gone from the store and calls throw ``PhoneAuthClientError/notAuthenticated``
     /// without a network round trip until the next sign-in.
     case signedOut(SignOutReason)

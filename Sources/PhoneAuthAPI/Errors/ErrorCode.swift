@@ -83,6 +83,16 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case channelRateLimited = "channel_rate_limited"
     /// The channel's hourly or daily budget is spent; ask for another, or come back after `Retry-After`.
     case channelBudgetExhausted = "channel_budget_exhausted"
+    /// Deleting the account needs a session opened by a code within the last few minutes: sign in again, then retry.
+    case stepUpRequired = "step_up_required"
+    /// The number left an account recently (deleted or moved); a new account may take it after `Retry-After`.
+    case numberQuarantined = "number_quarantined"
+    /// The token's account was deleted; sign-in with the number makes a new account.
+    case accountDeleted = "account_deleted"
+    /// A number change to a number another account holds (told only after the code proved the number).
+    case phoneTaken = "phone_taken"
+    /// The account changed its number within the cooldown (7 days by default); `Retry-After` says when it may again.
+    case phoneChangeTooSoon = "phone_change_too_soon"
     /// A provider's delivery receipt whose signature does not match its body.
     case invalidSignature = "invalid_signature"
 }

@@ -9,20 +9,23 @@ package struct OperatorActions: Sendable {
     package let admin: any AdminRepository
     package let ranges: RangeControls
     package let audit: any AuditRepository
+    package let accounts: any AccountRepository
     package let now: WallClock
 
     package init(
         users: any UserRepository, sessions: any SessionRepository, admin: any AdminRepository, ranges: RangeControls,
-        audit: any AuditRepository, now: @escaping WallClock
+        audit: any AuditRepository, accounts: any AccountRepository, now: @escaping WallClock
     ) {
         (self.users, self.sessions, self.admin, self.ranges, self.audit, self.now) = (users, sessions, admin, ranges, audit, now)
+        self.accounts = accounts
     }
 
     /// On one backend's storage: what the server and the CLI build.
     package init(storage: Storage, markets: MarketCatalog, policy: SendAllowancePolicy, now: @escaping WallClock) {
         self.init(
             users: storage.users, sessions: storage.sessions, admin: storage.admin,
-            ranges: RangeControls(ranges: storage.ranges, markets: markets, policy: policy, now: now), audit: storage.audit, now: now)
+            ranges: RangeControls(ranges: storage.ranges, markets: markets, policy: policy, now: now), audit: storage.audit,
+            accounts: storage.accounts, now: now)
     }
 
     /// Who acts, and from where.
@@ -58,6 +61,14 @@ package struct OperatorActions: Sendable {
         guard let user = try await users.enable(userID: userID, now: now()) else { return nil }
         try await record(.unban, AuditEntry.user(userID), by: actor)
         return user
+    }
+
+    /// Erases the user's account (`AccountErasure`), with the reason in the audit log; deleting a deleted user
+    /// changes nothing and records nothing.
+    package func deleteUser(_ erasure: AccountErasure, reason: String, by actor: Operator) async throws -> ErasureOutcome {
+        let outcome = try await accounts.erase(erasure, now: now())
+        if case .erased = outcome { try await record(.delete, AuditEntry.user(erasure.userID), detail: reason, by: actor) }
+        return outcome
     }
 
     /// Returns how many sessions ended.

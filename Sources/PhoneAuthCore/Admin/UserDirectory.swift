@@ -1,16 +1,23 @@
 import Foundation
 
 /// What an operator reads about users, for the admin API and the console alike: a user by number, id or a piece of
-/// a name or number, and the sessions and addresses behind a user page. Missing users are `AppError.notFound`.
+/// a name or number, and the sessions, addresses and numbers behind a user page. Missing users are `AppError.notFound`.
 package struct UserDirectory: Sendable {
     package let users: any UserRepository
     package let sessions: any SessionRepository
     package let addresses: any AddressRepository
+    package let accounts: any AccountRepository
 
-    package init(users: any UserRepository, sessions: any SessionRepository, addresses: any AddressRepository) {
+    package init(users: any UserRepository, sessions: any SessionRepository, addresses: any AddressRepository, accounts: any AccountRepository) {
         self.users = users
         self.sessions = sessions
         self.addresses = addresses
+        self.accounts = accounts
+    }
+
+    /// Every number the user has had, oldest first.
+    package func numbers(of id: Int64) async throws -> [NumberHistoryEntry] {
+        try await accounts.numberHistory(userID: id)
     }
 
     package func find(phone: PhoneNumber) async throws -> User? {

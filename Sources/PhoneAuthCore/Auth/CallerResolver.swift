@@ -54,6 +54,7 @@ package struct DatabaseCallerResolver: CallerResolver {
         let user = state.user
         // First: a banned user's client must hear why, whichever cutoff the ban also stamped.
         guard !user.isDisabled else { throw refuse(.banned, .accountDisabledSession) }
+        guard user.deletedAt == nil else { throw refuse(.revoked, .accountDeleted) }
         guard user.isActive else {
             // Logging out of the last session also deactivates the user: that token was revoked, not its user.
             let revoked = state.session.map { !$0.isUsable(at: now()) } ?? (claims.version >= AccessClaims.currentVersion)
@@ -102,8 +103,9 @@ package final class ClaimsFallbackCounter: Sendable {
             return true
         }
         if first {
-            logger.notice("older claims version: missing values read from the database",
-                          metadata: ["ver": "\(claims.version)", "user_id": "\(claims.userID)", "jti": "\(claims.id.value)"])
+            logger.notice(
+                "older claims version: missing values read from the database",
+                metadata: ["ver": "\(claims.version)", "user_id": "\(claims.userID)", "jti": "\(claims.id.value)"])
         }
     }
 }

@@ -13,6 +13,8 @@ package struct CodeRedeemer: Sendable {
     package let metrics: ServerMetrics
     /// The console's counters of sign-ins, verified codes and refusals.
     package let activity: ActivityRecorder
+    /// What `released_numbers` keys a number in quarantine by.
+    package let digest: PhoneDigest
     package let now: WallClock
 
     package init(
@@ -24,6 +26,7 @@ package struct CodeRedeemer: Sendable {
         markets: MarketCatalog,
         metrics: ServerMetrics,
         activity: ActivityRecorder,
+        digest: PhoneDigest,
         now: @escaping WallClock
     ) {
         self.signIn = signIn
@@ -34,19 +37,21 @@ package struct CodeRedeemer: Sendable {
         self.markets = markets
         self.metrics = metrics
         self.activity = activity
+        self.digest = digest
         self.now = now
     }
 
     /// The signed-in user, with `session` opened; otherwise the refusal as an `AppError`.
     package func redeem(_ target: VerificationTarget, code: String, network: String, session: NewSession) async throws -> User {
-        let (hasher, markets) = (self.hasher, self.markets)
-        let guess = Guess(
+        let (hasher, markets, digest) = (self.hasher, self.markets, self.digest)
+        var guess = Guess(
             target: target, network: network,
             matches: { phone, stored in hasher.matches(stored, e164: phone, code: code) },
             newUser: { phone in
                 guard let number = try? PhoneNumber(parsing: phone), let market = try? markets.market(for: number) else { return nil }
                 return NewUserDefaults(market)
             })
+        guess.digest = { digest($0) }
         let outcome = try await signIn.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
         let error: AppError
         switch outcome {
@@ -60,6 +65,7 @@ package struct CodeRedeemer: Sendable {
         case .rejected(let remaining): error = .invalidCode(attemptsRemaining: remaining)
         case .locked: error = .tooManyAttempts
         case .disabled: error = .accountDisabled
+        case .quarantined(let until): error = .numberQuarantined(until: until, now: now())
         case .phoneRateLimited(let retryAfter): error = AppError.verifyRateLimited.retrying(after: retryAfter)
         case .networkRateLimited(let retryAfter): error = AppError.networkRateLimited.retrying(after: retryAfter)
         }

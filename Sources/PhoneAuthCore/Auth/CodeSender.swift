@@ -80,7 +80,7 @@ package struct CodeSender: Sendable {
     /// instead; `answer` is one solved.
     package func send(
         to phone: PhoneNumber, market: Market, network: String, answer: ChallengeGate.Answer? = nil, wording: Wording = Wording(),
-        channel requested: DeliveryChannel? = nil, logger: Logger
+        channel requested: DeliveryChannel? = nil, changeSession: String? = nil, logger: Logger
     ) async throws -> Sent {
         let issuedAt = now()
         let offered = channels.channels(for: market.code)
@@ -98,7 +98,7 @@ package struct CodeSender: Sendable {
                 let wait = limits.resendCooldown.seconds - issuedAt.timeIntervalSince(last)
                 if wait > 0 { throw AppError.resendTooSoon.retrying(after: Int(wait.rounded(.up))) }
             }
-            _ = try await store(verificationID, phone: phone, code: fixed, at: issuedAt)
+            _ = try await store(verificationID, phone: phone, code: fixed, at: issuedAt, changeSession: changeSession)
             logger.info("test number: code stored, no sms", metadata: ["phone": "\(phone.masked)"])
             return Sent(verificationID: verificationID, channel: chosen)
         }
@@ -124,7 +124,7 @@ package struct CodeSender: Sendable {
             throw error
         }
         let code = random.numericCode(digits: 6)
-        let stored = try await store(verificationID, phone: phone, code: code, at: issuedAt)
+        let stored = try await store(verificationID, phone: phone, code: code, at: issuedAt, changeSession: changeSession)
         if stored.phoneIsDisabled {
             try? await Task.sleep(for: timing.delay(random: random))
             logger.info("disabled user: no sms", metadata: ["phone": "\(phone.masked)"])
@@ -255,9 +255,13 @@ package struct CodeSender: Sendable {
         }
     }
 
-    private func store(_ verificationID: String, phone: PhoneNumber, code: String, at instant: Date) async throws -> StoredVerification {
+    private func store(
+        _ verificationID: String, phone: PhoneNumber, code: String, at instant: Date, changeSession: String?
+    ) async throws
+        -> StoredVerification
+    {
         try await signIn.create(
             idHash: VerificationID.hash(verificationID), phone: phone.e164, codeHash: hasher.hash(phone: phone, code: code),
-            expiresAt: instant.addingTimeInterval(lifetime.seconds), now: instant)
+            expiresAt: instant.addingTimeInterval(lifetime.seconds), changeSession: changeSession, now: instant)
     }
 }

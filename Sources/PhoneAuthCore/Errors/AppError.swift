@@ -49,6 +49,11 @@ package struct AppError: Error, Equatable, Sendable {
         case channelRateLimited
         case channelBudgetExhausted
         case invalidSignature
+        case stepUpRequired
+        case numberQuarantined
+        case accountDeleted
+        case phoneTaken
+        case phoneChangeTooSoon
     }
 
     /// What a 428 carries: solve it (`ProofOfWork`) and repeat send-code with `challenge` and `solution`.
@@ -105,6 +110,18 @@ package struct AppError: Error, Equatable, Sendable {
         .channelRateLimited, "Too many codes by this channel for this phone; ask for another channel or try again later.")
     package static let channelBudgetExhausted = AppError(
         .channelBudgetExhausted, "Codes by this channel are paused for now; ask for another channel or try again later.")
+    package static let stepUpRequired = AppError(
+        .stepUpRequired, "Deleting the account needs a fresh sign-in: enter a code sent to this account's number, then ask again.")
+    package static let phoneTaken = AppError(
+        .phoneTaken, "Another account holds this number; it cannot be moved to. Nothing was changed or merged.")
+    package static let phoneChangeTooSoon = AppError(.phoneChangeTooSoon, "The number of this account was changed recently; try again later.")
+    package static let accountDeleted = AppError(.accountDeleted, "This account was deleted; its sessions have ended.")
+    package static func numberQuarantined(until: Date, now: Date) -> AppError {
+        AppError(
+            .numberQuarantined,
+            "This number left another account recently; it can sign up a new account from \(until.ISO8601Format(.iso8601.year().month().day())).",
+            retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
+    }
     package static let tokenExpired = AppError(.tokenExpired, "The access token has expired; refresh it.")
     package static let tokenStale = AppError(.tokenStale, "The access token predates a change to this account; refresh it.")
     package static let invalidRefreshToken = AppError(.invalidRefreshToken, "The refresh token is unknown, expired or revoked; sign in again.")
@@ -178,6 +195,11 @@ package struct AppError: Error, Equatable, Sendable {
         case .channelUnreachable: .channelUnreachable
         case .channelRateLimited: .channelRateLimited
         case .channelBudgetExhausted: .channelBudgetExhausted
+        case .stepUpRequired: .stepUpRequired
+        case .numberQuarantined: .numberQuarantined
+        case .accountDeleted: .accountDeleted
+        case .phoneTaken: .phoneTaken
+        case .phoneChangeTooSoon: .phoneChangeTooSoon
         case .invalidSignature: .invalidSignature
         case .tokenExpired: .tokenExpired
         case .tokenStale: .tokenStale

@@ -60,6 +60,15 @@ package struct MessageTexts: Sendable {
         }
     }
 
+    /// What the old number is told when its account moves to another number: no link, nothing to click.
+    package func numberChanged(language: MessageLanguage) -> String {
+        switch language {
+        case .english: "Your \(appName) account moved to another phone number. If this was not you, contact support."
+        case .russian: "Ваш аккаунт \(appName) перенесён на другой номер. Если это были не вы, обратитесь в поддержку."
+        case .kyrgyz: "\(appName) аккаунтуңуз башка номерге өттү. Бул сиз болбосоңуз, колдоого кайрылыңыз."
+        }
+    }
+
     private func plain(code: String, language: MessageLanguage) -> String {
         switch language {
         case .english: "\(code) is your \(appName) code. Do not share it."

@@ -18,6 +18,7 @@ package struct Storage: Sendable {
     package var audit: any AuditRepository
     package var activity: any ActivityRepository
     package var deliveries: any DeliveryRepository
+    package var accounts: any AccountRepository
     /// One round trip, for `/health`.
     package var ping: @Sendable () async throws -> Void
     /// Brings the schema up to date (once `services` run); safe when several instances start at once. Returns the
@@ -43,6 +44,7 @@ package struct Storage: Sendable {
         audit: any AuditRepository,
         activity: any ActivityRepository,
         deliveries: any DeliveryRepository,
+        accounts: any AccountRepository,
         ping: @escaping @Sendable () async throws -> Void,
         migrate: @escaping @Sendable () async throws -> [String],
         services: [any Service],
@@ -60,6 +62,7 @@ package struct Storage: Sendable {
         self.audit = audit
         self.activity = activity
         self.deliveries = deliveries
+        self.accounts = accounts
         self.ping = ping
         self.migrate = migrate
         self.services = services

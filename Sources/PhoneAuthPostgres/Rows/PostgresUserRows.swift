@@ -5,8 +5,12 @@ import PostgresNIO
 /// Row-level statements on `users` that several repositories compose into their own transactions (sign-in, logout,
 /// force-logout, every authenticated read).
 enum PostgresUserRows {
-    static func fetch(_ sql: PostgresExecutor, id: Int64) async throws -> User? {
-        try await sql.row("SELECT * FROM users WHERE id = \(id)").map(User.init(row:))
+    static func fetch(_ sql: PostgresExecutor, id: Int64, forUpdate: Bool = false) async throws -> User? {
+        let row =
+            forUpdate
+            ? try await sql.row("SELECT * FROM users WHERE id = \(id) FOR UPDATE")
+            : try await sql.row("SELECT * FROM users WHERE id = \(id)")
+        return try row.map(User.init(row:))
     }
 
     static func fetch(_ sql: PostgresExecutor, phone: String, forUpdate: Bool = false) async throws -> User? {

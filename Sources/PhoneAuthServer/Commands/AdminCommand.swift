@@ -11,7 +11,8 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Operator actions on the database: roles, bans, force-logout, sessions, number ranges.",
         subcommands: [
-            Promote.self, Demote.self, Disable.self, Enable.self, ForceLogout.self, Sessions.self, Ranges.self, BlockRange.self, UnblockRange.self,
+            Promote.self, Demote.self, Disable.self, Enable.self, DeleteUser.self, ForceLogout.self, Sessions.self, Ranges.self, BlockRange.self,
+            UnblockRange.self,
         ]
     )
 
@@ -160,6 +161,53 @@ struct AdminCommand: AsyncParsableCommand {
         }
     }
 
+    struct DeleteUser: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete-user",
+            abstract: "Erase a user's account: sessions end, profile and addresses are erased, logs keep only keyed digests of the number.",
+            discussion: """
+                The number waits --number-quarantine-days before a new account may take it. The digests are keyed with the \
+                server's pepper: give the same --pepper (or PHONEAUTH_PEPPER) as the server; a development server's is read \
+                from its data folder. Deleting a deleted user changes nothing.
+                """)
+        @OptionGroup var options: DatabaseOption
+        @OptionGroup var target: UserTarget
+        @Option(help: "Why, for the audit log (required, at most 500 characters).") var reason: String
+        @Option(help: "The server's code pepper (PHONEAUTH_PEPPER).") var pepper: String?
+        @Option(help: "Days the number waits before a new account may take it (PHONEAUTH_NUMBER_QUARANTINE_DAYS, default 30).")
+        var numberQuarantineDays: Int?
+
+        func validate() throws {
+            let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty, trimmed.count <= 500 else { throw ValidationError("--reason must be 1 to 500 characters") }
+            guard (0...3_650).contains(numberQuarantineDays ?? 30) else { throw ValidationError("--number-quarantine-days must be 0 to 3650") }
+        }
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let setting = try options.setting
+            let developmentFile = (setting.dataFolder as NSString).appendingPathComponent("pepper")
+            guard
+                let secret = pepper ?? environment["PHONEAUTH_PEPPER"]
+                    ?? (try? String(contentsOfFile: developmentFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines),
+                secret.utf8.count >= AppConfig.minimumSecretBytes
+            else {
+                throw ValidationError("give the server's pepper with --pepper or PHONEAUTH_PEPPER (at least 32 bytes)")
+            }
+            let days = numberQuarantineDays ?? environment["PHONEAUTH_NUMBER_QUARANTINE_DAYS"].flatMap { Int($0) } ?? 30
+            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            try await options.withStorage { [target] storage in
+                let id = try await target.resolve(storage)
+                let erasure = AccountErasure(userID: id, digest: PhoneDigest(pepper: Array(secret.utf8)), quarantine: .seconds(days * 86_400))
+                switch try await AdminCommand.actions(storage).deleteUser(erasure, reason: reason, by: .cli) {
+                case .erased: print("user \(id) is deleted; every session ended and the number is released")
+                case .alreadyErased: print("user \(id) was deleted before; nothing changed")
+                case .notFound: throw ExitCode(1)
+                }
+            }
+        }
+    }
+
     struct ForceLogout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "force-logout", abstract: "End sessions now: every older access token is refused on its next use.")
@@ -214,8 +262,10 @@ struct AdminCommand: AsyncParsableCommand {
             Swift.print("ID                                    ACTIVE  CREATED               LAST ACTIVITY         USER AGENT")
             for session in sessions {
                 let active = session.isUsable(at: now) ? "yes" : "no"
-                Swift.print("\(session.id)  \(active.padding(toLength: 6, withPad: " ", startingAt: 0))  "
-                    + "\(formatter.string(from: session.createdAt))  \(formatter.string(from: session.lastActivityAt))  \(session.userAgent ?? "-")")
+                Swift.print(
+                    "\(session.id)  \(active.padding(toLength: 6, withPad: " ", startingAt: 0))  "
+                        + "\(formatter.string(from: session.createdAt))  \(formatter.string(from: session.lastActivityAt))  \(session.userAgent ?? "-")"
+                )
             }
         }
     }

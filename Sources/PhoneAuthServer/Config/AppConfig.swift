@@ -34,6 +34,8 @@ struct AppConfig: Sendable {
     var smsSenders: [String: SMSSender] = [:]
     /// Which channels each market sends codes by, in order; SMS only by default.
     var channels = ChannelPlan()
+    /// Number quarantine and the step-up window of account deletion.
+    var account = AccountPolicy()
     /// Each channel's own budgets and per-phone limits (voice limited per phone by default).
     var channelLimits = ChannelLimits.defaults
     var whatsapp: WhatsAppCloudProvider.Config?

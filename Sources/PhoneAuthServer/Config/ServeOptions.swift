@@ -54,12 +54,15 @@ struct ServeOptions: ParsableArguments {
     var introspectionClient: [String] = []
     @OptionGroup var smsOptions: SMSOptions
     @OptionGroup var channelOptions: ChannelOptions
+    @OptionGroup var accountOptions: AccountOptions
     @OptionGroup var limitOptions: LimitOptions
     @OptionGroup var fraudOptions: FraudOptions
     @OptionGroup var operationsOptions: OperationsOptions
 
     /// Builds the configuration; in development, missing secrets are generated and kept in the database's folder.
-    func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment, log: (String) -> Void = { _ in }) throws
+    func resolve(
+        environment env: [String: String] = ProcessInfo.processInfo.environment, log: (String) -> Void = { _ in }
+    ) throws
         -> AppConfig
     {
         let source = try SettingSource(environment: env)
@@ -175,7 +178,8 @@ struct ServeOptions: ParsableArguments {
         guard config.refreshAbsoluteLifetime >= config.refreshLifetime else {
             throw ConfigError("the session lifetime must not be shorter than the refresh lifetime")
         }
-        let introspection = introspectionClient.isEmpty
+        let introspection =
+            introspectionClient.isEmpty
             ? (source.value(nil, "PHONEAUTH_INTROSPECTION_CLIENTS").map { $0.split(separator: ",").map(String.init) } ?? [])
             : introspectionClient
         config.introspectionClients = try IntrospectionClients(parsing: introspection)
@@ -191,6 +195,7 @@ struct ServeOptions: ParsableArguments {
         try channelOptions.apply(to: &config, environment: env, credentialsFile: smsOptions.smsCredentialsFile)
         try limitOptions.apply(to: &config, source: source)
         try fraudOptions.apply(to: &config, source: source)
+        try accountOptions.apply(to: &config, source: source)
         try operationsOptions.apply(to: &config, source: source, log: log)
         try config.validate()
         // Only a configuration that will run gets development secrets written next to its database.

@@ -37,6 +37,13 @@ extension ConsoleController {
                 return .unbanned
             }
         }
+        group.post("users/:id/delete") { request, context in
+            try await userAction(request, context) { id, form, actor in
+                guard id != actor.userID else { throw AppError(.forbidden, "Your own account is deleted from the app, after a fresh sign-in.") }
+                _ = try await actions.deleteUser(accounts.erasure(userID: id), reason: try Self.reason(form), by: actor)
+                return .deleted
+            }
+        }
         group.post("users/:id/role") { request, context in
             try await userAction(request, context) { id, form, actor in
                 guard let role = form["role"].flatMap(UserRole.init(rawValue:)) else {
@@ -174,7 +181,7 @@ extension ConsoleController {
             let model = UserPage(
                 chrome: chrome(.users, user.fullName ?? "User \(id)", caller, csrf: csrf, request: request), user: user,
                 addresses: try await directory.addresses(of: id), sessions: try await directory.sessions(of: id),
-                viewer: caller.userID, now: now())
+                numbers: try await directory.numbers(of: id), viewer: caller.userID, now: now())
             return renderer.response(model)
         }
     }

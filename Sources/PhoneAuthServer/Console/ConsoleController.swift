@@ -12,6 +12,8 @@ struct ConsoleController: Sendable {
     let codes: CodeSender
     let sessions: SessionService
     let actions: OperatorActions
+    /// What erasing a user takes (the digest key, the quarantine).
+    let accounts: AccountService
     let directory: UserDirectory
     let activity: ActivityRecorder
     let markets: MarketCatalog
@@ -96,7 +98,9 @@ struct ConsoleController: Sendable {
         return errorPage(error.status, heading, error.message, caller: caller)
     }
 
-    func errorPage(_ status: HTTPResponse.Status, _ heading: String, _ message: String, caller: Caller? = nil, signIn: Bool = false)
+    func errorPage(
+        _ status: HTTPResponse.Status, _ heading: String, _ message: String, caller: Caller? = nil, signIn: Bool = false
+    )
         -> Response
     {
         let chrome =

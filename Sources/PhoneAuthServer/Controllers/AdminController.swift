@@ -8,6 +8,8 @@ import PhoneAuthCore
 struct AdminController: Sendable {
     let directory: UserDirectory
     let actions: OperatorActions
+    /// What erasing a user's account takes (the digest key, the quarantine).
+    let accounts: AccountService
     let markets: MarketCatalog
     let trustedProxies: Set<String>
     let now: WallClock
@@ -42,18 +44,21 @@ struct AdminController: Sendable {
         var role: String
         @ExplicitNull var disabledAt: Date? = nil
         @ExplicitNull var disabledReason: String? = nil
+        @ExplicitNull var deletedAt: Date? = nil
 
         init(_ user: User) {
             self.user = UserProfile(user)
             role = user.role
             disabledAt = user.disabledAt
             disabledReason = user.disabledReason
+            deletedAt = user.deletedAt
         }
 
         enum CodingKeys: String, CodingKey {
             case user, role
             case disabledAt = "disabled_at"
             case disabledReason = "disabled_reason"
+            case deletedAt = "deleted_at"
         }
     }
 
@@ -71,11 +76,13 @@ struct AdminController: Sendable {
         group.get("users/search", use: search)
         group.get("users/:id", use: show)
         group.get("users/:id/sessions", use: sessions)
+        group.get("users/:id/numbers", use: numbers)
         group.delete("users/:id/sessions/:sid", use: revokeSession)
         group.get("audit", use: auditLog)
         group.patch("users/:id", use: update)
         group.post("users/:id/disable", use: disable)
         group.post("users/:id/enable", use: enable)
+        group.post("users/:id/delete", use: delete)
         group.post("users/:id/force-logout", use: forceLogoutUser)
         group.post("markets/:code/force-logout", use: forceLogoutMarket)
         group.post("force-logout", use: forceLogoutEveryone)
@@ -158,6 +165,53 @@ struct AdminController: Sendable {
             throw AppError.notFound
         }
         context.logger.notice("admin enabled user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
+        return AdminUser(user)
+    }
+
+    struct NumberList: ResponseEncodable {
+        struct Entry: Encodable {
+            /// nil once the account was erased: the row keeps only a digest.
+            @ExplicitNull var phoneNumber: String? = nil
+            var from: Date
+            @ExplicitNull var until: Date? = nil
+            @ExplicitNull var reason: String? = nil
+
+            enum CodingKeys: String, CodingKey {
+                case phoneNumber = "phone_number"
+                case from, until, reason
+            }
+        }
+        var numbers: [Entry]
+    }
+
+    /// Every number the user has had, oldest first.
+    @Sendable func numbers(_ request: Request, context: AuthenticatedContext) async throws -> NumberList {
+        let id = try userID(context)
+        _ = try await directory.user(id: id)
+        return NumberList(
+            numbers: try await directory.numbers(of: id).map {
+                .init(phoneNumber: $0.phoneNumber.hasPrefix("#") ? nil : $0.phoneNumber, from: $0.from, until: $0.until, reason: $0.reason)
+            })
+    }
+
+    /// Erases the user's account (`AccountErasure`), with a reason (required) in the audit log. Idempotent: a deleted
+    /// user answers its tombstone again.
+    @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
+        var request = request
+        let id = try userID(context)
+        // One's own account goes by the step-up path, not by the admin role alone.
+        guard id != context.caller.userID else {
+            throw AppError(.forbidden, "Delete your own account with DELETE /api/v1/account, after a fresh sign-in.")
+        }
+        let body = try await request.decodeJSONIfPresent(as: DisableRequest.self) ?? DisableRequest()
+        guard let reason = try OperatorReason.parse(body.reason, field: "reason") else {
+            throw AppError.validation("reason", "Deleting a user needs a reason, for the audit log.")
+        }
+        let actor = OperatorActions.Operator.api(request, context, trustedProxies: trustedProxies)
+        guard try await actions.deleteUser(accounts.erasure(userID: id), reason: reason, by: actor) != .notFound,
+            let user = try await actions.users.find(id: id)
+        else { throw AppError.notFound }
+        context.logger.notice("admin deleted user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
         return AdminUser(user)
     }
 

@@ -7,17 +7,20 @@ extension AppError {
     var status: HTTPResponse.Status {
         switch kind {
         case .invalidPhone, .invalidCode, .invalidRequest, .validationFailed: .badRequest
-        case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden, .accountDisabled, .invalidSignature: .forbidden
+        case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden, .accountDisabled, .invalidSignature, .stepUpRequired,
+            .numberQuarantined:
+            .forbidden
         case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited,
-            .networkRateLimited, .channelRateLimited:
+            .networkRateLimited, .channelRateLimited, .phoneChangeTooSoon:
             .tooManyRequests
         case .unsupportedMediaType: .unsupportedMediaType
         case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted, .channelBudgetExhausted, .storageUnavailable: .serviceUnavailable
-        case .idempotencyKeyInUse: .conflict
+        case .idempotencyKeyInUse, .phoneTaken: .conflict
         case .preconditionFailed: .preconditionFailed
         case .idempotencyKeyReused, .channelNotOffered, .channelUnreachable: .unprocessableContent
-        case .unauthorized, .tokenExpired, .tokenStale, .invalidRefreshToken, .refreshTokenReused, .accountDisabledSession, .invalidClient:
+        case .unauthorized, .tokenExpired, .tokenStale, .invalidRefreshToken, .refreshTokenReused, .accountDisabledSession, .invalidClient,
+            .accountDeleted:
             .unauthorized
         case .payloadTooLarge: .contentTooLarge
         case .notFound: .notFound
@@ -32,7 +35,7 @@ extension AppError {
     var headers: HTTPFields {
         var fields = HTTPFields()
         switch kind {
-        case .unauthorized, .tokenExpired, .tokenStale, .accountDisabledSession:
+        case .unauthorized, .tokenExpired, .tokenStale, .accountDisabledSession, .accountDeleted:
             fields[.wwwAuthenticate] = #"Bearer error="invalid_token""#
         case .invalidClient:
             fields[.wwwAuthenticate] = #"Basic realm="phoneauth introspection""#

@@ -52,6 +52,7 @@ import Testing
             case .signedIn(let state): "signedIn(user \(state.userID))"
             case .tokenRefreshed(let state): "tokenRefreshed(user \(state.userID))"
             case .userUpdated(let profile): "userUpdated(\(profile.fullName ?? "-"))"
+            case .phoneChanged(let profile): "phoneChanged(\(profile.phoneNumber))"
             case .signedOut(let reason): "signedOut(\(reason.rawValue))"
             }
         }

@@ -5,7 +5,9 @@ import Testing
 /// Texts people can read, in one SMS segment, that phones can autofill.
 @Suite struct MessageTextsTests {
     /// The longest names allowed: one the GSM alphabet holds and one that forces UCS-2.
-    static let longestNames = [String(repeating: "W", count: MessageTexts.maxAppNameLength), String(repeating: "Ж", count: MessageTexts.maxAppNameLength)]
+    static let longestNames = [
+        String(repeating: "W", count: MessageTexts.maxAppNameLength), String(repeating: "Ж", count: MessageTexts.maxAppNameLength),
+    ]
 
     @Test(arguments: longestNames, MessageLanguage.allCases)
     func everyTextFitsOneSegmentAtTheLongestAppName(name: String, language: MessageLanguage) throws {
@@ -16,6 +18,15 @@ import Testing
             #expect(length.segments == 1, "\(language) \(String(describing: autofill)): \(length.units) \(length.encoding)")
             #expect(text.contains("123456"))
         }
+    }
+
+    /// The notice to a number its account left: at most two segments, no link, no code.
+    @Test(arguments: longestNames, MessageLanguage.allCases)
+    func theNumberChangeNoticeIsShortAndHasNoLink(name: String, language: MessageLanguage) throws {
+        let text = try MessageTexts(appName: name).numberChanged(language: language)
+        #expect(SMSLength(of: text).segments <= 2)
+        #expect(text.contains(name))
+        #expect(!text.contains("http") && !text.contains("www") && text.firstMatch(of: /[0-9]/) == nil)
     }
 
     @Test func englishTravelsInGSM7AndCyrillicInUCS2() throws {

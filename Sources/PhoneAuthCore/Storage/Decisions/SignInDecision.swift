@@ -7,14 +7,26 @@ package enum SignInDecision: Sendable, Equatable {
     case refuseDisabled
     /// The phone's market is no longer served: answer as a wrong code, change nothing.
     case refuseUnserved
+    /// No account holds the number, and it left one until this instant (`released_numbers`): burn this code only.
+    case refuseQuarantined(until: Date)
     /// Burn every code of the phone, create or activate the user with these defaults (a new user's), open the session
     /// and mark the phone's sends verified.
     case signIn(NewUserDefaults)
 
-    package static func decide(existing: User?, defaults: NewUserDefaults?) -> SignInDecision {
+    /// `releasedUntil`: the quarantine of the number, read only when no user holds it.
+    package static func decide(existing: User?, defaults: NewUserDefaults?, releasedUntil: Date? = nil, now: Date = Date()) -> SignInDecision {
         if existing?.isDisabled == true { return .refuseDisabled }
+        if existing == nil, let until = releasedUntil, until > now { return .refuseQuarantined(until: until) }
         guard let defaults else { return .refuseUnserved }
         return .signIn(defaults)
+    }
+
+    /// Whether the refused code is burnt (a ban, a number in quarantine: the right code was entered, and is spent).
+    package var burnsCode: Bool {
+        switch self {
+        case .refuseDisabled, .refuseQuarantined: true
+        case .refuseUnserved, .signIn: false
+        }
     }
 
     /// The answer when no session opens.
@@ -22,6 +34,7 @@ package enum SignInDecision: Sendable, Equatable {
         switch self {
         case .refuseDisabled: .disabled
         case .refuseUnserved: .rejected(attemptsRemaining: nil)
+        case .refuseQuarantined(let until): .quarantined(until: until)
         case .signIn: nil
         }
     }

@@ -8,6 +8,8 @@ package struct AuditEntry: Sendable, Equatable, Encodable {
         case demote = "user.demote"
         case ban = "user.ban"
         case unban = "user.unban"
+        case delete = "user.delete"
+        case changeNumber = "user.change_number"
         case forceLogout = "force_logout"
         case revokeSession = "session.revoke"
         case blockRange = "range.block"

@@ -23,6 +23,8 @@ package struct User: Codable, Sendable, Hashable {
     /// A ban: set and cleared only by an operator, never by signing in.
     package var disabledAt: Date?
     package var disabledReason: String?
+    /// Erased (`AccountErasure`): the row is a tombstone, kept so its id is never reused.
+    package var deletedAt: Date?
 
     package enum CodingKeys: String, CodingKey {
         case id
@@ -41,6 +43,7 @@ package struct User: Codable, Sendable, Hashable {
         case permissionsUpdatedAt = "permissions_updated_at"
         case disabledAt = "disabled_at"
         case disabledReason = "disabled_reason"
+        case deletedAt = "deleted_at"
     }
 
     /// A user signing in for the first time.
@@ -54,7 +57,8 @@ package struct User: Codable, Sendable, Hashable {
     package init(
         id: Int64?, phoneNumber: String, fullName: String?, profileImageURL: String?, isActive: Bool, isVerified: Bool, lastLogin: Date?,
         market: String, language: String, country: String, createdAt: Date, updatedAt: Date, tokensValidAfter: Date?, role: String = "user",
-        forceLogoutAfter: Date? = nil, permissionsUpdatedAt: Date? = nil, disabledAt: Date? = nil, disabledReason: String? = nil
+        forceLogoutAfter: Date? = nil, permissionsUpdatedAt: Date? = nil, disabledAt: Date? = nil, disabledReason: String? = nil,
+        deletedAt: Date? = nil
     ) {
         self.id = id
         self.phoneNumber = phoneNumber
@@ -74,6 +78,7 @@ package struct User: Codable, Sendable, Hashable {
         self.permissionsUpdatedAt = permissionsUpdatedAt
         self.disabledAt = disabledAt
         self.disabledReason = disabledReason
+        self.deletedAt = deletedAt
     }
 
     package var isDisabled: Bool { disabledAt != nil }

@@ -11,6 +11,9 @@ package struct Verification: Codable, Sendable, Equatable {
     package var phoneAttempts: Int
     package var expiresAt: Date
     package var createdAt: Date
+    /// The session that asked for this code to move its account to the number; nil for a sign-in code. Each kind is
+    /// redeemed only where it was asked for.
+    package var changeSession: String? = nil
 
     package init(
         id: Int64? = nil,
@@ -20,7 +23,8 @@ package struct Verification: Codable, Sendable, Equatable {
         idAttempts: Int,
         phoneAttempts: Int,
         expiresAt: Date,
-        createdAt: Date
+        createdAt: Date,
+        changeSession: String? = nil
     ) {
         self.id = id
         self.idHash = idHash
@@ -30,6 +34,7 @@ package struct Verification: Codable, Sendable, Equatable {
         self.phoneAttempts = phoneAttempts
         self.expiresAt = expiresAt
         self.createdAt = createdAt
+        self.changeSession = changeSession
     }
 
     package enum CodingKeys: String, CodingKey {
@@ -41,5 +46,6 @@ package struct Verification: Codable, Sendable, Equatable {
         case phoneAttempts = "phone_attempts"
         case expiresAt = "expires_at"
         case createdAt = "created_at"
+        case changeSession = "change_session"
     }
 }

@@ -17,6 +17,8 @@ package struct PurgeCounts: Sendable, Equatable {
     package var activity: Int
     /// Delivery log rows older than `StorageRetention.deliveries`.
     package var deliveries: Int
+    /// Numbers whose quarantine after leaving an account is over.
+    package var releasedNumbers: Int = 0
 
     package init(
         expiredCodePhones: [String] = [],
@@ -41,7 +43,7 @@ package struct PurgeCounts: Sendable, Equatable {
     }
 
     package var total: Int {
-        verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords + activity + deliveries
+        verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords + activity + deliveries + releasedNumbers
     }
 }
 

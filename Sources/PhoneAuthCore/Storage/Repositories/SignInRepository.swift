@@ -25,6 +25,8 @@ package enum RedemptionOutcome: Sendable, Equatable {
     case locked
     /// The right code for a disabled user: the code is burnt and no session opens.
     case disabled
+    /// The right code for a number in quarantine after leaving an account: the code is burnt, no account is made.
+    case quarantined(until: Date)
     /// Too many wrong codes for this phone lately, across codes and paths.
     case phoneRateLimited(retryAfter: Int)
     /// Too many wrong codes from this network lately, across phones.
@@ -71,6 +73,8 @@ package struct Guess: Sendable {
     package var matches: @Sendable (_ phone: String, _ codeHash: Data) -> Bool
     /// A new user's defaults for the verified phone; nil when its market is no longer served.
     package var newUser: @Sendable (_ phone: String) -> NewUserDefaults?
+    /// The phone's keyed digest, as `released_numbers` keys a number in quarantine (`PhoneDigest`).
+    package var digest: @Sendable (_ phone: String) -> String = { _ in "" }
 }
 
 /// A verification just stored.
@@ -100,7 +104,8 @@ package protocol SignInRepository: Sendable {
     /// row id.
     /// Also says, from the same transaction, whether the phone belongs to a disabled user (who is then texted nothing)
     /// and the user's language.
-    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, now: Date) async throws -> StoredVerification
+    /// `changeSession`: the session moving its account to `phone` (a number-change code), nil for a sign-in code.
+    func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, changeSession: String?, now: Date) async throws -> StoredVerification
     /// Removes one verification (and only that one).
     func delete(id: Int64) async throws
     /// When the phone's newest verification was issued, if it has one (a test number's cooldown is read from here, so

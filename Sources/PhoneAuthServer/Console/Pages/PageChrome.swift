@@ -47,13 +47,21 @@ struct PageChrome: Sendable {
 
 /// What a finished action says on the page it leads back to. A fixed list, so a link cannot put words on the page.
 enum ConsoleNotice: String, CaseIterable, Sendable {
-    case banned, unbanned, promoted, demoted, loggedOut = "logged-out", sessionRevoked = "session-revoked", rangeBlocked = "range-blocked"
-    case rangeUnblocked = "range-unblocked", rangeNotBlocked = "range-not-blocked", marketLoggedOut = "market-logged-out"
-    case signedOut = "signed-out", sessionEnded = "session-ended"
+    case banned, unbanned, promoted, demoted
+    case loggedOut = "logged-out"
+    case sessionRevoked = "session-revoked"
+    case rangeBlocked = "range-blocked"
+    case rangeUnblocked = "range-unblocked"
+    case rangeNotBlocked = "range-not-blocked"
+    case marketLoggedOut = "market-logged-out"
+    case signedOut = "signed-out"
+    case sessionEnded = "session-ended"
+    case deleted
 
     var text: String {
         switch self {
         case .banned: "The user is banned: every session ended and sign-in is refused."
+        case .deleted: "The account is deleted: every session ended, its personal data is erased and its number is in quarantine."
         case .unbanned: "The ban is lifted. The sessions it ended stay ended."
         case .promoted: "The user is now an admin."
         case .demoted: "The user is no longer an admin."

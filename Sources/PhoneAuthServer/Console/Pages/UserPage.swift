@@ -16,6 +16,13 @@ struct UserPage: ConsolePage {
         var revokeAction: String
     }
 
+    struct NumberRow: Sendable {
+        var number: String
+        var from: String
+        var until: String
+        var reason: String
+    }
+
     struct AddressRow: Sendable {
         var label: String
         /// The lines, city, region, postal code and country, in the order a label would print them.
@@ -39,11 +46,15 @@ struct UserPage: ConsolePage {
     var lastLogin: String
     var addresses: [AddressRow]
     var sessions: [SessionRow]
+    var numbers: [NumberRow]
+    var deleted: Bool
     var liveSessions: Int
     /// The operator looks at their own account: no demote or ban button (the API still allows it).
     var isSelf: Bool
 
-    init(chrome: PageChrome, user: User, addresses: [Address], sessions: [UserSession], viewer: Int64, now: Date) {
+    init(
+        chrome: PageChrome, user: User, addresses: [Address], sessions: [UserSession], numbers: [NumberHistoryEntry] = [], viewer: Int64, now: Date
+    ) {
         self.chrome = chrome
         id = user.id ?? 0
         name = user.fullName ?? "(no name)"
@@ -69,12 +80,20 @@ struct UserPage: ConsolePage {
                 started: ConsoleFormat.instant(session.createdAt), lastActivity: ConsoleFormat.instant(session.lastActivityAt), state: state,
                 live: live, revokeAction: "/console/users/\(user.id ?? 0)/sessions/\(session.id)/revoke")
         }
+        // An erased account's numbers are digests: shown as such, never as numbers.
+        self.numbers = numbers.map { entry in
+            NumberRow(
+                number: entry.phoneNumber.hasPrefix("#") ? "(erased)" : entry.phoneNumber, from: ConsoleFormat.instant(entry.from),
+                until: entry.until.map { ConsoleFormat.instant($0) } ?? "now", reason: entry.reason ?? "–")
+        }
+        deleted = user.deletedAt != nil
         liveSessions = self.sessions.filter(\.live).count
         isSelf = user.id == viewer
     }
 
     /// Banned (since when), active, or signed out everywhere.
     static func status(of user: User) -> String {
-        user.isDisabled ? "banned since \(ConsoleFormat.instant(user.disabledAt))" : user.isActive ? "active" : "signed out"
+        if let deleted = user.deletedAt { return "deleted \(ConsoleFormat.instant(deleted))" }
+        return user.isDisabled ? "banned since \(ConsoleFormat.instant(user.disabledAt))" : user.isActive ? "active" : "signed out"
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+import PhoneAuthCore
+
+/// Statements on an account's numbers: its history, and numbers in quarantine after leaving an account.
+enum SQLiteAccountRows {
+    /// A number attached to a user at its first sign-in (once).
+    static func attach(_ db: Database, userID: Int64, phone: String, now: Date) throws {
+        try db.run(
+            """
+            INSERT INTO phone_history (user_id, phone_number, from_at) SELECT ?, ?, ?
+            WHERE NOT EXISTS (SELECT 1 FROM phone_history WHERE user_id = ? AND until_at IS NULL)
+            """, [userID, phone, now, userID])
+    }
+
+    /// Until when the number with this digest stays in quarantine; nil when it is free.
+    static func releasedUntil(_ db: Database, digest: String, now: Date) throws -> Date? {
+        try Date.fetchOne(
+            db.prepared("SELECT available_at FROM released_numbers WHERE phone_digest = ? AND available_at > ?"), arguments: [digest, now])
+    }
+
+    /// A number that left `userID`, in quarantine until `until`.
+    static func release(_ db: Database, digest: String, userID: Int64, now: Date, until: Date) throws {
+        try db.run(
+            """
+            INSERT INTO released_numbers (phone_digest, user_id, released_at, available_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (phone_digest) DO UPDATE SET user_id = excluded.user_id, released_at = excluded.released_at,
+            available_at = excluded.available_at
+            """, [digest, userID, now, until])
+    }
+
+    /// When the user last changed number.
+    static func lastChange(_ db: Database, userID: Int64) throws -> Date? {
+        try Date.fetchOne(db.prepared("SELECT MAX(until_at) FROM phone_history WHERE user_id = ? AND reason = 'changed'"), arguments: [userID])
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import PhoneAuthCore
+
+struct SQLiteAccountRepository: AccountRepository {
+    let database: SQLiteDatabase
+
+    func erase(_ erasure: AccountErasure, now: Date) async throws -> ErasureOutcome {
+        try await database.writer.write { db in
+            guard let user = try SQLiteUserRows.fetch(db, id: erasure.userID) else { return .notFound }
+            guard user.deletedAt == nil else { return .alreadyErased }
+            let (id, phone) = (erasure.userID, user.phoneNumber)
+            let digest = erasure.digest(phone)
+            try db.run(
+                """
+                UPDATE users SET phone_number = ?, full_name = NULL, profile_image_url = NULL, disabled_reason = NULL, is_active = 0,
+                deleted_at = ?, tokens_valid_after = ?, updated_at = ? WHERE id = ?
+                """, [erasure.tombstone, now, now, now, id])
+            try db.run("DELETE FROM addresses WHERE user_id = ?", [id])
+            try db.run("DELETE FROM user_sessions WHERE user_id = ?", [id])
+            try db.run("DELETE FROM verifications WHERE phone_number = ?", [phone])
+            try db.run("DELETE FROM idempotency_keys WHERE phone_number = ?", [phone])
+            // The networks the number's codes were asked from and guessed from, each as its digest.
+            for ip in try String.fetchAll(db, sql: "SELECT DISTINCT ip FROM sms_sends WHERE phone_number = ?", arguments: [phone]) {
+                try db.run("UPDATE sms_sends SET ip = ? WHERE phone_number = ? AND ip = ?", [erasure.digest(ip), phone, ip])
+            }
+            for network in try String.fetchAll(db, sql: "SELECT DISTINCT network FROM verify_failures WHERE phone_number = ?", arguments: [phone]) {
+                try db.run(
+                    "UPDATE verify_failures SET network = ? WHERE phone_number = ? AND network = ?", [erasure.digest(network), phone, network])
+            }
+            for table in ["sms_sends", "verify_failures", "deliveries"] {
+                try db.run("UPDATE \(table) SET phone_number = ? WHERE phone_number = ?", [digest, phone])
+            }
+            for number in try String.fetchAll(db, sql: "SELECT DISTINCT phone_number FROM phone_history WHERE user_id = ?", arguments: [id]) {
+                try db.run("UPDATE phone_history SET phone_number = ? WHERE user_id = ? AND phone_number = ?", [erasure.digest(number), id, number])
+            }
+            try db.run("UPDATE phone_history SET until_at = ?, reason = 'deleted' WHERE user_id = ? AND until_at IS NULL", [now, id])
+            if let availableAt = erasure.availableAt(now) {
+                try SQLiteAccountRows.release(db, digest: digest, userID: id, now: now, until: availableAt)
+            }
+            try db.run("UPDATE audit_log SET detail = NULL WHERE target = ?", [AuditEntry.user(id)])
+            try db.run("UPDATE audit_log SET address = NULL WHERE operator_id = ?", [id])
+            return .erased(phone: phone)
+        }
+    }
+
+    func changePhone(_ change: PhoneChange, guess: Guess, limits: GuessLimits, now: Date) async throws -> PhoneChangeOutcome {
+        guard case .id(let hash) = guess.target else { return .rejected(attemptsRemaining: nil) }
+        return try await database.writer.write { db in
+            if let limit = limits.perNetwork,
+                let wait = try SQLiteSignInRepository.failures(db, "network = ?", [guess.network], max: limit.max, window: limit.window, now: now)
+            {
+                return .networkRateLimited(retryAfter: wait)
+            }
+            // Only a code this session asked for, for a number change.
+            let verification = try Verification.fetchOne(
+                db.prepared("SELECT * FROM verifications WHERE id_hash = ? AND change_session = ? AND expires_at > ?"),
+                arguments: [hash, change.sessionID, now])
+            switch GuessVerdict.judge(verification, guess: guess, limits: limits) {
+            case .refuse(let outcome):
+                return PhoneChangeOutcome(outcome)
+            case .wrong(let bump, let outcome):
+                if bump, var code = verification {
+                    code.idAttempts += 1
+                    try code.update(db)
+                }
+                try SQLiteSignInRepository.recordFailure(db, phone: verification?.phoneNumber ?? "", guess: guess, now: now)
+                return PhoneChangeOutcome(outcome)
+            case .right:
+                break
+            }
+            guard let code = verification, var user = try SQLiteUserRows.fetch(db, id: change.userID), user.deletedAt == nil else {
+                return .rejected(attemptsRemaining: nil)
+            }
+            let phone = code.phoneNumber
+            let holder = try Int64.fetchOne(db.prepared("SELECT id FROM users WHERE phone_number = ?"), arguments: [phone])
+            let released = try Row.fetchOne(
+                db.prepared("SELECT available_at, user_id FROM released_numbers WHERE phone_digest = ?"), arguments: [change.digest(phone)]
+            ).map { (until: $0["available_at"] as Date, userID: $0["user_id"] as Int64) }
+            let last = try SQLiteAccountRows.lastChange(db, userID: change.userID)
+            let decision = PhoneChangeDecision.decide(
+                userID: change.userID, holder: holder, released: released, lastChange: last, cooldown: change.cooldown, now: now)
+            if let refusal = decision.refusal {
+                if decision.burnsCode { try code.delete(db) }
+                return refusal
+            }
+            let previous = user.phoneNumber
+            try db.run("DELETE FROM verifications WHERE phone_number = ?", [phone])
+            user.phoneNumber = phone
+            user.updatedAt = now
+            try user.update(db)
+            try db.run("UPDATE phone_history SET until_at = ?, reason = 'changed' WHERE user_id = ? AND until_at IS NULL", [now, change.userID])
+            try SQLiteAccountRows.attach(db, userID: change.userID, phone: phone, now: now)
+            try db.run("DELETE FROM released_numbers WHERE phone_digest = ?", [change.digest(phone)])
+            if change.quarantine > .zero {
+                try SQLiteAccountRows.release(
+                    db, digest: change.digest(previous), userID: change.userID, now: now, until: now.addingTimeInterval(change.quarantine.seconds))
+            }
+            if change.endOtherSessions { try SQLiteSessionRows.revokeAll(db, userID: change.userID, except: change.sessionID, now: now) }
+            try SQLiteSendRows.markVerified(db, phone: phone, now: now)
+            return .changed(user, previous: previous)
+        }
+    }
+
+    func lastPhoneChange(userID: Int64) async throws -> Date? {
+        try await database.writer.read { db in try SQLiteAccountRows.lastChange(db, userID: userID) }
+    }
+
+    func numberHistory(userID: Int64) async throws -> [NumberHistoryEntry] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT phone_number, from_at, until_at, reason FROM phone_history WHERE user_id = ? ORDER BY from_at, id",
+                arguments: [userID]
+            ).map { NumberHistoryEntry(phoneNumber: $0["phone_number"], from: $0["from_at"], until: $0["until_at"], reason: $0["reason"]) }
+        }
+    }
+
+    func sends(phone: String) async throws -> [SendHistoryEntry] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT created_at, ip, verified_at FROM sms_sends WHERE phone_number = ? ORDER BY created_at, id", arguments: [phone]
+            ).map { SendHistoryEntry(at: $0["created_at"], network: $0["ip"], verifiedAt: $0["verified_at"]) }
+        }
+    }
+
+    func deliveries(phone: String) async throws -> [DeliveryRecord] {
+        try await database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM deliveries WHERE phone_number = ? ORDER BY sent_at, id", arguments: [phone]).compactMap(
+                SQLiteDeliveryRepository.record)
+        }
+    }
+}

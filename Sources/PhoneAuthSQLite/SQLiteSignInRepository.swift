@@ -58,8 +58,10 @@ struct SQLiteSignInRepository: SignInRepository {
                 phone = number
                 verification = try Verification.fetchOne(
                     db.prepared(
-                        "SELECT * FROM verifications WHERE phone_number = ? AND change_session IS NULL AND expires_at > ? ORDER BY created_at DESC, id DESC LIMIT 1"
-                    ),
+                        """
+                        SELECT * FROM verifications WHERE phone_number = ? AND change_session IS NULL AND expires_at > ?
+                        ORDER BY created_at DESC, id DESC LIMIT 1
+                        """),
                     arguments: [number, now])
             }
             if let retryAfter = try Self.phoneRetryAfter(db, phone: phone, target: guess.target, limits: limits, now: now) {

@@ -45,8 +45,8 @@ struct AccountCommand: AsyncParsableCommand {
                             try printJSON(["verification_id": sent.verificationID])
                         } else {
                             print(
-                                "code sent to \(phone) by \(ChannelKeys.name(sent.channel)); confirm with --verification-id \(sent.verificationID) --code CODE"
-                            )
+                                "code sent to \(phone) by \(ChannelKeys.name(sent.channel)); "
+                                    + "confirm with --verification-id \(sent.verificationID) --code CODE")
                         }
                         return
                     }

@@ -64,8 +64,10 @@ import Testing
             #expect(taken.errorCode == "number_quarantined")
         }
         let history = try await harness.sql.strings(
-            "SELECT phone_number || ':' || COALESCE(reason, '-') || ':' || CASE WHEN until_at IS NULL THEN 'now' ELSE 'ended' END FROM phone_history ORDER BY id"
-        )
+            """
+            SELECT phone_number || ':' || COALESCE(reason, '-') || ':' || CASE WHEN until_at IS NULL THEN 'now' ELSE 'ended' END
+            FROM phone_history ORDER BY id
+            """)
         #expect(history == ["\(Self.old):changed:ended", "\(Self.new):-:now"])
         #expect(try await harness.sql.int("SELECT COUNT(*) FROM released_numbers") == 1)
         let audit = try await harness.sql.strings("SELECT action || ':' || COALESCE(detail, '-') FROM audit_log")

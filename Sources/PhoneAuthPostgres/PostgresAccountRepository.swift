@@ -118,6 +118,29 @@ struct PostgresAccountRepository: AccountRepository {
         }
     }
 
+    func reattach(userID: Int64, now: Date) async throws -> User? {
+        try await database.write(affecting: .everyone) { sql in
+            guard let user = try await PostgresUserRows.fetch(sql, id: userID, forUpdate: true), user.detachedAt != nil, user.deletedAt == nil,
+                let number = try await sql.row(
+                    "SELECT phone_number FROM phone_history WHERE user_id = \(userID) AND reason = 'detached' ORDER BY id DESC LIMIT 1"
+                )?["phone_number"].decode(String.self)
+            else { return nil }
+            if let holder = try await PostgresUserRows.fetch(sql, phone: number, forUpdate: true), let id = holder.id {
+                try await PostgresAccountRows.detach(sql, userID: id, now: now)
+            }
+            // An operator vouched for the owner: dormancy runs afresh from now.
+            guard
+                let row = try await sql.row(
+                    """
+                    UPDATE users SET phone_number = \(number), detached_at = NULL, last_login = \(now), updated_at = \(now)
+                    WHERE id = \(userID) RETURNING *
+                    """)
+            else { return nil }
+            try await PostgresAccountRows.attach(sql, userID: userID, phone: number, now: now)
+            return try User(row: row)
+        }
+    }
+
     func lastPhoneChange(userID: Int64) async throws -> Date? {
         try await database.read { sql in try await PostgresAccountRows.lastChange(sql, userID: userID) }
     }

@@ -274,6 +274,7 @@ enum PostgresMigrations {
             SchemaHistory.name(17),
             [
                 "ALTER TABLE users ADD COLUMN IF NOT EXISTS deleted_at TIMESTAMPTZ",
+                "ALTER TABLE users ADD COLUMN IF NOT EXISTS detached_at TIMESTAMPTZ",
                 "ALTER TABLE verifications ADD COLUMN IF NOT EXISTS change_session TEXT",
                 """
                 CREATE TABLE IF NOT EXISTS phone_history (

@@ -16,7 +16,7 @@ extension User {
             forceLogoutAfter: try row["force_logout_after"].decode(Date?.self),
             permissionsUpdatedAt: try row["permissions_updated_at"].decode(Date?.self),
             disabledAt: try row["disabled_at"].decode(Date?.self), disabledReason: try row["disabled_reason"].decode(String?.self),
-            deletedAt: try row["deleted_at"].decode(Date?.self))
+            deletedAt: try row["deleted_at"].decode(Date?.self), detachedAt: try row["detached_at"].decode(Date?.self))
     }
 }
 

@@ -49,8 +49,9 @@ struct PostgresSignInRepository: SignInRepository {
         // Only a sign-in changes a caller's state (its own user's row and sessions); a wrong guess changes nobody's.
         try await database.writeReporting {
             let outcome = try await Self.redeem(guess, limits: limits, session: session, now: now, on: $0)
-            guard case .success(let user) = outcome, let id = user.id else { return (outcome, .nobody) }
-            return (outcome, .user(id))
+            guard case .success(let user, let detached) = outcome, let id = user.id else { return (outcome, .nobody) }
+            // A detached account's sessions ended too: every cache forgets.
+            return (outcome, detached ? .everyone : .user(id))
         }
     }
 
@@ -120,7 +121,14 @@ struct PostgresSignInRepository: SignInRepository {
             break
         }
         guard let code = verification else { return .rejected(attemptsRemaining: nil) }
-        let existing = try await PostgresUserRows.fetch(sql, phone: phone, forUpdate: true)
+        var existing = try await PostgresUserRows.fetch(sql, phone: phone, forUpdate: true)
+        // A dormant account's number may have a new owner: the code makes a fresh account, the old one is kept (only
+        // when a sign-in can follow: a market no longer served detaches nothing).
+        var detached = false
+        if let holder = existing, guess.newUser(phone) != nil, try await PostgresAccountRows.isDormant(sql, holder, guess: guess) {
+            try await PostgresAccountRows.detach(sql, userID: holder.id!, now: now)
+            (existing, detached) = (nil, true)
+        }
         let released = existing == nil ? try await PostgresAccountRows.releasedUntil(sql, digest: guess.digest(phone), now: now) : nil
         let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone), releasedUntil: released, now: now)
         guard case .signIn(let defaults) = decision else {
@@ -132,7 +140,7 @@ struct PostgresSignInRepository: SignInRepository {
         if existing?.isVerified != true { try await PostgresAccountRows.attach(sql, userID: user.id!, phone: phone, now: now) }
         try await PostgresSessionRows.open(sql, session, userID: user.id!, now: now)
         try await PostgresSendRows.markVerified(sql, phone: phone, now: now)
-        return .success(user)
+        return .success(user, detached: detached)
     }
 
     private static func phoneRetryAfter(

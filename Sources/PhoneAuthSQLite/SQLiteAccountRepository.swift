@@ -102,6 +102,25 @@ struct SQLiteAccountRepository: AccountRepository {
         }
     }
 
+    func reattach(userID: Int64, now: Date) async throws -> User? {
+        try await database.writer.write { db in
+            guard var user = try SQLiteUserRows.fetch(db, id: userID), user.detachedAt != nil, user.deletedAt == nil,
+                let number = try String.fetchOne(
+                    db.prepared("SELECT phone_number FROM phone_history WHERE user_id = ? AND reason = 'detached' ORDER BY id DESC LIMIT 1"),
+                    arguments: [userID])
+            else { return nil }
+            if let holder = try SQLiteUserRows.fetch(db, phone: number), let id = holder.id { try SQLiteAccountRows.detach(db, userID: id, now: now) }
+            user.phoneNumber = number
+            user.detachedAt = nil
+            // An operator vouched for the owner: dormancy runs afresh from now.
+            user.lastLogin = now
+            user.updatedAt = now
+            try user.update(db)
+            try SQLiteAccountRows.attach(db, userID: userID, phone: number, now: now)
+            return user
+        }
+    }
+
     func lastPhoneChange(userID: Int64) async throws -> Date? {
         try await database.writer.read { db in try SQLiteAccountRows.lastChange(db, userID: userID) }
     }

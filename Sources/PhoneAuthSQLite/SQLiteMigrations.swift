@@ -289,7 +289,10 @@ enum SQLiteMigrations {
         migrator.registerMigration(SchemaHistory.name(17)) { db in
             // An account's life: erased users stay as tombstones, every number a user had, numbers in quarantine, and the
             // codes that move an account to a new number (redeemed only by the session that asked).
-            try db.alter(table: "users") { t in t.add(column: "deleted_at", .datetime) }
+            try db.alter(table: "users") { t in
+                t.add(column: "deleted_at", .datetime)
+                t.add(column: "detached_at", .datetime)
+            }
             try db.alter(table: "verifications") { t in t.add(column: "change_session", .text) }
             try db.create(table: "phone_history") { t in
                 t.autoIncrementedPrimaryKey("id")

@@ -81,7 +81,14 @@ struct SQLiteSignInRepository: SignInRepository {
                 break
             }
             guard let code = verification else { return .rejected(attemptsRemaining: nil) }
-            let existing = try SQLiteUserRows.fetch(db, phone: phone)
+            var existing = try SQLiteUserRows.fetch(db, phone: phone)
+            // A dormant account's number may have a new owner: the code makes a fresh account, the old one is kept (only
+            // when a sign-in can follow: a market no longer served detaches nothing).
+            var detached = false
+            if let holder = existing, guess.newUser(phone) != nil, try SQLiteAccountRows.isDormant(db, holder, guess: guess) {
+                try SQLiteAccountRows.detach(db, userID: holder.id!, now: now)
+                (existing, detached) = (nil, true)
+            }
             let released = existing == nil ? try SQLiteAccountRows.releasedUntil(db, digest: guess.digest(phone), now: now) : nil
             let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone), releasedUntil: released, now: now)
             guard case .signIn(let defaults) = decision else {
@@ -93,7 +100,7 @@ struct SQLiteSignInRepository: SignInRepository {
             if existing?.isVerified != true { try SQLiteAccountRows.attach(db, userID: user.id!, phone: phone, now: now) }
             try SQLiteSessionRows.open(db, session, userID: user.id!, now: now)
             try SQLiteSendRows.markVerified(db, phone: phone, now: now)
-            return .success(user)
+            return .success(user, detached: detached)
         }
     }
 

@@ -55,7 +55,8 @@ struct AppServices: Sendable {
         sessions = SessionService(
             codes: CodeRedeemer(
                 signIn: storage.signIn, limits: config.limits, maxAttempts: config.maxCodeAttempts, hasher: hasher, testNumbers: config.testNumbers,
-                markets: config.markets, metrics: metrics, activity: activity, digest: PhoneDigest(pepper: config.pepper), now: now),
+                markets: config.markets, metrics: metrics, activity: activity, digest: PhoneDigest(pepper: config.pepper), account: config.account,
+                now: now),
             tokens: tokens, refreshTokens: RefreshTokens(pepper: config.pepper, random: random), sessions: storage.sessions,
             refreshLifetime: config.refreshLifetime, refreshAbsoluteLifetime: config.refreshAbsoluteLifetime, graceWindow: config.refreshGrace,
             now: now)

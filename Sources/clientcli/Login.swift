@@ -69,8 +69,16 @@ struct Login: AsyncParsableCommand {
             }
             do {
                 // The send this command made is verified by its id; a code sent earlier by phone.
-                if let verificationID { return try await session.signIn(verificationID: verificationID, code: code) }
-                return try await session.signIn(phone: phone, code: code)
+                let grant =
+                    if let verificationID {
+                        try await session.client.verifyCode(verificationID: verificationID, code: code)
+                    } else {
+                        try await session.client.verifyCode(phone: phone, code: code)
+                    }
+                if grant.previousAccount == "detached" {
+                    prompt.say("this number was used by another account before; you are signed in to a new account")
+                }
+                return try await session.signIn(with: grant)
             } catch let error as PhoneAuthClientError where error.errorCode == .invalidCode && prompt.isInteractive {
                 switch error.attemptsRemaining {
                 case 0?: throw error

@@ -39,7 +39,8 @@ public actor PhoneAuthSession {
     }
 
     /// Keeps a grant that ``PhoneAuthClient/verifyCode(verificationID:code:)`` returned to a caller that wanted it
-    /// whole (its tokens, say): from here the session refreshes it like one it signed in itself.
+    /// whole (its tokens, say, or `previousAccount`: `detached` when the number's dormant account was set aside and
+    /// this is a fresh one, worth telling the user): from here the session refreshes it like one it signed in itself.
     @discardableResult
     public func signIn(with grant: TokenGrant) throws -> UserProfile {
         publish(.signedIn(AuthState(try keep(grant))))

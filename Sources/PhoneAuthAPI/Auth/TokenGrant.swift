@@ -12,11 +12,15 @@ public struct TokenGrant: Codable, Sendable, Equatable {
     public var refreshExpiresIn: Int
     /// The signed-in user, as stored on the server now.
     public var user: UserProfile
+    /// `detached` when this number belonged to an account unused for months (the number was likely given to someone
+    /// new): that account was set aside and ``user`` is a fresh one. Tell the user, e.g. "this number was used by
+    /// another account before". Absent otherwise.
+    public var previousAccount: String?
 
     /// A grant of a token pair to `user`.
     public init(
         accessToken: String, tokenType: String = "Bearer", expiresIn: Int, refreshToken: String, refreshExpiresIn: Int,
-        user: UserProfile
+        user: UserProfile, previousAccount: String? = nil
     ) {
         self.accessToken = accessToken
         self.tokenType = tokenType
@@ -24,6 +28,7 @@ public struct TokenGrant: Codable, Sendable, Equatable {
         self.refreshToken = refreshToken
         self.refreshExpiresIn = refreshExpiresIn
         self.user = user
+        self.previousAccount = previousAccount
     }
 
     package enum CodingKeys: String, CodingKey {
@@ -33,5 +38,6 @@ public struct TokenGrant: Codable, Sendable, Equatable {
         case refreshToken = "refresh_token"
         case refreshExpiresIn = "refresh_expires_in"
         case user
+        case previousAccount = "previous_account"
     }
 }

@@ -71,6 +71,14 @@ package struct OperatorActions: Sendable {
         return outcome
     }
 
+    /// Gives a detached (dormant) account its number back; whichever account signed in with the number since is
+    /// detached in turn (kept, as the first was). nil when the user is not detached.
+    package func reattach(userID: Int64, reason: String?, by actor: Operator) async throws -> User? {
+        guard let user = try await accounts.reattach(userID: userID, now: now()) else { return nil }
+        try await record(.reattach, AuditEntry.user(userID), detail: reason, by: actor)
+        return user
+    }
+
     /// Returns how many sessions ended.
     package func forceLogout(_ target: ForceLogoutTarget, by actor: Operator) async throws -> Int {
         let revoked = try await admin.forceLogout(target, now: now())

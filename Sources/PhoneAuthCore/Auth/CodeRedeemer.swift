@@ -15,6 +15,8 @@ package struct CodeRedeemer: Sendable {
     package let activity: ActivityRecorder
     /// What `released_numbers` keys a number in quarantine by.
     package let digest: PhoneDigest
+    /// When an account is dormant (its number may have a new owner).
+    package let account: AccountPolicy
     package let now: WallClock
 
     package init(
@@ -27,6 +29,7 @@ package struct CodeRedeemer: Sendable {
         metrics: ServerMetrics,
         activity: ActivityRecorder,
         digest: PhoneDigest,
+        account: AccountPolicy = AccountPolicy(),
         now: @escaping WallClock
     ) {
         self.signIn = signIn
@@ -38,11 +41,17 @@ package struct CodeRedeemer: Sendable {
         self.metrics = metrics
         self.activity = activity
         self.digest = digest
+        self.account = account
         self.now = now
     }
 
-    /// The signed-in user, with `session` opened; otherwise the refusal as an `AppError`.
-    package func redeem(_ target: VerificationTarget, code: String, network: String, session: NewSession) async throws -> User {
+    /// The signed-in user, with `session` opened (and whether the number's dormant account was detached for it);
+    /// otherwise the refusal as an `AppError`.
+    package func redeem(
+        _ target: VerificationTarget, code: String, network: String, session: NewSession
+    ) async throws -> (
+        user: User, detached: Bool
+    ) {
         let (hasher, markets, digest) = (self.hasher, self.markets, self.digest)
         var guess = Guess(
             target: target, network: network,
@@ -52,16 +61,18 @@ package struct CodeRedeemer: Sendable {
                 return NewUserDefaults(market)
             })
         guess.digest = { digest($0) }
+        let (policy, now) = (account, self.now)
+        guess.isDormant = { policy.isDormant(lastSeen: $0, now: now()) }
         let outcome = try await signIn.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
         let error: AppError
         switch outcome {
-        case .success(let user):
+        case .success(let user, let detached):
             metrics.code(.verified, market: user.market)
             activity.record(.signIn, market: user.market)
             if let phone = try? PhoneNumber(parsing: user.phoneNumber), testNumbers.code(for: phone, at: now()) == nil {
                 activity.record(.verified, market: user.market)
             }
-            return user
+            return (user, detached)
         case .rejected(let remaining): error = .invalidCode(attemptsRemaining: remaining)
         case .locked: error = .tooManyAttempts
         case .disabled: error = .accountDisabled

@@ -37,10 +37,14 @@ package struct SessionService: Sendable {
     package struct Grant: Sendable {
         package var user: User
         package var pair: RefreshTokens.Pair
+        /// The number's dormant account was detached and `user` is a fresh one: the client should say so.
+        package var detachedPrevious = false
     }
 
     /// Redeems the code and, in the same transaction, creates or activates the user and opens a session on this device.
-    package func signIn(_ target: VerificationTarget, code: String, network: String, userAgent: String?, ip: String, logger: Logger) async throws
+    package func signIn(
+        _ target: VerificationTarget, code: String, network: String, userAgent: String?, ip: String, logger: Logger
+    ) async throws
         -> Grant
     {
         let refreshToken = refreshTokens.generate()
@@ -50,12 +54,13 @@ package struct SessionService: Sendable {
             expiresAt: issuedAt.addingTimeInterval(refreshLifetime.seconds),
             absoluteExpiresAt: issuedAt.addingTimeInterval(refreshAbsoluteLifetime.seconds),
             userAgent: userAgent.map { String($0.prefix(256)) }, ip: ip)
-        let user = try await codes.redeem(target, code: code, network: network, session: session)
+        let (user, detached) = try await codes.redeem(target, code: code, network: network, session: session)
         guard let userID = user.id else { throw AppError.internalError }
         let token = try await tokens.issue(
             userID: userID, market: user.market, role: user.role, sessionID: session.id, notBefore: user.tokenCutoff)
         logger.info("signed in", metadata: ["user_id": "\(userID)", "market": "\(user.market)", "session": "\(session.id)"])
-        return Grant(user: user, pair: .init(accessToken: token, refreshToken: refreshToken))
+        if detached { logger.notice("a dormant account's number signed in: a fresh account was made, the old one detached") }
+        return Grant(user: user, pair: .init(accessToken: token, refreshToken: refreshToken), detachedPrevious: detached)
     }
 
     /// A new access token with current claims (the user is re-read) and a new refresh token; the old one is retired.

@@ -13,11 +13,30 @@ package struct AccountPolicy: Sendable, Equatable {
     package var phoneChangeNotice: Bool
     /// End the account's other sessions when its number changes (`--phone-change-ends-sessions`, default on).
     package var phoneChangeEndsSessions: Bool
+    /// An account unused (no sign-in, no refresh) this long is dormant (`--dormant-after-days`, default 180; 0: never).
+    package var dormantAfter: Duration
+    /// What a sign-in by code to a dormant account does (`--recycled-numbers`).
+    package var recycledNumbers: RecycledNumbers
+
+    /// Carriers give a number dormant for months to a new subscriber: by default a sign-in to a dormant account makes
+    /// a fresh one and detaches the old (`newAccount`); `allow` signs in to the old account.
+    package enum RecycledNumbers: String, Sendable, Equatable, CaseIterable {
+        case newAccount = "new-account"
+        case allow
+    }
+
+    /// Whether an account last seen at `lastSeen` is dormant at `now`.
+    package func isDormant(lastSeen: Date?, now: Date) -> Bool {
+        guard recycledNumbers == .newAccount, dormantAfter > .zero, let lastSeen else { return false }
+        return now.timeIntervalSince(lastSeen) > dormantAfter.seconds
+    }
 
     package init(
         quarantine: Duration = .seconds(30 * 86_400), stepUpWindow: Duration = .seconds(300), phoneChangeCooldown: Duration = .seconds(7 * 86_400),
-        phoneChangeNotice: Bool = true, phoneChangeEndsSessions: Bool = true
+        phoneChangeNotice: Bool = true, phoneChangeEndsSessions: Bool = true, dormantAfter: Duration = .seconds(180 * 86_400),
+        recycledNumbers: RecycledNumbers = .newAccount
     ) {
+        (self.dormantAfter, self.recycledNumbers) = (dormantAfter, recycledNumbers)
         (self.quarantine, self.stepUpWindow, self.phoneChangeCooldown) = (quarantine, stepUpWindow, phoneChangeCooldown)
         (self.phoneChangeNotice, self.phoneChangeEndsSessions) = (phoneChangeNotice, phoneChangeEndsSessions)
     }

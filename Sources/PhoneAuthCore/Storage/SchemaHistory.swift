@@ -20,7 +20,7 @@ package enum SchemaHistory {
         "SMS budgets as rings, unverified sends of unknown numbers only",
         "deliveries by channel with their receipts",
         "budgets per channel",
-        "erased accounts, number history, numbers in quarantine, number-change codes",
+        "erased and detached accounts, number history, numbers in quarantine, number-change codes",
     ]
 
     package static var latest: Int { titles.count }

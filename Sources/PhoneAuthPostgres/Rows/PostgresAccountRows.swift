@@ -33,4 +33,24 @@ enum PostgresAccountRows {
     static func lastChange(_ sql: PostgresExecutor, userID: Int64) async throws -> Date? {
         try await sql.row("SELECT MAX(until_at) AS at FROM phone_history WHERE user_id = \(userID) AND reason = 'changed'")?["at"].decode(Date?.self)
     }
+
+    /// Whether `user`, found holding the number at a sign-in by code, is dormant: its last sign-in, and then (only if
+    /// that is old) its sessions' last refresh, longer ago than `isDormant` allows. A ban stays with its number.
+    static func isDormant(_ sql: PostgresExecutor, _ user: User, guess: Guess) async throws -> Bool {
+        guard let id = user.id, user.isVerified, !user.isDisabled, guess.isDormant(user.lastLogin ?? user.createdAt) else { return false }
+        let refreshed = try await sql.row("SELECT MAX(rotated_at) AS at FROM user_sessions WHERE user_id = \(id)")?["at"].decode(Date?.self)
+        return guess.isDormant(refreshed ?? user.lastLogin ?? user.createdAt)
+    }
+
+    /// Takes the number from a dormant account (kept, with its data, for support): it signs in no more, its sessions
+    /// end, and its history says `detached`.
+    static func detach(_ sql: PostgresExecutor, userID: Int64, now: Date) async throws {
+        try await sql.execute(
+            """
+            UPDATE users SET phone_number = \("detached:\(userID)"), is_active = FALSE, detached_at = \(now), tokens_valid_after = \(now),
+            updated_at = \(now) WHERE id = \(userID)
+            """)
+        _ = try await PostgresSessionRows.revokeAll(sql, userID: userID, now: now)
+        try await sql.execute("UPDATE phone_history SET until_at = \(now), reason = 'detached' WHERE user_id = \(userID) AND until_at IS NULL")
+    }
 }

@@ -33,4 +33,23 @@ enum SQLiteAccountRows {
     static func lastChange(_ db: Database, userID: Int64) throws -> Date? {
         try Date.fetchOne(db.prepared("SELECT MAX(until_at) FROM phone_history WHERE user_id = ? AND reason = 'changed'"), arguments: [userID])
     }
+
+    /// Whether `user`, found holding the number at a sign-in by code, is dormant: its last sign-in, and then (only if
+    /// that is old) its sessions' last refresh, longer ago than `isDormant` allows. A ban stays with its number.
+    static func isDormant(_ db: Database, _ user: User, guess: Guess) throws -> Bool {
+        guard let id = user.id, user.isVerified, !user.isDisabled, guess.isDormant(user.lastLogin ?? user.createdAt) else { return false }
+        let refreshed = try Date.fetchOne(db.prepared("SELECT MAX(rotated_at) FROM user_sessions WHERE user_id = ?"), arguments: [id])
+        return guess.isDormant(refreshed ?? user.lastLogin ?? user.createdAt)
+    }
+
+    /// Takes the number from a dormant account (kept, with its data, for support): it signs in no more, its sessions
+    /// end, and its history says `detached`.
+    static func detach(_ db: Database, userID: Int64, now: Date) throws {
+        try db.run(
+            """
+            UPDATE users SET phone_number = ?, is_active = 0, detached_at = ?, tokens_valid_after = ?, updated_at = ? WHERE id = ?
+            """, ["detached:\(userID)", now, now, now, userID])
+        try SQLiteSessionRows.revokeAll(db, userID: userID, now: now)
+        try db.run("UPDATE phone_history SET until_at = ?, reason = 'detached' WHERE user_id = ? AND until_at IS NULL", [now, userID])
+    }
 }

@@ -12,6 +12,13 @@ struct AccountOptions: ParsableArguments {
     var stepUpSeconds: Double?
     @Option(help: "Days between two number changes of one account; 0 for no limit (PHONEAUTH_PHONE_CHANGE_COOLDOWN_DAYS, default 7).")
     var phoneChangeCooldownDays: Int?
+    @Option(help: "Days without a sign-in or refresh after which an account is dormant; 0 for never (PHONEAUTH_DORMANT_AFTER_DAYS, default 180).")
+    var dormantAfterDays: Int?
+    @Option(
+        help: ArgumentHelp(
+            "A sign-in by code to a dormant account: new-account (a fresh account; the old one is detached and kept) or allow "
+                + "(PHONEAUTH_RECYCLED_NUMBERS, default new-account)."))
+    var recycledNumbers: String?
     @Flag(help: "Do not text the old number when an account moves to another (PHONEAUTH_PHONE_CHANGE_NOTICE=off).")
     var noPhoneChangeNotice = false
     @Flag(help: "Keep the account's other sessions when its number changes (PHONEAUTH_PHONE_CHANGE_ENDS_SESSIONS=off).")
@@ -26,6 +33,16 @@ struct AccountOptions: ParsableArguments {
         if let days: Int = try source.number(phoneChangeCooldownDays, "PHONEAUTH_PHONE_CHANGE_COOLDOWN_DAYS") {
             guard (0...365).contains(days) else { throw ConfigError("the number-change cooldown must be 0 to 365 days") }
             config.account.phoneChangeCooldown = .seconds(days * 86_400)
+        }
+        if let days: Int = try source.number(dormantAfterDays, "PHONEAUTH_DORMANT_AFTER_DAYS") {
+            guard (0...3_650).contains(days) else { throw ConfigError("the dormant period must be 0 to 3650 days") }
+            config.account.dormantAfter = .seconds(days * 86_400)
+        }
+        if let text = source.value(recycledNumbers, "PHONEAUTH_RECYCLED_NUMBERS") {
+            guard let mode = AccountPolicy.RecycledNumbers(rawValue: text) else {
+                throw ConfigError("--recycled-numbers must be new-account or allow, not \(text)")
+            }
+            config.account.recycledNumbers = mode
         }
         config.account.phoneChangeNotice = !noPhoneChangeNotice && !Self.isOff(source.value(nil, "PHONEAUTH_PHONE_CHANGE_NOTICE"))
         config.account.phoneChangeEndsSessions =

@@ -45,6 +45,7 @@ struct AdminController: Sendable {
         @ExplicitNull var disabledAt: Date? = nil
         @ExplicitNull var disabledReason: String? = nil
         @ExplicitNull var deletedAt: Date? = nil
+        @ExplicitNull var detachedAt: Date? = nil
 
         init(_ user: User) {
             self.user = UserProfile(user)
@@ -52,6 +53,7 @@ struct AdminController: Sendable {
             disabledAt = user.disabledAt
             disabledReason = user.disabledReason
             deletedAt = user.deletedAt
+            detachedAt = user.detachedAt
         }
 
         enum CodingKeys: String, CodingKey {
@@ -59,6 +61,7 @@ struct AdminController: Sendable {
             case disabledAt = "disabled_at"
             case disabledReason = "disabled_reason"
             case deletedAt = "deleted_at"
+            case detachedAt = "detached_at"
         }
     }
 
@@ -83,6 +86,7 @@ struct AdminController: Sendable {
         group.post("users/:id/disable", use: disable)
         group.post("users/:id/enable", use: enable)
         group.post("users/:id/delete", use: delete)
+        group.post("users/:id/reattach", use: reattach)
         group.post("users/:id/force-logout", use: forceLogoutUser)
         group.post("markets/:code/force-logout", use: forceLogoutMarket)
         group.post("force-logout", use: forceLogoutEveryone)
@@ -212,6 +216,21 @@ struct AdminController: Sendable {
             let user = try await actions.users.find(id: id)
         else { throw AppError.notFound }
         context.logger.notice("admin deleted user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
+        return AdminUser(user)
+    }
+
+    /// Gives a detached (dormant) account its number back, with an optional reason for the audit log; 404 when the
+    /// user is not detached.
+    @Sendable func reattach(_ request: Request, context: AuthenticatedContext) async throws -> AdminUser {
+        var request = request
+        let id = try userID(context)
+        let body = try await request.decodeJSONIfPresent(as: DisableRequest.self) ?? DisableRequest()
+        let reason = try OperatorReason.parse(body.reason, field: "reason")
+        let actor = OperatorActions.Operator.api(request, context, trustedProxies: trustedProxies)
+        guard let user = try await actions.reattach(userID: id, reason: reason, by: actor) else {
+            throw AppError(.notFound, "User \(id) is not a detached account.")
+        }
+        context.logger.notice("admin reattached user", metadata: ["admin": "\(context.caller.userID)", "user_id": "\(id)"])
         return AdminUser(user)
     }
 

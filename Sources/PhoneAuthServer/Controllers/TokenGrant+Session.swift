@@ -6,6 +6,7 @@ extension TokenGrant {
     init(_ grant: SessionService.Grant, service: SessionService) {
         self.init(
             accessToken: grant.pair.accessToken, expiresIn: service.tokens.lifetimeSeconds, refreshToken: grant.pair.refreshToken,
-            refreshExpiresIn: Int(service.refreshLifetime.seconds), user: UserProfile(grant.user))
+            refreshExpiresIn: Int(service.refreshLifetime.seconds), user: UserProfile(grant.user),
+            previousAccount: grant.detachedPrevious ? "detached" : nil)
     }
 }

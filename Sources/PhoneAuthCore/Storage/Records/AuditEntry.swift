@@ -10,6 +10,7 @@ package struct AuditEntry: Sendable, Equatable, Encodable {
         case unban = "user.unban"
         case delete = "user.delete"
         case changeNumber = "user.change_number"
+        case reattach = "user.reattach"
         case forceLogout = "force_logout"
         case revokeSession = "session.revoke"
         case blockRange = "range.block"

@@ -25,6 +25,8 @@ package struct User: Codable, Sendable, Hashable {
     package var disabledReason: String?
     /// Erased (`AccountErasure`): the row is a tombstone, kept so its id is never reused.
     package var deletedAt: Date?
+    /// Detached from its number as dormant when someone else signed in with it; kept for support.
+    package var detachedAt: Date?
 
     package enum CodingKeys: String, CodingKey {
         case id
@@ -44,6 +46,7 @@ package struct User: Codable, Sendable, Hashable {
         case disabledAt = "disabled_at"
         case disabledReason = "disabled_reason"
         case deletedAt = "deleted_at"
+        case detachedAt = "detached_at"
     }
 
     /// A user signing in for the first time.
@@ -58,7 +61,7 @@ package struct User: Codable, Sendable, Hashable {
         id: Int64?, phoneNumber: String, fullName: String?, profileImageURL: String?, isActive: Bool, isVerified: Bool, lastLogin: Date?,
         market: String, language: String, country: String, createdAt: Date, updatedAt: Date, tokensValidAfter: Date?, role: String = "user",
         forceLogoutAfter: Date? = nil, permissionsUpdatedAt: Date? = nil, disabledAt: Date? = nil, disabledReason: String? = nil,
-        deletedAt: Date? = nil
+        deletedAt: Date? = nil, detachedAt: Date? = nil
     ) {
         self.id = id
         self.phoneNumber = phoneNumber
@@ -79,6 +82,7 @@ package struct User: Codable, Sendable, Hashable {
         self.disabledAt = disabledAt
         self.disabledReason = disabledReason
         self.deletedAt = deletedAt
+        self.detachedAt = detachedAt
     }
 
     package var isDisabled: Bool { disabledAt != nil }

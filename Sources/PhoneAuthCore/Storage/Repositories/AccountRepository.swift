@@ -9,6 +9,9 @@ package protocol AccountRepository: Sendable {
     /// in one transaction: the user moves to the number, its history ends the old one and starts the new one, the old
     /// one goes into quarantine, the codes of the new number are spent and, if asked, the other sessions end.
     func changePhone(_ change: PhoneChange, guess: Guess, limits: GuessLimits, now: Date) async throws -> PhoneChangeOutcome
+    /// Gives a detached (dormant) account its number back, detaching whichever account holds the number now; its
+    /// dormancy runs afresh from `now`. nil when the user is not a detached one.
+    func reattach(userID: Int64, now: Date) async throws -> User?
     /// When the user last changed number; nil if never.
     func lastPhoneChange(userID: Int64) async throws -> Date?
     /// Every number the user has had, oldest first.

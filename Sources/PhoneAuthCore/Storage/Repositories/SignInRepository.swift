@@ -17,7 +17,8 @@ package enum VerificationTarget: Sendable, Equatable {
 
 /// The outcome of presenting a code. Failures are values, not errors, so the counters they bump are committed.
 package enum RedemptionOutcome: Sendable, Equatable {
-    case success(User)
+    /// Signed in; `detached`: the number's dormant account was detached and this is a fresh one.
+    case success(User, detached: Bool = false)
     /// Wrong code, expired code or no code at all. `attemptsRemaining` only on the id path: the phone path answers the
     /// same for all three, so a stranger learns nothing about a live code.
     case rejected(attemptsRemaining: Int?)
@@ -73,6 +74,8 @@ package struct Guess: Sendable {
     package var matches: @Sendable (_ phone: String, _ codeHash: Data) -> Bool
     /// A new user's defaults for the verified phone; nil when its market is no longer served.
     package var newUser: @Sendable (_ phone: String) -> NewUserDefaults?
+    /// Whether an account last seen then (its last sign-in or refresh) is dormant: its number may have a new owner.
+    package var isDormant: @Sendable (_ lastSeen: Date?) -> Bool = { _ in false }
     /// The phone's keyed digest, as `released_numbers` keys a number in quarantine (`PhoneDigest`).
     package var digest: @Sendable (_ phone: String) -> String = { _ in "" }
 }

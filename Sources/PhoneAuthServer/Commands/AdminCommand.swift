@@ -264,7 +264,8 @@ struct AdminCommand: AsyncParsableCommand {
                 let active = session.isUsable(at: now) ? "yes" : "no"
                 Swift.print(
                     "\(session.id)  \(active.padding(toLength: 6, withPad: " ", startingAt: 0))  "
-                        + "\(formatter.string(from: session.createdAt))  \(formatter.string(from: session.lastActivityAt))  \(session.userAgent ?? "-")"
+                        + "\(formatter.string(from: session.createdAt))  \(formatter.string(from: session.lastActivityAt))  "
+                        + (session.userAgent ?? "-")
                 )
             }
         }

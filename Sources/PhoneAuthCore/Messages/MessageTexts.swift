@@ -64,8 +64,12 @@ package struct MessageTexts: Sendable {
     package func numberChanged(language: MessageLanguage) -> String {
         switch language {
         case .english: "Your \(appName) account moved to another phone number. If this was not you, contact support."
-        case .russian: "Ваш аккаунт \(appName) перенесён на другой номер. Если это были не вы, обратитесь в поддержку."
-        case .kyrgyz: "\(appName) аккаунтуңуз башка номерге өттү. Бул сиз болбосоңуз, колдоого кайрылыңыз."
+        case .russian:
+            "Ваш аккаунт \(appName) перенесён на другой номер. "
+                + "Если это были не вы, обратитесь в поддержку."
+        case .kyrgyz:
+            "\(appName) аккаунтуңуз башка номерге өттү. "
+                + "Бул сиз болбосоңуз, колдоого кайрылыңыз."
         }
     }
 

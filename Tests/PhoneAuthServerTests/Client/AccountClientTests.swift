@@ -16,36 +16,13 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
     }
 
-    private func device(_ harness: TestHarness, port: Int) -> PhoneAuthSession {
-        let clock = harness.clock
-        return PhoneAuthSession(
-            client: PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!), store: InMemoryTokenStore(), now: { clock.now })
-    }
-
-    private func signIn(_ session: PhoneAuthSession, _ harness: TestHarness) async throws {
-        let sent = try await session.client.sendCode(phone: Self.phone)
-        try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: Self.phone)))
-    }
-
-    /// What `stream` yields until `count` events arrived.
-    private func collect(_ stream: AsyncStream<AuthStateChange>, count: Int) -> Task<[AuthStateChange], Never> {
-        Task {
-            var seen: [AuthStateChange] = []
-            for await event in stream {
-                seen.append(event)
-                if seen.count == count { break }
-            }
-            return seen
-        }
-    }
-
     @Test func aDeviceExportsThenDeletesAfterAFreshSignInAndTheOtherDeviceHearsIt() async throws {
         let harness = try TestHarness()
         try await harness.test(.live) { client in
-            let phone = device(harness, port: client.port!)
-            let tablet = device(harness, port: client.port!)
-            try await signIn(phone, harness)
-            try await signIn(tablet, harness)
+            let phone = harness.device(port: client.port!)
+            let tablet = harness.device(port: client.port!)
+            try await harness.signIn(phone, phone: Self.phone)
+            try await harness.signIn(tablet, phone: Self.phone)
 
             let document = try JSONSerialization.jsonObject(with: try await phone.exportData()) as? [String: Any]
             #expect((document?["profile"] as? [String: Any])?["phone_number"] as? String == Self.phone)
@@ -60,7 +37,7 @@ import Testing
             let tabletEvents = collect(await tablet.authStateChanges(), count: 2)
             let phoneEvents = collect(await phone.authStateChanges(), count: 3)
             try await Task.sleep(for: .milliseconds(50))
-            try await signIn(phone, harness)
+            try await harness.signIn(phone, phone: Self.phone)
             try await phone.deleteAccount()
             #expect(try await phone.credentials() == nil)
             #expect(await phoneEvents.value.last == .signedOut(.accountDeleted))
@@ -74,10 +51,10 @@ import Testing
     @Test func aDeviceMovesTheAccountToAnotherNumberAndTheOtherDeviceIsSignedOut() async throws {
         let harness = try TestHarness()
         try await harness.test(.live) { client in
-            let phone = device(harness, port: client.port!)
-            let tablet = device(harness, port: client.port!)
-            try await signIn(phone, harness)
-            try await signIn(tablet, harness)
+            let phone = harness.device(port: client.port!)
+            let tablet = harness.device(port: client.port!)
+            try await harness.signIn(phone, phone: Self.phone)
+            try await harness.signIn(tablet, phone: Self.phone)
             let phoneEvents = collect(await phone.authStateChanges(), count: 2)
             let tabletEvents = collect(await tablet.authStateChanges(), count: 2)
             let sent = try await phone.changePhone(to: "+13125550172")

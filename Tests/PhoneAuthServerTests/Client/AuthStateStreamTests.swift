@@ -12,30 +12,6 @@ import Testing
 @Suite struct AuthStateStreamTests {
     static let phone = "+13125550100"
 
-    private func device(_ harness: TestHarness, port: Int, transport: CountingTransport = CountingTransport()) -> PhoneAuthSession {
-        let clock = harness.clock
-        return PhoneAuthSession(
-            client: PhoneAuthClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, transport: transport), store: InMemoryTokenStore(),
-            now: { clock.now })
-    }
-
-    private func signIn(_ session: PhoneAuthSession, _ harness: TestHarness) async throws {
-        let sent = try await session.client.sendCode(phone: Self.phone)
-        try await session.signIn(verificationID: sent.verificationID, code: try #require(harness.sms.lastCode(to: Self.phone)))
-    }
-
-    /// Collects what `stream` yields until `count` events arrived.
-    private func collect(_ stream: AsyncStream<AuthStateChange>, count: Int) -> Task<[AuthStateChange], Never> {
-        Task {
-            var events: [AuthStateChange] = []
-            for await event in stream {
-                events.append(event)
-                if events.count == count { break }
-            }
-            return events
-        }
-    }
-
     /// Streams end asynchronously after their reader goes away: waits up to a second for the session to notice.
     private func noSubscribersLeft(_ session: PhoneAuthSession) async -> Bool {
         for _ in 0..<100 {
@@ -61,10 +37,10 @@ import Testing
     @Test func everySubscriberSeesTheSameEventsInOrder() async throws {
         let harness = try TestHarness()
         try await harness.test(.live) { client in
-            let session = device(harness, port: client.port!)
+            let session = harness.device(port: client.port!)
             let first = collect(await session.authStateChanges(), count: 5)
             let second = collect(await session.authStateChanges(), count: 5)
-            try await signIn(session, harness)
+            try await harness.signIn(session, phone: Self.phone)
             _ = try await session.updateProfile(ProfileUpdate(fullName: "Aida Bekova"))
             harness.clock.advance(by: 1800)  // expired: the next call refreshes first
             _ = try await session.profile()
@@ -82,10 +58,10 @@ import Testing
         let harness = try TestHarness()
         try await harness.test(.live) { client in
             let transport = CountingTransport()
-            let phone = device(harness, port: client.port!, transport: transport)
-            let tablet = device(harness, port: client.port!)
-            try await signIn(phone, harness)
-            try await signIn(tablet, harness)
+            let phone = harness.device(port: client.port!, transport: transport)
+            let tablet = harness.device(port: client.port!)
+            try await harness.signIn(phone, phone: Self.phone)
+            try await harness.signIn(tablet, phone: Self.phone)
             let events = collect(await phone.authStateChanges(), count: 2)
             try await tablet.logout(scope: "global")
             // Several calls at once discover it; the tokens are cleared and the event sent once.
@@ -107,8 +83,8 @@ import Testing
         harness.clock.set(Date())
         try await harness.test(.live) { client in
             let transport = CountingTransport()
-            let phone = device(harness, port: client.port!, transport: transport)
-            try await signIn(phone, harness)
+            let phone = harness.device(port: client.port!, transport: transport)
+            try await harness.signIn(phone, phone: Self.phone)
             let earlier = collect(await phone.authStateChanges(), count: 2)
             harness.clock.advance(by: harness.config.refreshLifetime.seconds + 1)
             let later = collect(await phone.authStateChanges(), count: 1)
@@ -123,10 +99,10 @@ import Testing
     @Test func loggingOutASessionThatAlreadyEndedElsewhereSucceedsHere() async throws {
         let harness = try TestHarness()
         try await harness.test(.live) { client in
-            let phone = device(harness, port: client.port!)
-            let tablet = device(harness, port: client.port!)
-            try await signIn(phone, harness)
-            try await signIn(tablet, harness)
+            let phone = harness.device(port: client.port!)
+            let tablet = harness.device(port: client.port!)
+            try await harness.signIn(phone, phone: Self.phone)
+            try await harness.signIn(tablet, phone: Self.phone)
             let events = collect(await phone.authStateChanges(), count: 2)
             try await tablet.logout(scope: "global")
             try await phone.logout(scope: "local")
@@ -143,9 +119,9 @@ import Testing
     func anOperatorsForceLogoutOrBanReachesTheSubscriberWithItsReason(command: [String], expected: String) async throws {
         let harness = try TestHarness()
         try await harness.test(.live) { client in
-            let session = device(harness, port: client.port!)
+            let session = harness.device(port: client.port!)
             harness.clock.set(Date().addingTimeInterval(-120))  // the CLI stamps the real time: sign in before it
-            try await signIn(session, harness)
+            try await harness.signIn(session, phone: Self.phone)
             let events = collect(await session.authStateChanges(), count: 2)
             let cli = try await CLIRunner.run(command + ["--database", harness.databaseURL], binary: "PhoneAuthServer")
             #expect(cli.status == 0, "\(cli.stderr)")
@@ -158,14 +134,14 @@ import Testing
     @Test func cancellingASubscribersTaskEndsItsStream() async throws {
         let harness = try TestHarness()
         try await harness.test(.live) { client in
-            let session = device(harness, port: client.port!)
+            let session = harness.device(port: client.port!)
             let stream = await session.authStateChanges()
             let watcher = Task { for await _ in stream {} }
             #expect(await session.subscriberCount == 1)
             watcher.cancel()
             await watcher.value
             #expect(await noSubscribersLeft(session))
-            try await signIn(session, harness)  // publishing to nobody is fine
+            try await harness.signIn(session, phone: Self.phone)  // publishing to nobody is fine
         }
     }
 }

@@ -50,7 +50,8 @@ import Testing
         let home = harness.folder.appendingPathComponent("home").path
         try await harness.test(.live) { client in
             let server = "http://127.0.0.1:\(client.port!)"
-            let sent = try await CLIRunner.run(["send-code", "--server", server, "--phone", "+1 312 555 0100"], environment: ["PHONEAUTH_HOME": home])
+            let sent = try await CLIRunner.run(
+                ["send-code", "--server", server, "--phone", "+1 312 555 0100"], environment: ["PHONEAUTH_HOME": home])
             #expect(sent.status == 0, "\(sent.stderr)")
             #expect(sent.stdout.contains("code sent"))
             let id = try #require(sent.stdout.firstMatch(of: /verification id: (v[A-Za-z0-9_-]{24})/)).1

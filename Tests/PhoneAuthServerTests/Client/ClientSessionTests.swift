@@ -5,12 +5,12 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 @testable import PhoneAuthCore
 @testable import PhoneAuthServer
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The real URLSession transport, counting requests per path.
 final class CountingTransport: HTTPTransport {

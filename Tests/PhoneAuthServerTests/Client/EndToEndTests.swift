@@ -3,8 +3,8 @@ import GRDB
 import Testing
 
 @testable import PhoneAuthCore
-@testable import PhoneAuthServer
 @testable import PhoneAuthSQLite
+@testable import PhoneAuthServer
 
 /// The real binaries end to end: the server as a process, clientcli as people use it, the code from a capturing
 /// webhook, and an outage in the middle.

@@ -21,7 +21,9 @@ import Testing
     }
 
     /// A session of +996555123456 signed in through `transport`, on the harness's clock.
-    private func signedIn(_ harness: TestHarness, port: Int, tokens: any TokenStore, transport: CountingTransport) async throws
+    private func signedIn(
+        _ harness: TestHarness, port: Int, tokens: any TokenStore, transport: CountingTransport
+    ) async throws
         -> PhoneAuthSession
     {
         let session = PhoneAuthSession(

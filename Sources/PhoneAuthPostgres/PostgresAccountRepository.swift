@@ -10,8 +10,9 @@ struct PostgresAccountRepository: AccountRepository {
         return try await database.write(affecting: .user(id)) { sql in
             guard let user = try await PostgresUserRows.fetch(sql, id: id, forUpdate: true) else { return .notFound }
             guard user.deletedAt == nil else { return .alreadyErased }
-            let phone = user.phoneNumber
-            let digest = erasure.digest(phone)
+            // A detached account's number is someone else's now: only its own rows go.
+            let current = user.detachedAt == nil ? user.phoneNumber : nil
+            let history = try await PostgresAccountRows.history(sql, userID: id)
             try await sql.execute(
                 """
                 UPDATE users SET phone_number = \(erasure.tombstone), full_name = NULL, profile_image_url = NULL, disabled_reason = NULL,
@@ -19,33 +20,54 @@ struct PostgresAccountRepository: AccountRepository {
                 """)
             try await sql.execute("DELETE FROM addresses WHERE user_id = \(id)")
             try await sql.execute("DELETE FROM user_sessions WHERE user_id = \(id)")
-            try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone)")
-            try await sql.execute("DELETE FROM idempotency_keys WHERE phone_number = \(phone)")
-            // The networks the number's codes were asked from and guessed from, each as its digest.
-            for row in try await sql.rows("SELECT DISTINCT ip FROM sms_sends WHERE phone_number = \(phone)") {
-                let ip = try row["ip"].decode(String.self)
-                try await sql.execute("UPDATE sms_sends SET ip = \(erasure.digest(ip)) WHERE phone_number = \(phone) AND ip = \(ip)")
+            if let current {
+                try await sql.execute("DELETE FROM verifications WHERE phone_number = \(current)")
+                try await sql.execute("DELETE FROM idempotency_keys WHERE phone_number = \(current)")
             }
-            for row in try await sql.rows("SELECT DISTINCT network FROM verify_failures WHERE phone_number = \(phone)") {
-                let network = try row["network"].decode(String.self)
-                try await sql.execute(
-                    "UPDATE verify_failures SET network = \(erasure.digest(network)) WHERE phone_number = \(phone) AND network = \(network)")
+            for window in AccountErasure.logWindows(current: current, history: history, lastSignIn: user.lastLogin) {
+                try await Self.digestLogs(sql, window, erasure)
             }
-            try await sql.execute("UPDATE sms_sends SET phone_number = \(digest) WHERE phone_number = \(phone)")
-            try await sql.execute("UPDATE verify_failures SET phone_number = \(digest) WHERE phone_number = \(phone)")
-            try await sql.execute("UPDATE deliveries SET phone_number = \(digest) WHERE phone_number = \(phone)")
-            for row in try await sql.rows("SELECT DISTINCT phone_number FROM phone_history WHERE user_id = \(id)") {
-                let number = try row["phone_number"].decode(String.self)
+            for number in Set(history.map(\.phoneNumber)) {
                 try await sql.execute(
                     "UPDATE phone_history SET phone_number = \(erasure.digest(number)) WHERE user_id = \(id) AND phone_number = \(number)")
             }
             try await sql.execute("UPDATE phone_history SET until_at = \(now), reason = 'deleted' WHERE user_id = \(id) AND until_at IS NULL")
-            if let availableAt = erasure.availableAt(now) {
-                try await PostgresAccountRows.release(sql, digest: digest, userID: id, now: now, until: availableAt)
+            if let current, let availableAt = erasure.availableAt(now) {
+                try await PostgresAccountRows.release(sql, digest: erasure.digest(current), userID: id, now: now, until: availableAt)
             }
             try await sql.execute("UPDATE audit_log SET detail = NULL WHERE target = \(AuditEntry.user(id))")
             try await sql.execute("UPDATE audit_log SET address = NULL WHERE operator_id = \(id)")
-            return .erased(phone: phone)
+            return .erased
+        }
+    }
+
+    /// The rows of `window` keep digests of the number and of the networks the codes were asked and guessed from.
+    private static func digestLogs(_ sql: PostgresExecutor, _ window: AccountErasure.LogWindow, _ erasure: AccountErasure) async throws {
+        let (phone, bound) = (window.number, window.bound)
+        for row in try await sql.rows("SELECT DISTINCT ip FROM sms_sends WHERE phone_number = \(phone) AND created_at <= \(bound)") {
+            let ip = try row["ip"].decode(String.self)
+            try await sql.execute(
+                "UPDATE sms_sends SET ip = \(erasure.digest(ip)) WHERE phone_number = \(phone) AND ip = \(ip) AND created_at <= \(bound)")
+        }
+        for row in try await sql.rows("SELECT DISTINCT network FROM verify_failures WHERE phone_number = \(phone) AND created_at <= \(bound)") {
+            let network = try row["network"].decode(String.self)
+            try await sql.execute(
+                """
+                UPDATE verify_failures SET network = \(erasure.digest(network))
+                WHERE phone_number = \(phone) AND network = \(network) AND created_at <= \(bound)
+                """)
+        }
+        let digest = erasure.digest(phone)
+        try await sql.execute("UPDATE sms_sends SET phone_number = \(digest) WHERE phone_number = \(phone) AND created_at <= \(bound)")
+        try await sql.execute("UPDATE verify_failures SET phone_number = \(digest) WHERE phone_number = \(phone) AND created_at <= \(bound)")
+        try await sql.execute("UPDATE deliveries SET phone_number = \(digest) WHERE phone_number = \(phone) AND sent_at <= \(bound)")
+    }
+
+    func detached(before cutoff: Date, limit: Int) async throws -> [Int64] {
+        try await database.read { sql in
+            try await sql.rows("SELECT id FROM users WHERE detached_at < \(cutoff) AND deleted_at IS NULL ORDER BY id LIMIT \(limit)").map {
+                try $0["id"].decode(Int64.self)
+            }
         }
     }
 
@@ -146,14 +168,7 @@ struct PostgresAccountRepository: AccountRepository {
     }
 
     func numberHistory(userID: Int64) async throws -> [NumberHistoryEntry] {
-        try await database.read { sql in
-            try await sql.rows("SELECT phone_number, from_at, until_at, reason FROM phone_history WHERE user_id = \(userID) ORDER BY from_at, id").map
-            {
-                NumberHistoryEntry(
-                    phoneNumber: try $0["phone_number"].decode(String.self), from: try $0["from_at"].decode(Date.self),
-                    until: try $0["until_at"].decode(Date?.self), reason: try $0["reason"].decode(String?.self))
-            }
-        }
+        try await database.read { sql in try await PostgresAccountRows.history(sql, userID: userID) }
     }
 
     func sends(phone: String) async throws -> [SendHistoryEntry] {

@@ -9,8 +9,10 @@ struct SQLiteAccountRepository: AccountRepository {
         try await database.writer.write { db in
             guard let user = try SQLiteUserRows.fetch(db, id: erasure.userID) else { return .notFound }
             guard user.deletedAt == nil else { return .alreadyErased }
-            let (id, phone) = (erasure.userID, user.phoneNumber)
-            let digest = erasure.digest(phone)
+            let id = erasure.userID
+            // A detached account's number is someone else's now: only its own rows go.
+            let current = user.detachedAt == nil ? user.phoneNumber : nil
+            let history = try SQLiteAccountRows.history(db, userID: id)
             try db.run(
                 """
                 UPDATE users SET phone_number = ?, full_name = NULL, profile_image_url = NULL, disabled_reason = NULL, is_active = 0,
@@ -18,29 +20,49 @@ struct SQLiteAccountRepository: AccountRepository {
                 """, [erasure.tombstone, now, now, now, id])
             try db.run("DELETE FROM addresses WHERE user_id = ?", [id])
             try db.run("DELETE FROM user_sessions WHERE user_id = ?", [id])
-            try db.run("DELETE FROM verifications WHERE phone_number = ?", [phone])
-            try db.run("DELETE FROM idempotency_keys WHERE phone_number = ?", [phone])
-            // The networks the number's codes were asked from and guessed from, each as its digest.
-            for ip in try String.fetchAll(db, sql: "SELECT DISTINCT ip FROM sms_sends WHERE phone_number = ?", arguments: [phone]) {
-                try db.run("UPDATE sms_sends SET ip = ? WHERE phone_number = ? AND ip = ?", [erasure.digest(ip), phone, ip])
+            if let current {
+                try db.run("DELETE FROM verifications WHERE phone_number = ?", [current])
+                try db.run("DELETE FROM idempotency_keys WHERE phone_number = ?", [current])
             }
-            for network in try String.fetchAll(db, sql: "SELECT DISTINCT network FROM verify_failures WHERE phone_number = ?", arguments: [phone]) {
-                try db.run(
-                    "UPDATE verify_failures SET network = ? WHERE phone_number = ? AND network = ?", [erasure.digest(network), phone, network])
+            for window in AccountErasure.logWindows(current: current, history: history, lastSignIn: user.lastLogin) {
+                try Self.digestLogs(db, window, erasure)
             }
-            for table in ["sms_sends", "verify_failures", "deliveries"] {
-                try db.run("UPDATE \(table) SET phone_number = ? WHERE phone_number = ?", [digest, phone])
-            }
-            for number in try String.fetchAll(db, sql: "SELECT DISTINCT phone_number FROM phone_history WHERE user_id = ?", arguments: [id]) {
+            for number in Set(history.map(\.phoneNumber)) {
                 try db.run("UPDATE phone_history SET phone_number = ? WHERE user_id = ? AND phone_number = ?", [erasure.digest(number), id, number])
             }
             try db.run("UPDATE phone_history SET until_at = ?, reason = 'deleted' WHERE user_id = ? AND until_at IS NULL", [now, id])
-            if let availableAt = erasure.availableAt(now) {
-                try SQLiteAccountRows.release(db, digest: digest, userID: id, now: now, until: availableAt)
+            if let current, let availableAt = erasure.availableAt(now) {
+                try SQLiteAccountRows.release(db, digest: erasure.digest(current), userID: id, now: now, until: availableAt)
             }
             try db.run("UPDATE audit_log SET detail = NULL WHERE target = ?", [AuditEntry.user(id)])
             try db.run("UPDATE audit_log SET address = NULL WHERE operator_id = ?", [id])
-            return .erased(phone: phone)
+            return .erased
+        }
+    }
+
+    /// The rows of `window` keep digests of the number and of the networks the codes were asked and guessed from.
+    private static func digestLogs(_ db: Database, _ window: AccountErasure.LogWindow, _ erasure: AccountErasure) throws {
+        let (phone, bound) = (window.number, window.bound)
+        let sendsIPs = "SELECT DISTINCT ip FROM sms_sends WHERE phone_number = ? AND created_at <= ?"
+        for ip in try String.fetchAll(db, sql: sendsIPs, arguments: [phone, bound]) {
+            try db.run("UPDATE sms_sends SET ip = ? WHERE phone_number = ? AND ip = ? AND created_at <= ?", [erasure.digest(ip), phone, ip, bound])
+        }
+        let failureNetworks = "SELECT DISTINCT network FROM verify_failures WHERE phone_number = ? AND created_at <= ?"
+        for network in try String.fetchAll(db, sql: failureNetworks, arguments: [phone, bound]) {
+            try db.run(
+                "UPDATE verify_failures SET network = ? WHERE phone_number = ? AND network = ? AND created_at <= ?",
+                [erasure.digest(network), phone, network, bound])
+        }
+        let digest = erasure.digest(phone)
+        try db.run("UPDATE sms_sends SET phone_number = ? WHERE phone_number = ? AND created_at <= ?", [digest, phone, bound])
+        try db.run("UPDATE verify_failures SET phone_number = ? WHERE phone_number = ? AND created_at <= ?", [digest, phone, bound])
+        try db.run("UPDATE deliveries SET phone_number = ? WHERE phone_number = ? AND sent_at <= ?", [digest, phone, bound])
+    }
+
+    func detached(before cutoff: Date, limit: Int) async throws -> [Int64] {
+        try await database.writer.read { db in
+            try Int64.fetchAll(
+                db, sql: "SELECT id FROM users WHERE detached_at < ? AND deleted_at IS NULL ORDER BY id LIMIT ?", arguments: [cutoff, limit])
         }
     }
 
@@ -126,12 +148,7 @@ struct SQLiteAccountRepository: AccountRepository {
     }
 
     func numberHistory(userID: Int64) async throws -> [NumberHistoryEntry] {
-        try await database.writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT phone_number, from_at, until_at, reason FROM phone_history WHERE user_id = ? ORDER BY from_at, id",
-                arguments: [userID]
-            ).map { NumberHistoryEntry(phoneNumber: $0["phone_number"], from: $0["from_at"], until: $0["until_at"], reason: $0["reason"]) }
-        }
+        try await database.writer.read { db in try SQLiteAccountRows.history(db, userID: userID) }
     }
 
     func sends(phone: String) async throws -> [SendHistoryEntry] {

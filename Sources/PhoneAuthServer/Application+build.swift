@@ -67,7 +67,7 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
         app.addServices(
             Housekeeper(
                 repository: storage.housekeeping, interval: config.cleanupInterval, endedSessions: config.endedSessionRetention.seconds,
-                markets: config.markets, metrics: metrics, now: dependencies.now, logger: logger))
+                markets: config.markets, metrics: metrics, now: dependencies.now, logger: logger, accounts: services.accounts))
     }
     if let port = config.metricsPort {
         let metricsRouter = Router()

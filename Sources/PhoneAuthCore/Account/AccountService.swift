@@ -36,6 +36,24 @@ package struct AccountService: Sendable {
         try await accounts.erase(erasure(userID: userID), now: now())
     }
 
+    /// Erases the detached accounts kept past `AccountPolicy.detachedRetention`, at most `batch` a call (the next
+    /// housekeeping pass takes the rest), each in the audit log as the server's. Returns how many it erased.
+    package func eraseExpiredDetached(batch: Int = 100) async throws -> Int {
+        guard policy.detachedRetention > .zero else { return 0 }
+        let now = now()
+        var erased = 0
+        for id in try await accounts.detached(before: now.addingTimeInterval(-policy.detachedRetention.seconds), limit: batch) {
+            // Another instance's pass may have taken it first: only the one that erased records it.
+            guard case .erased = try await accounts.erase(erasure(userID: id), now: now) else { continue }
+            let days = Int(policy.detachedRetention.seconds / 86_400)
+            try await audit.record(
+                AuditEntry(
+                    at: now, action: .delete, target: AuditEntry.user(id), detail: "detached account kept \(days) days for support", via: .server))
+            erased += 1
+        }
+        return erased
+    }
+
     /// What erasing this user takes: the digest key and the quarantine.
     package func erasure(userID: Int64) -> AccountErasure {
         AccountErasure(userID: userID, digest: digest, quarantine: policy.quarantine)

@@ -17,6 +17,9 @@ package struct AccountPolicy: Sendable, Equatable {
     package var dormantAfter: Duration
     /// What a sign-in by code to a dormant account does (`--recycled-numbers`).
     package var recycledNumbers: RecycledNumbers
+    /// A detached account is kept this long for support, then erased (`--detached-retention-days`, default 90; 0:
+    /// kept until an operator deletes it).
+    package var detachedRetention: Duration
 
     /// Carriers give a number dormant for months to a new subscriber: by default a sign-in to a dormant account makes
     /// a fresh one and detaches the old (`newAccount`); `allow` signs in to the old account.
@@ -34,8 +37,9 @@ package struct AccountPolicy: Sendable, Equatable {
     package init(
         quarantine: Duration = .seconds(30 * 86_400), stepUpWindow: Duration = .seconds(300), phoneChangeCooldown: Duration = .seconds(7 * 86_400),
         phoneChangeNotice: Bool = true, phoneChangeEndsSessions: Bool = true, dormantAfter: Duration = .seconds(180 * 86_400),
-        recycledNumbers: RecycledNumbers = .newAccount
+        recycledNumbers: RecycledNumbers = .newAccount, detachedRetention: Duration = .seconds(90 * 86_400)
     ) {
+        self.detachedRetention = detachedRetention
         (self.dormantAfter, self.recycledNumbers) = (dormantAfter, recycledNumbers)
         (self.quarantine, self.stepUpWindow, self.phoneChangeCooldown) = (quarantine, stepUpWindow, phoneChangeCooldown)
         (self.phoneChangeNotice, self.phoneChangeEndsSessions) = (phoneChangeNotice, phoneChangeEndsSessions)

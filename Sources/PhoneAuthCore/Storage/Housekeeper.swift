@@ -13,6 +13,8 @@ package struct Housekeeper: Service {
     package let metrics: ServerMetrics
     package let now: WallClock
     package let logger: Logger
+    /// Erases detached accounts past their retention; nil: not this service's job (tests of the rest).
+    package let accounts: AccountService?
 
     package init(
         repository: any HousekeepingRepository,
@@ -21,8 +23,10 @@ package struct Housekeeper: Service {
         markets: MarketCatalog,
         metrics: ServerMetrics,
         now: @escaping WallClock,
-        logger: Logger
+        logger: Logger,
+        accounts: AccountService? = nil
     ) {
+        self.accounts = accounts
         self.repository = repository
         self.interval = interval
         self.endedSessions = endedSessions
@@ -47,7 +51,8 @@ package struct Housekeeper: Service {
     @discardableResult
     package func pass() async -> PurgeCounts? {
         do {
-            let counts = try await repository.purge(now: now(), endedSessions: endedSessions)
+            var counts = try await repository.purge(now: now(), endedSessions: endedSessions)
+            counts.detachedAccounts = try await accounts?.eraseExpiredDetached() ?? 0
             countExpiredCodes(counts.expiredCodePhones)
             if counts.total > 0 {
                 logger.info(
@@ -56,6 +61,7 @@ package struct Housekeeper: Service {
                         "verifications": "\(counts.verifications)", "send_log": "\(counts.sendLog)",
                         "verify_failures": "\(counts.verifyFailures)", "idempotency_keys": "\(counts.idempotencyKeys)",
                         "sessions": "\(counts.sessions)", "challenges": "\(counts.challenges)",
+                        "released_numbers": "\(counts.releasedNumbers)", "detached_accounts_erased": "\(counts.detachedAccounts)",
                     ])
             }
             return counts

@@ -14,6 +14,15 @@ enum PostgresAccountRows {
     }
 
     /// Until when the number with this digest stays in quarantine; nil when it is free.
+    /// Every number the user has had, oldest first.
+    static func history(_ sql: PostgresExecutor, userID: Int64) async throws -> [NumberHistoryEntry] {
+        try await sql.rows("SELECT phone_number, from_at, until_at, reason FROM phone_history WHERE user_id = \(userID) ORDER BY from_at, id").map {
+            NumberHistoryEntry(
+                phoneNumber: try $0["phone_number"].decode(String.self), from: try $0["from_at"].decode(Date.self),
+                until: try $0["until_at"].decode(Date?.self), reason: try $0["reason"].decode(String?.self))
+        }
+    }
+
     static func releasedUntil(_ sql: PostgresExecutor, digest: String, now: Date) async throws -> Date? {
         try await sql.row("SELECT available_at FROM released_numbers WHERE phone_digest = \(digest) AND available_at > \(now)")?["available_at"]
             .decode(Date.self)

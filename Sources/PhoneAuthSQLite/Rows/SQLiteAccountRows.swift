@@ -13,6 +13,13 @@ enum SQLiteAccountRows {
             """, [userID, phone, now, userID])
     }
 
+    /// Every number the user has had, oldest first.
+    static func history(_ db: Database, userID: Int64) throws -> [NumberHistoryEntry] {
+        try Row.fetchAll(
+            db, sql: "SELECT phone_number, from_at, until_at, reason FROM phone_history WHERE user_id = ? ORDER BY from_at, id", arguments: [userID]
+        ).map { NumberHistoryEntry(phoneNumber: $0["phone_number"], from: $0["from_at"], until: $0["until_at"], reason: $0["reason"]) }
+    }
+
     /// Until when the number with this digest stays in quarantine; nil when it is free.
     static func releasedUntil(_ db: Database, digest: String, now: Date) throws -> Date? {
         try Date.fetchOne(

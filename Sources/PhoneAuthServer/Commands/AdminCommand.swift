@@ -11,7 +11,8 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Operator actions on the database: roles, bans, force-logout, sessions, number ranges.",
         subcommands: [
-            Promote.self, Demote.self, Disable.self, Enable.self, DeleteUser.self, ForceLogout.self, Sessions.self, Ranges.self, BlockRange.self,
+            Promote.self, Demote.self, Disable.self, Enable.self, DeleteUser.self, Reattach.self, ForceLogout.self, Sessions.self, Ranges.self,
+            BlockRange.self,
             UnblockRange.self,
         ]
     )
@@ -204,6 +205,34 @@ struct AdminCommand: AsyncParsableCommand {
                 case .alreadyErased: print("user \(id) was deleted before; nothing changed")
                 case .notFound: throw ExitCode(1)
                 }
+            }
+        }
+    }
+
+    struct Reattach: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a detached (dormant) account its number back; an account that signed in with the number since is detached in turn.",
+            discussion: """
+                A sign-in by code to a dormant account makes a fresh account and detaches the old one (--recycled-numbers). \
+                When the old owner shows support that the number is still theirs, this undoes it. The console's user page \
+                and GET /admin/users/{id}/numbers show which number an account had.
+                """)
+        @OptionGroup var options: DatabaseOption
+        @Option(help: "The detached account's user id.") var user: Int64
+        @Option(help: "Why, for the audit log (at most 500 characters).") var reason: String?
+
+        func validate() throws {
+            guard (reason?.count ?? 0) <= 500 else { throw ValidationError("--reason must be at most 500 characters") }
+        }
+
+        func run() async throws {
+            let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+            try await options.withStorage { [user] storage in
+                guard let account = try await AdminCommand.actions(storage).reattach(userID: user, reason: reason, by: .cli) else {
+                    FileHandle.standardError.write(Data("phoneauth: user \(user) is not a detached account\n".utf8))
+                    throw ExitCode(1)
+                }
+                print("user \(user) has its number \(PhoneNumber.mask(account.phoneNumber)) back; an account holding it since is detached")
             }
         }
     }

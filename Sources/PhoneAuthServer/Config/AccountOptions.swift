@@ -19,6 +19,11 @@ struct AccountOptions: ParsableArguments {
             "A sign-in by code to a dormant account: new-account (a fresh account; the old one is detached and kept) or allow "
                 + "(PHONEAUTH_RECYCLED_NUMBERS, default new-account)."))
     var recycledNumbers: String?
+    @Option(
+        help: ArgumentHelp(
+            "Days a detached account is kept for support before it is erased; 0 to keep it until an operator deletes it "
+                + "(PHONEAUTH_DETACHED_RETENTION_DAYS, default 90)."))
+    var detachedRetentionDays: Int?
     @Flag(help: "Do not text the old number when an account moves to another (PHONEAUTH_PHONE_CHANGE_NOTICE=off).")
     var noPhoneChangeNotice = false
     @Flag(help: "Keep the account's other sessions when its number changes (PHONEAUTH_PHONE_CHANGE_ENDS_SESSIONS=off).")
@@ -37,6 +42,10 @@ struct AccountOptions: ParsableArguments {
         if let days: Int = try source.number(dormantAfterDays, "PHONEAUTH_DORMANT_AFTER_DAYS") {
             guard (0...3_650).contains(days) else { throw ConfigError("the dormant period must be 0 to 3650 days") }
             config.account.dormantAfter = .seconds(days * 86_400)
+        }
+        if let days: Int = try source.number(detachedRetentionDays, "PHONEAUTH_DETACHED_RETENTION_DAYS") {
+            guard (0...3_650).contains(days) else { throw ConfigError("the detached-account retention must be 0 to 3650 days") }
+            config.account.detachedRetention = .seconds(days * 86_400)
         }
         if let text = source.value(recycledNumbers, "PHONEAUTH_RECYCLED_NUMBERS") {
             guard let mode = AccountPolicy.RecycledNumbers(rawValue: text) else {

@@ -44,6 +44,15 @@ extension ConsoleController {
                 return .deleted
             }
         }
+        group.post("users/:id/reattach") { request, context in
+            try await userAction(request, context) { id, form, actor in
+                guard try await actions.reattach(userID: id, reason: try OperatorReason.parse(form.text("reason"), field: "reason"), by: actor) != nil
+                else {
+                    throw AppError(.notFound, "This account is not detached.")
+                }
+                return .reattached
+            }
+        }
         group.post("users/:id/role") { request, context in
             try await userAction(request, context) { id, form, actor in
                 guard let role = form["role"].flatMap(UserRole.init(rawValue:)) else {

@@ -196,4 +196,27 @@ import Testing
             #expect((done.json["user"] as? [String: Any])?["phone_number"] as? String == "deleted:\(id)")
         }
     }
+
+    /// An account that moved numbers: its logs of the old number, up to the move, go digested too; a code asked for
+    /// the old number since (someone else trying it) is not the account's and stays.
+    @Test(arguments: Backend.all)
+    func erasureDigestsTheLogsOfEveryNumberTheAccountHad(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        let moved = "+13125550148"
+        try await harness.test { client in
+            let grant = try await harness.signInGrant(client, phone: Self.phone)
+            let started = try await PhoneChangeTests.start(client, to: moved, token: grant.access)
+            let code = try #require(harness.sms.lastCode(to: moved))
+            #expect(try await PhoneChangeTests.confirm(client, started, code: code, token: grant.access).status == .ok)
+            harness.clock.advance(by: 120)
+            _ = try await harness.sendCode(client, phone: Self.phone)  // a stranger tries the old number
+            let fresh = try await harness.signInGrant(client, phone: moved)
+            #expect(try await client.request(.delete, "/api/v1/account", token: fresh.access).status == .noContent)
+        }
+        #expect(try await Self.rowsNaming("3125550148", harness, backend: backend) == [])
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends WHERE phone_number = '\(Self.phone)'") == 1)
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM sms_sends WHERE phone_number LIKE '#%'") == 3)
+        // The number it holds goes into quarantine; the one it left is there already, from the move.
+        #expect(try await harness.sql.int("SELECT COUNT(*) FROM released_numbers") == 2)
+    }
 }

@@ -48,4 +48,38 @@ import Testing
         #expect(audit.last == "user.delete console asked by email")
         #expect(audit.first?.hasPrefix("user.change_number api") == true)
     }
+
+    /// A detached account's page says so and offers to give the number back; the account that signed in with the
+    /// number since is detached in turn, and offered the same.
+    @Test(arguments: Backend.all)
+    func anOperatorGivesADetachedAccountItsNumberBackFromItsPage(backend: Backend) async throws {
+        let harness = try await TestHarness.make(backend)
+        try await harness.test { client in
+            let phone = "+13125550193"
+            _ = try await harness.signIn(client, phone: phone)
+            let oldID = try #require(try await harness.sql.users().first { $0.phoneNumber == phone }?.id)
+            harness.clock.advance(by: 181 * 86_400)
+            _ = try await harness.signIn(client, phone: phone)
+            let newID = try #require(try await harness.sql.users().first { $0.phoneNumber == phone }?.id)
+            let (console, _) = try await ConsoleTests.operatorAndMember(harness, client)
+
+            let page = try await console.get("/console/users/\(oldID)")
+            #expect(page.text.contains("(none: detached)"))
+            #expect(page.text.contains(">detached<"))
+            #expect(page.text.contains("Give the number back"))
+            #expect(!(try await console.get("/console/users/\(newID)")).text.contains("Give the number back"))
+            let notDetached = try await console.post("/console/users/\(newID)/reattach", [:])
+            #expect(notDetached.status == .notFound)
+            let back = try await console.post("/console/users/\(oldID)/reattach", ["reason": "owner showed the contract"])
+            #expect(back.location == "/console/users/\(oldID)?notice=reattached")
+            let after = try await console.get("/console/users/\(oldID)?notice=reattached")
+            #expect(after.text.contains("The account has its number back"))
+            #expect(after.text.contains(phone))
+            #expect(try await console.get("/console/users/\(newID)").text.contains("Give the number back"))
+        }
+        #expect(
+            try await harness.sql.strings("SELECT action || '|' || via || '|' || COALESCE(detail, '-') FROM audit_log") == [
+                "user.reattach|console|owner showed the contract"
+            ])
+    }
 }

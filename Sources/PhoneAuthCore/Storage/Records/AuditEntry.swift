@@ -1,7 +1,7 @@
 import Foundation
 
 /// One operator action, as the audit log keeps it: who (an admin's user id, or the CLI), what, on whom, when, from
-/// which address, and through which door (admin API, console, CLI).
+/// which address, and through which door (admin API, console, CLI, or the server itself by a retention rule).
 package struct AuditEntry: Sendable, Equatable, Encodable {
     package enum Action: String, Sendable, Codable, CaseIterable {
         case promote = "user.promote"
@@ -19,11 +19,13 @@ package struct AuditEntry: Sendable, Equatable, Encodable {
 
     package enum Via: String, Sendable, Codable {
         case api, console, cli
+        /// The server on its own, applying a configured rule (a detached account erased after its retention).
+        case server
     }
 
     @ExplicitNull package var id: Int64? = nil
     package var at: Date
-    /// nil: the CLI, run by whoever has the database.
+    /// nil: the CLI, run by whoever has the database, or the server itself (`via` says which).
     @ExplicitNull package var operatorID: Int64? = nil
     package var action: Action
     /// `user:7`, `market:us`, `everyone`, `range:+1312`.

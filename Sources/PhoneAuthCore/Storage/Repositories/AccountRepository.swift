@@ -5,6 +5,8 @@ package protocol AccountRepository: Sendable {
     /// Erases the user's personal data in one transaction, as `AccountErasure` lists it table by table; the user's
     /// tokens fail on their next request on every instance (the change is signalled to the auth-state caches).
     func erase(_ erasure: AccountErasure, now: Date) async throws -> ErasureOutcome
+    /// Detached accounts detached before `cutoff` and not yet erased, oldest id first, at most `limit`.
+    func detached(before cutoff: Date, limit: Int) async throws -> [Int64]
     /// Confirms a number change with the code sent to the new number for `change.sessionID` (`PhoneChangeDecision`),
     /// in one transaction: the user moves to the number, its history ends the old one and starts the new one, the old
     /// one goes into quarantine, the codes of the new number are spent and, if asked, the other sessions end.
@@ -23,8 +25,8 @@ package protocol AccountRepository: Sendable {
 }
 
 package enum ErasureOutcome: Sendable, Equatable {
-    /// Erased now; the number it held.
-    case erased(phone: String)
+    /// Erased now.
+    case erased
     /// Erased before: nothing changed.
     case alreadyErased
     case notFound

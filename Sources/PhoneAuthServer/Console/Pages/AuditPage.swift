@@ -29,7 +29,8 @@ struct AuditPage: ConsolePage {
         (self.chrome, self.operatorFilter, self.targetFilter, self.error) = (chrome, operatorFilter, targetFilter, error)
         rows = entries.map { entry in
             Row(
-                at: ConsoleFormat.instant(entry.at), who: entry.operatorID.map { "user \($0)" } ?? "CLI", action: entry.action.rawValue,
+                at: ConsoleFormat.instant(entry.at), who: entry.operatorID.map { "user \($0)" } ?? (entry.via == .server ? "server" : "CLI"),
+                action: entry.action.rawValue,
                 target: entry.target, detail: entry.detail ?? "", address: entry.address ?? "–", via: entry.via.rawValue)
         }
         if entries.count == Self.pageSize, let last = entries.last?.id {

@@ -56,12 +56,13 @@ enum ConsoleNotice: String, CaseIterable, Sendable {
     case marketLoggedOut = "market-logged-out"
     case signedOut = "signed-out"
     case sessionEnded = "session-ended"
-    case deleted
+    case deleted, reattached
 
     var text: String {
         switch self {
         case .banned: "The user is banned: every session ended and sign-in is refused."
         case .deleted: "The account is deleted: every session ended, its personal data is erased and its number is in quarantine."
+        case .reattached: "The account has its number back; an account that signed in with the number since is detached."
         case .unbanned: "The ban is lifted. The sessions it ended stay ended."
         case .promoted: "The user is now an admin."
         case .demoted: "The user is no longer an admin."

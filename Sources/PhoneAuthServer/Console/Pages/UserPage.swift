@@ -48,6 +48,8 @@ struct UserPage: ConsolePage {
     var sessions: [SessionRow]
     var numbers: [NumberRow]
     var deleted: Bool
+    /// Detached as dormant: an operator may give it its number back.
+    var detached: Bool
     var liveSessions: Int
     /// The operator looks at their own account: no demote or ban button (the API still allows it).
     var isSelf: Bool
@@ -58,7 +60,7 @@ struct UserPage: ConsolePage {
         self.chrome = chrome
         id = user.id ?? 0
         name = user.fullName ?? "(no name)"
-        (phone, market, language, role) = (user.phoneNumber, user.market, user.language, user.role)
+        (phone, market, language, role) = (Self.phone(of: user), user.market, user.language, user.role)
         isAdmin = user.role == UserRole.admin.rawValue
         banned = user.isDisabled
         banReason = user.disabledReason
@@ -87,13 +89,20 @@ struct UserPage: ConsolePage {
                 until: entry.until.map { ConsoleFormat.instant($0) } ?? "now", reason: entry.reason ?? "–")
         }
         deleted = user.deletedAt != nil
+        detached = user.detachedAt != nil && !deleted
         liveSessions = self.sessions.filter(\.live).count
         isSelf = user.id == viewer
+    }
+
+    /// The number, or what stands for it on an erased or detached account (the number history shows the one it had).
+    static func phone(of user: User) -> String {
+        user.deletedAt != nil ? "(erased)" : user.detachedAt != nil ? "(none: detached)" : user.phoneNumber
     }
 
     /// Banned (since when), active, or signed out everywhere.
     static func status(of user: User) -> String {
         if let deleted = user.deletedAt { return "deleted \(ConsoleFormat.instant(deleted))" }
+        if let detached = user.detachedAt { return "detached \(ConsoleFormat.instant(detached)): its number signed in a new account" }
         return user.isDisabled ? "banned since \(ConsoleFormat.instant(user.disabledAt))" : user.isActive ? "active" : "signed out"
     }
 }

@@ -18,7 +18,7 @@ struct UsersPage: ConsolePage {
         init(_ user: User) {
             id = user.id ?? 0
             name = user.fullName ?? "(no name)"
-            (phone, market) = (user.phoneNumber, user.market)
+            (phone, market) = (UserPage.phone(of: user), user.market)
             status = UserPage.status(of: user)
             lastLogin = ConsoleFormat.instant(user.lastLogin)
             link = "/console/users/\(id)"

@@ -71,6 +71,15 @@ let package = Package(
         ),
         // The only modules that import GRDB and PostgresNIO: each backend behind Core's repository protocols.
         .target(
+            name: "PhoneAuthNetwork",
+            dependencies: [
+                .target(name: "PhoneAuthCore", condition: server),
+                .target(name: "PhoneAuthDelivery", condition: server),
+                .product(name: "JWTKit", package: "jwt-kit", condition: server),
+                .product(name: "Logging", package: "swift-log", condition: server),
+            ]
+        ),
+        .target(
             name: "PhoneAuthSQLite",
             dependencies: [
                 .target(name: "PhoneAuthCore", condition: server),
@@ -98,6 +107,7 @@ let package = Package(
                 .target(name: "PhoneAuthAPI", condition: server),
                 .target(name: "PhoneAuthCore", condition: server),
                 .target(name: "PhoneAuthDelivery", condition: server),
+                .target(name: "PhoneAuthNetwork", condition: server),
                 .target(name: "PhoneAuthSQLite", condition: server),
                 .target(name: "PhoneAuthPostgres", condition: server),
                 .product(name: "Hummingbird", package: "hummingbird", condition: server),
@@ -132,6 +142,7 @@ let package = Package(
                 .target(name: "PhoneAuthAPI", condition: server),
                 .target(name: "PhoneAuthCore", condition: server),
                 .target(name: "PhoneAuthDelivery", condition: server),
+                .target(name: "PhoneAuthNetwork", condition: server),
                 .target(name: "PhoneAuthSQLite", condition: server),
                 .target(name: "PhoneAuthPostgres", condition: server),
                 "ClientCore",

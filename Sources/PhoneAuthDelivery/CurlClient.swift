@@ -5,41 +5,48 @@ import PhoneAuthCore
 import Synchronization
 
 /// An outbound HTTP request made with libcurl.
-struct CurlRequest: Sendable {
-    var url: String
-    var method = "POST"
-    var headers: [String] = []
-    var body: [UInt8] = []
-    var connectTimeout: Duration = .seconds(2)
-    var timeout: Duration = .seconds(5)
+package struct CurlRequest: Sendable {
+    package var url: String
+    package var method = "POST"
+    package var headers: [String] = []
+    package var body: [UInt8] = []
+    package var connectTimeout: Duration = .seconds(2)
+    package var timeout: Duration = .seconds(5)
     /// `user:password` for HTTP basic auth, or the access key and secret for SigV4.
-    var userPassword: String?
+    package var userPassword: String?
     /// libcurl's AWS Signature V4 provider string, e.g. `aws:amz:us-east-1:sns`.
-    var awsSigV4: String?
+    package var awsSigV4: String?
     /// PEM bundle of the certificate authorities to trust instead of the system's (a provider behind a private CA).
-    var caFile: String?
+    package var caFile: String?
 }
 
-struct CurlResponse: Sendable {
-    var status: Int
-    var body: [UInt8]
-    /// Header lines as received, names lowercased.
-    var headers: [(name: String, value: String)] = []
+extension CurlRequest {
+    package init(url: String, method: String = "POST") {
+        self.url = url
+        self.method = method
+    }
+}
 
-    func header(_ name: String) -> String? {
+package struct CurlResponse: Sendable {
+    package var status: Int
+    package var body: [UInt8]
+    /// Header lines as received, names lowercased.
+    package var headers: [(name: String, value: String)] = []
+
+    package func header(_ name: String) -> String? {
         let wanted = name.lowercased()
         return headers.last { $0.name == wanted }?.value
     }
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    package var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// Transport failures: connection refused, DNS, timeout. HTTP error statuses are responses, not errors.
-struct CurlError: Error, CustomStringConvertible, Equatable {
-    let code: Int
-    let description: String
+package struct CurlError: Error, CustomStringConvertible, Equatable {
+    package let code: Int
+    package let description: String
 
-    var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
+    package var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
 }
 
 /// Runs blocking libcurl calls on a thread pool of its own, so a hanging provider holds neither Hummingbird's event
@@ -71,13 +78,13 @@ package struct CurlClient: Sendable {
 
     /// The same threads, but connections of its own: a client whose cached connections no other client can reach
     /// (tests whose loopback servers come and go, and may reuse a port number).
-    static func isolated() -> CurlClient {
+    package static func isolated() -> CurlClient {
         CurlClient(pool: shared.pool, handles: CurlHandlePool())
     }
 
     private static let globalInit: Void = { curl_global_init(CCURL_GLOBAL_DEFAULT) }()
 
-    func perform(_ request: CurlRequest) async throws -> CurlResponse {
+    package func perform(_ request: CurlRequest) async throws -> CurlResponse {
         try await pool.runIfActive { [handles] in
             let handle = try handles.take()
             defer { handles.give(back: handle) }

@@ -2,12 +2,12 @@
 /// `A–Z a–z 0–9 - _ . ~` as uppercase `%XX`), so the signed body is byte-identical to what they check. Twilio takes it too.
 import PhoneAuthCore
 
-enum FormEncoding {
-    static func encode(_ fields: [(String, String)]) -> String {
+package enum FormEncoding {
+    package static func encode(_ fields: [(String, String)]) -> String {
         fields.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
     }
 
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

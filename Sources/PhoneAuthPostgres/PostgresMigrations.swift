@@ -289,6 +289,14 @@ enum PostgresMigrations {
                 """,
             ]
         ),
+        // What the operator network said before a code went out (`NetworkMarks`), for the sign-in that redeems it.
+        (
+            SchemaHistory.name(18),
+            [
+                "ALTER TABLE verifications ADD COLUMN IF NOT EXISTS sim_swap TEXT",
+                "ALTER TABLE verifications ADD COLUMN IF NOT EXISTS recycled BOOLEAN",
+            ]
+        ),
     ]
 
     /// What each migration above was recorded as while PostgreSQL numbered its own (frozen: never edit).

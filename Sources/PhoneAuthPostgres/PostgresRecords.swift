@@ -41,6 +41,8 @@ extension Verification {
             phoneNumber: try row["phone_number"].decode(String.self), codeHash: try row["code_hash"].decode(ByteBuffer.self).data,
             idAttempts: try row["id_attempts"].decode(Int.self), phoneAttempts: try row["phone_attempts"].decode(Int.self),
             expiresAt: try row["expires_at"].decode(Date.self), createdAt: try row["created_at"].decode(Date.self))
+        simSwap = try row["sim_swap"].decode(String?.self)
+        recycled = try row["recycled"].decode(Bool?.self)
     }
 }
 

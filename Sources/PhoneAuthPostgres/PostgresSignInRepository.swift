@@ -26,12 +26,19 @@ struct PostgresSignInRepository: SignInRepository {
                 \(expiresAt), \(now), \(changeSession) FROM verifications
                 WHERE phone_number = \(phone) AND code_hash = \(codeHash.bytea) AND expires_at > \(now)
                 RETURNING id, EXISTS (SELECT 1 FROM users WHERE phone_number = \(phone) AND disabled_at IS NOT NULL) AS disabled,
-                (SELECT language FROM users WHERE phone_number = \(phone)) AS language
+                (SELECT language FROM users WHERE phone_number = \(phone)) AS language,
+                (SELECT COALESCE(last_login, created_at) FROM users WHERE phone_number = \(phone) AND is_verified) AS last_sign_in
                 """)
             guard let row else { throw AppError.internalError }
             return StoredVerification(
                 id: try row["id"].decode(Int64.self), phoneIsDisabled: try row["disabled"].decode(Bool.self),
-                userLanguage: try row["language"].decode(String?.self))
+                userLanguage: try row["language"].decode(String?.self), accountLastSignIn: try row["last_sign_in"].decode(Date?.self))
+        }
+    }
+
+    func mark(id: Int64, _ marks: NetworkMarks) async throws {
+        try await database.write(affecting: .nobody) { sql in
+            try await sql.execute("UPDATE verifications SET sim_swap = \(marks.simSwap?.rawValue), recycled = \(marks.recycled) WHERE id = \(id)")
         }
     }
 
@@ -49,7 +56,7 @@ struct PostgresSignInRepository: SignInRepository {
         // Only a sign-in changes a caller's state (its own user's row and sessions); a wrong guess changes nobody's.
         try await database.writeReporting {
             let outcome = try await Self.redeem(guess, limits: limits, session: session, now: now, on: $0)
-            guard case .success(let user, let detached) = outcome, let id = user.id else { return (outcome, .nobody) }
+            guard case .success(let user, let detached, _) = outcome, let id = user.id else { return (outcome, .nobody) }
             // A detached account's sessions ended too: every cache forgets.
             return (outcome, detached ? .everyone : .user(id))
         }
@@ -125,12 +132,16 @@ struct PostgresSignInRepository: SignInRepository {
         // A dormant account's number may have a new owner: the code makes a fresh account, the old one is kept (only
         // when a sign-in can follow: a market no longer served detaches nothing).
         var detached = false
-        if let holder = existing, guess.newUser(phone) != nil, try await PostgresAccountRows.isDormant(sql, holder, guess: guess) {
+        let marks = code.marks
+        if let holder = existing, guess.newUser(phone) != nil,
+            try await PostgresAccountRows.isDormant(sql, holder, guess: guess, recycled: marks.recycled)
+        {
             try await PostgresAccountRows.detach(sql, userID: holder.id!, now: now)
             (existing, detached) = (nil, true)
         }
         let released = existing == nil ? try await PostgresAccountRows.releasedUntil(sql, digest: guess.digest(phone), now: now) : nil
-        let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone), releasedUntil: released, now: now)
+        let decision = SignInDecision.decide(
+            existing: existing, defaults: guess.newUser(phone), releasedUntil: released, simSwap: marks.simSwap, now: now)
         guard case .signIn(let defaults) = decision else {
             if decision.burnsCode { try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)") }
             return decision.refusal ?? .rejected(attemptsRemaining: nil)
@@ -140,7 +151,7 @@ struct PostgresSignInRepository: SignInRepository {
         if existing?.isVerified != true { try await PostgresAccountRows.attach(sql, userID: user.id!, phone: phone, now: now) }
         try await PostgresSessionRows.open(sql, session, userID: user.id!, now: now)
         try await PostgresSendRows.markVerified(sql, phone: phone, now: now)
-        return .success(user, detached: detached)
+        return .success(user, detached: detached, simSwapNotice: SignInDecision.notifiesSimSwap(existing: existing, simSwap: marks.simSwap))
     }
 
     private static func phoneRetryAfter(

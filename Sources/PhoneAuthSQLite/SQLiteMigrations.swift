@@ -312,6 +312,13 @@ enum SQLiteMigrations {
                 t.column("available_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration(SchemaHistory.name(18)) { db in
+            // What the operator network said before a code went out (`NetworkMarks`), for the sign-in that redeems it.
+            try db.alter(table: "verifications") { t in
+                t.add(column: "sim_swap", .text)
+                t.add(column: "recycled", .boolean)
+            }
+        }
         return migrator
     }
 }

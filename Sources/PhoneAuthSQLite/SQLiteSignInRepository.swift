@@ -18,7 +18,14 @@ struct SQLiteSignInRepository: SignInRepository {
                 expiresAt: expiresAt, createdAt: now, changeSession: changeSession)
             try verification.insert(db)
             let user = try SQLiteUserRows.standing(db, phone: phone)
-            return StoredVerification(id: verification.id!, phoneIsDisabled: user?.disabled ?? false, userLanguage: user?.language)
+            return StoredVerification(
+                id: verification.id!, phoneIsDisabled: user?.disabled ?? false, userLanguage: user?.language, accountLastSignIn: user?.lastSignIn)
+        }
+    }
+
+    func mark(id: Int64, _ marks: NetworkMarks) async throws {
+        try await database.writer.write { db in
+            try db.run("UPDATE verifications SET sim_swap = ?, recycled = ? WHERE id = ?", [marks.simSwap?.rawValue, marks.recycled, id])
         }
     }
 
@@ -85,12 +92,15 @@ struct SQLiteSignInRepository: SignInRepository {
             // A dormant account's number may have a new owner: the code makes a fresh account, the old one is kept (only
             // when a sign-in can follow: a market no longer served detaches nothing).
             var detached = false
-            if let holder = existing, guess.newUser(phone) != nil, try SQLiteAccountRows.isDormant(db, holder, guess: guess) {
+            let marks = code.marks
+            if let holder = existing, guess.newUser(phone) != nil, try SQLiteAccountRows.isDormant(db, holder, guess: guess, recycled: marks.recycled)
+            {
                 try SQLiteAccountRows.detach(db, userID: holder.id!, now: now)
                 (existing, detached) = (nil, true)
             }
             let released = existing == nil ? try SQLiteAccountRows.releasedUntil(db, digest: guess.digest(phone), now: now) : nil
-            let decision = SignInDecision.decide(existing: existing, defaults: guess.newUser(phone), releasedUntil: released, now: now)
+            let decision = SignInDecision.decide(
+                existing: existing, defaults: guess.newUser(phone), releasedUntil: released, simSwap: marks.simSwap, now: now)
             guard case .signIn(let defaults) = decision else {
                 if decision.burnsCode { try code.delete(db) }
                 return decision.refusal ?? .rejected(attemptsRemaining: nil)
@@ -100,7 +110,7 @@ struct SQLiteSignInRepository: SignInRepository {
             if existing?.isVerified != true { try SQLiteAccountRows.attach(db, userID: user.id!, phone: phone, now: now) }
             try SQLiteSessionRows.open(db, session, userID: user.id!, now: now)
             try SQLiteSendRows.markVerified(db, phone: phone, now: now)
-            return .success(user, detached: detached)
+            return .success(user, detached: detached, simSwapNotice: SignInDecision.notifiesSimSwap(existing: existing, simSwap: marks.simSwap))
         }
     }
 

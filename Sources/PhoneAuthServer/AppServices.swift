@@ -1,13 +1,15 @@
 import Foundation
 import JWTKit
+import Logging
 import PhoneAuthCore
 import PhoneAuthDelivery
+import PhoneAuthNetwork
 
 /// Every service the routes use, built once from the configuration, the open storage and what tests swap
 /// (`AppDependencies`): the one place a service's arguments are chosen. `buildRouter` only mounts them.
 struct AppServices: Sendable {
     let tokens: TokenService
-    let sender: CodeSender
+    var sender: CodeSender
     let sessions: SessionService
     /// A token to the caller's current state, through the auth-state cache when there is one.
     let resolver: any CallerResolver
@@ -52,6 +54,9 @@ struct AppServices: Sendable {
                 proofOfWork: ProofOfWork(pepper: config.pepper, random: random, now: now), challenges: storage.challenges,
                 lifetime: config.fraud.challengeLifetime, metrics: metrics, activity: activity, now: now),
             timing: SendTimingMask(), metrics: metrics, activity: activity, random: random, now: now)
+        if !config.network.operators.isEmpty {
+            sender.networkChecks = try await Self.networkChecks(config, curl: dependencies.curl, metrics: metrics)
+        }
         sessions = SessionService(
             codes: CodeRedeemer(
                 signIn: storage.signIn, limits: config.limits, maxAttempts: config.maxCodeAttempts, hasher: hasher, testNumbers: config.testNumbers,
@@ -80,5 +85,18 @@ struct AppServices: Sendable {
             sender: sender, accounts: storage.accounts, audit: storage.audit, markets: config.markets, limits: config.limits,
             maxAttempts: config.maxCodeAttempts, hasher: hasher, policy: config.account, digest: PhoneDigest(pepper: config.pepper), now: now)
         network = ClientNetwork(trustedProxies: config.limits.trustedProxies, ipv6PrefixLength: config.limits.ipv6PrefixLength)
+    }
+
+    /// The operators of the markets that have one, their keys read now (a missing or bad key stops the start).
+    static func networkChecks(_ config: AppConfig, curl: CurlClient?, metrics: ServerMetrics) async throws -> NetworkChecks {
+        var operators: [String: NetworkChecks.Configured] = [:]
+        for settings in config.network.operators {
+            // The operator checks our assertions' times against its own clock: they carry the real time.
+            let client = try await CamaraOperator(
+                settings: settings, curl: curl ?? .process(threads: config.delivery.concurrency), now: { Date() },
+                logger: Logger(label: "phoneauth.network"))
+            operators[settings.market] = NetworkChecks.Configured(client: client, checks: settings.checks)
+        }
+        return NetworkChecks(operators: operators, simSwap: config.network.simSwap, metrics: metrics)
     }
 }

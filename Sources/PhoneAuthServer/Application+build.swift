@@ -110,7 +110,8 @@ func buildRouter(
     OpenAPIController().addRoutes(to: routes)
 
     AuthController(
-        codes: services.sender, sessions: services.sessions, idempotency: storage.idempotency, clientNetwork: services.network,
+        codes: services.sender, sessions: services.sessions, callers: services.resolver, idempotency: storage.idempotency,
+        clientNetwork: services.network,
         markets: config.markets, androidAppHashes: config.androidAppHashes, now: now
     ).addRoutes(to: routes.group("auth"))
     ReceiptController(

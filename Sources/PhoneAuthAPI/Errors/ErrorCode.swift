@@ -93,6 +93,11 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case phoneTaken = "phone_taken"
     /// The account changed its number within the cooldown (7 days by default); `Retry-After` says when it may again.
     case phoneChangeTooSoon = "phone_change_too_soon"
+    /// The right code for an account whose SIM changed within the SIM-swap window (the operator said so): no session
+    /// opens and the account's sessions stay. Sign in on a device already signed in, or ask support.
+    case simSwapDetected = "sim_swap_detected"
+    /// The operator could not say whether the number's SIM changed, and the server fails closed; retry later.
+    case networkCheckUnavailable = "network_check_unavailable"
     /// A provider's delivery receipt whose signature does not match its body.
     case invalidSignature = "invalid_signature"
 }

@@ -26,7 +26,9 @@ package struct PhoneChanger: Sendable {
     }
 
     /// Sends a code to `phone` for this session to confirm the move with. Refused at once: the account's own number,
-    /// a number of another market (a change stays within the token's market), and a change within the cooldown.
+    /// a number of another market (a change stays within the token's market), a change within the cooldown, and,
+    /// where the operator is asked, an account whose own number's SIM changed within the window (whoever took over
+    /// that SIM would move the account out of the owner's reach).
     package func start(
         _ caller: Caller, to phone: PhoneNumber, network: String, answer: ChallengeGate.Answer?, wording: CodeSender.Wording,
         channel: DeliveryChannel?, logger: Logger
@@ -41,9 +43,17 @@ package struct PhoneChanger: Sendable {
         if let wait = PhoneChangeDecision.cooldownLeft(lastChange: last, cooldown: policy.phoneChangeCooldown, now: now()) {
             throw AppError.phoneChangeTooSoon.retrying(after: wait)
         }
+        if let checks = sender.networkChecks {
+            switch await checks.simSwapMark(phone: caller.user.phoneNumber, market: market.code, logger: logger) {
+            case .swapped: throw AppError.simSwapDetected
+            case .unverified: throw AppError.networkCheckUnavailable
+            case .notify, nil: break  // the old number hears of the move anyway
+            }
+        }
+        // The new number's own checks would hold nothing: it joins an account that exists already.
         return try await sender.send(
             to: phone, market: market, network: network, answer: answer, wording: wording, channel: channel, changeSession: sessionID,
-            logger: logger)
+            trustedDevice: true, logger: logger)
     }
 
     /// The account with its new number, once `code` is the one sent for this session's change.
@@ -79,9 +89,6 @@ package struct PhoneChanger: Sendable {
     private func notify(_ previous: String, user: User, logger: Logger) async {
         guard let phone = try? PhoneNumber(parsing: previous) else { return }
         let language = MessageLanguage.pick(nil, user.language, (try? markets.market(for: phone))?.defaultLanguage ?? "en")
-        let message = CodeMessage(to: phone, body: sender.texts.numberChanged(language: language), code: "", channel: .sms, language: language)
-        do { _ = try await sender.gateway.send(message, logger: logger) } catch {
-            logger.warning("number-change notice not sent", metadata: ["to": "\(phone.masked)", "error": "\(error)"])
-        }
+        await sender.notice(sender.texts.numberChanged(language: language), to: phone, language: language, logger: logger)
     }
 }

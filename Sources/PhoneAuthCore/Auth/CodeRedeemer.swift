@@ -45,12 +45,12 @@ package struct CodeRedeemer: Sendable {
         self.now = now
     }
 
-    /// The signed-in user, with `session` opened (and whether the number's dormant account was detached for it);
-    /// otherwise the refusal as an `AppError`.
+    /// The signed-in user, with `session` opened (and whether the number's dormant account was detached for it, and
+    /// whether the number should hear that its SIM changed lately); otherwise the refusal as an `AppError`.
     package func redeem(
         _ target: VerificationTarget, code: String, network: String, session: NewSession
     ) async throws -> (
-        user: User, detached: Bool
+        user: User, detached: Bool, simSwapNotice: Bool
     ) {
         let (hasher, markets, digest) = (self.hasher, self.markets, self.digest)
         var guess = Guess(
@@ -63,25 +63,28 @@ package struct CodeRedeemer: Sendable {
         guess.digest = { digest($0) }
         let (policy, now) = (account, self.now)
         guess.isDormant = { policy.isDormant(lastSeen: $0, now: now()) }
+        guess.isRecycled = { policy.isRecycled(operatorAnswer: $0) }
         let outcome = try await signIn.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
         let error: AppError
         switch outcome {
-        case .success(let user, let detached):
+        case .success(let user, let detached, let notice):
             metrics.code(.verified, market: user.market)
             activity.record(.signIn, market: user.market)
             if let phone = try? PhoneNumber(parsing: user.phoneNumber), testNumbers.code(for: phone, at: now()) == nil {
                 activity.record(.verified, market: user.market)
             }
-            return (user, detached)
+            return (user, detached, notice)
         case .rejected(let remaining): error = .invalidCode(attemptsRemaining: remaining)
         case .locked: error = .tooManyAttempts
         case .disabled: error = .accountDisabled
         case .quarantined(let until): error = .numberQuarantined(until: until, now: now())
+        case .simSwapped: error = .simSwapDetected
+        case .networkUnverified: error = .networkCheckUnavailable
         case .phoneRateLimited(let retryAfter): error = AppError.verifyRateLimited.retrying(after: retryAfter)
         case .networkRateLimited(let retryAfter): error = AppError.networkRateLimited.retrying(after: retryAfter)
         }
         switch outcome {
-        case .phoneRateLimited, .networkRateLimited:
+        case .phoneRateLimited, .networkRateLimited, .simSwapped, .networkUnverified:
             metrics.limitRefused(error.code.rawValue)
             activity.record(.refused(error.code.rawValue), market: market(of: target))
         default: metrics.code(.failed, market: market(of: target))

@@ -29,6 +29,8 @@ package struct CodeSender: Sendable {
     package let activity: ActivityRecorder
     package let random: any RandomSource
     package let now: WallClock
+    /// The operator network's checks, by market (`--network-operators`); nil: none configured.
+    package var networkChecks: NetworkChecks?
 
     package init(
         signIn: any SignInRepository,
@@ -80,7 +82,7 @@ package struct CodeSender: Sendable {
     /// instead; `answer` is one solved.
     package func send(
         to phone: PhoneNumber, market: Market, network: String, answer: ChallengeGate.Answer? = nil, wording: Wording = Wording(),
-        channel requested: DeliveryChannel? = nil, changeSession: String? = nil, logger: Logger
+        channel requested: DeliveryChannel? = nil, changeSession: String? = nil, trustedDevice: Bool = false, logger: Logger
     ) async throws -> Sent {
         let issuedAt = now()
         let offered = channels.channels(for: market.code)
@@ -129,6 +131,12 @@ package struct CodeSender: Sendable {
             try? await Task.sleep(for: timing.delay(random: random))
             logger.info("disabled user: no sms", metadata: ["phone": "\(phone.masked)"])
             return Sent(verificationID: verificationID, channel: chosen)
+        }
+        // Before the code goes out, the operator's word on the number; a device already signed in to its account is
+        // trusted as it is.
+        if let networkChecks, !trustedDevice {
+            let marks = await networkChecks.precheck(phone: phone.e164, market: market.code, lastSignIn: stored.accountLastSignIn, logger: logger)
+            if !marks.isEmpty { try await signIn.mark(id: stored.id, marks) }
         }
         let language = MessageLanguage.pick(wording.language, stored.userLanguage, market.defaultLanguage)
         let autofill = wording.appHash.map(Autofill.appHash) ?? market.otpDomain.map { Autofill.originBound(domain: $0) }
@@ -184,6 +192,15 @@ package struct CodeSender: Sendable {
         logged["channel"] = "\(used.rawValue)"
         logger.info("code sent", metadata: logged)
         return Sent(verificationID: verificationID, channel: used)
+    }
+
+    /// A text with no code (a notice: the account moved, a new SIM signed in), by SMS. A notice that cannot be sent
+    /// costs the notice, not what it tells of.
+    package func notice(_ body: String, to phone: PhoneNumber, language: MessageLanguage, logger: Logger) async {
+        let message = CodeMessage(to: phone, body: body, code: "", channel: .sms, language: language)
+        do { _ = try await gateway.send(message, logger: logger) } catch {
+            logger.warning("notice not sent", metadata: ["to": "\(phone.masked)", "error": "\(error)"])
+        }
     }
 
     /// A send's outcome: the id the client verifies with, and the channel the code went by.

@@ -39,6 +39,8 @@ package struct SessionService: Sendable {
         package var pair: RefreshTokens.Pair
         /// The number's dormant account was detached and `user` is a fresh one: the client should say so.
         package var detachedPrevious = false
+        /// The operator said the number's SIM changed lately and the policy lets the sign-in through: tell the number.
+        package var simSwapNotice = false
     }
 
     /// Redeems the code and, in the same transaction, creates or activates the user and opens a session on this device.
@@ -54,13 +56,15 @@ package struct SessionService: Sendable {
             expiresAt: issuedAt.addingTimeInterval(refreshLifetime.seconds),
             absoluteExpiresAt: issuedAt.addingTimeInterval(refreshAbsoluteLifetime.seconds),
             userAgent: userAgent.map { String($0.prefix(256)) }, ip: ip)
-        let (user, detached) = try await codes.redeem(target, code: code, network: network, session: session)
+        let (user, detached, simSwapNotice) = try await codes.redeem(target, code: code, network: network, session: session)
         guard let userID = user.id else { throw AppError.internalError }
         let token = try await tokens.issue(
             userID: userID, market: user.market, role: user.role, sessionID: session.id, notBefore: user.tokenCutoff)
         logger.info("signed in", metadata: ["user_id": "\(userID)", "market": "\(user.market)", "session": "\(session.id)"])
         if detached { logger.notice("a dormant account's number signed in: a fresh account was made, the old one detached") }
-        return Grant(user: user, pair: .init(accessToken: token, refreshToken: refreshToken), detachedPrevious: detached)
+        var grant = Grant(user: user, pair: .init(accessToken: token, refreshToken: refreshToken), detachedPrevious: detached)
+        grant.simSwapNotice = simSwapNotice
+        return grant
     }
 
     /// A new access token with current claims (the user is re-read) and a new refresh token; the old one is retired.

@@ -28,6 +28,12 @@ package struct AccountPolicy: Sendable, Equatable {
         case allow
     }
 
+    /// Whether the operator's Number Recycling answer (a new subscriber since the account's last sign-in) makes the
+    /// number a new owner's: it replaces the guess by age where the operator is asked.
+    package func isRecycled(operatorAnswer: Bool) -> Bool {
+        recycledNumbers == .newAccount && operatorAnswer
+    }
+
     /// Whether an account last seen at `lastSeen` is dormant at `now`.
     package func isDormant(lastSeen: Date?, now: Date) -> Bool {
         guard recycledNumbers == .newAccount, dormantAfter > .zero, let lastSeen else { return false }

@@ -54,6 +54,8 @@ package struct AppError: Error, Equatable, Sendable {
         case accountDeleted
         case phoneTaken
         case phoneChangeTooSoon
+        case simSwapDetected
+        case networkCheckUnavailable
     }
 
     /// What a 428 carries: solve it (`ProofOfWork`) and repeat send-code with `challenge` and `solution`.
@@ -116,6 +118,12 @@ package struct AppError: Error, Equatable, Sendable {
         .phoneTaken, "Another account holds this number; it cannot be moved to. Nothing was changed or merged.")
     package static let phoneChangeTooSoon = AppError(.phoneChangeTooSoon, "The number of this account was changed recently; try again later.")
     package static let accountDeleted = AppError(.accountDeleted, "This account was deleted; its sessions have ended.")
+    package static let simSwapDetected = AppError(
+        .simSwapDetected,
+        "This number's SIM card changed recently, so a code sent to it cannot open the account now. Sign in on a device that is already "
+            + "signed in, or contact support.")
+    package static let networkCheckUnavailable = AppError(
+        .networkCheckUnavailable, "The mobile network could not confirm this number's SIM card; try again in a minute.", retryAfter: 60)
     package static func numberQuarantined(until: Date, now: Date) -> AppError {
         AppError(
             .numberQuarantined,
@@ -200,6 +208,8 @@ package struct AppError: Error, Equatable, Sendable {
         case .accountDeleted: .accountDeleted
         case .phoneTaken: .phoneTaken
         case .phoneChangeTooSoon: .phoneChangeTooSoon
+        case .simSwapDetected: .simSwapDetected
+        case .networkCheckUnavailable: .networkCheckUnavailable
         case .invalidSignature: .invalidSignature
         case .tokenExpired: .tokenExpired
         case .tokenStale: .tokenStale

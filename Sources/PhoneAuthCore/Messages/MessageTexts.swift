@@ -73,6 +73,19 @@ package struct MessageTexts: Sendable {
         }
     }
 
+    /// To a number whose SIM changed lately, after a sign-in with it (`--sim-swap-action notify`).
+    package func simSwapSignIn(language: MessageLanguage) -> String {
+        switch language {
+        case .english: "A new SIM card for this number signed in to your \(appName) account. If this was not you, contact support."
+        case .russian:
+            "С новой SIM-картой этого номера выполнен вход в ваш аккаунт \(appName). "
+                + "Если это были не вы, обратитесь в поддержку."
+        case .kyrgyz:
+            "Бул номердин жаңы SIM-картасы менен \(appName) аккаунтуңузга кирилди. "
+                + "Бул сиз болбосоңуз, колдоого кайрылыңыз."
+        }
+    }
+
     private func plain(code: String, language: MessageLanguage) -> String {
         switch language {
         case .english: "\(code) is your \(appName) code. Do not share it."

@@ -43,6 +43,12 @@ package final class ServerMetrics: Sendable {
         for market in markets + ["unknown"] {
             for event in [CodeEvent.sent, .verified, .failed, .expired] { increment(event.family, [("market", market)], by: 0) }
         }
+        // The network checks' headline answers, configured or not (a market with no operator stays at 0).
+        for market in markets {
+            for (check, outcome) in [("number-verification", "verified"), ("sim-swap", "swapped"), ("number-recycling", "recycled")] {
+                increment(.networkChecks, [("market", market), ("check", check), ("outcome", outcome)], by: 0)
+            }
+        }
         for limit in Set(limits) { increment(.limitRefusals, [("limit", limit)], by: 0) }
     }
 
@@ -157,6 +163,11 @@ package final class ServerMetrics: Sendable {
     }
 
     /// A send or verify refused by one of the abuse limits; `limit` is the error code the client saw.
+    /// One operator network check: its answer (`swapped`, `not_swapped`, `recycled`, …) or why there was none.
+    package func networkCheck(_ check: String, market: String, outcome: String) {
+        increment(.networkChecks, [("market", market), ("check", check), ("outcome", outcome)])
+    }
+
     package func limitRefused(_ limit: String) {
         increment(.limitRefusals, [("limit", limit)])
     }

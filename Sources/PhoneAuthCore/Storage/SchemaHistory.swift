@@ -21,6 +21,7 @@ package enum SchemaHistory {
         "deliveries by channel with their receipts",
         "budgets per channel",
         "erased and detached accounts, number history, numbers in quarantine, number-change codes",
+        "operator network answers on codes: SIM swap, number recycling",
     ]
 
     package static var latest: Int { titles.count }

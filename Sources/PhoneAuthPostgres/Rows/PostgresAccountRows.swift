@@ -43,10 +43,13 @@ enum PostgresAccountRows {
         try await sql.row("SELECT MAX(until_at) AS at FROM phone_history WHERE user_id = \(userID) AND reason = 'changed'")?["at"].decode(Date?.self)
     }
 
-    /// Whether `user`, found holding the number at a sign-in by code, is dormant: its last sign-in, and then (only if
-    /// that is old) its sessions' last refresh, longer ago than `isDormant` allows. A ban stays with its number.
-    static func isDormant(_ sql: PostgresExecutor, _ user: User, guess: Guess) async throws -> Bool {
-        guard let id = user.id, user.isVerified, !user.isDisabled, guess.isDormant(user.lastLogin ?? user.createdAt) else { return false }
+    /// Whether `user`, found holding the number at a sign-in by code, is dormant: as the operator answered (`recycled`,
+    /// when it was asked), else by age: its last sign-in, and then (only if that is old) its sessions' last refresh,
+    /// longer ago than `isDormant` allows. A ban stays with its number.
+    static func isDormant(_ sql: PostgresExecutor, _ user: User, guess: Guess, recycled: Bool?) async throws -> Bool {
+        guard user.isVerified, !user.isDisabled else { return false }
+        if let recycled { return guess.isRecycled(recycled) }
+        guard let id = user.id, guess.isDormant(user.lastLogin ?? user.createdAt) else { return false }
         let refreshed = try await sql.row("SELECT MAX(rotated_at) AS at FROM user_sessions WHERE user_id = \(id)")?["at"].decode(Date?.self)
         return guess.isDormant(refreshed ?? user.lastLogin ?? user.createdAt)
     }

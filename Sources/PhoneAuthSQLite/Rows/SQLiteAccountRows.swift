@@ -41,10 +41,13 @@ enum SQLiteAccountRows {
         try Date.fetchOne(db.prepared("SELECT MAX(until_at) FROM phone_history WHERE user_id = ? AND reason = 'changed'"), arguments: [userID])
     }
 
-    /// Whether `user`, found holding the number at a sign-in by code, is dormant: its last sign-in, and then (only if
-    /// that is old) its sessions' last refresh, longer ago than `isDormant` allows. A ban stays with its number.
-    static func isDormant(_ db: Database, _ user: User, guess: Guess) throws -> Bool {
-        guard let id = user.id, user.isVerified, !user.isDisabled, guess.isDormant(user.lastLogin ?? user.createdAt) else { return false }
+    /// Whether `user`, found holding the number at a sign-in by code, is dormant: as the operator answered (`recycled`,
+    /// when it was asked), else by age: its last sign-in, and then (only if that is old) its sessions' last refresh,
+    /// longer ago than `isDormant` allows. A ban stays with its number.
+    static func isDormant(_ db: Database, _ user: User, guess: Guess, recycled: Bool?) throws -> Bool {
+        guard user.isVerified, !user.isDisabled else { return false }
+        if let recycled { return guess.isRecycled(recycled) }
+        guard let id = user.id, guess.isDormant(user.lastLogin ?? user.createdAt) else { return false }
         let refreshed = try Date.fetchOne(db.prepared("SELECT MAX(rotated_at) FROM user_sessions WHERE user_id = ?"), arguments: [id])
         return guess.isDormant(refreshed ?? user.lastLogin ?? user.createdAt)
     }

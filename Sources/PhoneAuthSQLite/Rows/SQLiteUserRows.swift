@@ -11,9 +11,15 @@ enum SQLiteUserRows {
     }
 
     /// Whether the phone's user is disabled, and their language; nil when the phone has no user.
-    static func standing(_ db: Database, phone: String) throws -> (disabled: Bool, language: String)? {
-        try Row.fetchOne(db.prepared("SELECT disabled_at IS NOT NULL AS disabled, language FROM users WHERE phone_number = ?"), arguments: [phone])
-            .map { (disabled: $0["disabled"], language: $0["language"]) }
+    /// Whether the number's user is banned, its language, and (for an account that signed in) its last sign-in.
+    static func standing(_ db: Database, phone: String) throws -> (disabled: Bool, language: String, lastSignIn: Date?)? {
+        try Row.fetchOne(
+            db.prepared(
+                """
+                SELECT disabled_at IS NOT NULL AS disabled, language, CASE WHEN is_verified THEN COALESCE(last_login, created_at) END AS last_sign_in
+                FROM users WHERE phone_number = ?
+                """), arguments: [phone]
+        ).map { (disabled: $0["disabled"], language: $0["language"], lastSignIn: $0["last_sign_in"]) }
     }
 
     static func fetch(_ db: Database, phone: String) throws -> User? {

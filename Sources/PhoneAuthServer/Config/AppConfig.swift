@@ -36,6 +36,8 @@ struct AppConfig: Sendable {
     var channels = ChannelPlan()
     /// Number quarantine and the step-up window of account deletion.
     var account = AccountPolicy()
+    /// The mobile operators asked for network checks, by market, and the SIM-swap policy.
+    var network = NetworkConfig()
     /// Each channel's own budgets and per-phone limits (voice limited per phone by default).
     var channelLimits = ChannelLimits.defaults
     var whatsapp: WhatsAppCloudProvider.Config?
@@ -145,6 +147,12 @@ struct AppConfig: Sendable {
         }
         guard pepper.count >= Self.minimumSecretBytes else {
             throw ConfigError("the code pepper must be at least \(Self.minimumSecretBytes) bytes")
+        }
+        for entry in network.operators {
+            guard markets.market(code: entry.market) != nil else { throw ConfigError("network operator for \(entry.market): no such market") }
+        }
+        guard Set(network.operators.map(\.market)).count == network.operators.count else {
+            throw ConfigError("the operators file names a market twice")
         }
         let texts = try MessageTexts(appName: appName)
         for market in markets.markets {
@@ -267,4 +275,10 @@ struct AppConfig: Sendable {
             throw ConfigError("\(flag) must be an http(s) URL")
         }
     }
+}
+
+/// The operator network's checks: one operator per market at most, and what a recent SIM swap does.
+struct NetworkConfig: Sendable {
+    var operators: [NetworkOperatorSettings] = []
+    var simSwap = SimSwapPolicy()
 }

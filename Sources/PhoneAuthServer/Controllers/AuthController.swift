@@ -9,6 +9,8 @@ import PhoneAuthCore
 struct AuthController: Sendable {
     let codes: CodeSender
     let sessions: SessionService
+    /// A send from a device already signed in to the number's account skips the operator's checks.
+    let callers: any CallerResolver
     let idempotency: any IdempotencyRepository
     /// The caller's address and network, as every per-network limit counts them.
     let clientNetwork: ClientNetwork
@@ -51,8 +53,17 @@ struct AuthController: Sendable {
         let answer = try form.answer()
         let sent = try await codes.send(
             to: form.phone, market: market, network: network(request, context), answer: answer,
-            wording: form.wording(appHashes: androidAppHashes, logger: context.logger), channel: form.channel, logger: context.logger)
+            wording: form.wording(appHashes: androidAppHashes, logger: context.logger), channel: form.channel,
+            trustedDevice: await signedIn(request, to: form.phone, context: context), logger: context.logger)
         return SendCodeForm.response(sent, market: market.code, codes: codes)
+    }
+
+    /// Whether the request carries a live access token of the account that holds `phone` (a device asking for a code
+    /// for its own account: a step-up before deleting it). Any token that does not resolve is just not trusted.
+    private func signedIn(_ request: Request, to phone: PhoneNumber, context: AppRequestContext) async -> Bool {
+        guard codes.networkChecks != nil, let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        guard let caller = try? await callers.resolve(bearer: String(header.dropFirst(7)), logger: context.logger) else { return false }
+        return caller.user.phoneNumber == phone.e164
     }
 
     private func clientIP(_ request: Request, _ context: AppRequestContext) -> String {
@@ -85,6 +96,10 @@ struct AuthController: Sendable {
         let grant = try await sessions.signIn(
             target, code: body.verificationCode, network: network(request, context), userAgent: request.headers[.userAgent],
             ip: clientIP(request, context), logger: context.logger)
+        if grant.simSwapNotice, let phone = try? PhoneNumber(parsing: grant.user.phoneNumber) {
+            let language = MessageLanguage.pick(nil, grant.user.language, (try? markets.market(for: phone))?.defaultLanguage ?? "en")
+            await codes.notice(codes.texts.simSwapSignIn(language: language), to: phone, language: language, logger: context.logger)
+        }
         return TokenGrant(grant, service: sessions)
     }
 }

@@ -8,14 +8,16 @@ extension AppError {
         switch kind {
         case .invalidPhone, .invalidCode, .invalidRequest, .validationFailed: .badRequest
         case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden, .accountDisabled, .invalidSignature, .stepUpRequired,
-            .numberQuarantined:
+            .numberQuarantined, .simSwapDetected:
             .forbidden
         case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited,
             .networkRateLimited, .channelRateLimited, .phoneChangeTooSoon:
             .tooManyRequests
         case .unsupportedMediaType: .unsupportedMediaType
         case .headersTooLarge: .requestHeaderFieldsTooLarge
-        case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted, .channelBudgetExhausted, .storageUnavailable: .serviceUnavailable
+        case .smsUnavailable, .serviceUnavailable, .smsBudgetExhausted, .channelBudgetExhausted, .storageUnavailable,
+            .networkCheckUnavailable:
+            .serviceUnavailable
         case .idempotencyKeyInUse, .phoneTaken: .conflict
         case .preconditionFailed: .preconditionFailed
         case .idempotencyKeyReused, .channelNotOffered, .channelUnreachable: .unprocessableContent

@@ -86,7 +86,7 @@ extension PhoneChangeOutcome {
         case .locked: self = .locked
         case .rejected(let remaining): self = .rejected(attemptsRemaining: remaining)
         case .networkRateLimited(let wait): self = .networkRateLimited(retryAfter: wait)
-        case .phoneRateLimited, .success, .disabled, .quarantined: self = .rejected(attemptsRemaining: nil)
+        case .phoneRateLimited, .success, .disabled, .quarantined, .simSwapped, .networkUnverified: self = .rejected(attemptsRemaining: nil)
         }
     }
 }

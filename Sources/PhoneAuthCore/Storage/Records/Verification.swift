@@ -14,6 +14,13 @@ package struct Verification: Codable, Sendable, Equatable {
     /// The session that asked for this code to move its account to the number; nil for a sign-in code. Each kind is
     /// redeemed only where it was asked for.
     package var changeSession: String? = nil
+    /// What the operator's SIM-swap check left on the code (`SimSwapMark`), if anything.
+    package var simSwap: String? = nil
+    /// Number Recycling's answer for the account holding the number; nil: not asked, or no answer.
+    package var recycled: Bool? = nil
+
+    /// The operator's marks on the code.
+    package var marks: NetworkMarks { NetworkMarks(simSwap: simSwap.flatMap(SimSwapMark.init(rawValue:)), recycled: recycled) }
 
     package init(
         id: Int64? = nil,
@@ -47,5 +54,7 @@ package struct Verification: Codable, Sendable, Equatable {
         case expiresAt = "expires_at"
         case createdAt = "created_at"
         case changeSession = "change_session"
+        case simSwap = "sim_swap"
+        case recycled
     }
 }

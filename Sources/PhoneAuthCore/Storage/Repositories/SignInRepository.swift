@@ -17,8 +17,9 @@ package enum VerificationTarget: Sendable, Equatable {
 
 /// The outcome of presenting a code. Failures are values, not errors, so the counters they bump are committed.
 package enum RedemptionOutcome: Sendable, Equatable {
-    /// Signed in; `detached`: the number's dormant account was detached and this is a fresh one.
-    case success(User, detached: Bool = false)
+    /// Signed in; `detached`: the number's dormant account was detached and this is a fresh one; `simSwapNotice`: the
+    /// number's SIM changed lately and the policy is to tell it.
+    case success(User, detached: Bool = false, simSwapNotice: Bool = false)
     /// Wrong code, expired code or no code at all. `attemptsRemaining` only on the id path: the phone path answers the
     /// same for all three, so a stranger learns nothing about a live code.
     case rejected(attemptsRemaining: Int?)
@@ -28,6 +29,11 @@ package enum RedemptionOutcome: Sendable, Equatable {
     case disabled
     /// The right code for a number in quarantine after leaving an account: the code is burnt, no account is made.
     case quarantined(until: Date)
+    /// The right code for an account whose SIM changed within the window: the code is burnt, no session opens, the
+    /// account's sessions stay.
+    case simSwapped
+    /// The right code, but the operator could not say whether the SIM changed and the policy fails closed.
+    case networkUnverified
     /// Too many wrong codes for this phone lately, across codes and paths.
     case phoneRateLimited(retryAfter: Int)
     /// Too many wrong codes from this network lately, across phones.
@@ -76,6 +82,8 @@ package struct Guess: Sendable {
     package var newUser: @Sendable (_ phone: String) -> NewUserDefaults?
     /// Whether an account last seen then (its last sign-in or refresh) is dormant: its number may have a new owner.
     package var isDormant: @Sendable (_ lastSeen: Date?) -> Bool = { _ in false }
+    /// What the operator's Number Recycling answer on the code means: whether the number has a new owner.
+    package var isRecycled: @Sendable (_ operatorAnswer: Bool) -> Bool = { _ in false }
     /// The phone's keyed digest, as `released_numbers` keys a number in quarantine (`PhoneDigest`).
     package var digest: @Sendable (_ phone: String) -> String = { _ in "" }
 }
@@ -86,11 +94,14 @@ package struct StoredVerification: Sendable, Equatable {
     package var phoneIsDisabled: Bool
     /// The language of the user the phone belongs to, if any: their code is texted in it.
     package var userLanguage: String?
+    /// When the account holding the number last signed in; nil when no account has (Number Recycling's date).
+    package var accountLastSignIn: Date?
 
-    package init(id: Int64, phoneIsDisabled: Bool, userLanguage: String? = nil) {
+    package init(id: Int64, phoneIsDisabled: Bool, userLanguage: String? = nil, accountLastSignIn: Date? = nil) {
         self.id = id
         self.phoneIsDisabled = phoneIsDisabled
         self.userLanguage = userLanguage
+        self.accountLastSignIn = accountLastSignIn
     }
 }
 
@@ -109,6 +120,8 @@ package protocol SignInRepository: Sendable {
     /// and the user's language.
     /// `changeSession`: the session moving its account to `phone` (a number-change code), nil for a sign-in code.
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, changeSession: String?, now: Date) async throws -> StoredVerification
+    /// Leaves the operator network's answers on a stored code, before it goes out.
+    func mark(id: Int64, _ marks: NetworkMarks) async throws
     /// Removes one verification (and only that one).
     func delete(id: Int64) async throws
     /// When the phone's newest verification was issued, if it has one (a test number's cooldown is read from here, so

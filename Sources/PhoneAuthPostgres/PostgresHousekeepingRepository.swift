@@ -18,6 +18,7 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
             "WITH d AS (DELETE FROM verify_failures WHERE created_at < \(failureCutoff) RETURNING 1) SELECT count(*) FROM d")
         counts.idempotencyKeys = try await count(
             "WITH d AS (DELETE FROM idempotency_keys WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
+        counts.networkFlows = try await count("WITH d AS (DELETE FROM network_flows WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
         counts.challenges = try await count(
             "WITH d AS (DELETE FROM challenge_redemptions WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
         counts.fraudRecords =

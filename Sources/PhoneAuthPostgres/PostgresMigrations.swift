@@ -297,6 +297,18 @@ enum PostgresMigrations {
                 "ALTER TABLE verifications ADD COLUMN IF NOT EXISTS recycled BOOLEAN",
             ]
         ),
+        // Silent sign-ins between their start and the operator's answer (`NetworkFlow`), each used once.
+        (
+            SchemaHistory.name(19),
+            [
+                """
+                CREATE TABLE IF NOT EXISTS network_flows (
+                    id_hash BYTEA PRIMARY KEY, phone_number TEXT NOT NULL, state TEXT NOT NULL, client_challenge TEXT NOT NULL,
+                    sim_swap TEXT, recycled BOOLEAN, expires_at TIMESTAMPTZ NOT NULL, created_at TIMESTAMPTZ NOT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS network_flows_phone ON network_flows (phone_number, expires_at)",
+            ]
+        ),
     ]
 
     /// What each migration above was recorded as while PostgreSQL numbered its own (frozen: never edit).

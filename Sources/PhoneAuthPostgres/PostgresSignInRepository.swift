@@ -42,6 +42,53 @@ struct PostgresSignInRepository: SignInRepository {
         }
     }
 
+    func startFlow(_ flow: NetworkFlow, maxLivePerPhone: Int, now: Date) async throws -> StartedFlow? {
+        try await database.write(affecting: .nobody) { sql in
+            try await sql.lock("verify-phone:\(flow.phoneNumber)")
+            try await sql.execute("DELETE FROM network_flows WHERE phone_number = \(flow.phoneNumber) AND expires_at <= \(now)")
+            let live = try await sql.row("SELECT COUNT(*) AS live FROM network_flows WHERE phone_number = \(flow.phoneNumber)")?["live"]
+                .decode(Int.self)
+            guard (live ?? 0) < maxLivePerPhone else { return nil }
+            let row = try await sql.row(
+                """
+                INSERT INTO network_flows (id_hash, phone_number, state, client_challenge, expires_at, created_at)
+                VALUES (\(flow.idHash.bytea), \(flow.phoneNumber), \(flow.state), \(flow.clientChallenge), \(flow.expiresAt), \(flow.createdAt))
+                RETURNING (SELECT COALESCE(last_login, created_at) FROM users WHERE phone_number = \(flow.phoneNumber) AND is_verified) AS last_sign_in
+                """)
+            return StartedFlow(accountLastSignIn: try row?["last_sign_in"].decode(Date?.self))
+        }
+    }
+
+    func markFlow(idHash: Data, _ marks: NetworkMarks) async throws {
+        try await database.write(affecting: .nobody) { sql in
+            try await sql.execute(
+                "UPDATE network_flows SET sim_swap = \(marks.simSwap?.rawValue), recycled = \(marks.recycled) WHERE id_hash = \(idHash.bytea)")
+        }
+    }
+
+    func takeFlow(idHash: Data, now: Date) async throws -> NetworkFlow? {
+        try await database.write(affecting: .nobody) { sql in
+            guard let row = try await sql.row("DELETE FROM network_flows WHERE id_hash = \(idHash.bytea) AND expires_at > \(now) RETURNING *") else {
+                return nil
+            }
+            return NetworkFlow(
+                idHash: try row["id_hash"].decode(ByteBuffer.self).data, phoneNumber: try row["phone_number"].decode(String.self),
+                state: try row["state"].decode(String.self), clientChallenge: try row["client_challenge"].decode(String.self),
+                marks: NetworkMarks(
+                    simSwap: try row["sim_swap"].decode(String?.self).flatMap(SimSwapMark.init(rawValue:)),
+                    recycled: try row["recycled"].decode(Bool?.self)),
+                expiresAt: try row["expires_at"].decode(Date.self), createdAt: try row["created_at"].decode(Date.self))
+        }
+    }
+
+    func signInProven(phone: String, marks: NetworkMarks, guess: Guess, session: NewSession, now: Date) async throws -> RedemptionOutcome {
+        try await database.writeReporting {
+            try await $0.lock("verify-phone:\(phone)")
+            let outcome = try await Self.signIn($0, phone: phone, marks: marks, codeID: nil, guess: guess, session: session, now: now)
+            return (outcome, Self.changed(by: outcome))
+        }
+    }
+
     func delete(id: Int64) async throws {
         try await database.write(affecting: .nobody) { sql in try await sql.execute("DELETE FROM verifications WHERE id = \(id)") }
     }
@@ -56,10 +103,15 @@ struct PostgresSignInRepository: SignInRepository {
         // Only a sign-in changes a caller's state (its own user's row and sessions); a wrong guess changes nobody's.
         try await database.writeReporting {
             let outcome = try await Self.redeem(guess, limits: limits, session: session, now: now, on: $0)
-            guard case .success(let user, let detached, _) = outcome, let id = user.id else { return (outcome, .nobody) }
-            // A detached account's sessions ended too: every cache forgets.
-            return (outcome, detached ? .everyone : .user(id))
+            return (outcome, Self.changed(by: outcome))
         }
+    }
+
+    /// Whose cached state a redemption changed: only a sign-in changes a caller's state (its own user's row and
+    /// sessions), and a detached account's sessions ended too, so then every cache forgets.
+    static func changed(by outcome: RedemptionOutcome) -> CallerChange {
+        guard case .success(let user, let detached, _) = outcome, let id = user.id else { return .nobody }
+        return detached ? .everyone : .user(id)
     }
 
     private static func redeem(
@@ -128,11 +180,18 @@ struct PostgresSignInRepository: SignInRepository {
             break
         }
         guard let code = verification else { return .rejected(attemptsRemaining: nil) }
+        return try await signIn(sql, phone: phone, marks: code.marks, codeID: code.id, guess: guess, session: session, now: now)
+    }
+
+    /// What a proven number does (the right code `codeID`, or the operator network's word with none), in the caller's
+    /// transaction holding the phone's lock: a dormant holder is detached, then `SignInDecision` refuses or signs in.
+    static func signIn(
+        _ sql: PostgresExecutor, phone: String, marks: NetworkMarks, codeID: Int64?, guess: Guess, session: NewSession, now: Date
+    ) async throws -> RedemptionOutcome {
         var existing = try await PostgresUserRows.fetch(sql, phone: phone, forUpdate: true)
         // A dormant account's number may have a new owner: the code makes a fresh account, the old one is kept (only
         // when a sign-in can follow: a market no longer served detaches nothing).
         var detached = false
-        let marks = code.marks
         if let holder = existing, guess.newUser(phone) != nil,
             try await PostgresAccountRows.isDormant(sql, holder, guess: guess, recycled: marks.recycled)
         {
@@ -143,7 +202,7 @@ struct PostgresSignInRepository: SignInRepository {
         let decision = SignInDecision.decide(
             existing: existing, defaults: guess.newUser(phone), releasedUntil: released, simSwap: marks.simSwap, now: now)
         guard case .signIn(let defaults) = decision else {
-            if decision.burnsCode { try await sql.execute("DELETE FROM verifications WHERE id = \(code.id)") }
+            if decision.burnsCode, let codeID { try await sql.execute("DELETE FROM verifications WHERE id = \(codeID)") }
             return decision.refusal ?? .rejected(attemptsRemaining: nil)
         }
         try await sql.execute("DELETE FROM verifications WHERE phone_number = \(phone)")

@@ -319,6 +319,20 @@ enum SQLiteMigrations {
                 t.add(column: "recycled", .boolean)
             }
         }
+        migrator.registerMigration(SchemaHistory.name(19)) { db in
+            // Silent sign-ins between their start and the operator's answer (`NetworkFlow`), each used once.
+            try db.create(table: "network_flows") { t in
+                t.column("id_hash", .blob).notNull().primaryKey()
+                t.column("phone_number", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("client_challenge", .text).notNull()
+                t.column("sim_swap", .text)
+                t.column("recycled", .boolean)
+                t.column("expires_at", .datetime).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(index: "network_flows_phone", on: "network_flows", columns: ["phone_number", "expires_at"])
+        }
         return migrator
     }
 }

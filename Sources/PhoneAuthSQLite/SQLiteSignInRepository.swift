@@ -29,6 +29,43 @@ struct SQLiteSignInRepository: SignInRepository {
         }
     }
 
+    func startFlow(_ flow: NetworkFlow, maxLivePerPhone: Int, now: Date) async throws -> StartedFlow? {
+        try await database.writer.write { db in
+            try db.run("DELETE FROM network_flows WHERE phone_number = ? AND expires_at <= ?", [flow.phoneNumber, now])
+            let live = try Int.fetchOne(db.prepared("SELECT COUNT(*) FROM network_flows WHERE phone_number = ?"), arguments: [flow.phoneNumber])
+            guard (live ?? 0) < maxLivePerPhone else { return nil }
+            try db.run(
+                """
+                INSERT INTO network_flows (id_hash, phone_number, state, client_challenge, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, [flow.idHash, flow.phoneNumber, flow.state, flow.clientChallenge, flow.expiresAt, flow.createdAt])
+            return StartedFlow(accountLastSignIn: try SQLiteUserRows.standing(db, phone: flow.phoneNumber)?.lastSignIn)
+        }
+    }
+
+    func markFlow(idHash: Data, _ marks: NetworkMarks) async throws {
+        try await database.writer.write { db in
+            try db.run("UPDATE network_flows SET sim_swap = ?, recycled = ? WHERE id_hash = ?", [marks.simSwap?.rawValue, marks.recycled, idHash])
+        }
+    }
+
+    func takeFlow(idHash: Data, now: Date) async throws -> NetworkFlow? {
+        try await database.writer.write { db in
+            try Row.fetchOne(db.prepared("DELETE FROM network_flows WHERE id_hash = ? AND expires_at > ? RETURNING *"), arguments: [idHash, now]).map
+            {
+                NetworkFlow(
+                    idHash: $0["id_hash"], phoneNumber: $0["phone_number"], state: $0["state"], clientChallenge: $0["client_challenge"],
+                    marks: NetworkMarks(simSwap: ($0["sim_swap"] as String?).flatMap(SimSwapMark.init(rawValue:)), recycled: $0["recycled"]),
+                    expiresAt: $0["expires_at"], createdAt: $0["created_at"])
+            }
+        }
+    }
+
+    func signInProven(phone: String, marks: NetworkMarks, guess: Guess, session: NewSession, now: Date) async throws -> RedemptionOutcome {
+        try await database.writer.write { db in
+            try Self.signIn(db, phone: phone, marks: marks, code: nil, guess: guess, session: session, now: now)
+        }
+    }
+
     func delete(id: Int64) async throws {
         _ = try await database.writer.write { db in try Verification.deleteOne(db, key: id) }
     }
@@ -88,30 +125,36 @@ struct SQLiteSignInRepository: SignInRepository {
                 break
             }
             guard let code = verification else { return .rejected(attemptsRemaining: nil) }
-            var existing = try SQLiteUserRows.fetch(db, phone: phone)
-            // A dormant account's number may have a new owner: the code makes a fresh account, the old one is kept (only
-            // when a sign-in can follow: a market no longer served detaches nothing).
-            var detached = false
-            let marks = code.marks
-            if let holder = existing, guess.newUser(phone) != nil, try SQLiteAccountRows.isDormant(db, holder, guess: guess, recycled: marks.recycled)
-            {
-                try SQLiteAccountRows.detach(db, userID: holder.id!, now: now)
-                (existing, detached) = (nil, true)
-            }
-            let released = existing == nil ? try SQLiteAccountRows.releasedUntil(db, digest: guess.digest(phone), now: now) : nil
-            let decision = SignInDecision.decide(
-                existing: existing, defaults: guess.newUser(phone), releasedUntil: released, simSwap: marks.simSwap, now: now)
-            guard case .signIn(let defaults) = decision else {
-                if decision.burnsCode { try code.delete(db) }
-                return decision.refusal ?? .rejected(attemptsRemaining: nil)
-            }
-            try db.run("DELETE FROM verifications WHERE phone_number = ?", [phone])
-            let user = try SQLiteUserRows.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
-            if existing?.isVerified != true { try SQLiteAccountRows.attach(db, userID: user.id!, phone: phone, now: now) }
-            try SQLiteSessionRows.open(db, session, userID: user.id!, now: now)
-            try SQLiteSendRows.markVerified(db, phone: phone, now: now)
-            return .success(user, detached: detached, simSwapNotice: SignInDecision.notifiesSimSwap(existing: existing, simSwap: marks.simSwap))
+            return try Self.signIn(db, phone: phone, marks: code.marks, code: code, guess: guess, session: session, now: now)
         }
+    }
+
+    /// What a proven number does (the right `code`, or the operator network's word with none), in the caller's
+    /// transaction: a dormant holder is detached, then `SignInDecision` refuses or signs in.
+    static func signIn(
+        _ db: Database, phone: String, marks: NetworkMarks, code: Verification?, guess: Guess, session: NewSession, now: Date
+    ) throws -> RedemptionOutcome {
+        var existing = try SQLiteUserRows.fetch(db, phone: phone)
+        // A dormant account's number may have a new owner: the code makes a fresh account, the old one is kept (only
+        // when a sign-in can follow: a market no longer served detaches nothing).
+        var detached = false
+        if let holder = existing, guess.newUser(phone) != nil, try SQLiteAccountRows.isDormant(db, holder, guess: guess, recycled: marks.recycled) {
+            try SQLiteAccountRows.detach(db, userID: holder.id!, now: now)
+            (existing, detached) = (nil, true)
+        }
+        let released = existing == nil ? try SQLiteAccountRows.releasedUntil(db, digest: guess.digest(phone), now: now) : nil
+        let decision = SignInDecision.decide(
+            existing: existing, defaults: guess.newUser(phone), releasedUntil: released, simSwap: marks.simSwap, now: now)
+        guard case .signIn(let defaults) = decision else {
+            if decision.burnsCode, let code { try code.delete(db) }
+            return decision.refusal ?? .rejected(attemptsRemaining: nil)
+        }
+        try db.run("DELETE FROM verifications WHERE phone_number = ?", [phone])
+        let user = try SQLiteUserRows.activate(db, existing: existing, phone: phone, defaults: defaults, now: now)
+        if existing?.isVerified != true { try SQLiteAccountRows.attach(db, userID: user.id!, phone: phone, now: now) }
+        try SQLiteSessionRows.open(db, session, userID: user.id!, now: now)
+        try SQLiteSendRows.markVerified(db, phone: phone, now: now)
+        return .success(user, detached: detached, simSwapNotice: SignInDecision.notifiesSimSwap(existing: existing, simSwap: marks.simSwap))
     }
 
     /// nil while the phone is under its limits of wrong codes: the total across paths, and on the phone path its share.

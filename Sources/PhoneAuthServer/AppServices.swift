@@ -21,6 +21,8 @@ struct AppServices: Sendable {
     let accounts: AccountService
     /// Moving the caller's account to another number.
     let changer: PhoneChanger
+    /// Signing in by the operator network's word instead of a text, where a market's operator offers it.
+    let silent: SilentSignIn?
     let network: ClientNetwork
     let metrics: ServerMetrics
     let activity: ActivityRecorder
@@ -81,6 +83,11 @@ struct AppServices: Sendable {
         accounts = AccountService(
             accounts: storage.accounts, addresses: storage.addresses, sessions: storage.sessions, audit: storage.audit, policy: config.account,
             digest: PhoneDigest(pepper: config.pepper), now: now)
+        let sessions = sessions
+        silent = sender.networkChecks.map {
+            SilentSignIn(
+                checks: $0, markets: config.markets, signIn: storage.signIn, sessions: sessions, pepper: config.pepper, random: random, now: now)
+        }
         changer = PhoneChanger(
             sender: sender, accounts: storage.accounts, audit: storage.audit, markets: config.markets, limits: config.limits,
             maxAttempts: config.maxCodeAttempts, hasher: hasher, policy: config.account, digest: PhoneDigest(pepper: config.pepper), now: now)
@@ -95,7 +102,7 @@ struct AppServices: Sendable {
             let client = try await CamaraOperator(
                 settings: settings, curl: curl ?? .process(threads: config.delivery.concurrency), now: { Date() },
                 logger: Logger(label: "phoneauth.network"))
-            operators[settings.market] = NetworkChecks.Configured(client: client, checks: settings.checks)
+            operators[settings.market] = NetworkChecks.Configured(client: client, checks: settings.checks, redirectURI: settings.redirectURI)
         }
         return NetworkChecks(operators: operators, simSwap: config.network.simSwap, metrics: metrics)
     }

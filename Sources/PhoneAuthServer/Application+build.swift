@@ -114,6 +114,8 @@ func buildRouter(
         clientNetwork: services.network,
         markets: config.markets, androidAppHashes: config.androidAppHashes, now: now
     ).addRoutes(to: routes.group("auth"))
+    NetworkSignInController(silent: services.silent, sessions: services.sessions, clientNetwork: services.network, markets: config.markets)
+        .addRoutes(to: routes.group("auth/network"))
     ReceiptController(
         deliveries: storage.deliveries,
         whatsapp: config.whatsappReceipts.map { WhatsAppReceipts(appSecret: $0.appSecret, verifyToken: $0.verifyToken) },

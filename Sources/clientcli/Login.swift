@@ -14,12 +14,28 @@ struct Login: AsyncParsableCommand {
     @Option(help: "Phone number with country code, e.g. +13125550100.") var phone: String?
     @Option(help: "The 6-digit code, when it is already known.") var code: String?
     @Option(help: "Send the code by this channel: sms, whatsapp, telegram or voice (default: the market's first).") var channel: String?
+    @Flag(
+        help:
+            "Try first to sign in without a text: the operator network confirms the number over mobile data (where the server offers it); else a code."
+    )
+    var silent = false
 
     func run() async throws {
         try await reportingErrors {
             let session = try server.session()
             let prompt = Prompt()
             let phone = try self.phone ?? prompt.ask("Phone number (with country code): ")
+            if silent, code == nil {
+                switch try await session.signInSilently(phone: phone) {
+                case .signedIn(let user, let previous):
+                    if previous == "detached" {
+                        prompt.say("this number was used by another account before; you are signed in to a new account")
+                    }
+                    return try report(user, session)
+                case .sendCode(let reason):
+                    if !server.json { prompt.say("no sign-in without a text (\(reason)); sending a code") }
+                }
+            }
             var verificationID: String?
             var offers: [ChannelOffer] = []
             if code == nil {
@@ -35,12 +51,15 @@ struct Login: AsyncParsableCommand {
                     prompt.say("a code was sent to this number moments ago; a new one can be sent\(wait). Type the code you received:")
                 }
             }
-            let user = try await signIn(session, phone: phone, verificationID: verificationID, offers: offers, prompt: prompt)
-            if server.json {
-                try printJSON(user)
-            } else {
-                print("signed in as user \(user.id) (\(user.phoneNumber), market \(user.market)) on \(session.client.baseURL.absoluteString)")
-            }
+            try report(try await signIn(session, phone: phone, verificationID: verificationID, offers: offers, prompt: prompt), session)
+        }
+    }
+
+    private func report(_ user: UserProfile, _ session: PhoneAuthSession) throws {
+        if server.json {
+            try printJSON(user)
+        } else {
+            print("signed in as user \(user.id) (\(user.phoneNumber), market \(user.market)) on \(session.client.baseURL.absoluteString)")
         }
     }
 

@@ -82,6 +82,18 @@ public struct PhoneAuthClient: Sendable {
         try await call("POST", "auth/verify-code", body: VerifyCodeRequest(phone: phone, code: code))
     }
 
+    /// Starts a silent sign-in for `phone` (`NetworkStart`): a flow to follow over mobile data, or the reason to send a
+    /// code. `codeChallenge` is the base64url SHA-256 of a verifier the caller keeps for ``verifyNetworkSignIn(_:)``;
+    /// ``PhoneAuthSession/signInSilently(phone:browser:)`` does all of it.
+    public func startNetworkSignIn(phone: String, codeChallenge: String) async throws(PhoneAuthClientError) -> NetworkStart {
+        try await call("POST", "auth/network/start", body: NetworkStartRequest(phone: phone, codeChallenge: codeChallenge))
+    }
+
+    /// Finishes a silent sign-in with what the operator's redirect carried and the verifier; answers as verify-code.
+    public func verifyNetworkSignIn(_ request: NetworkVerifyRequest) async throws(PhoneAuthClientError) -> TokenGrant {
+        try await call("POST", "auth/network/verify", body: request)
+    }
+
     /// Trades a refresh token for a new pair; ``PhoneAuthSession`` does this by itself.
     public func refresh(refreshToken: String) async throws(PhoneAuthClientError) -> TokenGrant {
         try await call("POST", "auth/refresh", body: RefreshRequest(refreshToken: refreshToken))

@@ -38,6 +38,39 @@ public actor PhoneAuthSession {
         try signIn(with: try await client.verifyCode(phone: phone, code: code))
     }
 
+    /// Signs in without a text where the number's operator offers Number Verification: asks the server for a flow,
+    /// opens the operator's address over the mobile network with `browser`, and trades the redirect for tokens, which
+    /// the session keeps. Any way it cannot work (no operator, Wi-Fi, another SIM, the operator down) ends in
+    /// ``SilentSignInResult/sendCode(reason:)``: send a code then. A ban or a recent SIM swap still throws, as it would
+    /// for a code.
+    public func signInSilently(
+        phone: String, browser: any MobileNetworkBrowser = URLSessionMobileNetworkBrowser()
+    ) async throws
+        -> SilentSignInResult
+    {
+        var generator = SystemRandomNumberGenerator()
+        let verifier = Base64URL.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        var digest = SHA256Digest()
+        digest.update(Array(verifier.utf8))
+        let started = try await client.startNetworkSignIn(phone: phone, codeChallenge: Base64URL.encode(digest.finalize()))
+        guard started.method == "network", let flowID = started.flowID, let address = started.authorizeURL.flatMap(URL.init(string:)),
+            let callback = started.callbackURL.flatMap(URL.init(string:))
+        else { return .sendCode(reason: started.reason ?? "no_operator") }
+        let redirect: URL
+        do { redirect = try await browser.follow(address, until: callback) } catch { return .sendCode(reason: "network_unreachable") }
+        let query = Dictionary(
+            (URLComponents(url: redirect, resolvingAgainstBaseURL: false)?.queryItems ?? []).map { ($0.name, $0.value ?? "") },
+            uniquingKeysWith: { first, _ in first })
+        guard let code = query["code"], let state = query["state"] else { return .sendCode(reason: "network_declined") }
+        do {
+            let grant = try await client.verifyNetworkSignIn(NetworkVerifyRequest(flowID: flowID, code: code, state: state, codeVerifier: verifier))
+            return .signedIn(try signIn(with: grant), previousAccount: grant.previousAccount)
+        } catch let error as PhoneAuthClientError {
+            guard let code = error.errorCode, [ErrorCode.networkVerificationFailed, .networkCheckUnavailable].contains(code) else { throw error }
+            return .sendCode(reason: code.rawValue)
+        }
+    }
+
     /// Keeps a grant that ``PhoneAuthClient/verifyCode(verificationID:code:)`` returned to a caller that wanted it
     /// whole (its tokens, say, or `previousAccount`: `detached` when the number's dormant account was set aside and
     /// this is a fresh one, worth telling the user): from here the session refreshes it like one it signed in itself.

@@ -98,6 +98,9 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case simSwapDetected = "sim_swap_detected"
     /// The operator could not say whether the number's SIM changed, and the server fails closed; retry later.
     case networkCheckUnavailable = "network_check_unavailable"
+    /// A silent sign-in the network did not confirm (another device's number, not on mobile data, an unknown, used or
+    /// expired flow, a wrong verifier or state): send a code instead.
+    case networkVerificationFailed = "network_verification_failed"
     /// A provider's delivery receipt whose signature does not match its body.
     case invalidSignature = "invalid_signature"
 }

@@ -52,10 +52,28 @@ package struct CodeRedeemer: Sendable {
     ) async throws -> (
         user: User, detached: Bool, simSwapNotice: Bool
     ) {
-        let (hasher, markets, digest) = (self.hasher, self.markets, self.digest)
+        let hasher = hasher
+        let guess = guess(target, network: network) { phone, stored in hasher.matches(stored, e164: phone, code: code) }
+        let outcome = try await signIn.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
+        return try settle(outcome, target: target, texted: true)
+    }
+
+    /// The same for a number the operator network confirmed (a silent sign-in): no code, no text.
+    package func redeemProven(
+        phone: String, marks: NetworkMarks, network: String, session: NewSession
+    ) async throws -> (
+        user: User, detached: Bool, simSwapNotice: Bool
+    ) {
+        let guess = guess(.phone(phone), network: network) { _, _ in false }
+        let outcome = try await signIn.signInProven(phone: phone, marks: marks, guess: guess, session: session, now: now())
+        return try settle(outcome, target: .phone(phone), texted: false)
+    }
+
+    /// What a sign-in needs to know beyond the code: a new user's defaults, the digest, and the policy's dormancy.
+    private func guess(_ target: VerificationTarget, network: String, matches: @escaping @Sendable (String, Data) -> Bool) -> Guess {
+        let (markets, digest) = (self.markets, self.digest)
         var guess = Guess(
-            target: target, network: network,
-            matches: { phone, stored in hasher.matches(stored, e164: phone, code: code) },
+            target: target, network: network, matches: matches,
             newUser: { phone in
                 guard let number = try? PhoneNumber(parsing: phone), let market = try? markets.market(for: number) else { return nil }
                 return NewUserDefaults(market)
@@ -64,14 +82,26 @@ package struct CodeRedeemer: Sendable {
         let (policy, now) = (account, self.now)
         guess.isDormant = { policy.isDormant(lastSeen: $0, now: now()) }
         guess.isRecycled = { policy.isRecycled(operatorAnswer: $0) }
-        let outcome = try await signIn.redeem(guess, limits: limits.guessLimits(perVerification: maxAttempts), session: session, now: now())
+        return guess
+    }
+
+    /// The signed-in user, counted (`texted`: a code sent by text was entered), or the refusal as an `AppError`.
+    private func settle(
+        _ outcome: RedemptionOutcome, target: VerificationTarget, texted: Bool
+    ) throws -> (
+        user: User, detached: Bool, simSwapNotice: Bool
+    ) {
         let error: AppError
         switch outcome {
         case .success(let user, let detached, let notice):
-            metrics.code(.verified, market: user.market)
             activity.record(.signIn, market: user.market)
-            if let phone = try? PhoneNumber(parsing: user.phoneNumber), testNumbers.code(for: phone, at: now()) == nil {
+            if !texted {
+                activity.record(.networkVerified, market: user.market)
+            } else if let phone = try? PhoneNumber(parsing: user.phoneNumber), testNumbers.code(for: phone, at: now()) == nil {
+                metrics.code(.verified, market: user.market)
                 activity.record(.verified, market: user.market)
+            } else {
+                metrics.code(.verified, market: user.market)
             }
             return (user, detached, notice)
         case .rejected(let remaining): error = .invalidCode(attemptsRemaining: remaining)
@@ -87,7 +117,7 @@ package struct CodeRedeemer: Sendable {
         case .phoneRateLimited, .networkRateLimited, .simSwapped, .networkUnverified:
             metrics.limitRefused(error.code.rawValue)
             activity.record(.refused(error.code.rawValue), market: market(of: target))
-        default: metrics.code(.failed, market: market(of: target))
+        default: if texted { metrics.code(.failed, market: market(of: target)) }
         }
         throw error
     }

@@ -49,6 +49,27 @@ package struct SessionService: Sendable {
     ) async throws
         -> Grant
     {
+        try await open(userAgent: userAgent, ip: ip, logger: logger) { session in
+            try await codes.redeem(target, code: code, network: network, session: session)
+        }
+    }
+
+    /// The same for a number the operator network confirmed on this device (a silent sign-in).
+    package func signInProven(
+        phone: String, marks: NetworkMarks, network: String, userAgent: String?, ip: String, logger: Logger
+    )
+        async throws -> Grant
+    {
+        try await open(userAgent: userAgent, ip: ip, logger: logger) { session in
+            try await codes.redeemProven(phone: phone, marks: marks, network: network, session: session)
+        }
+    }
+
+    /// A new session on this device, opened by `redeem` in its transaction, and the tokens for it.
+    private func open(
+        userAgent: String?, ip: String, logger: Logger,
+        _ redeem: (NewSession) async throws -> (user: User, detached: Bool, simSwapNotice: Bool)
+    ) async throws -> Grant {
         let refreshToken = refreshTokens.generate()
         let issuedAt = now()
         let session = NewSession(
@@ -56,7 +77,7 @@ package struct SessionService: Sendable {
             expiresAt: issuedAt.addingTimeInterval(refreshLifetime.seconds),
             absoluteExpiresAt: issuedAt.addingTimeInterval(refreshAbsoluteLifetime.seconds),
             userAgent: userAgent.map { String($0.prefix(256)) }, ip: ip)
-        let (user, detached, simSwapNotice) = try await codes.redeem(target, code: code, network: network, session: session)
+        let (user, detached, simSwapNotice) = try await redeem(session)
         guard let userID = user.id else { throw AppError.internalError }
         let token = try await tokens.issue(
             userID: userID, market: user.market, role: user.role, sessionID: session.id, notBefore: user.tokenCutoff)

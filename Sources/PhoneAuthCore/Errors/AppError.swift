@@ -56,6 +56,7 @@ package struct AppError: Error, Equatable, Sendable {
         case phoneChangeTooSoon
         case simSwapDetected
         case networkCheckUnavailable
+        case networkVerificationFailed
     }
 
     /// What a 428 carries: solve it (`ProofOfWork`) and repeat send-code with `challenge` and `solution`.
@@ -122,6 +123,8 @@ package struct AppError: Error, Equatable, Sendable {
         .simSwapDetected,
         "This number's SIM card changed recently, so a code sent to it cannot open the account now. Sign in on a device that is already "
             + "signed in, or contact support.")
+    package static let networkVerificationFailed = AppError(
+        .networkVerificationFailed, "The mobile network did not confirm this number on this device; send a code instead.")
     package static let networkCheckUnavailable = AppError(
         .networkCheckUnavailable, "The mobile network could not confirm this number's SIM card; try again in a minute.", retryAfter: 60)
     package static func numberQuarantined(until: Date, now: Date) -> AppError {
@@ -210,6 +213,7 @@ package struct AppError: Error, Equatable, Sendable {
         case .phoneChangeTooSoon: .phoneChangeTooSoon
         case .simSwapDetected: .simSwapDetected
         case .networkCheckUnavailable: .networkCheckUnavailable
+        case .networkVerificationFailed: .networkVerificationFailed
         case .invalidSignature: .invalidSignature
         case .tokenExpired: .tokenExpired
         case .tokenStale: .tokenStale

@@ -8,8 +8,12 @@ package struct NetworkChecks: Sendable {
     package struct Configured: Sendable {
         package var client: any NetworkOperator
         package var checks: Set<NetworkOperatorSettings.Check>
+        /// Where the operator sends a device back after Number Verification (this server's registered callback).
+        package var redirectURI: String?
 
-        package init(client: any NetworkOperator, checks: Set<NetworkOperatorSettings.Check>) { (self.client, self.checks) = (client, checks) }
+        package init(client: any NetworkOperator, checks: Set<NetworkOperatorSettings.Check>, redirectURI: String? = nil) {
+            (self.client, self.checks, self.redirectURI) = (client, checks, redirectURI)
+        }
     }
 
     package let operators: [String: Configured]
@@ -24,6 +28,9 @@ package struct NetworkChecks: Sendable {
     package func client(_ market: String, for check: NetworkOperatorSettings.Check) -> (any NetworkOperator)? {
         operators[market].flatMap { $0.checks.contains(check) ? $0.client : nil }
     }
+
+    /// Where the market's operator sends a device back after Number Verification.
+    package func callbackURL(_ market: String) -> String? { operators[market]?.redirectURI }
 
     /// Before a code for `phone` goes out: the SIM-swap check (on every send in the market, account or not, so how
     /// long the answer takes says nothing about whether the number has one) and, for the account holding the number,

@@ -22,6 +22,7 @@ package enum SchemaHistory {
         "budgets per channel",
         "erased and detached accounts, number history, numbers in quarantine, number-change codes",
         "operator network answers on codes: SIM swap, number recycling",
+        "silent sign-ins under way",
     ]
 
     package static var latest: Int { titles.count }

@@ -8,7 +8,7 @@ extension AppError {
         switch kind {
         case .invalidPhone, .invalidCode, .invalidRequest, .validationFailed: .badRequest
         case .marketNotSupported, .marketMismatch, .phoneNotAllowed, .forbidden, .accountDisabled, .invalidSignature, .stepUpRequired,
-            .numberQuarantined, .simSwapDetected:
+            .numberQuarantined, .simSwapDetected, .networkVerificationFailed:
             .forbidden
         case .tooManyAttempts, .resendTooSoon, .phoneRateLimited, .ipRateLimited, .prefixRateLimited, .verifyRateLimited,
             .networkRateLimited, .channelRateLimited, .phoneChangeTooSoon:

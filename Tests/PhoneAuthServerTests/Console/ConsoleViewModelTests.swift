@@ -112,6 +112,24 @@ import Testing
         #expect(ActivityCount.bucket(of: Date(timeIntervalSince1970: 599)) == 300)
     }
 
+    /// Sign-ins the operator network confirmed are texts not sent: the overview counts them and what they would have
+    /// cost at the market's price.
+    @Test func silentSignInsShowAsTextsAndSpendSaved() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let bucket = ActivityCount.bucket(of: now)
+        let counts = [
+            ActivityCount(key: .init(bucket: bucket, market: "kg", event: .networkVerified), count: 40),
+            ActivityCount(key: .init(bucket: bucket, market: "us", event: .networkVerified), count: 2),
+        ]
+        let report = OverviewReport(counts, window: .hour, now: now)
+        #expect(report.networkVerified == 42)
+        #expect(ActivityEvent(name: ActivityEvent.networkVerified.name) == .networkVerified)
+        let chrome = PageChrome(title: "Overview", signedIn: true, nav: [], operator: "admin", csrf: "c", notice: nil)
+        let page = OverviewPage(chrome: chrome, report: report, window: .hour, markets: .builtIn, prices: ["kg": 0.05, "us": 0.01])
+        #expect(page.cards.first { $0.id == "texts-saved" }?.value == "42")
+        #expect(page.cards.first { $0.id == "spend-saved" }?.value == "$2.02")
+    }
+
     /// A bar is a calendar period: at 08:01 UTC on 15 January, the week's last bar is 15 January from midnight and
     /// holds this morning's sends; the day's last bar is 08:00.
     @Test func chartPeriodsStartOnTheirOwnBoundaries() {

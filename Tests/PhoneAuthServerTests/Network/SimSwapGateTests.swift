@@ -17,14 +17,9 @@ import Testing
     static func harness(
         _ backend: Backend, _ fake: FakeOperator, _ base: String, configure: @escaping (inout AppConfig) -> Void = { _ in }
     ) async throws -> TestHarness {
-        let key = FileManager.default.temporaryDirectory.appendingPathComponent("operator-\(UUID().uuidString).pem")
-        try fake.clientKey.pemRepresentation.write(to: key, atomically: true, encoding: .utf8)
+        let settings = try fake.settings(base, checks: [.simSwap, .numberRecycling])
         return try await TestHarness.make(backend) { config in
-            config.network.operators = [
-                NetworkOperatorSettings(
-                    market: "kg", issuer: base, apiRoot: base, clientID: FakeOperator.clientID, privateKeyFile: key.path,
-                    checks: [.simSwap, .numberRecycling], twoLegged: .jwtBearer)
-            ]
+            config.network.operators = [settings]
             configure(&config)
         }
     }

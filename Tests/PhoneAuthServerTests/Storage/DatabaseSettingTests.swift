@@ -121,11 +121,7 @@ import Testing
             try await harness.sql.execute("DELETE FROM schema_migrations WHERE version IN ('\(previous[0])', '\(previous[1])')")
         case .sqlite:
             // (Opening the file migrates it: the tables go first, then the record of them.)
-            try await harness.sql.execute("DROP TABLE phone_history")
-            try await harness.sql.execute("DROP TABLE released_numbers")
-            try await harness.sql.execute("ALTER TABLE users DROP COLUMN deleted_at")
-            try await harness.sql.execute("ALTER TABLE users DROP COLUMN detached_at")
-            try await harness.sql.execute("ALTER TABLE verifications DROP COLUMN change_session")
+            try await harness.sql.execute("DROP TABLE network_flows")
             try await harness.sql.execute("ALTER TABLE verifications DROP COLUMN sim_swap")
             try await harness.sql.execute("ALTER TABLE verifications DROP COLUMN recycled")
             try await harness.sql.execute("DELETE FROM grdb_migrations WHERE identifier IN ('\(previous[0])', '\(previous[1])')")

@@ -5,6 +5,7 @@ import Hummingbird
 import JWTKit
 import Synchronization
 
+@testable import PhoneAuthCore
 @testable import PhoneAuthNetwork
 
 /// A loopback mobile operator speaking the GSMA CAMARA APIs as their specifications shape them: OpenID discovery,
@@ -72,6 +73,19 @@ final class FakeOperator: Sendable {
     init(redirectURI: String = "http://127.0.0.1:1/auth/network/callback") async throws {
         self.redirectURI = redirectURI
         await keys.add(ecdsa: try ES256PublicKey(pem: clientKey.publicKey.pemRepresentation))
+    }
+
+    /// The `kg` market's settings for this operator at `base`, the client's key written to a file of its own (the
+    /// server reads it at start, as in production). JWT-bearer by default: the quickest two-legged flow.
+    func settings(
+        _ base: String, checks: Set<NetworkOperatorSettings.Check> = Set(NetworkOperatorSettings.Check.allCases),
+        twoLegged: NetworkOperatorSettings.TwoLegged = .jwtBearer
+    ) throws -> NetworkOperatorSettings {
+        let key = FileManager.default.temporaryDirectory.appendingPathComponent("operator-\(UUID().uuidString).pem")
+        try clientKey.pemRepresentation.write(to: key, atomically: true, encoding: .utf8)
+        return NetworkOperatorSettings(
+            market: "kg", issuer: base, apiRoot: base, clientID: Self.clientID, privateKeyFile: key.path, redirectURI: redirectURI,
+            checks: checks, twoLegged: twoLegged)
     }
 
     func run<Value: Sendable>(_ body: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {

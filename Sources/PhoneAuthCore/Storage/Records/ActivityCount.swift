@@ -6,8 +6,10 @@ package enum ActivityEvent: Hashable, Sendable {
     case sent
     /// A texted code was entered correctly.
     case verified
-    /// A session was opened by a verified code (test numbers included).
+    /// A session was opened by a verified code (test numbers included) or by the network's word.
     case signIn
+    /// A session was opened by the operator network's Number Verification: a text not sent.
+    case networkVerified
     /// send-code answered with a challenge instead of a text.
     case challenged
     /// send-code refused, by the limit's error code (`phone_rate_limited`, `range_blocked`, …).
@@ -18,6 +20,7 @@ package enum ActivityEvent: Hashable, Sendable {
         case .sent: "sent"
         case .verified: "verified"
         case .signIn: "sign_in"
+        case .networkVerified: "network_verified"
         case .challenged: "challenged"
         case .refused(let limit): "refused:" + limit
         }
@@ -28,6 +31,7 @@ package enum ActivityEvent: Hashable, Sendable {
         case "sent": self = .sent
         case "verified": self = .verified
         case "sign_in": self = .signIn
+        case "network_verified": self = .networkVerified
         case "challenged": self = .challenged
         default:
             guard name.hasPrefix("refused:") else { return nil }

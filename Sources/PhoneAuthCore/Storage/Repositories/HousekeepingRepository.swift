@@ -19,6 +19,8 @@ package struct PurgeCounts: Sendable, Equatable {
     package var deliveries: Int
     /// Numbers whose quarantine after leaving an account is over.
     package var releasedNumbers: Int = 0
+    /// Silent sign-ins that were started and never finished.
+    package var networkFlows: Int = 0
     /// Detached accounts erased after their retention (`AccountService.eraseExpiredDetached`).
     package var detachedAccounts: Int = 0
 
@@ -46,7 +48,7 @@ package struct PurgeCounts: Sendable, Equatable {
 
     package var total: Int {
         verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords + activity + deliveries + releasedNumbers
-            + detachedAccounts
+            + detachedAccounts + networkFlows
     }
 }
 

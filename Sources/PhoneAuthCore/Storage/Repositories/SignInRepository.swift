@@ -88,6 +88,14 @@ package struct Guess: Sendable {
     package var digest: @Sendable (_ phone: String) -> String = { _ in "" }
 }
 
+/// A flow just stored: what the network checks before it need to know.
+package struct StartedFlow: Sendable, Equatable {
+    /// When the account holding the number last signed in; nil when no account has.
+    package var accountLastSignIn: Date?
+
+    package init(accountLastSignIn: Date?) { self.accountLastSignIn = accountLastSignIn }
+}
+
 /// A verification just stored.
 package struct StoredVerification: Sendable, Equatable {
     package var id: Int64
@@ -122,6 +130,15 @@ package protocol SignInRepository: Sendable {
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, changeSession: String?, now: Date) async throws -> StoredVerification
     /// Leaves the operator network's answers on a stored code, before it goes out.
     func mark(id: Int64, _ marks: NetworkMarks) async throws
+    /// Stores a silent sign-in's flow, unless the phone has `maxLivePerPhone` live ones already (nil then).
+    func startFlow(_ flow: NetworkFlow, maxLivePerPhone: Int, now: Date) async throws -> StartedFlow?
+    /// Leaves the operator network's answers on a flow.
+    func markFlow(idHash: Data, _ marks: NetworkMarks) async throws
+    /// The live flow with this id hash, removed as it is read: a flow has one try.
+    func takeFlow(idHash: Data, now: Date) async throws -> NetworkFlow?
+    /// A number the operator network confirmed signs in as a right code does, in one transaction (`SignInDecision`
+    /// with `marks`: bans, quarantine, dormancy, the SIM-swap gate), with no code to burn.
+    func signInProven(phone: String, marks: NetworkMarks, guess: Guess, session: NewSession, now: Date) async throws -> RedemptionOutcome
     /// Removes one verification (and only that one).
     func delete(id: Int64) async throws
     /// When the phone's newest verification was issued, if it has one (a test number's cooldown is read from here, so

@@ -67,6 +67,11 @@ struct OverviewPage: ConsolePage {
             Card(id: "conversion", label: "Conversion", value: conversion),
             Card(id: "challenged", label: "Challenges", value: String(report.challenged)),
             Card(id: "refused", label: "Refusals", value: String(report.refusals.values.reduce(0, +))),
+            Card(id: "texts-saved", label: "Texts saved", value: String(report.networkVerified)),
+            Card(
+                id: "spend-saved", label: "Spend saved",
+                value: String(
+                    format: "$%.2f", report.networkVerifiedByMarket.reduce(0.0) { $0 + Double($1.value) * (prices[$1.key] ?? 0) })),
         ]
         let labels = report.periodStarts.map { Self.label(Date(timeIntervalSince1970: TimeInterval($0)), window: window) }
         let tickEvery = window == .day ? 3 : 1

@@ -8,6 +8,9 @@ struct OverviewReport: Sendable, Equatable {
     var sent = 0
     var verified = 0
     var challenged = 0
+    /// Sign-ins the operator network confirmed with no text (Number Verification), per market code.
+    var networkVerifiedByMarket: [String: Int] = [:]
+    var networkVerified: Int { networkVerifiedByMarket.values.reduce(0, +) }
     /// Sent per market code.
     var sentByMarket: [String: Int] = [:]
     /// Refusals per limit's error code.
@@ -51,6 +54,8 @@ struct OverviewReport: Sendable, Equatable {
                 signInsPerPeriod[period] += counter.count
             case .challenged:
                 challenged += counter.count
+            case .networkVerified:
+                networkVerifiedByMarket[counter.key.market, default: 0] += counter.count
             case .refused(let limit):
                 refusals[limit, default: 0] += counter.count
             }

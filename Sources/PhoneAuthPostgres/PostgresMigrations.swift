@@ -304,7 +304,7 @@ enum PostgresMigrations {
                 """
                 CREATE TABLE IF NOT EXISTS network_flows (
                     id_hash BYTEA PRIMARY KEY, phone_number TEXT NOT NULL, state TEXT NOT NULL, client_challenge TEXT NOT NULL,
-                    sim_swap TEXT, recycled BOOLEAN, expires_at TIMESTAMPTZ NOT NULL, created_at TIMESTAMPTZ NOT NULL)
+                    expires_at TIMESTAMPTZ NOT NULL, created_at TIMESTAMPTZ NOT NULL)
                 """,
                 "CREATE INDEX IF NOT EXISTS network_flows_phone ON network_flows (phone_number, expires_at)",
             ]

@@ -42,42 +42,51 @@ struct PostgresSignInRepository: SignInRepository {
         }
     }
 
-    func startFlow(_ flow: NetworkFlow, maxLivePerPhone: Int, now: Date) async throws -> StartedFlow? {
+    func startFlow(_ flow: NetworkFlow, maxLivePerPhone: Int, now: Date) async throws -> Bool {
         try await database.write(affecting: .nobody) { sql in
             try await sql.lock("verify-phone:\(flow.phoneNumber)")
             try await sql.execute("DELETE FROM network_flows WHERE phone_number = \(flow.phoneNumber) AND expires_at <= \(now)")
             let live = try await sql.row("SELECT COUNT(*) AS live FROM network_flows WHERE phone_number = \(flow.phoneNumber)")?["live"]
                 .decode(Int.self)
-            guard (live ?? 0) < maxLivePerPhone else { return nil }
-            let row = try await sql.row(
+            guard (live ?? 0) < maxLivePerPhone else { return false }
+            try await sql.execute(
                 """
                 INSERT INTO network_flows (id_hash, phone_number, state, client_challenge, expires_at, created_at)
                 VALUES (\(flow.idHash.bytea), \(flow.phoneNumber), \(flow.state), \(flow.clientChallenge), \(flow.expiresAt), \(flow.createdAt))
-                RETURNING (SELECT COALESCE(last_login, created_at) FROM users WHERE phone_number = \(flow.phoneNumber) AND is_verified) AS last_sign_in
                 """)
-            return StartedFlow(accountLastSignIn: try row?["last_sign_in"].decode(Date?.self))
+            return true
         }
     }
 
-    func markFlow(idHash: Data, _ marks: NetworkMarks) async throws {
+    func takeFlow(idHash: Data, network: String, limit: FailureLimit?, now: Date) async throws -> FlowTake {
         try await database.write(affecting: .nobody) { sql in
-            try await sql.execute(
-                "UPDATE network_flows SET sim_swap = \(marks.simSwap?.rawValue), recycled = \(marks.recycled) WHERE id_hash = \(idHash.bytea)")
-        }
-    }
-
-    func takeFlow(idHash: Data, now: Date) async throws -> NetworkFlow? {
-        try await database.write(affecting: .nobody) { sql in
-            guard let row = try await sql.row("DELETE FROM network_flows WHERE id_hash = \(idHash.bytea) AND expires_at > \(now) RETURNING *") else {
-                return nil
+            // The lock verify-code takes for the network, so the count and this try are one unit against every instance.
+            try await sql.lock("verify-network:\(network)")
+            if let limit,
+                let wait = try await Self.failures(sql, network: network, phone: nil, path: nil, limit: limit.max, window: limit.window, now: now)
+            {
+                return .networkRateLimited(retryAfter: wait)
             }
-            return NetworkFlow(
+            guard
+                let row = try await sql.row(
+                    """
+                    DELETE FROM network_flows WHERE id_hash = \(idHash.bytea) AND expires_at > \(now)
+                    RETURNING *, (SELECT COALESCE(last_login, users.created_at) FROM users
+                                  WHERE users.phone_number = network_flows.phone_number AND is_verified) AS last_sign_in
+                    """)
+            else { return .none }
+            let flow = NetworkFlow(
                 idHash: try row["id_hash"].decode(ByteBuffer.self).data, phoneNumber: try row["phone_number"].decode(String.self),
                 state: try row["state"].decode(String.self), clientChallenge: try row["client_challenge"].decode(String.self),
-                marks: NetworkMarks(
-                    simSwap: try row["sim_swap"].decode(String?.self).flatMap(SimSwapMark.init(rawValue:)),
-                    recycled: try row["recycled"].decode(Bool?.self)),
                 expiresAt: try row["expires_at"].decode(Date.self), createdAt: try row["created_at"].decode(Date.self))
+            return .flow(flow, accountLastSignIn: try row["last_sign_in"].decode(Date?.self))
+        }
+    }
+
+    func recordFlowFailure(network: String, now: Date) async throws {
+        try await database.write(affecting: .nobody) { sql in
+            try await sql.execute(
+                "INSERT INTO verify_failures (phone_number, path, network, created_at) VALUES ('', 'network', \(network), \(now))")
         }
     }
 

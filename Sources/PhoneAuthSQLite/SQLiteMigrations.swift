@@ -326,8 +326,6 @@ enum SQLiteMigrations {
                 t.column("phone_number", .text).notNull()
                 t.column("state", .text).notNull()
                 t.column("client_challenge", .text).notNull()
-                t.column("sim_swap", .text)
-                t.column("recycled", .boolean)
                 t.column("expires_at", .datetime).notNull()
                 t.column("created_at", .datetime).notNull()
             }

@@ -29,34 +29,38 @@ struct SQLiteSignInRepository: SignInRepository {
         }
     }
 
-    func startFlow(_ flow: NetworkFlow, maxLivePerPhone: Int, now: Date) async throws -> StartedFlow? {
+    func startFlow(_ flow: NetworkFlow, maxLivePerPhone: Int, now: Date) async throws -> Bool {
         try await database.writer.write { db in
             try db.run("DELETE FROM network_flows WHERE phone_number = ? AND expires_at <= ?", [flow.phoneNumber, now])
             let live = try Int.fetchOne(db.prepared("SELECT COUNT(*) FROM network_flows WHERE phone_number = ?"), arguments: [flow.phoneNumber])
-            guard (live ?? 0) < maxLivePerPhone else { return nil }
+            guard (live ?? 0) < maxLivePerPhone else { return false }
             try db.run(
                 """
                 INSERT INTO network_flows (id_hash, phone_number, state, client_challenge, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, [flow.idHash, flow.phoneNumber, flow.state, flow.clientChallenge, flow.expiresAt, flow.createdAt])
-            return StartedFlow(accountLastSignIn: try SQLiteUserRows.standing(db, phone: flow.phoneNumber)?.lastSignIn)
+            return true
         }
     }
 
-    func markFlow(idHash: Data, _ marks: NetworkMarks) async throws {
+    func takeFlow(idHash: Data, network: String, limit: FailureLimit?, now: Date) async throws -> FlowTake {
         try await database.writer.write { db in
-            try db.run("UPDATE network_flows SET sim_swap = ?, recycled = ? WHERE id_hash = ?", [marks.simSwap?.rawValue, marks.recycled, idHash])
-        }
-    }
-
-    func takeFlow(idHash: Data, now: Date) async throws -> NetworkFlow? {
-        try await database.writer.write { db in
-            try Row.fetchOne(db.prepared("DELETE FROM network_flows WHERE id_hash = ? AND expires_at > ? RETURNING *"), arguments: [idHash, now]).map
-            {
-                NetworkFlow(
-                    idHash: $0["id_hash"], phoneNumber: $0["phone_number"], state: $0["state"], clientChallenge: $0["client_challenge"],
-                    marks: NetworkMarks(simSwap: ($0["sim_swap"] as String?).flatMap(SimSwapMark.init(rawValue:)), recycled: $0["recycled"]),
-                    expiresAt: $0["expires_at"], createdAt: $0["created_at"])
+            if let limit, let wait = try Self.failures(db, "network = ?", [network], max: limit.max, window: limit.window, now: now) {
+                return .networkRateLimited(retryAfter: wait)
             }
+            guard
+                let row = try Row.fetchOne(
+                    db.prepared("DELETE FROM network_flows WHERE id_hash = ? AND expires_at > ? RETURNING *"), arguments: [idHash, now])
+            else { return .none }
+            let flow = NetworkFlow(
+                idHash: row["id_hash"], phoneNumber: row["phone_number"], state: row["state"], clientChallenge: row["client_challenge"],
+                expiresAt: row["expires_at"], createdAt: row["created_at"])
+            return .flow(flow, accountLastSignIn: try SQLiteUserRows.standing(db, phone: flow.phoneNumber)?.lastSignIn)
+        }
+    }
+
+    func recordFlowFailure(network: String, now: Date) async throws {
+        try await database.writer.write { db in
+            try db.run("INSERT INTO verify_failures (phone_number, path, network, created_at) VALUES ('', 'network', ?, ?)", [network, now])
         }
     }
 

@@ -86,7 +86,8 @@ struct AppServices: Sendable {
         let sessions = sessions
         silent = sender.networkChecks.map {
             SilentSignIn(
-                checks: $0, markets: config.markets, signIn: storage.signIn, sessions: sessions, pepper: config.pepper, random: random, now: now)
+                checks: $0, markets: config.markets, signIn: storage.signIn, sessions: sessions, pepper: config.pepper, random: random,
+                networkLimit: config.limits.guessLimits(perVerification: config.maxCodeAttempts).perNetwork, now: now)
         }
         changer = PhoneChanger(
             sender: sender, accounts: storage.accounts, audit: storage.audit, markets: config.markets, limits: config.limits,

@@ -15,9 +15,9 @@ struct Login: AsyncParsableCommand {
     @Option(help: "The 6-digit code, when it is already known.") var code: String?
     @Option(help: "Send the code by this channel: sms, whatsapp, telegram or voice (default: the market's first).") var channel: String?
     @Flag(
-        help:
-            "Try first to sign in without a text: the operator network confirms the number over mobile data (where the server offers it); else a code."
-    )
+        help: ArgumentHelp(
+            "Try first to sign in without a text: the operator network confirms the number over mobile data "
+                + "(where the server offers it); else a code."))
     var silent = false
 
     func run() async throws {

@@ -29,7 +29,8 @@ public struct NetworkStart: Codable, Sendable, Equatable {
     public var callbackURL: String?
     /// Seconds the flow can be finished in.
     public var expiresIn: Int?
-    /// Why a code is the way: `no_operator` (the number's market has none), `operator_unavailable`.
+    /// Why a code is the way: `no_operator` (the number's market has none), `operator_unavailable`, `too_many_flows`
+    /// (the number has three under way).
     public var reason: String?
 
     /// An answer: a flow (`network`) or a fallback (`sms`).

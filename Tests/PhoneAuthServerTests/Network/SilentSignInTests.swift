@@ -136,7 +136,7 @@ import Testing
     }
 
     /// An operator slower than the check's budget is an operator down: the client sends a code. A number has at most
-    /// three flows under way, so nobody can pile them up against it.
+    /// three flows under way; a stranger who starts them for someone else's number only sends its owner to a code.
     @Test func aSlowOperatorFallsBackAndANumberHasAtMostThreeFlowsUnderWay() async throws {
         let fake = try await FakeOperator()
         fake.fixtures.withLock { $0.deviceNumber = Self.phone }
@@ -154,12 +154,44 @@ import Testing
                 fake.fixtures.withLock { $0.delay = .zero }
                 for _ in 0..<3 { #expect(try await Self.start(client, phone: "+996555100022").json["method"] as? String == "network") }
                 let fourth = try await Self.start(client, phone: "+996555100022")
-                #expect(fourth.status == .tooManyRequests)
-                #expect(fourth.errorCode == "phone_rate_limited")
+                #expect(fourth.status == .ok)
+                #expect(fourth.json["method"] as? String == "sms")
+                #expect(fourth.json["reason"] as? String == "too_many_flows")
                 // Another number is not held by them.
                 #expect(try await Self.start(client, phone: "+996555100023").status == .ok)
             }
         }
+    }
+
+    /// Starting a flow costs the operator nothing; finishing one is where a bot could run up the bill, so failed
+    /// finishes count against the network as wrong codes do (30 an hour), and against no number.
+    @Test func failedFinishesCountAgainstTheNetworkAndCostNoOperatorCallsBeyondTheLimit() async throws {
+        let fake = try await FakeOperator()
+        fake.fixtures.withLock { $0.deviceNumber = "+996555100029" }
+        try await fake.run { base in
+            let settings = try fake.settings(base)
+            let harness = try await TestHarness.make(.sqlite) { [settings] config in
+                config.network.operators = [settings]
+                config.limits.verifyFailuresPerNetworkPerHour = 30
+            }
+            try await harness.test { client in
+                for _ in 0..<30 {
+                    let started = try await Self.start(client)
+                    #expect(try await Self.finish(client, started, try await Self.follow(started)).errorCode == "network_verification_failed")
+                }
+                let exchanges = fake.requests.filter { $0 == "/token" }.count
+                #expect(exchanges == 30)
+                let started = try await Self.start(client)
+                let limited = try await Self.finish(client, started, try await Self.follow(started))
+                #expect(limited.status == .tooManyRequests)
+                #expect(limited.errorCode == "network_rate_limited")
+                #expect(fake.requests.filter { $0 == "/token" }.count == exchanges)
+                // The number's owner is not held by a stranger's failures: a code still signs them in.
+                #expect(try await harness.sql.int("SELECT COUNT(*) FROM verify_failures WHERE phone_number = ''") == 30)
+            }
+        }
+        // Starts asked the operator nothing but its metadata.
+        #expect(!fake.requests.contains("/sim-swap/v2/check"))
     }
 
     /// A confirmed number signs in as a right code does: a ban holds, and so does a recent SIM swap of an account.

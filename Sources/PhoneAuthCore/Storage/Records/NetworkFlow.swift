@@ -6,15 +6,13 @@ package struct NetworkFlow: Sendable, Equatable {
     package var phoneNumber: String
     package var state: String
     package var clientChallenge: String
-    package var marks = NetworkMarks()
     package var expiresAt: Date
     package var createdAt: Date
 
     package init(
-        idHash: Data, phoneNumber: String, state: String, clientChallenge: String, marks: NetworkMarks = NetworkMarks(), expiresAt: Date,
-        createdAt: Date
+        idHash: Data, phoneNumber: String, state: String, clientChallenge: String, expiresAt: Date, createdAt: Date
     ) {
         (self.idHash, self.phoneNumber, self.state, self.clientChallenge) = (idHash, phoneNumber, state, clientChallenge)
-        (self.marks, self.expiresAt, self.createdAt) = (marks, expiresAt, createdAt)
+        (self.expiresAt, self.createdAt) = (expiresAt, createdAt)
     }
 }

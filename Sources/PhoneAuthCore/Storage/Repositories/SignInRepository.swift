@@ -88,12 +88,14 @@ package struct Guess: Sendable {
     package var digest: @Sendable (_ phone: String) -> String = { _ in "" }
 }
 
-/// A flow just stored: what the network checks before it need to know.
-package struct StartedFlow: Sendable, Equatable {
-    /// When the account holding the number last signed in; nil when no account has.
-    package var accountLastSignIn: Date?
-
-    package init(accountLastSignIn: Date?) { self.accountLastSignIn = accountLastSignIn }
+/// What finishing a silent sign-in found.
+package enum FlowTake: Sendable, Equatable {
+    /// The live flow, now spent, and when the account holding its number last signed in (nil: no account has).
+    case flow(NetworkFlow, accountLastSignIn: Date?)
+    /// The network had too many failed silent sign-ins and wrong codes lately; the flow is left alone.
+    case networkRateLimited(retryAfter: Int)
+    /// No live flow by that id.
+    case none
 }
 
 /// A verification just stored.
@@ -130,12 +132,14 @@ package protocol SignInRepository: Sendable {
     func create(idHash: Data, phone: String, codeHash: Data, expiresAt: Date, changeSession: String?, now: Date) async throws -> StoredVerification
     /// Leaves the operator network's answers on a stored code, before it goes out.
     func mark(id: Int64, _ marks: NetworkMarks) async throws
-    /// Stores a silent sign-in's flow, unless the phone has `maxLivePerPhone` live ones already (nil then).
-    func startFlow(_ flow: NetworkFlow, maxLivePerPhone: Int, now: Date) async throws -> StartedFlow?
-    /// Leaves the operator network's answers on a flow.
-    func markFlow(idHash: Data, _ marks: NetworkMarks) async throws
-    /// The live flow with this id hash, removed as it is read: a flow has one try.
-    func takeFlow(idHash: Data, now: Date) async throws -> NetworkFlow?
+    /// Stores a silent sign-in's flow, unless the phone has `maxLivePerPhone` live ones already (false then).
+    func startFlow(_ flow: NetworkFlow, maxLivePerPhone: Int, now: Date) async throws -> Bool
+    /// The live flow with this id hash, removed as it is read (a flow has one try), unless `network` is past `limit`
+    /// of failures (wrong codes and failed silent sign-ins alike).
+    func takeFlow(idHash: Data, network: String, limit: FailureLimit?, now: Date) async throws -> FlowTake
+    /// A silent sign-in from `network` that failed (a wrong verifier or state, another device's number): counted
+    /// against the network like a wrong code, against no phone (a stranger's device must not lock the number's owner).
+    func recordFlowFailure(network: String, now: Date) async throws
     /// A number the operator network confirmed signs in as a right code does, in one transaction (`SignInDecision`
     /// with `marks`: bans, quarantine, dormancy, the SIM-swap gate), with no code to burn.
     func signInProven(phone: String, marks: NetworkMarks, guess: Guess, session: NewSession, now: Date) async throws -> RedemptionOutcome

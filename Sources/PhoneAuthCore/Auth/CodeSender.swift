@@ -127,16 +127,16 @@ package struct CodeSender: Sendable {
         }
         let code = random.numericCode(digits: 6)
         let stored = try await store(verificationID, phone: phone, code: code, at: issuedAt, changeSession: changeSession)
+        // Before the code goes out, the operator's word on the number (a banned one's too, so the answer takes as long);
+        // a device already signed in to its account is trusted as it is.
+        if let networkChecks, !trustedDevice {
+            let marks = await networkChecks.precheck(phone: phone.e164, market: market.code, lastSignIn: stored.accountLastSignIn, logger: logger)
+            if !marks.isEmpty { try await signIn.mark(id: stored.id, marks) }
+        }
         if stored.phoneIsDisabled {
             try? await Task.sleep(for: timing.delay(random: random))
             logger.info("disabled user: no sms", metadata: ["phone": "\(phone.masked)"])
             return Sent(verificationID: verificationID, channel: chosen)
-        }
-        // Before the code goes out, the operator's word on the number; a device already signed in to its account is
-        // trusted as it is.
-        if let networkChecks, !trustedDevice {
-            let marks = await networkChecks.precheck(phone: phone.e164, market: market.code, lastSignIn: stored.accountLastSignIn, logger: logger)
-            if !marks.isEmpty { try await signIn.mark(id: stored.id, marks) }
         }
         let language = MessageLanguage.pick(wording.language, stored.userLanguage, market.defaultLanguage)
         let autofill = wording.appHash.map(Autofill.appHash) ?? market.otpDomain.map { Autofill.originBound(domain: $0) }

@@ -96,20 +96,21 @@ test: test-deps previous-release
 		stdbuf -oL -eL $(SWIFT) test $(TRAITS) --no-parallel
 	@$(MAKE) --no-print-directory docs-check
 
-# ClientCore's documentation with PhoneAuthAPI's (swift-docc-plugin): one static site in .build/docs, with a coverage
+# ClientCore's documentation with PhoneAuthAPI's and the resource-server kit's (swift-docc-plugin): one static site in .build/docs, with a coverage
 # report per module (the merged archive keeps only the last one's, so each module's own is read).
 DOCS_DIR = .build/docs
 DOCS_ARCHIVES = .build/plugins/Swift-DocC/outputs/intermediates
 docs:
 	$(SWIFT) package $(TRAITS) --disable-sandbox --allow-writing-to-directory $(DOCS_DIR) generate-documentation \
-		--target ClientCore --target PhoneAuthAPI --enable-experimental-combined-documentation \
+		--target ClientCore --target PhoneAuthAPI --target PhoneAuthResourceServer --enable-experimental-combined-documentation \
 		--disable-indexing --transform-for-static-hosting --output-path $(DOCS_DIR) --warnings-as-errors \
 		--experimental-documentation-coverage --coverage-summary-level brief
 
 # Part of make test: a DocC warning (a broken link in the catalog) or a public symbol without a doc comment fails it.
 docs-check: docs
 	$(PYTHON) Tests/Docs/coverage.py $(DOCS_ARCHIVES)/ClientCore.doccarchive/documentation-coverage.json \
-		$(DOCS_ARCHIVES)/PhoneAuthAPI.doccarchive/documentation-coverage.json
+		$(DOCS_ARCHIVES)/PhoneAuthAPI.doccarchive/documentation-coverage.json \
+		$(DOCS_ARCHIVES)/PhoneAuthResourceServer.doccarchive/documentation-coverage.json
 
 # Loopback only, every load ends by itself; release builds; beside the Django peer (PEER=0 skips it, PG=0 skips
 # PostgreSQL). Prints the table and writes bench/results/latest.md and .json; then the in-process micro-benchmarks.

@@ -5,6 +5,8 @@ import PackageDescription
 /// an app that adds this package for ClientCore resolves no package at all (`ThrowawayAppTests` checks it), while here
 /// `make` builds and tests with `--traits Server`. SwiftPM leaves out a dependency that only a disabled trait uses.
 let server = TargetDependencyCondition.when(traits: ["Server"])
+/// The resource-server kit's own trait: a service that trusts PhoneAuth's tokens resolves jwt-kit and nothing of the server.
+let resourceServer = TargetDependencyCondition.when(traits: ["ResourceServer"])
 
 let package = Package(
     name: "PhoneAuth",
@@ -14,9 +16,13 @@ let package = Package(
         .executable(name: "clientcli", targets: ["clientcli"]),
         .library(name: "ClientCore", targets: ["ClientCore"]),
         .library(name: "PhoneAuthAPI", targets: ["PhoneAuthAPI"]),
+        .library(name: "PhoneAuthResourceServer", targets: ["PhoneAuthResourceServer"]),
     ],
     traits: [
-        .trait(name: "Server", description: "The server, clientcli and the tests with their dependencies (make enables it)."),
+        .trait(
+            name: "Server", description: "The server, clientcli and the tests with their dependencies (make enables it).",
+            enabledTraits: ["ResourceServer"]),
+        .trait(name: "ResourceServer", description: "PhoneAuthResourceServer, for services that trust PhoneAuth's tokens (jwt-kit)."),
         .default(enabledTraits: []),
     ],
     dependencies: [
@@ -128,6 +134,10 @@ let package = Package(
             resources: [.copy("OpenAPI/openapi.yaml"), .copy("Console/Templates"), .copy("Console/Assets")]
         ),
         .target(name: "ClientCore", dependencies: ["PhoneAuthAPI"]),
+        .target(
+            name: "PhoneAuthResourceServer",
+            dependencies: [.product(name: "JWTKit", package: "jwt-kit", condition: resourceServer)]
+        ),
         .executableTarget(
             name: "clientcli",
             dependencies: [
@@ -146,6 +156,7 @@ let package = Package(
                 .target(name: "PhoneAuthSQLite", condition: server),
                 .target(name: "PhoneAuthPostgres", condition: server),
                 "ClientCore",
+                "PhoneAuthResourceServer",
                 "clientcli",
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: server),
                 .product(name: "JWTKit", package: "jwt-kit", condition: server),

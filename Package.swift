@@ -57,6 +57,7 @@ let package = Package(
         .target(
             name: "PhoneAuthCore",
             dependencies: [
+                .target(name: "PhoneAuthResourceServer", condition: server),
                 .target(name: "PhoneAuthAPI", condition: server),
                 .product(name: "JWTKit", package: "jwt-kit", condition: server),
                 .product(name: "Logging", package: "swift-log", condition: server),

@@ -60,20 +60,20 @@ public actor PhoneAuthTokenVerifier {
             collection = try await fetch()
             guard kids.contains(kid) else { throw .unknownKey }
         }
-        let claims: AccessTokenClaims
-        do { claims = try await collection.verify(token, as: AccessTokenClaims.self) } catch let error as JWTError {
+        let claims: AccessClaims
+        do { claims = try await collection.verify(token, as: AccessClaims.self) } catch let error as JWTError {
             throw error.errorType == .signatureVerificationFailed ? .badSignature : .malformed
         } catch { throw .malformed }
         return try check(claims)
     }
 
-    private func check(_ claims: AccessTokenClaims) throws(TokenRejection) -> PhoneAuthCaller {
+    private func check(_ claims: AccessClaims) throws(TokenRejection) -> PhoneAuthCaller {
         let at = now()
         guard claims.issuer.value == issuer else { throw .wrongIssuer }
         guard claims.audience.value.contains(audience) else { throw .wrongAudience }
         guard claims.expiration.value.addingTimeInterval(leeway) > at else { throw .expired }
         if let notBefore = claims.notBefore, notBefore.value.addingTimeInterval(-leeway) > at { throw .notYetValid }
-        guard (claims.version ?? 1) >= minimumVersion else { throw .outdatedClaims }
+        guard claims.version >= minimumVersion else { throw .outdatedClaims }
         guard let market = claims.market, let role = claims.role, let session = claims.sessionID else { throw .malformed }
         return PhoneAuthCaller(
             userID: claims.userID, market: market, role: role, sessionID: session, issuedAt: claims.issuedAt.value,

@@ -32,7 +32,7 @@ help:
 	@echo "make test   install missing system packages, build, run every test"
 	@echo "make build  build all products ($(CONFIG))"
 	@echo "make bench  every load of bench/results/latest.md on loopback, release build, beside the Django peer"
-	@echo "make docs   ClientCore's DocC site into .build/docs (open .build/docs/documentation/clientcore/index.html via a web server)"
+	@echo "make docs   the DocC site of ClientCore, PhoneAuthAPI and the resource-server kit into .build/docs (open .build/docs/documentation/clientcore/index.html via a web server)"
 	@echo "make screenshots  refresh the README's console screenshots (after make test)"
 	@echo "make clean  remove build output"
 
@@ -96,13 +96,14 @@ test: test-deps previous-release
 		stdbuf -oL -eL $(SWIFT) test $(TRAITS) --no-parallel
 	@$(MAKE) --no-print-directory docs-check
 
-# ClientCore's documentation with PhoneAuthAPI's and the resource-server kit's (swift-docc-plugin): one static site in .build/docs, with a coverage
+# ClientCore's documentation with PhoneAuthAPI's, the resource-server kit's and its middleware's (swift-docc-plugin): one static site in .build/docs, with a coverage
 # report per module (the merged archive keeps only the last one's, so each module's own is read).
 DOCS_DIR = .build/docs
 DOCS_ARCHIVES = .build/plugins/Swift-DocC/outputs/intermediates
 docs:
 	$(SWIFT) package $(TRAITS) --disable-sandbox --allow-writing-to-directory $(DOCS_DIR) generate-documentation \
-		--target ClientCore --target PhoneAuthAPI --target PhoneAuthResourceServer --enable-experimental-combined-documentation \
+		--target ClientCore --target PhoneAuthAPI --target PhoneAuthResourceServer --target PhoneAuthHummingbird \
+		--enable-experimental-combined-documentation \
 		--disable-indexing --transform-for-static-hosting --output-path $(DOCS_DIR) --warnings-as-errors \
 		--experimental-documentation-coverage --coverage-summary-level brief
 
@@ -110,7 +111,8 @@ docs:
 docs-check: docs
 	$(PYTHON) Tests/Docs/coverage.py $(DOCS_ARCHIVES)/ClientCore.doccarchive/documentation-coverage.json \
 		$(DOCS_ARCHIVES)/PhoneAuthAPI.doccarchive/documentation-coverage.json \
-		$(DOCS_ARCHIVES)/PhoneAuthResourceServer.doccarchive/documentation-coverage.json
+		$(DOCS_ARCHIVES)/PhoneAuthResourceServer.doccarchive/documentation-coverage.json \
+		$(DOCS_ARCHIVES)/PhoneAuthHummingbird.doccarchive/documentation-coverage.json
 
 # Loopback only, every load ends by itself; release builds; beside the Django peer (PEER=0 skips it, PG=0 skips
 # PostgreSQL). Prints the table and writes bench/results/latest.md and .json; then the in-process micro-benchmarks.

@@ -7,6 +7,8 @@ import PackageDescription
 let server = TargetDependencyCondition.when(traits: ["Server"])
 /// The resource-server kit's own trait: a service that trusts PhoneAuth's tokens resolves jwt-kit and nothing of the server.
 let resourceServer = TargetDependencyCondition.when(traits: ["ResourceServer"])
+/// Its Hummingbird middleware's: the kit and Hummingbird.
+let resourceServerHummingbird = TargetDependencyCondition.when(traits: ["ResourceServerHummingbird"])
 
 let package = Package(
     name: "PhoneAuth",
@@ -17,12 +19,16 @@ let package = Package(
         .library(name: "ClientCore", targets: ["ClientCore"]),
         .library(name: "PhoneAuthAPI", targets: ["PhoneAuthAPI"]),
         .library(name: "PhoneAuthResourceServer", targets: ["PhoneAuthResourceServer"]),
+        .library(name: "PhoneAuthHummingbird", targets: ["PhoneAuthHummingbird"]),
     ],
     traits: [
         .trait(
             name: "Server", description: "The server, clientcli and the tests with their dependencies (make enables it).",
-            enabledTraits: ["ResourceServer"]),
+            enabledTraits: ["ResourceServerHummingbird"]),
         .trait(name: "ResourceServer", description: "PhoneAuthResourceServer, for services that trust PhoneAuth's tokens (jwt-kit)."),
+        .trait(
+            name: "ResourceServerHummingbird", description: "PhoneAuthHummingbird: the kit's middleware for Hummingbird services.",
+            enabledTraits: ["ResourceServer"]),
         .default(enabledTraits: []),
     ],
     dependencies: [
@@ -137,7 +143,23 @@ let package = Package(
         .target(name: "ClientCore", dependencies: ["PhoneAuthAPI"]),
         .target(
             name: "PhoneAuthResourceServer",
-            dependencies: [.product(name: "JWTKit", package: "jwt-kit", condition: resourceServer)]
+            dependencies: ["PhoneAuthAPI", .product(name: "JWTKit", package: "jwt-kit", condition: resourceServer)]
+        ),
+        .target(
+            name: "PhoneAuthHummingbird",
+            dependencies: [
+                "PhoneAuthResourceServer", .product(name: "Hummingbird", package: "hummingbird", condition: resourceServerHummingbird),
+            ]
+        ),
+        // The example market-specific service (Examples/Orders): a Hummingbird API built on the kit.
+        .executableTarget(
+            name: "OrdersExample",
+            dependencies: [
+                "PhoneAuthHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird", condition: server),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: server),
+            ],
+            path: "Examples/Orders"
         ),
         .executableTarget(
             name: "clientcli",
@@ -158,7 +180,9 @@ let package = Package(
                 .target(name: "PhoneAuthPostgres", condition: server),
                 "ClientCore",
                 "PhoneAuthResourceServer",
+                "PhoneAuthHummingbird",
                 "clientcli",
+                "OrdersExample",
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: server),
                 .product(name: "JWTKit", package: "jwt-kit", condition: server),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: server),

@@ -20,6 +20,7 @@ struct PostgresAccountRepository: AccountRepository {
                 """)
             try await sql.execute("DELETE FROM addresses WHERE user_id = \(id)")
             try await sql.execute("DELETE FROM user_sessions WHERE user_id = \(id)")
+            try await PostgresEventRows.append(sql, .user(.userDeleted, id, at: now))
             if let current {
                 try await sql.execute("DELETE FROM verifications WHERE phone_number = \(current)")
                 try await sql.execute("DELETE FROM idempotency_keys WHERE phone_number = \(current)")

@@ -8,6 +8,7 @@ struct PostgresAdminRepository: AdminRepository {
 
     func forceLogout(_ target: ForceLogoutTarget, now: Date) async throws -> Int {
         try await database.write { sql in
+            try await PostgresEventRows.append(sql, .forceLogout(target, at: now))
             switch target {
             case .user(let id):
                 try await PostgresUserRows.stampForceLogout(sql, id: id, now: now)

@@ -196,7 +196,10 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
             }
         } else if !payload.hasPrefix(Self.heartbeatPrefix) {
             let (change, own) = Self.change(in: payload, ownID: ownID)
-            if !own { cache.invalidate(change) }
+            if !own {
+                cache.invalidate(change)
+                database.bell.ring()
+            }
         }
     }
 
@@ -220,8 +223,9 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
         guard first else { return }
         var metadata: Logger.Metadata = ["listener": "\(endpoint.redacted)", "state": "\(standing.label)"]
         if let error { metadata["error"] = "\(String(reflecting: error))" }
-        logger.warning("auth-state cache bypassed: \(standing.explanation ?? standing.label); every request reads the database",
-                       metadata: metadata)
+        logger.warning(
+            "auth-state cache bypassed: \(standing.explanation ?? standing.label); every request reads the database",
+            metadata: metadata)
     }
 
     /// A connection with TCP keepalive (the kernel notices a peer that vanished, in about 11 s here), the startup
@@ -232,10 +236,11 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
                 .connectTimeout(.milliseconds(Int64(timeout.milliseconds)))
                 .channelOption(.socketOption(.so_keepalive), value: 1)
             #if os(Linux)
-            bootstrap = bootstrap
-                .channelOption(.tcpOption(.init(rawValue: TCP_KEEPIDLE)), value: 5)
-                .channelOption(.tcpOption(.init(rawValue: TCP_KEEPINTVL)), value: 2)
-                .channelOption(.tcpOption(.init(rawValue: TCP_KEEPCNT)), value: 3)
+                bootstrap =
+                    bootstrap
+                    .channelOption(.tcpOption(.init(rawValue: TCP_KEEPIDLE)), value: 5)
+                    .channelOption(.tcpOption(.init(rawValue: TCP_KEEPINTVL)), value: 2)
+                    .channelOption(.tcpOption(.init(rawValue: TCP_KEEPCNT)), value: 3)
             #endif
             let channel = try await bootstrap.connect(host: setting.host, port: setting.port).get()
             do {
@@ -264,7 +269,9 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
         }
     }
 
-    private static func withDeadline<Value: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Value)
+    private static func withDeadline<Value: Sendable>(
+        _ limit: Duration, _ body: @escaping @Sendable () async throws -> Value
+    )
         async throws -> Value
     {
         try await withThrowingTaskGroup(of: Value.self) { group in
@@ -278,4 +285,3 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
         }
     }
 }
-

@@ -21,6 +21,9 @@ package struct PostgresDatabase: Sendable {
     let afterWrite: @Sendable (CallerChange) -> Void
     /// Sent as the NOTIFY payload, so this process's own listener can skip its own writes (`afterWrite` covered them).
     let instanceID = UUID().uuidString
+    /// Rung by every write that changed a caller's state, here or (heard by the change listener) in another instance:
+    /// every event is written with such a change, so the revocation feed reads the log when it rang.
+    package let bell = ChangeBell()
 
     package init(_ setting: PostgresSetting, logger: Logger, afterWrite: @escaping @Sendable (CallerChange) -> Void = { _ in }) {
         var configuration = PostgresClient.Configuration(
@@ -81,7 +84,10 @@ package struct PostgresDatabase: Sendable {
         let change = Mutex(unknown)
         defer {
             let changed = change.withLock { $0 }
-            if changed != .nobody { afterWrite(changed) }
+            if changed != .nobody {
+                bell.ring()
+                afterWrite(changed)
+            }
         }
         return try await withLeaseDeadline { leased in
             try await client.withConnection { connection in

@@ -19,6 +19,12 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
         counts.idempotencyKeys = try await count(
             "WITH d AS (DELETE FROM idempotency_keys WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
         counts.networkFlows = try await count("WITH d AS (DELETE FROM network_flows WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
+        let eventCutoff = now.addingTimeInterval(-StorageRetention.events)
+        counts.events = try await count(
+            """
+            WITH d AS (DELETE FROM auth_events WHERE id <= (SELECT max(id) FROM auth_events WHERE occurred_at < \(eventCutoff)) RETURNING 1)
+            SELECT count(*) FROM d
+            """)
         counts.challenges = try await count(
             "WITH d AS (DELETE FROM challenge_redemptions WHERE expires_at < \(now) RETURNING 1) SELECT count(*) FROM d")
         counts.fraudRecords =

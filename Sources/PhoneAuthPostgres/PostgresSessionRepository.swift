@@ -51,7 +51,10 @@ struct PostgresSessionRepository: SessionRepository {
                 match, user: user, replacement: replacement, presentedHash: presentedHash, now: now, slidingLifetime: slidingLifetime,
                 graceWindow: graceWindow)
             switch decision {
-            case .rotate(let session, _), .endSession(let session): try await Self.save(sql, session)
+            case .rotate(let session, _): try await Self.save(sql, session)
+            case .endSession(let session):
+                try await Self.save(sql, session)
+                try await PostgresEventRows.append(sql, .sessionEnded(session.id, userID: session.userID, at: now))
             case .replay, .disabled, .invalid: break
             }
             return (decision.outcome, match.map { .user($0.session.userID) } ?? .nobody)
@@ -89,11 +92,7 @@ struct PostgresSessionRepository: SessionRepository {
 
     func revoke(id: String, userID: Int64, now: Date) async throws -> Bool {
         try await database.write(affecting: .user(userID)) { sql in
-            try await sql.row(
-                """
-                UPDATE user_sessions SET is_active = FALSE, revoked_at = \(now)
-                WHERE id = \(id) AND user_id = \(userID) AND is_active RETURNING id
-                """) != nil
+            try await PostgresSessionRows.revokeAll(sql, userID: userID, only: id, now: now) > 0
         }
     }
 

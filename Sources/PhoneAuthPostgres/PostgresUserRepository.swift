@@ -28,9 +28,10 @@ struct PostgresUserRepository: UserRepository {
 
     func countByMarket() async throws -> [String: Int] {
         try await database.read { sql in
-            Dictionary(uniqueKeysWithValues: try await sql.rows("SELECT market, count(*) AS n FROM users GROUP BY market").map {
-                (try $0["market"].decode(String.self), try $0["n"].decode(Int.self))
-            })
+            Dictionary(
+                uniqueKeysWithValues: try await sql.rows("SELECT market, count(*) AS n FROM users GROUP BY market").map {
+                    (try $0["market"].decode(String.self), try $0["n"].decode(Int.self))
+                })
         }
     }
 
@@ -70,7 +71,9 @@ struct PostgresUserRepository: UserRepository {
 
     func setRole(userID: Int64, role: UserRole, now: Date) async throws -> User? {
         try await database.write(affecting: .user(userID)) { sql in
-            try await sql.row(
+            guard let before = try await PostgresUserRows.fetch(sql, id: userID, forUpdate: true) else { return nil }
+            if before.role != role.rawValue { try await PostgresEventRows.append(sql, .user(.userRoleChanged, userID, at: now)) }
+            return try await sql.row(
                 """
                 UPDATE users SET permissions_updated_at = CASE WHEN role <> \(role.rawValue) THEN \(now) ELSE permissions_updated_at END,
                 role = \(role.rawValue), updated_at = \(now) WHERE id = \(userID) RETURNING *
@@ -81,12 +84,14 @@ struct PostgresUserRepository: UserRepository {
 
     func disable(userID: Int64, reason: String?, now: Date) async throws -> User? {
         try await database.write(affecting: .user(userID)) { sql in
-            guard let row = try await sql.row(
-                """
-                UPDATE users SET disabled_at = COALESCE(disabled_at, \(now)), disabled_reason = \(reason), tokens_valid_after = \(now),
-                updated_at = \(now) WHERE id = \(userID) RETURNING *
-                """)
+            guard
+                let row = try await sql.row(
+                    """
+                    UPDATE users SET disabled_at = COALESCE(disabled_at, \(now)), disabled_reason = \(reason), tokens_valid_after = \(now),
+                    updated_at = \(now) WHERE id = \(userID) RETURNING *
+                    """)
             else { return nil }
+            try await PostgresEventRows.append(sql, .user(.userBanned, userID, at: now))
             try await PostgresSessionRows.revokeAll(sql, userID: userID, now: now)
             return try User(row: row)
         }

@@ -11,7 +11,8 @@ extension Storage {
             admin: PostgresAdminRepository(database: database), housekeeping: PostgresHousekeepingRepository(database: database),
             challenges: PostgresChallengeRepository(database: database), audit: PostgresAuditRepository(database: database),
             activity: PostgresActivityRepository(database: database), deliveries: PostgresDeliveryRepository(database: database),
-            accounts: PostgresAccountRepository(database: database),
+            accounts: PostgresAccountRepository(database: database), events: PostgresEventRepository(database: database),
+            eventSignal: database.bell,
             ping: { try await database.ping() },
             migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client])
         if let listener {

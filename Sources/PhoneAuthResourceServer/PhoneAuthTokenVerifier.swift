@@ -9,7 +9,9 @@ import JWTKit
 /// PhoneAuth publishes at `/.well-known/jwks.json`, or HS256 with a shared secret), the issuer, the audience, the
 /// expiry and not-before with a small leeway, and the claims version. The JWKS is fetched on first use, kept as long as
 /// its `Cache-Control: max-age` says (5 minutes without one), and fetched again at once for a key id it does not list
-/// (a rotation), at most once a minute, so forged key ids cannot make it hammer PhoneAuth. Framework-free: a
+/// (a rotation), at most once a minute, so forged key ids cannot make it hammer PhoneAuth. (A forged key id spends
+/// that minute's fetch: publish a new key before signing with it, as `--jwt-es256-keys` does with a second entry,
+/// and the JWKS's max-age brings it anyway.) Framework-free: a
 /// Hummingbird, Vapor or plain NIO service calls ``verify(_:)`` with the bearer token.
 public actor PhoneAuthTokenVerifier {
     /// Where the keys come from.
@@ -30,7 +32,8 @@ public actor PhoneAuthTokenVerifier {
     private var keys: JWTKeyCollection?
     private var kids: Set<String> = []
     private var keysExpire = Date.distantPast
-    private var lastFetch: Date?
+    /// When a token's unknown key id last made it fetch the JWKS.
+    private var lastUnknownKeyFetch: Date?
 
     /// A verifier of tokens from `issuer` for `audience` (PhoneAuth's `--issuer` and `--audience`), signed by `keys`.
     ///
@@ -56,7 +59,8 @@ public actor PhoneAuthTokenVerifier {
         var collection = try await currentKeys()
         if case .jwks = source, let kid, !kids.contains(kid) {
             // A key id the JWKS did not list: a rotation PhoneAuth made since, once a minute at most.
-            if let last = lastFetch, now().timeIntervalSince(last) < 60 { throw .unknownKey }
+            if let last = lastUnknownKeyFetch, now().timeIntervalSince(last) < 60 { throw .unknownKey }
+            lastUnknownKeyFetch = now()
             collection = try await fetch()
             guard kids.contains(kid) else { throw .unknownKey }
         }
@@ -101,7 +105,6 @@ public actor PhoneAuthTokenVerifier {
 
     private func fetch() async throws(TokenRejection) -> JWTKeyCollection {
         guard case .jwks(let url) = source else { throw .keysUnavailable }
-        lastFetch = now()
         let data: Data
         let response: URLResponse
         do { (data, response) = try await session.data(from: url) } catch { throw .keysUnavailable }

@@ -18,4 +18,9 @@ public enum TokenRejection: Error, Sendable, Equatable {
     case outdatedClaims
     /// The JWKS could not be fetched, and no keys are at hand.
     case keysUnavailable
+    /// PhoneAuth revoked it: a logout, a ban, a force-logout, a role change (the client refreshes it).
+    case revoked
+    /// The revocation stream is down and the fallback could not vouch for it (refusing by configuration, or
+    /// introspection unreachable): refused rather than served from stale knowledge.
+    case revocationUnknown
 }

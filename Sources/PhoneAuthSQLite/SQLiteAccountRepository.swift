@@ -20,6 +20,7 @@ struct SQLiteAccountRepository: AccountRepository {
                 """, [erasure.tombstone, now, now, now, id])
             try db.run("DELETE FROM addresses WHERE user_id = ?", [id])
             try db.run("DELETE FROM user_sessions WHERE user_id = ?", [id])
+            try SQLiteEventRows.append(db, .user(.userDeleted, id, at: now))
             if let current {
                 try db.run("DELETE FROM verifications WHERE phone_number = ?", [current])
                 try db.run("DELETE FROM idempotency_keys WHERE phone_number = ?", [current])

@@ -8,11 +8,12 @@ struct SQLiteAdminRepository: AdminRepository {
 
     func forceLogout(_ target: ForceLogoutTarget, now: Date) async throws -> Int {
         try await database.writer.write { db in
+            try SQLiteEventRows.append(db, .forceLogout(target, at: now))
             let scope: (sql: String, arguments: StatementArguments)
             switch target {
             case .user(let id):
                 try SQLiteUserRows.stampForceLogout(db, id: id, now: now)
-                scope = ("user_id = ?", [id])
+                return try SQLiteSessionRows.revokeAll(db, userID: id, now: now)
             case .market(let code):
                 try Self.stampMarket(db, code: code, now: now)
                 scope = ("user_id IN (SELECT id FROM users WHERE market = ?)", [code])

@@ -331,6 +331,18 @@ enum SQLiteMigrations {
             }
             try db.create(index: "network_flows_phone", on: "network_flows", columns: ["phone_number", "expires_at"])
         }
+        migrator.registerMigration(SchemaHistory.name(20)) { db in
+            // The event log (`AuthEvent`) the revocation stream serves, written with the change it announces.
+            try db.create(table: "auth_events") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("type", .text).notNull()
+                t.column("user_id", .integer)
+                t.column("session_id", .text)
+                t.column("market", .text)
+                t.column("occurred_at", .datetime).notNull()
+            }
+            try db.create(index: "auth_events_occurred", on: "auth_events", columns: ["occurred_at"])
+        }
         return migrator
     }
 }

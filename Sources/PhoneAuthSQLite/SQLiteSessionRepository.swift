@@ -44,7 +44,10 @@ struct SQLiteSessionRepository: SessionRepository {
                 match, user: user, replacement: replacement, presentedHash: presentedHash, now: now, slidingLifetime: slidingLifetime,
                 graceWindow: graceWindow)
             switch decision {
-            case .rotate(let session, _), .endSession(let session): try session.update(db)
+            case .rotate(let session, _): try session.update(db)
+            case .endSession(let session):
+                try session.update(db)
+                try SQLiteEventRows.append(db, .sessionEnded(session.id, userID: session.userID, at: now))
             case .replay, .disabled, .invalid: break
             }
             return decision.outcome
@@ -69,9 +72,7 @@ struct SQLiteSessionRepository: SessionRepository {
 
     func revoke(id: String, userID: Int64, now: Date) async throws -> Bool {
         try await database.writer.write { db in
-            try UserSession
-                .filter(UserSession.Columns.id == id && UserSession.Columns.userID == userID && UserSession.Columns.isActive == true)
-                .updateAll(db, UserSession.Columns.isActive.set(to: false), UserSession.Columns.revokedAt.set(to: now)) > 0
+            try SQLiteSessionRows.revokeAll(db, userID: userID, only: id, now: now) > 0
         }
     }
 
@@ -87,7 +88,8 @@ struct SQLiteSessionRepository: SessionRepository {
 
     func touch(id: String, now: Date, every: TimeInterval) async throws {
         try await database.writer.write { db in
-            _ = try UserSession
+            _ =
+                try UserSession
                 .filter(UserSession.Columns.id == id && UserSession.Columns.lastActivityAt < now.addingTimeInterval(-every))
                 .updateAll(db, UserSession.Columns.lastActivityAt.set(to: now))
         }

@@ -29,9 +29,10 @@ struct SQLiteUserRepository: UserRepository {
 
     func countByMarket() async throws -> [String: Int] {
         try await database.writer.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT market, count(*) AS n FROM users GROUP BY market").map {
-                (row: Row) in (row["market"] as String, row["n"] as Int)
-            })
+            Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT market, count(*) AS n FROM users GROUP BY market").map {
+                    (row: Row) in (row["market"] as String, row["n"] as Int)
+                })
         }
     }
 
@@ -65,6 +66,7 @@ struct SQLiteUserRepository: UserRepository {
             if role.rawValue != user.role {
                 user.role = role.rawValue
                 user.permissionsUpdatedAt = now
+                try SQLiteEventRows.append(db, .user(.userRoleChanged, userID, at: now))
             }
             user.updatedAt = now
             try user.update(db)
@@ -80,6 +82,7 @@ struct SQLiteUserRepository: UserRepository {
             user.tokensValidAfter = now
             user.updatedAt = now
             try user.update(db)
+            try SQLiteEventRows.append(db, .user(.userBanned, userID, at: now))
             try SQLiteSessionRows.revokeAll(db, userID: userID, now: now)
             return user
         }

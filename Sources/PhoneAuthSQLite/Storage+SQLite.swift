@@ -11,7 +11,8 @@ extension Storage {
             admin: SQLiteAdminRepository(database: database), housekeeping: SQLiteHousekeepingRepository(database: database),
             challenges: SQLiteChallengeRepository(database: database), audit: SQLiteAuditRepository(database: database),
             activity: SQLiteActivityRepository(database: database), deliveries: SQLiteDeliveryRepository(database: database),
-            accounts: SQLiteAccountRepository(database: database),
+            accounts: SQLiteAccountRepository(database: database), events: SQLiteEventRepository(database: database),
+            eventSignal: try SQLiteDataVersion(path: database.writer.path),
             ping: { try await database.ping() },
             migrate: { database.appliedAtOpen },  // done when the file was opened
             services: [])

@@ -28,6 +28,8 @@ struct AppServices: Sendable {
     let activity: ActivityRecorder
     /// Where other instances' changes arrive, when this one caches auth state.
     let signal: (any StorageChangeSignal)?
+    /// Hands the event log to the revocation streams this instance serves (a service the application runs).
+    let revocations: RevocationFeed
 
     init(_ config: AppConfig, storage: Storage, cache: AuthStateCache?, dependencies: AppDependencies) async throws {
         let (now, random) = (dependencies.now, dependencies.random)
@@ -93,6 +95,8 @@ struct AppServices: Sendable {
             sender: sender, accounts: storage.accounts, audit: storage.audit, markets: config.markets, limits: config.limits,
             maxAttempts: config.maxCodeAttempts, hasher: hasher, policy: config.account, digest: PhoneDigest(pepper: config.pepper), now: now)
         network = ClientNetwork(trustedProxies: config.limits.trustedProxies, ipv6PrefixLength: config.limits.ipv6PrefixLength)
+        revocations = RevocationFeed(
+            events: storage.events, signal: storage.eventSignal, readiness: dependencies.readiness, logger: Logger(label: "phoneauth.revocations"))
     }
 
     /// The operators of the markets that have one, their keys read now (a missing or bad key stops the start).

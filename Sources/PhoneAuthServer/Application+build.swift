@@ -78,6 +78,7 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
                 logger: logger))
     }
     app.addServices(ActivityFlusher(recorder: activity, interval: .seconds(5), logger: logger))
+    app.addServices(services.revocations)
     // The backend's services (PostgreSQL's pool) run first; no request is served before the schema is current.
     app.beforeServerStarts { _ = try await storage.migrate() }
     return app
@@ -123,9 +124,10 @@ func buildRouter(
         twilio: config.twilio.flatMap { twilio in config.receiptURL("twilio").map { TwilioReceipts(authToken: twilio.authToken, url: $0) } },
         network: services.network, failures: ReceiptController.throttle(), metrics: metrics, now: now
     ).addRoutes(to: routes.group("receipts"))
-    IntrospectionController(
-        clients: config.introspectionClients, resolver: services.resolver, network: services.network, failures: IntrospectionController.throttle(),
-        now: now
+    let gate = ServiceClientGate(clients: config.introspectionClients, network: services.network, now: now)
+    IntrospectionController(gate: gate, resolver: services.resolver).addRoutes(to: routes.group("auth"))
+    RevocationController(
+        gate: gate, events: storage.events, feed: services.revocations, replayWindow: (config.tokenLifetime + .seconds(300)).seconds, now: now
     ).addRoutes(to: routes.group("auth"))
     let sessionController = SessionController(service: services.sessions, sessions: storage.sessions, now: now)
     sessionController.addPublicRoutes(to: routes.group("auth"))

@@ -62,6 +62,7 @@ package struct Housekeeper: Service {
                         "verify_failures": "\(counts.verifyFailures)", "idempotency_keys": "\(counts.idempotencyKeys)",
                         "sessions": "\(counts.sessions)", "challenges": "\(counts.challenges)",
                         "released_numbers": "\(counts.releasedNumbers)", "detached_accounts_erased": "\(counts.detachedAccounts)",
+                        "events": "\(counts.events)",
                     ])
             }
             return counts

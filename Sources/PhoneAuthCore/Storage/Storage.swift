@@ -19,6 +19,10 @@ package struct Storage: Sendable {
     package var activity: any ActivityRepository
     package var deliveries: any DeliveryRepository
     package var accounts: any AccountRepository
+    /// The event log the revocation stream serves.
+    package var events: any EventRepository
+    /// Whether the event log may have grown (asked ten times a second while someone listens).
+    package var eventSignal: any EventSignal
     /// One round trip, for `/health`.
     package var ping: @Sendable () async throws -> Void
     /// Brings the schema up to date (once `services` run); safe when several instances start at once. Returns the
@@ -45,6 +49,8 @@ package struct Storage: Sendable {
         activity: any ActivityRepository,
         deliveries: any DeliveryRepository,
         accounts: any AccountRepository,
+        events: any EventRepository,
+        eventSignal: any EventSignal,
         ping: @escaping @Sendable () async throws -> Void,
         migrate: @escaping @Sendable () async throws -> [String],
         services: [any Service],
@@ -63,6 +69,8 @@ package struct Storage: Sendable {
         self.activity = activity
         self.deliveries = deliveries
         self.accounts = accounts
+        self.events = events
+        self.eventSignal = eventSignal
         self.ping = ping
         self.migrate = migrate
         self.services = services

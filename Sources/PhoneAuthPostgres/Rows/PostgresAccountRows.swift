@@ -62,6 +62,7 @@ enum PostgresAccountRows {
             UPDATE users SET phone_number = \("detached:\(userID)"), is_active = FALSE, detached_at = \(now), tokens_valid_after = \(now),
             updated_at = \(now) WHERE id = \(userID)
             """)
+        try await PostgresEventRows.append(sql, .user(.userDetached, userID, at: now))
         _ = try await PostgresSessionRows.revokeAll(sql, userID: userID, now: now)
         try await sql.execute("UPDATE phone_history SET until_at = \(now), reason = 'detached' WHERE user_id = \(userID) AND until_at IS NULL")
     }

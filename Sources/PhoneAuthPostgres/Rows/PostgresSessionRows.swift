@@ -14,15 +14,18 @@ enum PostgresSessionRows {
             """)
     }
 
-    /// Ends the user's active sessions: all of them, all but `except`, or `only` one. Returns how many ended.
+    /// Ends the user's active sessions: all of them, all but `except`, or `only` one; each ending is an event. Returns
+    /// how many ended.
     @discardableResult
     static func revokeAll(_ sql: PostgresExecutor, userID: Int64, except: String? = nil, only: String? = nil, now: Date) async throws -> Int {
-        try await sql.rows(
+        let ended = try await sql.rows(
             """
             UPDATE user_sessions SET is_active = FALSE, revoked_at = \(now)
             WHERE user_id = \(userID) AND is_active AND (\(except)::text IS NULL OR id <> \(except)) AND (\(only)::text IS NULL OR id = \(only))
             RETURNING id
             """
-        ).count
+        ).map { try $0["id"].decode(String.self) }
+        for id in ended { try await PostgresEventRows.append(sql, .sessionEnded(id, userID: userID, at: now)) }
+        return ended.count
     }
 }

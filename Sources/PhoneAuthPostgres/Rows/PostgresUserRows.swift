@@ -38,6 +38,7 @@ enum PostgresUserRows {
     /// Global logout: inactive until the next sign-in, and every token issued so far refused.
     static func deactivate(_ sql: PostgresExecutor, id: Int64, now: Date) async throws {
         try await sql.execute("UPDATE users SET is_active = FALSE, tokens_valid_after = \(now), updated_at = \(now) WHERE id = \(id)")
+        try await PostgresEventRows.append(sql, .user(.userLoggedOut, id, at: now))
     }
 
     /// A user's force-logout: tokens issued before `now` turn stale.

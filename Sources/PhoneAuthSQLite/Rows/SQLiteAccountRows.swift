@@ -59,6 +59,7 @@ enum SQLiteAccountRows {
             """
             UPDATE users SET phone_number = ?, is_active = 0, detached_at = ?, tokens_valid_after = ?, updated_at = ? WHERE id = ?
             """, ["detached:\(userID)", now, now, now, userID])
+        try SQLiteEventRows.append(db, .user(.userDetached, userID, at: now))
         try SQLiteSessionRows.revokeAll(db, userID: userID, now: now)
         try db.run("UPDATE phone_history SET until_at = ?, reason = 'detached' WHERE user_id = ? AND until_at IS NULL", [now, userID])
     }

@@ -41,6 +41,7 @@ enum SQLiteUserRows {
     static func deactivate(_ db: Database, id: Int64, now: Date) throws {
         _ = try User.filter(key: id).updateAll(
             db, User.Columns.isActive.set(to: false), User.Columns.tokensValidAfter.set(to: now), User.Columns.updatedAt.set(to: now))
+        try SQLiteEventRows.append(db, .user(.userLoggedOut, id, at: now))
     }
 
     /// A user's force-logout: tokens issued before `now` turn stale.

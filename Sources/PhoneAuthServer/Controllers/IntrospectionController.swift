@@ -5,16 +5,10 @@ import PhoneAuthCore
 
 /// `POST /auth/introspect` (RFC 7662) for the app's other services: is this access token still good, revocation
 /// included? Answered through the same `CallerResolver` as every API request, so a logout, ban or force-logout shows
-/// here on the next call. Callers authenticate with HTTP Basic as a configured introspection client; a network
-/// that fails that 10 times in 10 minutes is answered 429 until the oldest failure is 10 minutes old.
+/// here on the next call. Callers authenticate with HTTP Basic as a configured introspection client (`ServiceClientGate`).
 struct IntrospectionController: Sendable {
-    let clients: IntrospectionClients
+    let gate: ServiceClientGate
     let resolver: any CallerResolver
-    let network: ClientNetwork
-    let failures: FailureThrottle
-    let now: WallClock
-
-    static func throttle() -> FailureThrottle { FailureThrottle(limit: 10, window: 600) }
 
     struct Answer: ResponseEncodable {
         var active: Bool
@@ -54,12 +48,7 @@ struct IntrospectionController: Sendable {
     }
 
     @Sendable func introspect(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = network.key(request, peer: context.peerAddress)
-        if let wait = failures.retryAfter(caller, now: now()) { throw AppError.introspectionThrottled.retrying(after: wait) }
-        guard clients.authenticates(request.headers[.authorization]) else {
-            failures.recordFailure(caller, now: now())
-            throw AppError.invalidClient
-        }
+        try gate.admit(request, context: context)
         var request = request
         let token = try await Self.token(of: &request)
         let answer: Answer

@@ -90,7 +90,7 @@ import Testing
                         try await Task.sleep(for: .milliseconds(100))
                     }
                     let tables = try await Self.sqliteTables(sqlite)
-                    #expect(tables.count == 21, "\(tables)")
+                    #expect(tables.count == 22, "\(tables)")
                     for table in tables {
                         #expect(try await Self.sqliteCount(sqlite, table) > 0, "\(table) is empty: the test fills every table")
                     }

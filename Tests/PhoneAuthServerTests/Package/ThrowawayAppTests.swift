@@ -35,8 +35,34 @@ struct ThrowawayAppTests {
         #expect(pinned.isSuperset(of: ["hummingbird", "grdb.swift", "postgres-nio", "swift-nio", "jwt-kit"]), "\(pinned)")
     }
 
-    /// A package with one executable that links ClientCore and prints the state of a fresh session.
-    static func makeApp(dependency: String) throws -> URL {
+    /// A service that adds the repository for the resource-server kit (trait `ResourceServer`) resolves jwt-kit and
+    /// what jwt-kit needs, and nothing of the server; with the Hummingbird middleware's trait, Hummingbird's too.
+    @Test func aServiceThatAddsTheKitPinsOnlyJWTKitsPackages() async throws {
+        let kit = try Self.makeApp(
+            dependency: ".package(name: \"PhoneAuth\", path: \"\(Self.repository.path)\", traits: [\"ResourceServer\"])",
+            product: "PhoneAuthResourceServer")
+        defer { try? FileManager.default.removeItem(at: kit) }
+        let resolved = try await Self.swift(["package", "resolve"], in: kit)
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        let pinned = try Self.pinnedPackages(in: kit)
+        #expect(pinned.contains("jwt-kit"), "\(pinned)")
+        #expect(pinned.isSubset(of: Self.jwtKitPackages), "pinned beyond jwt-kit's own: \(pinned.subtracting(Self.jwtKitPackages))")
+
+        let hummingbird = try Self.makeApp(
+            dependency: ".package(name: \"PhoneAuth\", path: \"\(Self.repository.path)\", traits: [\"ResourceServerHummingbird\"])",
+            product: "PhoneAuthHummingbird")
+        defer { try? FileManager.default.removeItem(at: hummingbird) }
+        #expect(try await Self.swift(["package", "resolve"], in: hummingbird).status == 0)
+        let withMiddleware = try Self.pinnedPackages(in: hummingbird)
+        #expect(withMiddleware.isSuperset(of: ["jwt-kit", "hummingbird"]), "\(withMiddleware)")
+        #expect(withMiddleware.isDisjoint(with: ["grdb.swift", "postgres-nio", "swift-argument-parser", "swift-prometheus", "swift-mustache"]))
+    }
+
+    /// jwt-kit and the packages it depends on.
+    static let jwtKitPackages: Set<String> = ["jwt-kit", "swift-crypto", "swift-certificates", "swift-asn1", "swift-log", "swift-extras-base64"]
+
+    /// A package with one executable that links `product` (ClientCore: it prints the state of a fresh session).
+    static func makeApp(dependency: String, product: String = "ClientCore") throws -> URL {
         let app = FileManager.default.temporaryDirectory.appendingPathComponent("phoneauth-app-\(UUID().uuidString)")
         let sources = app.appendingPathComponent("Sources/App")
         try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
@@ -48,7 +74,7 @@ struct ThrowawayAppTests {
                 name: "App",
                 platforms: [.macOS(.v15), .iOS(.v17)],
                 dependencies: [\(dependency)],
-                targets: [.executableTarget(name: "App", dependencies: [.product(name: "ClientCore", package: "PhoneAuth")])]
+                targets: [.executableTarget(name: "App", dependencies: [.product(name: "\(product)", package: "PhoneAuth")])]
             )
             """
         try manifest.write(to: app.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)

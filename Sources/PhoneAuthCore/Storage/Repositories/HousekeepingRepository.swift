@@ -21,6 +21,8 @@ package struct PurgeCounts: Sendable, Equatable {
     package var releasedNumbers: Int = 0
     /// Silent sign-ins that were started and never finished.
     package var networkFlows: Int = 0
+    /// Event log rows older than `StorageRetention.events`.
+    package var events: Int = 0
     /// Detached accounts erased after their retention (`AccountService.eraseExpiredDetached`).
     package var detachedAccounts: Int = 0
 
@@ -48,7 +50,7 @@ package struct PurgeCounts: Sendable, Equatable {
 
     package var total: Int {
         verifications + sendLog + verifyFailures + idempotencyKeys + sessions + challenges + fraudRecords + activity + deliveries + releasedNumbers
-            + detachedAccounts + networkFlows
+            + detachedAccounts + networkFlows + events
     }
 }
 
@@ -67,4 +69,7 @@ package enum StorageRetention {
     package static let verifyFailures: TimeInterval = 2 * 86_400
     /// The delivery log feeds the console's week of delivery figures; a day more, as for the activity counters.
     package static let deliveries: TimeInterval = ActivityRetention.seconds
+    /// The event log: a revocation stream that reconnects within a day resumes exactly where it was. Removed oldest
+    /// first by id, so an id still kept means every later one is too (`StreamStart`).
+    package static let events: TimeInterval = 86_400
 }

@@ -65,6 +65,9 @@ test-deps: deps
 	@$(PYTHON) -c "import selenium" >/dev/null 2>&1 || { \
 		echo "installing selenium from PyPI"; \
 		$(PYTHON) -m pip install -q selenium; }
+	@$(PYTHON) -c "import standardwebhooks" >/dev/null 2>&1 || { \
+		echo "installing standardwebhooks from PyPI (the webhook tests' outside verifier)"; \
+		$(PYTHON) -m pip install -q standardwebhooks; }
 
 build: deps
 	$(SWIFT) build $(TRAITS) -c $(CONFIG)

@@ -137,7 +137,9 @@ struct PostgresAccountRepository: AccountRepository {
                 _ = try await PostgresSessionRows.revokeAll(sql, userID: change.userID, except: change.sessionID, now: now)
             }
             try await PostgresSendRows.markVerified(sql, phone: phone, now: now)
-            return .changed(try User(row: row), previous: previous)
+            let changed = try User(row: row)
+            try await PostgresEventRows.append(sql, AuthEvent(kind: .userPhoneChanged, userID: change.userID, market: changed.market, at: now))
+            return .changed(changed, previous: previous)
         }
     }
 

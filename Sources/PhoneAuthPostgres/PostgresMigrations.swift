@@ -309,13 +309,14 @@ enum PostgresMigrations {
                 "CREATE INDEX IF NOT EXISTS network_flows_phone ON network_flows (phone_number, expires_at)",
             ]
         ),
-        // The event log (`AuthEvent`) the revocation stream serves, written with the change it announces.
+        // The event log (`AuthEvent`) the revocation stream and webhooks serve, written with the change it announces.
         (
             SchemaHistory.name(20),
             [
                 """
                 CREATE TABLE IF NOT EXISTS auth_events (
-                    id BIGSERIAL PRIMARY KEY, type TEXT NOT NULL, user_id BIGINT, session_id TEXT, market TEXT, occurred_at TIMESTAMPTZ NOT NULL)
+                    id BIGSERIAL PRIMARY KEY, type TEXT NOT NULL, user_id BIGINT, session_id TEXT, market TEXT, occurred_at TIMESTAMPTZ NOT NULL,
+                    data TEXT)
                 """,
                 "CREATE INDEX IF NOT EXISTS auth_events_occurred ON auth_events (occurred_at)",
             ]

@@ -219,6 +219,10 @@ struct PostgresSignInRepository: SignInRepository {
         if existing?.isVerified != true { try await PostgresAccountRows.attach(sql, userID: user.id!, phone: phone, now: now) }
         try await PostgresSessionRows.open(sql, session, userID: user.id!, now: now)
         try await PostgresSendRows.markVerified(sql, phone: phone, now: now)
+        // Last: the log's lock is held from here to the commit only.
+        for event in AuthEvent.signedIn(user, sessionID: session.id, created: existing?.isVerified != true, at: now) {
+            try await PostgresEventRows.append(sql, event)
+        }
         return .success(user, detached: detached, simSwapNotice: SignInDecision.notifiesSimSwap(existing: existing, simSwap: marks.simSwap))
     }
 

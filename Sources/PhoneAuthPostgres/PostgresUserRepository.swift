@@ -105,6 +105,7 @@ struct PostgresUserRepository: UserRepository {
                 WHERE id = \(userID) AND disabled_at IS NOT NULL RETURNING *
                 """)
             {
+                try await PostgresEventRows.append(sql, .user(.userUnbanned, userID, at: now))
                 return try User(row: row)
             }
             return try await PostgresUserRows.fetch(sql, id: userID)

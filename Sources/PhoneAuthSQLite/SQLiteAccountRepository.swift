@@ -121,6 +121,7 @@ struct SQLiteAccountRepository: AccountRepository {
             }
             if change.endOtherSessions { try SQLiteSessionRows.revokeAll(db, userID: change.userID, except: change.sessionID, now: now) }
             try SQLiteSendRows.markVerified(db, phone: phone, now: now)
+            try SQLiteEventRows.append(db, AuthEvent(kind: .userPhoneChanged, userID: change.userID, market: user.market, at: now))
             return .changed(user, previous: previous)
         }
     }

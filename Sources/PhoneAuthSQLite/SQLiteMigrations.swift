@@ -332,7 +332,7 @@ enum SQLiteMigrations {
             try db.create(index: "network_flows_phone", on: "network_flows", columns: ["phone_number", "expires_at"])
         }
         migrator.registerMigration(SchemaHistory.name(20)) { db in
-            // The event log (`AuthEvent`) the revocation stream serves, written with the change it announces.
+            // The event log (`AuthEvent`) the revocation stream and webhooks serve, written with the change it announces.
             try db.create(table: "auth_events") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("type", .text).notNull()
@@ -340,6 +340,7 @@ enum SQLiteMigrations {
                 t.column("session_id", .text)
                 t.column("market", .text)
                 t.column("occurred_at", .datetime).notNull()
+                t.column("data", .text)
             }
             try db.create(index: "auth_events_occurred", on: "auth_events", columns: ["occurred_at"])
         }

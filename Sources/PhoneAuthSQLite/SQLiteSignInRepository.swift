@@ -158,6 +158,9 @@ struct SQLiteSignInRepository: SignInRepository {
         if existing?.isVerified != true { try SQLiteAccountRows.attach(db, userID: user.id!, phone: phone, now: now) }
         try SQLiteSessionRows.open(db, session, userID: user.id!, now: now)
         try SQLiteSendRows.markVerified(db, phone: phone, now: now)
+        for event in AuthEvent.signedIn(user, sessionID: session.id, created: existing?.isVerified != true, at: now) {
+            try SQLiteEventRows.append(db, event)
+        }
         return .success(user, detached: detached, simSwapNotice: SignInDecision.notifiesSimSwap(existing: existing, simSwap: marks.simSwap))
     }
 

@@ -96,6 +96,7 @@ struct SQLiteUserRepository: UserRepository {
             user.disabledReason = nil
             user.updatedAt = now
             try user.update(db)
+            try SQLiteEventRows.append(db, .user(.userUnbanned, userID, at: now))
             return user
         }
     }

@@ -23,7 +23,7 @@ package enum SchemaHistory {
         "erased and detached accounts, number history, numbers in quarantine, number-change codes",
         "operator network answers on codes: SIM swap, number recycling",
         "silent sign-ins under way",
-        "the event log revocation streams serve",
+        "the event log revocation streams and webhooks serve",
     ]
 
     package static var latest: Int { titles.count }

@@ -10,8 +10,8 @@ enum PostgresEventRows {
     static func append(_ sql: PostgresExecutor, _ event: AuthEvent) async throws {
         try await sql.execute(
             """
-            INSERT INTO auth_events (type, user_id, session_id, market, occurred_at)
-            SELECT \(event.kind.rawValue), \(event.userID), \(event.sessionID), \(event.market), \(event.at)
+            INSERT INTO auth_events (type, user_id, session_id, market, occurred_at, data)
+            SELECT \(event.kind.rawValue), \(event.userID), \(event.sessionID), \(event.market), \(event.at), \(event.data)
             FROM (SELECT pg_advisory_xact_lock(hashtextextended('auth-events', 0))) AS ordered
             """)
     }
@@ -22,6 +22,6 @@ enum PostgresEventRows {
         return AuthEvent(
             id: try row["id"].decode(Int64.self), kind: kind, userID: try row["user_id"].decode(Int64?.self),
             sessionID: try row["session_id"].decode(String?.self), market: try row["market"].decode(String?.self),
-            at: try row["occurred_at"].decode(Date.self))
+            at: try row["occurred_at"].decode(Date.self), data: try row["data"].decode(String?.self))
     }
 }

@@ -39,6 +39,7 @@ enum PostgresRangeRows {
             ON CONFLICT (prefix) DO UPDATE SET reason = EXCLUDED.reason, automatic = EXCLUDED.automatic,
                 created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, created_by = EXCLUDED.created_by
             """)
+        try await PostgresEventRows.append(sql, .rangeBlocked(block))
     }
 
     /// The range's standing in one statement: its stats row (none for a new range), its sends of the last hour, the

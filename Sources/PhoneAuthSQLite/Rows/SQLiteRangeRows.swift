@@ -21,6 +21,7 @@ enum SQLiteRangeRows {
         try db.run(
             "INSERT OR REPLACE INTO range_blocks (prefix, reason, automatic, created_at, expires_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
             [block.prefix, block.reason, block.automatic, block.createdAt, block.expiresAt, block.createdBy])
+        try SQLiteEventRows.append(db, .rangeBlocked(block))
     }
 
     static func standing(_ db: Database, prefix: String, now: Date) throws -> RangeStanding {
@@ -33,16 +34,18 @@ enum SQLiteRangeRows {
             standing.credit = RangeCredit.decayed(row["credit"], since: row["credit_at"], now: now)
         }
         let here = try Row.fetchOne(
-            db.prepared("""
+            db.prepared(
+                """
                 SELECT COALESCE(SUM(verified_at IS NULL), 0) AS unverified,
                        COUNT(DISTINCT CASE WHEN verified_at IS NOT NULL THEN phone_number END) AS verified
                 FROM sms_sends WHERE prefix = ? AND created_at > ?
                 """), arguments: [prefix, hourAgo])
         standing.unverifiedLastHour = here?["unverified"] ?? 0
         standing.verifiedLastHour = here?["verified"] ?? 0
-        standing.globalUnverifiedLastHour = try Int.fetchOne(
-            db.prepared("SELECT COALESCE(SUM(count), 0) FROM unverified_counts WHERE minute >= ?"),
-            arguments: [UnverifiedCounts.firstCountedMinute(at: now)]) ?? 0
+        standing.globalUnverifiedLastHour =
+            try Int.fetchOne(
+                db.prepared("SELECT COALESCE(SUM(count), 0) FROM unverified_counts WHERE minute >= ?"),
+                arguments: [UnverifiedCounts.firstCountedMinute(at: now)]) ?? 0
         standing.challengesLastHour = try challenges(db, scope: ChallengeCounts.range(prefix), now: now)
         return standing
     }

@@ -113,18 +113,19 @@ struct RevocationController: Sendable {
         }
     }
 
-    /// Writes the events past `after` as one chunk; returns the last id written, nil when none was.
+    /// Writes the revocations past `after` as one chunk; returns the last id read (the log's other events, for webhooks,
+    /// are passed over), nil when there was none.
     fileprivate static func write(_ page: [AuthEvent], after: Int64, to writer: inout any ResponseBodyWriter) async throws -> Int64? {
         let fresh = page.filter { $0.id > after }
         guard let last = fresh.last?.id else { return nil }
         var text = ""
-        for event in fresh {
+        for event in fresh where event.kind.revokes {
             let body = RevocationEvent(
                 id: event.id, type: event.kind.rawValue, userID: event.userID, sessionID: event.sessionID, market: event.market,
                 atMilliseconds: event.at.milliseconds)
             text += frame(event: body.type, id: body.id, data: body)
         }
-        try await writer.write(ByteBuffer(string: text))
+        if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
         return last
     }
 

@@ -22,7 +22,11 @@ struct PostgresHousekeepingRepository: HousekeepingRepository {
         let eventCutoff = now.addingTimeInterval(-StorageRetention.events)
         counts.events = try await count(
             """
-            WITH d AS (DELETE FROM auth_events WHERE id <= (SELECT max(id) FROM auth_events WHERE occurred_at < \(eventCutoff)) RETURNING 1)
+            WITH d AS (
+                DELETE FROM auth_events WHERE id <= LEAST(
+                    (SELECT max(id) FROM auth_events WHERE occurred_at < \(eventCutoff)),
+                    (SELECT min(cursor) FROM webhook_endpoints WHERE enabled))
+                RETURNING 1)
             SELECT count(*) FROM d
             """)
         counts.challenges = try await count(

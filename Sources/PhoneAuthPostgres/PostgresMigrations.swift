@@ -321,6 +321,27 @@ enum PostgresMigrations {
                 "CREATE INDEX IF NOT EXISTS auth_events_occurred ON auth_events (occurred_at)",
             ]
         ),
+        // Where webhooks go (`WebhookEndpoint`), each with its cursor in the event log, and what they never took.
+        (
+            SchemaHistory.name(21),
+            [
+                """
+                CREATE TABLE IF NOT EXISTS webhook_endpoints (
+                    id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL, description TEXT, events TEXT NOT NULL, secret TEXT NOT NULL,
+                    previous_secret TEXT, previous_until TIMESTAMPTZ, include_phone BOOLEAN NOT NULL DEFAULT FALSE,
+                    enabled BOOLEAN NOT NULL DEFAULT TRUE, cursor BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at TIMESTAMPTZ, failing_since TIMESTAMPTZ, last_error TEXT, lease_owner TEXT, lease_until TIMESTAMPTZ,
+                    created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS webhook_dead_letters (
+                    id BIGSERIAL PRIMARY KEY, endpoint_id BIGINT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+                    event_id BIGINT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT,
+                    failed_at TIMESTAMPTZ NOT NULL, retry_requested_at TIMESTAMPTZ, delivered_at TIMESTAMPTZ)
+                """,
+                "CREATE INDEX IF NOT EXISTS webhook_dead_letters_endpoint ON webhook_dead_letters (endpoint_id, id)",
+            ]
+        ),
     ]
 
     /// What each migration above was recorded as while PostgreSQL numbered its own (frozen: never edit).

@@ -12,6 +12,7 @@ extension Storage {
             challenges: PostgresChallengeRepository(database: database), audit: PostgresAuditRepository(database: database),
             activity: PostgresActivityRepository(database: database), deliveries: PostgresDeliveryRepository(database: database),
             accounts: PostgresAccountRepository(database: database), events: PostgresEventRepository(database: database),
+            webhooks: PostgresWebhookRepository(database: database),
             eventSignal: database.bell,
             ping: { try await database.ping() },
             migrate: { try await PostgresMigrations.migrate(database) }, services: [database.client])

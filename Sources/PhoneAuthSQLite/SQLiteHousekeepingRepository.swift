@@ -17,8 +17,11 @@ struct SQLiteHousekeepingRepository: HousekeepingRepository {
         counts.idempotencyKeys = try await delete("DELETE FROM idempotency_keys WHERE expires_at < ?", [now])
         counts.networkFlows = try await delete("DELETE FROM network_flows WHERE expires_at < ?", [now])
         counts.events = try await delete(
-            "DELETE FROM auth_events WHERE id <= (SELECT max(id) FROM auth_events WHERE occurred_at < ?)",
-            [now.addingTimeInterval(-StorageRetention.events)])
+            """
+            DELETE FROM auth_events WHERE id <= MIN(
+                COALESCE((SELECT max(id) FROM auth_events WHERE occurred_at < ?), 0),
+                COALESCE((SELECT min(cursor) FROM webhook_endpoints WHERE enabled), 9223372036854775807))
+            """, [now.addingTimeInterval(-StorageRetention.events)])
         counts.challenges = try await delete("DELETE FROM challenge_redemptions WHERE expires_at < ?", [now])
         counts.fraudRecords =
             try await delete("DELETE FROM range_blocks WHERE expires_at < ?", [now])

@@ -344,6 +344,42 @@ enum SQLiteMigrations {
             }
             try db.create(index: "auth_events_occurred", on: "auth_events", columns: ["occurred_at"])
         }
+        migrator.registerMigration(SchemaHistory.name(21)) { db in
+            // Where webhooks go (`WebhookEndpoint`), each with its cursor in the event log, and what they never took.
+            try db.create(table: "webhook_endpoints") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("url", .text).notNull()
+                t.column("description", .text)
+                t.column("events", .text).notNull()
+                t.column("secret", .text).notNull()
+                t.column("previous_secret", .text)
+                t.column("previous_until", .datetime)
+                t.column("include_phone", .boolean).notNull().defaults(to: false)
+                t.column("enabled", .boolean).notNull().defaults(to: true)
+                t.column("cursor", .integer).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .datetime)
+                t.column("failing_since", .datetime)
+                t.column("last_error", .text)
+                t.column("lease_owner", .text)
+                t.column("lease_until", .datetime)
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(table: "webhook_dead_letters") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("endpoint_id", .integer).notNull().references("webhook_endpoints", onDelete: .cascade)
+                t.column("event_id", .integer).notNull()
+                t.column("type", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("last_error", .text)
+                t.column("failed_at", .datetime).notNull()
+                t.column("retry_requested_at", .datetime)
+                t.column("delivered_at", .datetime)
+            }
+            try db.create(index: "webhook_dead_letters_endpoint", on: "webhook_dead_letters", columns: ["endpoint_id", "id"])
+        }
         return migrator
     }
 }

@@ -12,6 +12,7 @@ extension Storage {
             challenges: SQLiteChallengeRepository(database: database), audit: SQLiteAuditRepository(database: database),
             activity: SQLiteActivityRepository(database: database), deliveries: SQLiteDeliveryRepository(database: database),
             accounts: SQLiteAccountRepository(database: database), events: SQLiteEventRepository(database: database),
+            webhooks: SQLiteWebhookRepository(database: database),
             eventSignal: try SQLiteDataVersion(path: database.writer.path),
             ping: { try await database.ping() },
             migrate: { database.appliedAtOpen },  // done when the file was opened

@@ -28,6 +28,8 @@ struct AppDependencies: Sendable {
     var routeCatalog: RouteCatalog?
     /// nil: counters of the storage's own, written every few seconds (tests pass one to flush it).
     var activity: ActivityRecorder?
+    /// nil: webhooks go out over libcurl.
+    var webhookTransport: (any WebhookTransport)?
 }
 
 /// The one place the server is wired together. Tests call it too, so the server under test is the one that ships.
@@ -79,6 +81,12 @@ func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init
     }
     app.addServices(ActivityFlusher(recorder: activity, interval: .seconds(5), logger: logger))
     app.addServices(services.revocations)
+    app.addServices(
+        WebhookDispatcher(
+            webhooks: storage.webhooks, events: storage.events, users: storage.users,
+            transport: dependencies.webhookTransport
+                ?? CurlWebhookTransport(curl: dependencies.curl ?? .process(threads: config.delivery.concurrency)),
+            policy: config.webhookRetry, metrics: metrics, now: dependencies.now, logger: Logger(label: "phoneauth.webhooks")))
     // The backend's services (PostgreSQL's pool) run first; no request is served before the schema is current.
     app.beforeServerStarts { _ = try await storage.migrate() }
     return app
@@ -151,13 +159,16 @@ func buildRouter(
     )
     .addRoutes(to: admin)
     RangeController(controls: services.actions.ranges, actions: services.actions, trustedProxies: proxies).addRoutes(to: admin)
+    let webhooks = WebhookAdmin(webhooks: storage.webhooks, audit: storage.audit, random: dependencies.random, now: now)
+    WebhookController(admin: webhooks, trustedProxies: proxies).addRoutes(to: admin)
 
     // HTML for people, not part of the JSON contract: on the router itself, so the contract's route list stays the API's.
     ConsoleController(
         session: ConsoleSession(
             resolver: services.resolver, sessions: services.sessions, random: dependencies.random, pepper: config.pepper, limits: config.console,
             tls: config.tls != nil, trustedProxies: proxies, now: now),
-        renderer: try ConsoleRenderer(), codes: services.sender, sessions: services.sessions, actions: services.actions, accounts: services.accounts,
+        renderer: try ConsoleRenderer(), codes: services.sender, sessions: services.sessions, actions: services.actions, webhooks: webhooks,
+        accounts: services.accounts,
         directory: services.directory, activity: services.activity, markets: config.markets, prices: config.fraud.prices, trustedProxies: proxies,
         ipv6PrefixLength: config.limits.ipv6PrefixLength, now: now
     ).addRoutes(to: router.group("console"))

@@ -57,9 +57,8 @@ package struct RangeControls: Sendable {
     }
 
     package func block(_ text: String, reason: String, by operatorID: Int64?) async throws -> RangeBlock {
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 500 else { throw AppError.validation("reason", "reason must be 1 to 500 characters.") }
-        return try await ranges.block(prefix: try range(parsing: text).range, reason: trimmed, by: operatorID, now: now())
+        let reason = try FieldRules.required(reason, field: "reason", maxLength: OperatorReason.maximumLength)
+        return try await ranges.block(prefix: try range(parsing: text).range, reason: reason, by: operatorID, now: now())
     }
 
     /// False when the range had no block in force.
@@ -87,8 +86,9 @@ package struct RangeControls: Sendable {
 
     private func summary(_ report: RangeReport) -> Summary {
         let state: Summary.State =
-            if let block = report.block { block.automatic ? .hardened : .blocked }
-            else if policy.decide(report.standing, knownGood: false) == .send { .open } else { .challenged }
+            if let block = report.block { block.automatic ? .hardened : .blocked } else if policy.decide(report.standing, knownGood: false) == .send {
+                .open
+            } else { .challenged }
         return Summary(
             range: report.prefix, market: (try? range(parsing: report.prefix).market.code) ?? "unknown", sent: report.standing.sent,
             verified: report.standing.verified, unverifiedLastHour: report.standing.unverifiedLastHour,

@@ -50,6 +50,18 @@ package final class ServerMetrics: Sendable {
             }
         }
         for limit in Set(limits) { increment(.limitRefusals, [("limit", limit)], by: 0) }
+        for outcome in WebhookOutcome.allCases { increment(.webhookDeliveries, [("outcome", outcome.rawValue)], by: 0) }
+    }
+
+    /// How one webhook delivery attempt ended.
+    package enum WebhookOutcome: String, CaseIterable, Sendable {
+        case delivered, failed
+        case deadLettered = "dead_lettered"
+        case redelivered
+    }
+
+    package func webhookDelivery(_ outcome: WebhookOutcome) {
+        increment(.webhookDeliveries, [("outcome", outcome.rawValue)])
     }
 
     /// The channels the markets offer, so every channel's sends and receipt states read 0 from the start.

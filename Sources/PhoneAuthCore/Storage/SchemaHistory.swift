@@ -24,6 +24,7 @@ package enum SchemaHistory {
         "operator network answers on codes: SIM swap, number recycling",
         "silent sign-ins under way",
         "the event log revocation streams and webhooks serve",
+        "webhook endpoints and dead letters",
     ]
 
     package static var latest: Int { titles.count }

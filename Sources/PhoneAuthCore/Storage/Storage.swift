@@ -21,6 +21,8 @@ package struct Storage: Sendable {
     package var accounts: any AccountRepository
     /// The event log the revocation stream serves.
     package var events: any EventRepository
+    /// Webhook endpoints, their delivery state and dead letters.
+    package var webhooks: any WebhookRepository
     /// Whether the event log may have grown (asked ten times a second while someone listens).
     package var eventSignal: any EventSignal
     /// One round trip, for `/health`.
@@ -50,6 +52,7 @@ package struct Storage: Sendable {
         deliveries: any DeliveryRepository,
         accounts: any AccountRepository,
         events: any EventRepository,
+        webhooks: any WebhookRepository,
         eventSignal: any EventSignal,
         ping: @escaping @Sendable () async throws -> Void,
         migrate: @escaping @Sendable () async throws -> [String],
@@ -70,6 +73,7 @@ package struct Storage: Sendable {
         self.deliveries = deliveries
         self.accounts = accounts
         self.events = events
+        self.webhooks = webhooks
         self.eventSignal = eventSignal
         self.ping = ping
         self.migrate = migrate

@@ -9,11 +9,11 @@ import PhoneAuthCore
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Operator actions on the database: roles, bans, force-logout, sessions, number ranges.",
+        abstract: "Operator actions on the database: roles, bans, force-logout, sessions, number ranges, webhooks.",
         subcommands: [
             Promote.self, Demote.self, Disable.self, Enable.self, DeleteUser.self, Reattach.self, ForceLogout.self, Sessions.self, Ranges.self,
             BlockRange.self,
-            UnblockRange.self,
+            UnblockRange.self, WebhookCommands.self,
         ]
     )
 

@@ -38,6 +38,8 @@ struct AppConfig: Sendable {
     var account = AccountPolicy()
     /// The mobile operators asked for network checks, by market, and the SIM-swap policy.
     var network = NetworkConfig()
+    /// How failed webhook deliveries are retried, and for how long.
+    var webhookRetry = WebhookRetryPolicy()
     /// Each channel's own budgets and per-phone limits (voice limited per phone by default).
     var channelLimits = ChannelLimits.defaults
     var whatsapp: WhatsAppCloudProvider.Config?

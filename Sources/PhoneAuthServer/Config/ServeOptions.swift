@@ -56,6 +56,7 @@ struct ServeOptions: ParsableArguments {
     @OptionGroup var channelOptions: ChannelOptions
     @OptionGroup var accountOptions: AccountOptions
     @OptionGroup var networkOptions: NetworkOptions
+    @OptionGroup var webhookOptions: WebhookOptions
     @OptionGroup var limitOptions: LimitOptions
     @OptionGroup var fraudOptions: FraudOptions
     @OptionGroup var operationsOptions: OperationsOptions
@@ -198,6 +199,7 @@ struct ServeOptions: ParsableArguments {
         try fraudOptions.apply(to: &config, source: source)
         try accountOptions.apply(to: &config, source: source)
         try networkOptions.apply(to: &config, source: source)
+        try webhookOptions.apply(to: &config, source: source)
         try operationsOptions.apply(to: &config, source: source, log: log)
         try config.validate()
         // Only a configuration that will run gets development secrets written next to its database.

@@ -72,6 +72,25 @@ extension ConsoleController {
             }
         }
         group.get("audit", use: audit)
+        group.get("webhooks") { request, context in
+            try await page(request, context) { caller, csrf in
+                var endpoints: [(WebhookEndpoint, [WebhookDeadLetter])] = []
+                for endpoint in try await webhooks.webhooks.list() {
+                    endpoints.append((endpoint, try await webhooks.webhooks.deadLetters(endpointID: endpoint.id, limit: 20)))
+                }
+                return renderer.response(
+                    WebhooksPage(chrome: chrome(.webhooks, "Webhooks", caller, csrf: csrf, request: request), endpoints: endpoints))
+            }
+        }
+        group.post("webhooks/:id/dead-letters/:letter/retry") { request, context in
+            try await action(request, context) { _, _, actor in
+                guard let id = context.parameters.get("id", as: Int64.self), let letter = context.parameters.get("letter", as: Int64.self) else {
+                    throw AppError(.notFound, "There is no such dead letter.")
+                }
+                let asked = try await webhooks.retry(endpointID: id, deadLetterID: letter, by: actor)
+                return .redirect(to: "/console/webhooks?notice=\((asked ? ConsoleNotice.webhookRetry : .webhookNotRetried).rawValue)", type: .normal)
+            }
+        }
         // Any other console address is a page that does not exist, answered as a page.
         group.get("**") { request, context in
             try await page(request, context) { _, _ in throw AppError(.notFound, "There is no such page in the console.") }

@@ -12,6 +12,8 @@ struct ConsoleController: Sendable {
     let codes: CodeSender
     let sessions: SessionService
     let actions: OperatorActions
+    /// Webhook endpoints and their dead letters.
+    let webhooks: WebhookAdmin
     /// What erasing a user takes (the digest key, the quarantine).
     let accounts: AccountService
     let directory: UserDirectory

@@ -10,7 +10,7 @@ import PhoneAuthCore
 /// changes state posts its `csrf` field; destructive buttons ask first (`data-confirm`, handled by console.js).
 struct ConsoleRenderer: Sendable {
     enum Template: String, CaseIterable, Sendable {
-        case login, error, overview, fraud, users, user, markets, audit
+        case login, error, overview, fraud, users, user, markets, audit, webhooks
     }
 
     /// The partials the pages include: the page frame and the bar chart.

@@ -13,7 +13,9 @@ import Testing
     static let member = "+996555123456"
 
     /// An admin signed in to the console, a member signed in to the app (user 2) with a live token.
-    static func operatorAndMember(_ harness: TestHarness, _ client: some TestClientProtocol) async throws
+    static func operatorAndMember(
+        _ harness: TestHarness, _ client: some TestClientProtocol
+    ) async throws
         -> (console: ConsoleClient, member: (access: String, refresh: String))
     {
         _ = try await harness.signInAdmin(client, phone: admin)
@@ -206,10 +208,11 @@ import Testing
             #expect(try await console.post("/console/markets/zz/force-logout").status == .notFound)
 
             let stored = try await harness.sql.strings("SELECT action || ' ' || target || ' ' || via FROM audit_log ORDER BY id")
-            #expect(stored == [
-                "session.revoke user:2 console", "user.ban user:2 console", "user.unban user:2 console", "user.promote user:2 console",
-                "force_logout user:2 console", "force_logout market:kg console",
-            ])
+            #expect(
+                stored == [
+                    "session.revoke user:2 console", "user.ban user:2 console", "user.unban user:2 console", "user.promote user:2 console",
+                    "force_logout user:2 console", "force_logout market:kg console",
+                ])
             #expect(try await harness.sql.int("SELECT count(*) FROM audit_log WHERE operator_id = 1") == 6)
             let audit = try await console.get("/console/audit?target=user:2")
             #expect(audit.text.components(separatedBy: "<td class=\"action\">").count - 1 == 5)
@@ -240,9 +243,10 @@ import Testing
             #expect(try await console.post("/console/fraud/unblock", ["range": "+996555"]).location == "/console/fraud?notice=range-unblocked")
             #expect(try await console.post("/console/fraud/unblock", ["range": "+996555"]).location == "/console/fraud?notice=range-not-blocked")
             #expect(try await client.request(.post, "/auth/send-code", json: ["phone": "+996555999888"]).status == .accepted)
-            #expect(try await harness.sql.strings("SELECT action || ' ' || target FROM audit_log ORDER BY id") == [
-                "range.block range:+996555", "range.block range:+1415", "range.unblock range:+996555",
-            ])
+            #expect(
+                try await harness.sql.strings("SELECT action || ' ' || target FROM audit_log ORDER BY id") == [
+                    "range.block range:+996555", "range.block range:+1415", "range.unblock range:+996555",
+                ])
         }
     }
 
@@ -308,6 +312,40 @@ import Testing
             let page = try await console.get("/console/users?q=aida")
             #expect(page.text.contains(#"<a href="/console/users/\#(ids[Self.member]!)">Aida Bekova</a>"#))
             #expect(page.text.contains("Bakyt 100% Aidarov") && page.text.contains("+13125550177"))
+        }
+    }
+}
+
+extension ConsoleTests {
+    /// The console shows each webhook endpoint with how delivery stands and its dead letters, and sends one again.
+    @Test func theWebhooksPageShowsDeadLettersAndSendsOneAgain() async throws {
+        let harness = try TestHarness()
+        try await harness.test { client in
+            let (console, _) = try await Self.operatorAndMember(harness, client)
+            #expect(try await console.get("/console/webhooks").text.contains("No webhook endpoints are configured."))
+            try await harness.sql.execute(
+                """
+                INSERT INTO webhook_endpoints (url, events, secret, cursor, attempts, failing_since, last_error, created_at, updated_at)
+                VALUES ('https://billing.example/hooks', 'user.banned', 'whsec_\(Data(repeating: 7, count: 32).base64EncodedString())', 0, 2,
+                ?, 'answered 503', ?, ?)
+                """, dates: [harness.clock.now, harness.clock.now, harness.clock.now])
+            try await harness.sql.execute(
+                """
+                INSERT INTO webhook_dead_letters (endpoint_id, event_id, type, body, attempts, last_error, failed_at)
+                VALUES (1, 41, 'user.banned', '{}', 9, 'answered <500>', ?)
+                """, dates: [harness.clock.now])
+            let page = try await console.get("/console/webhooks")
+            #expect(page.text.contains("1: https://billing.example/hooks"))
+            #expect(page.text.contains("failing since"))
+            #expect(page.text.contains("answered &lt;500&gt;"))
+            #expect(page.text.contains("action=\"/console/webhooks/1/dead-letters/1/retry\""))
+            let sent = try await console.post("/console/webhooks/1/dead-letters/1/retry")
+            #expect(sent.location == "/console/webhooks?notice=webhook-retry")
+            #expect(try await console.post("/console/webhooks/1/dead-letters/1/retry").location == "/console/webhooks?notice=webhook-not-retried")
+            #expect(try await console.post("/console/webhooks/1/dead-letters/1/retry", csrf: .some(nil)).status == .forbidden)
+            #expect(try await console.get("/console/webhooks").text.contains("being sent again"))
+            #expect(
+                try await harness.sql.strings("SELECT action || ' ' || target || ' ' || via FROM audit_log") == ["webhook.retry webhook:1 console"])
         }
     }
 }

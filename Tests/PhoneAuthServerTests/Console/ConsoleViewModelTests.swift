@@ -247,7 +247,7 @@ import Testing
     @Test func everyTemplateHasExactlyOnePageModel() {
         let pages: [any ConsolePage.Type] = [
             LoginPage.self, ErrorPage.self, OverviewPage.self, FraudPage.self, UsersPage.self, UserPage.self, MarketsPage.self,
-            AuditPage.self,
+            AuditPage.self, WebhooksPage.self,
         ]
         let templates = pages.map { $0.template }
         #expect(Set(templates) == Set(ConsoleRenderer.Template.allCases) && templates.count == ConsoleRenderer.Template.allCases.count)

@@ -84,13 +84,25 @@ import Testing
                     let cutoff = try await CLIRunner.run(
                         ["admin", "force-logout", "--market", "kg", "--database", sqlite], binary: "PhoneAuthServer")
                     #expect(cutoff.status == 0, "\(cutoff.stderr)")
+                    // A webhook endpoint (its deliveries to a closed port fail and are retried) and a dead letter it had.
+                    let hook = try await CLIRunner.run(
+                        ["admin", "webhooks", "add", "--url", "http://127.0.0.1:1/hook", "--events", "*", "--database", sqlite],
+                        binary: "PhoneAuthServer")
+                    #expect(hook.status == 0, "\(hook.stderr)")
+                    try await SQLiteDatabase.open(path: sqlite).writer.write { db in
+                        try db.execute(
+                            sql: """
+                                INSERT INTO webhook_dead_letters (endpoint_id, event_id, type, body, attempts, last_error, failed_at)
+                                VALUES (1, 1, 'user.signed_in', '{}', 3, 'answered 500', ?)
+                                """, arguments: [Date()])
+                    }
 
                     // The server writes its activity counters every 5 seconds.
                     for _ in 0..<100 where try await Self.sqliteCount(sqlite, "activity_counts") == 0 {
                         try await Task.sleep(for: .milliseconds(100))
                     }
                     let tables = try await Self.sqliteTables(sqlite)
-                    #expect(tables.count == 22, "\(tables)")
+                    #expect(tables.count == 24, "\(tables)")
                     for table in tables {
                         #expect(try await Self.sqliteCount(sqlite, table) > 0, "\(table) is empty: the test fills every table")
                     }

@@ -77,6 +77,7 @@ import Testing
                 for example in examples {
                     let took = try await time(until: 401, example, "/kg/orders", token: kg, limit: .seconds(1))
                     #expect(took != nil, "a logged-out token still served after a second")
+                    print("orders example: a logout through the other instance refused after \(took.map { "\($0)" } ?? "more than 1 s")")
                 }
                 let banned = try await a.signIn(receiver, phone: "+996555100062").access
                 let bannedID = try #require(try await introspecting.client.request("GET", "/kg/orders", token: banned).json["user_id"] as? Int)

@@ -121,8 +121,9 @@ import Testing
             try await harness.sql.execute("DELETE FROM schema_migrations WHERE version IN ('\(previous[0])', '\(previous[1])')")
         case .sqlite:
             // (Opening the file migrates it: the tables go first, then the record of them.)
+            try await harness.sql.execute("DROP TABLE webhook_dead_letters")
+            try await harness.sql.execute("DROP TABLE webhook_endpoints")
             try await harness.sql.execute("DROP TABLE auth_events")
-            try await harness.sql.execute("DROP TABLE network_flows")
             try await harness.sql.execute("DELETE FROM grdb_migrations WHERE identifier IN ('\(previous[0])', '\(previous[1])')")
         }
         let upgrade = try await CLIRunner.run(["migrate", "--database", harness.databaseURL], binary: "PhoneAuthServer")

@@ -32,10 +32,17 @@ struct Instance: Sendable {
         return Instance(port: port, process: process, client: LoopbackClient(port: port))
     }
 
-    func request(_ method: String, _ path: String, json body: [String: String]? = nil, token: String? = nil, headers: [String] = [])
+    func request(
+        _ method: String, _ path: String, json body: [String: String]? = nil, token: String? = nil, headers: [String] = []
+    )
         async throws -> Answer
     {
         try await client.request(method, path, json: body, token: token, headers: headers)
+    }
+
+    /// A request with a body of any JSON (lists, numbers).
+    func requestRaw(_ method: String, _ path: String, body: Data, token: String? = nil) async throws -> Answer {
+        try await client.send(method, path, body: body, token: token)
     }
 
     /// A whole sign-in: send-code, the code from the receiver's webhook, verify-code.

@@ -20,9 +20,13 @@ struct LoopbackClient: Sendable {
     func request(
         _ method: String, _ path: String, json body: [String: String]? = nil, token: String? = nil, headers extra: [String] = []
     ) async throws -> Answer {
+        try await send(method, path, body: try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data(), token: token, headers: extra)
+    }
+
+    /// A request with a body of any JSON (lists, numbers).
+    func send(_ method: String, _ path: String, body data: Data, token: String? = nil, headers extra: [String] = []) async throws -> Answer {
         var headers = ["Content-Type: application/json"] + extra
         if let token { headers.append("Authorization: Bearer \(token)") }
-        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
         let response = try await curl.perform(
             CurlRequest(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers, body: Array(data), timeout: .seconds(20)))
         let parsed = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]

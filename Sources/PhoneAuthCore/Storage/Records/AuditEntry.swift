@@ -15,6 +15,11 @@ package struct AuditEntry: Sendable, Equatable, Encodable {
         case revokeSession = "session.revoke"
         case blockRange = "range.block"
         case unblockRange = "range.unblock"
+        case createWebhook = "webhook.create"
+        case updateWebhook = "webhook.update"
+        case deleteWebhook = "webhook.delete"
+        case rotateWebhookSecret = "webhook.rotate_secret"
+        case retryWebhook = "webhook.retry"
     }
 
     package enum Via: String, Sendable, Codable {

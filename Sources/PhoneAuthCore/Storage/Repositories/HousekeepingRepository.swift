@@ -70,6 +70,7 @@ package enum StorageRetention {
     /// The delivery log feeds the console's week of delivery figures; a day more, as for the activity counters.
     package static let deliveries: TimeInterval = ActivityRetention.seconds
     /// The event log: a revocation stream that reconnects within a day resumes exactly where it was. Removed oldest
-    /// first by id, so an id still kept means every later one is too (`StreamStart`).
+    /// first by id, so an id still kept means every later one is too (`StreamStart`), and never past an enabled webhook
+    /// endpoint's cursor (its retries hold the log back for as long as they last).
     package static let events: TimeInterval = 86_400
 }

@@ -10,7 +10,7 @@ struct PageChrome: Sendable {
     }
 
     enum Section: String, CaseIterable, Sendable {
-        case overview, fraud, users, markets, audit
+        case overview, fraud, users, markets, webhooks, audit
 
         var href: String { self == .overview ? "/console" : "/console/\(rawValue)" }
         var label: String {
@@ -19,6 +19,7 @@ struct PageChrome: Sendable {
             case .fraud: "Fraud"
             case .users: "Users"
             case .markets: "Markets"
+            case .webhooks: "Webhooks"
             case .audit: "Audit log"
             }
         }
@@ -57,6 +58,8 @@ enum ConsoleNotice: String, CaseIterable, Sendable {
     case signedOut = "signed-out"
     case sessionEnded = "session-ended"
     case deleted, reattached
+    case webhookRetry = "webhook-retry"
+    case webhookNotRetried = "webhook-not-retried"
 
     var text: String {
         switch self {
@@ -74,6 +77,8 @@ enum ConsoleNotice: String, CaseIterable, Sendable {
         case .marketLoggedOut: "Every session in the market ended."
         case .signedOut: "You are signed out of the console."
         case .sessionEnded: "Your console session has ended. Sign in again."
+        case .webhookRetry: "The event is being sent again; this page shows how it went in a moment."
+        case .webhookNotRetried: "That dead letter was delivered or asked for again already."
         }
     }
 

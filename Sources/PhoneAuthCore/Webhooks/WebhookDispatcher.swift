@@ -108,7 +108,8 @@ package final class WebhookDispatcher: Service, Sendable {
 
     private func message(for event: AuthEvent, to endpoint: WebhookEndpoint) async throws -> WebhookMessage {
         // The user's market (an event may not carry it) and, for an endpoint that asked, their number, as they are now.
-        let user = event.kind != .userDeleted ? try await event.userID.asyncFlatMap { try await users.find(id: $0) } : nil
+        var user: User?
+        if event.kind != .userDeleted, let id = event.userID { user = try await users.find(id: id) }
         let current = user.flatMap { $0.deletedAt == nil && $0.detachedAt == nil ? $0.phoneNumber : nil }
         return WebhookMessage(event, market: user?.market, phone: endpoint.includePhone ? current : nil)
     }
@@ -137,12 +138,5 @@ package final class WebhookDispatcher: Service, Sendable {
         } catch {
             logger.warning("webhooks: a dead letter's retry failed", metadata: ["dead_letter": "\(letter.id)", "error": "\(error)"])
         }
-    }
-}
-
-extension Optional {
-    fileprivate func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

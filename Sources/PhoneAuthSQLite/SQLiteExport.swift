@@ -80,7 +80,7 @@ package struct SQLiteExport: Sendable {
             case .bytes: Data.fromDatabaseValue(stored).map(CopiedValue.bytes)
             case .double: Double.fromDatabaseValue(stored).map(CopiedValue.double)
             case .list:
-                String.fromDatabaseValue(stored).flatMap { try? JSONDecoder().decode([Int64].self, from: Data($0.utf8)) }.map(CopiedValue.list)
+                String.fromDatabaseValue(stored).flatMap(IntegerListJSON.decode).map(CopiedValue.list)
             }
         // (The value itself is never shown: it may be a phone number or a token's hash.)
         guard let value else { throw ConfigError("column \(column) holds a value that is not \(kind.rawValue)") }

@@ -44,8 +44,8 @@ enum SQLiteBudgetRows {
                 arguments: [pool.key, Int(window)])
         else { return BudgetRing() }
         return BudgetRing(
-            buckets: (try? JSONCoding.decoder.decode([Int64].self, from: Data((row["buckets"] as String).utf8))) ?? [],
-            counts: (try? JSONCoding.decoder.decode([Int].self, from: Data((row["counts"] as String).utf8))) ?? [])
+            buckets: IntegerListJSON.decode(row["buckets"] as String) ?? [],
+            counts: (IntegerListJSON.decode(row["counts"] as String) ?? []).map { Int(truncatingIfNeeded: $0) })
     }
 
     /// Counts one send at each of `times` (one at `now` for a send) in the pool's ring of each of `windows` (as `read`
@@ -55,7 +55,6 @@ enum SQLiteBudgetRows {
     }
 
     static func count(_ db: Database, pool: Pool, windows: [TimeInterval], at times: [Date], read: [TimeInterval: BudgetRing] = [:]) throws {
-        let encoder = JSONCoding.encoder
         for window in windows {
             let ring = try times.reduce(read[window] ?? ring(db, pool: pool, window: window)) { $0.adding(1, window: window, now: $1) }
             try db.run(
@@ -64,8 +63,7 @@ enum SQLiteBudgetRows {
                 ON CONFLICT (\(pool.column), window_seconds) DO UPDATE SET buckets = excluded.buckets, counts = excluded.counts
                 """,
                 [
-                    pool.key, Int(window), String(decoding: try encoder.encode(ring.buckets), as: UTF8.self),
-                    String(decoding: try encoder.encode(ring.counts), as: UTF8.self),
+                    pool.key, Int(window), IntegerListJSON.encode(ring.buckets), IntegerListJSON.encode(ring.counts),
                 ])
         }
     }

@@ -25,7 +25,8 @@ TRAITS          = --traits Server
 PREVIOUS_RELEASE = 590dbc9
 PREVIOUS_DIR     = .build-previous/$(PREVIOUS_RELEASE)
 
-.PHONY: help deps test-deps previous-release build run test docs docs-check bench bench-micro screenshots clean
+.PHONY: help deps test-deps previous-release build run test docs docs-check bench bench-micro screenshots clean fuzz fuzz-build \
+	fuzz-smoke test-sanitizers
 
 help:
 	@echo "make run    install missing system packages, build, start the server (http://127.0.0.1:8080)"
@@ -33,6 +34,7 @@ help:
 	@echo "make build  build all products ($(CONFIG))"
 	@echo "make bench  every load of bench/results/latest.md on loopback, release build, beside the Django peer"
 	@echo "make docs   the DocC site of ClientCore, PhoneAuthAPI and the resource-server kit into .build/docs (open .build/docs/documentation/clientcore/index.html via a web server)"
+	@echo "make fuzz   every fuzz target under libFuzzer for FUZZ_SECONDS (600) each; make test-sanitizers: ThreadSanitizer and AddressSanitizer runs"
 	@echo "make screenshots  refresh the README's console screenshots (after make test)"
 	@echo "make clean  remove build output"
 
@@ -98,6 +100,44 @@ test: test-deps previous-release
 	PHONEAUTH_TEST_PGBOUNCER_PORT="$$PGB_PORT" PHONEAUTH_PREVIOUS_RELEASE="$(CURDIR)/$(PREVIOUS_DIR)/.build/debug/PhoneAuthServer" \
 		stdbuf -oL -eL $(SWIFT) test $(TRAITS) --no-parallel
 	@$(MAKE) --no-print-directory docs-check
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# Fuzzing: phoneauth-fuzz built with libFuzzer's coverage instrumentation and AddressSanitizer into .build-fuzz (release;
+# about 4 minutes the first time). SwiftPM renames an executable's `main`, so the target keeps its own and calls
+# libFuzzer's driver from the runtime without a main (libclang_rt.fuzzer_no_main, beside swiftc). Each target checks a
+# property of one parser (`.build-fuzz/release/phoneauth-fuzz --list`); Tests/Fuzz/run.sh reports executions,
+# coverage and findings. `make fuzz` runs each for FUZZ_SECONDS; `make test` runs each for 20 s after replaying the
+# corpora (FuzzCorpusTests), so a regression fails CI.
+FUZZ_SECONDS   ?= 600
+FUZZER_RUNTIME  = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+fuzz-build: deps
+	@test -n "$(FUZZER_RUNTIME)" || { echo "libclang_rt.fuzzer_no_main-x86_64.a not found beside swiftc"; exit 1; }
+	@# gold warns once per sanitizer symbol ("Cannot export local symbol"): harmless, filtered; the build's status kept.
+	bash -o pipefail -c '$(SWIFT) build $(TRAITS) -c release --scratch-path .build-fuzz --product phoneauth-fuzz -Xswiftc -DFUZZING \
+		-Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+		-Xlinker $(FUZZER_RUNTIME) -Xlinker -lstdc++ 2>&1 | { grep -v "Cannot export local symbol" || true; }'
+
+fuzz: fuzz-build
+	bash Tests/Fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	bash Tests/Fuzz/run.sh 20
+
+# ThreadSanitizer over the concurrent suites (auth-state cache and its invalidation, the listener, the SMS dispatcher,
+# two instances, shutdown, crash safety, the revocation stream, the log buffer) and AddressSanitizer over the rest,
+# each in its own build folder (a debug build each, about 7 minutes the first time). A report stops the process
+# (halt_on_error), so it fails its test; server processes the tests start are the instrumented ones and stop the same way.
+TSAN_SUITES = AuthStateCacheTests|AuthStateStreamTests|ListenerLivenessTests|SMSConcurrencyTests|TwoInstanceTests|ShutdownTests|CrashSafetyTests|RevocationStreamTests|RevocationKitTests|HotPathTests|LogHandlerTests|SendLockTests|WebhookTests
+test-sanitizers: test-deps
+	@eval "$$(bash Tests/postgres.sh start)"; \
+	trap 'bash Tests/postgres.sh stop "$$PG_DIR"; [ -z "$${PGB_DIR:-}" ] || bash Tests/pgbouncer.sh stop "$$PGB_DIR"' EXIT; \
+	eval "$$(bash Tests/pgbouncer.sh start "$$PG_PORT")"; \
+	export PHONEAUTH_TEST_POSTGRES="postgres://postgres@127.0.0.1:$$PG_PORT/postgres" PHONEAUTH_TEST_POSTGRES_DATA="$$PG_DIR/data" \
+		PHONEAUTH_TEST_PGBOUNCER_PORT="$$PGB_PORT"; \
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test $(TRAITS) --no-parallel --scratch-path .build-tsan --sanitize=thread \
+		--filter '$(TSAN_SUITES)' && \
+	ASAN_OPTIONS=halt_on_error=1:detect_leaks=0 $(SWIFT) test $(TRAITS) --no-parallel --scratch-path .build-asan \
+		--sanitize=address --skip '$(TSAN_SUITES)|PreviousReleaseTests'
 
 # ClientCore's documentation with PhoneAuthAPI's, the resource-server kit's and its middleware's (swift-docc-plugin): one static site in .build/docs, with a coverage
 # report per module (the merged archive keeps only the last one's, so each module's own is read).

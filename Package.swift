@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "PhoneAuthServer", targets: ["PhoneAuthServer"]),
         .executable(name: "clientcli", targets: ["clientcli"]),
+        .executable(name: "phoneauth-fuzz", targets: ["phoneauth-fuzz"]),
         .library(name: "ClientCore", targets: ["ClientCore"]),
         .library(name: "PhoneAuthAPI", targets: ["PhoneAuthAPI"]),
         .library(name: "PhoneAuthResourceServer", targets: ["PhoneAuthResourceServer"]),
@@ -140,6 +141,17 @@ let package = Package(
             ],
             resources: [.copy("OpenAPI/openapi.yaml"), .copy("Console/Templates"), .copy("Console/Assets")]
         ),
+        // Fuzzing (make fuzz): each parser's property, and the driver libFuzzer runs them with (its driver's
+        // declaration in CLibFuzzer; the runtime is linked only into the fuzzing build).
+        .target(
+            name: "PhoneAuthFuzzing",
+            dependencies: [.target(name: "PhoneAuthCore", condition: server)]
+        ),
+        .target(name: "CLibFuzzer"),
+        .executableTarget(
+            name: "phoneauth-fuzz",
+            dependencies: [.target(name: "PhoneAuthFuzzing", condition: server), "CLibFuzzer"]
+        ),
         .target(name: "ClientCore", dependencies: ["PhoneAuthAPI"]),
         .target(
             name: "PhoneAuthResourceServer",
@@ -183,6 +195,7 @@ let package = Package(
                 "PhoneAuthHummingbird",
                 "clientcli",
                 "OrdersExample",
+                .target(name: "PhoneAuthFuzzing", condition: server),
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: server),
                 .product(name: "JWTKit", package: "jwt-kit", condition: server),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: server),

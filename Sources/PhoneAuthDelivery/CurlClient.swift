@@ -2,7 +2,6 @@ import CCurl
 import Foundation
 import NIOPosix
 import PhoneAuthCore
-import Synchronization
 
 /// An outbound HTTP request made with libcurl.
 package struct CurlRequest: Sendable {
@@ -60,7 +59,7 @@ package struct CurlClient: Sendable {
     /// asked for another number first.
     package static var shared: CurlClient { process(threads: DeliveryPolicy().concurrency) }
 
-    private static let processClient = Mutex<CurlClient?>(nil)
+    private static let processClient = Locked<CurlClient?>(nil)
 
     /// The one client of this process, made by the first call with `threads` threads (the server's
     /// `--sms-concurrency`): that many calls wait for their answers at once; more queue for a free thread.
@@ -100,7 +99,7 @@ private final class CurlHandlePool: Sendable {
         let pointer: UnsafeMutableRawPointer
     }
 
-    private let idle = Mutex<[Handle]>([])
+    private let idle = Locked<[Handle]>([])
 
     func take() throws -> Handle {
         if let handle = idle.withLock({ $0.popLast() }) { return handle }

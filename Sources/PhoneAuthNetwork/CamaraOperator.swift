@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import PhoneAuthCore
 import PhoneAuthDelivery
-import Synchronization
 
 /// One market's operator over its CAMARA APIs, by libcurl: OpenID discovery, `private_key_jwt` client authentication,
 /// the authorization code exchange for Number Verification, two-legged tokens by CIBA (polling through
@@ -15,7 +14,7 @@ package final class CamaraOperator: NetworkOperator {
     private let curl: CurlClient
     private let breaker: CircuitBreaker
     private let logger: Logger
-    private let discovered = Mutex<OperatorWire.Discovery?>(nil)
+    private let discovered = Locked<OperatorWire.Discovery?>(nil)
 
     package init(settings: NetworkOperatorSettings, assertion: ClientAssertion, curl: CurlClient, breaker: CircuitBreaker, logger: Logger) {
         (self.settings, self.assertion, self.curl, self.breaker, self.logger) = (settings, assertion, curl, breaker, logger)

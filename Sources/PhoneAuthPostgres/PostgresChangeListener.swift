@@ -6,7 +6,6 @@ import NIOSSL
 import PhoneAuthCore
 import PostgresNIO
 import ServiceLifecycle
-import Synchronization
 
 /// Sees commits by every instance: each write transaction sends `NOTIFY phoneauth_changes` (delivered only if it
 /// commits), and this service `LISTEN`s on a connection of its own. It vouches for the auth-state cache only while
@@ -34,7 +33,7 @@ package final class PostgresChangeListener: StorageChangeSignal, Service {
     private let database: PostgresDatabase
     private let logger: Logger
     private let cache: AuthStateCache
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// This instance's own NOTIFY payloads start with it: its writes emptied the cache already, so their echo is
     /// skipped. Any other payload empties what it names (`payload(_:from:)`), or everything (another release's bare
     /// instance id, a bare `NOTIFY phoneauth_changes;` after a manual edit).

@@ -3,7 +3,6 @@ import Logging
 import NIOSSL
 import PhoneAuthCore
 import PostgresNIO
-import Synchronization
 
 /// Owns the PostgreSQL connection pool (one `PostgresClient` per process, run as a service) and the schema.
 /// Repositories are built on top of it; PostgreSQL SQL lives only under `Storage/PostgreSQL/`.
@@ -81,7 +80,7 @@ package struct PostgresDatabase: Sendable {
     func writeReporting<Value: Sendable>(
         unknown: CallerChange = .everyone, _ body: @escaping @Sendable (PostgresExecutor) async throws -> (Value, CallerChange)
     ) async throws -> Value {
-        let change = Mutex(unknown)
+        let change = Locked(unknown)
         defer {
             let changed = change.withLock { $0 }
             if changed != .nobody {
@@ -158,7 +157,7 @@ package struct PostgresDatabase: Sendable {
 
 /// Set once a connection is leased.
 final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
+    private let value = Locked(false)
     var isSet: Bool { value.withLock { $0 } }
     func mark() { value.withLock { $0 = true } }
 }

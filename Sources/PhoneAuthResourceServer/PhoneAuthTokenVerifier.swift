@@ -55,6 +55,7 @@ public actor PhoneAuthTokenVerifier {
 
     /// The caller `token` names, or why it is refused.
     public func verify(_ token: String) async throws(TokenRejection) -> PhoneAuthCaller {
+        guard CompactJWS.isCanonical(token) else { throw .malformed }
         let kid = Self.keyID(of: token)
         var collection = try await currentKeys()
         if case .jwks = source, let kid, !kids.contains(kid) {

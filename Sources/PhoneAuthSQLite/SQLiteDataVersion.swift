@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import PhoneAuthCore
-import Synchronization
 
 /// Sees every commit to the SQLite file, by this process or any other (the admin CLI, a second server), through
 /// `PRAGMA data_version` on a connection of its own: SQLite changes that number whenever another connection commits.
@@ -10,7 +9,7 @@ import Synchronization
 /// the calling thread is never held. Each reader of it (the auth-state cache, the revocation feed) has its own.
 final class SQLiteDataVersion: EventSignal {
     private let connection: DatabaseQueue
-    private let seen = Mutex<Int?>(nil)
+    private let seen = Locked<Int?>(nil)
 
     init(path: String) throws {
         var configuration = Configuration()

@@ -1,13 +1,12 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// Counts sign-in activity for the console in memory and adds it to the database in batches (`ActivityFlusher`,
 /// every few seconds and at shutdown), so a send or a sign-in costs no extra write. Each instance adds its own
 /// counts, so the totals are the whole fleet's. A crash loses at most the last few seconds of counters, never a send.
 package final class ActivityRecorder: Sendable {
-    private let pending = Mutex<[ActivityCount.Key: Int]>([:])
+    private let pending = Locked<[ActivityCount.Key: Int]>([:])
     private let repository: any ActivityRepository
     private let now: WallClock
 

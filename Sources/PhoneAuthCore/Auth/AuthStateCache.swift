@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Each caller's state (user row, session, market cutoff) kept in memory so a steady stream of requests needs no
 /// database read, but never served stale: every change to the database empties what it may have changed (one user's
@@ -43,7 +42,7 @@ package final class AuthStateCache: Sendable {
     package let ttl: TimeInterval
     package let capacity: Int
     package let maxBytes: Int
-    private let contents = Mutex(Contents())
+    private let contents = Locked(Contents())
 
     package init(ttl: Duration, capacity: Int = 100_000, maxBytes: Int = 64 << 20) {
         self.ttl = ttl.seconds

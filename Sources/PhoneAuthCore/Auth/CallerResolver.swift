@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// The one place that turns a bearer token into the caller's current state. A protocol so that an invalidating
 /// cache can slot in later without touching the middleware.
@@ -88,7 +87,7 @@ package struct DatabaseCallerResolver: CallerResolver {
 
 /// Counts tokens of an older claims version whose missing values came from the database, logging each token once.
 package final class ClaimsFallbackCounter: Sendable {
-    private let seen = Mutex<(count: Int, ids: Set<String>)>((0, []))
+    private let seen = Locked<(count: Int, ids: Set<String>)>((0, []))
 
     package init() {}
 

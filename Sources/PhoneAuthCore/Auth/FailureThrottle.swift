@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Failed attempts per client network in a sliding window, in memory: past `limit` failures a network is turned away
 /// until the oldest leaves the window. For guesses that cost a stranger nothing but a request (an introspection
@@ -9,7 +8,7 @@ package final class FailureThrottle: Sendable {
     package let limit: Int
     package let window: TimeInterval
     package let capacity: Int
-    private let failures = Mutex<[String: [Date]]>([:])
+    private let failures = Locked<[String: [Date]]>([:])
 
     package init(limit: Int, window: TimeInterval, capacity: Int = 10_000) {
         (self.limit, self.window, self.capacity) = (limit, window, capacity)

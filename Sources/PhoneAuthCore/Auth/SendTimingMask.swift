@@ -1,10 +1,8 @@
-import Synchronization
-
 /// How long real sends take lately, so a send that texts nothing (to a disabled user) takes about as long and the
 /// API's timing does not reveal a ban.
 package final class SendTimingMask: Sendable {
     /// An exponential moving average, in seconds; nil until a real send was timed.
-    private let average = Mutex<Double?>(nil)
+    private let average = Locked<Double?>(nil)
     private static let weight = 0.2
     /// A provider stuck for seconds must not make every masked answer that slow.
     package static let ceiling = 3.0

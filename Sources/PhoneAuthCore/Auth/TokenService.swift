@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import PhoneAuthResourceServer
 
 /// Signs and verifies access tokens. The only place that decodes a token; key material is set up once.
 package struct TokenService: Sendable {
@@ -98,6 +99,7 @@ package struct TokenService: Sendable {
     /// parsed once and checked against the key its `kid` names, with no trip through the key collection's actor: the
     /// request path verifies on whichever event loop it runs.
     package func verifySignature<Payload: JWTPayload>(_ token: String, as _: Payload.Type) async throws(AppError) -> Payload {
+        guard CompactJWS.isCanonical(token) else { throw .unauthorized }
         let bytes = Array(token.utf8)
         let parsed: (header: JWTHeader, payload: Payload, signature: Data)
         do {

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// One reader of the event log per instance, however many revocation streams it serves: every `tick` it asks the
 /// `EventSignal` whether anything was written (and reads anyway every `fallback`, in case a signal missed one), reads
@@ -34,7 +33,7 @@ package final class RevocationFeed: Service, Sendable {
     package let maxSubscribers: Int
     private let logger: Logger
     private let readiness: Readiness
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     package init(
         events: any EventRepository, signal: any EventSignal, tick: Duration = .milliseconds(100), fallback: Duration = .seconds(1),

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Where log lines go: appended to memory under a short lock and written to stderr by one background thread every
 /// 50 ms (at once for errors, or when 256 KiB are waiting), so a request never waits on a write(2). Lines keep their
@@ -17,9 +16,11 @@ package final class LogSink: Sendable {
     }
 
     private let fd: Int32
-    private let pending = Mutex(Pending())
+    private let pending = Locked(Pending())
     private let wake = DispatchSemaphore(value: 0)
-    private let writing = Mutex(())
+    /// Held while writing, so flushes from the writer thread and from `flush()` callers keep lines in order; it counts
+    /// the flushes (a lock around `()` is an access ThreadSanitizer misreads as a race).
+    private let writing = Locked(0)
     private static let eagerBytes = 256 * 1024
     private static let maximumBytes = 8 * 1024 * 1024
 
@@ -51,7 +52,8 @@ package final class LogSink: Sendable {
 
     /// Writes what is waiting, in order.
     package func flush() {
-        writing.withLock { _ in
+        writing.withLock { flushes in
+            flushes &+= 1
             var (bytes, dropped) = pending.withLock { pending in
                 defer { pending = Pending() }
                 return (pending.bytes, pending.dropped)

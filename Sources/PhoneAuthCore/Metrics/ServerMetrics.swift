@@ -1,5 +1,4 @@
 import Prometheus
-import Synchronization
 
 /// Everything `/metrics` reports, registered straight into a Prometheus registry of this server's own (not the
 /// process-wide `MetricsSystem`: tests build many servers in one process, each with its own numbers; and swift-metrics'
@@ -9,9 +8,9 @@ package final class ServerMetrics: Sendable {
     /// `sqlite` or `postgresql`: the label on database errors.
     package let backend: String
 
-    private let requests = Mutex<[RequestKey: RequestSeries]>([:])
-    private let counters = Mutex<[CounterKey: Counter]>([:])
-    private let cacheSeen = Mutex(AuthStateCache.Stats())
+    private let requests = Locked<[RequestKey: RequestSeries]>([:])
+    private let counters = Locked<[CounterKey: Counter]>([:])
+    private let cacheSeen = Locked(AuthStateCache.Stats())
     private let vouched: Gauge
 
     /// Finer than the library's default (5 ms to 10 s): a cached API call takes well under a millisecond.

@@ -1,12 +1,11 @@
 import Foundation
-import Synchronization
 
 /// Keeps a slow or failing operator from slowing sign-in: after `threshold` failures in a row the circuit opens and
 /// calls fail at once for `cooldown`; then one trial call goes through (half-open), and its success closes the circuit.
 package final class CircuitBreaker: Sendable {
     package let threshold: Int
     package let cooldown: Duration
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var failures = 0

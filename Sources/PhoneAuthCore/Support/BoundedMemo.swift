@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A bounded map for memoizing pure work on the request path: two generations of at most `capacity / 2` entries and
 /// `maxBytes / 2` bytes each (as `cost` counts them); a hit in the older one moves to the newer, and when the newer
 /// fills, the older is dropped (an approximate LRU at O(1) per call, one short lock). Bounded by bytes as well as by
@@ -19,7 +17,7 @@ package final class BoundedMemo<Key: Hashable & Sendable, Value: Sendable>: Send
         var hits = 0
     }
 
-    private let generations = Mutex(Generations())
+    private let generations = Locked(Generations())
     private let half: Int
     private let halfBytes: Int
     private let cost: @Sendable (Key, Value) -> Int

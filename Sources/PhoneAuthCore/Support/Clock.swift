@@ -1,15 +1,14 @@
 import Foundation
-import Synchronization
 
 /// Wall time, injected so tests pin it (token expiry, code expiry).
 package typealias WallClock = @Sendable () -> Date
 
 /// A clock tests can set and move forward.
 package final class ManualClock: Sendable {
-    private let current: Mutex<Date>
+    private let current: Locked<Date>
 
     package init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        current = Mutex(start)
+        current = Locked(start)
     }
 
     package var now: Date { current.withLock { $0 } }

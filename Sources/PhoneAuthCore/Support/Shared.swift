@@ -1,11 +1,9 @@
-import Synchronization
-
-/// A value that concurrent child tasks read and write (a `Mutex` alone cannot be captured by an escaping closure).
+/// A value that concurrent child tasks read and write, by whole value (`Locked` when a change reads the value first).
 package final class Shared<Value: Sendable>: Sendable {
-    private let value: Mutex<Value>
+    private let value: Locked<Value>
 
     package init(_ value: Value) {
-        self.value = Mutex(value)
+        self.value = Locked(value)
     }
 
     package var current: Value { value.withLock { $0 } }

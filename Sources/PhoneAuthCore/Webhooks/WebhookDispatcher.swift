@@ -52,6 +52,8 @@ package final class WebhookDispatcher: Service, Sendable {
                 for endpoint in due { group.addTask { await self.drain(endpoint) } }
             }
             for letter in try await webhooks.retriesDue(limit: 16) { await redeliver(letter) }
+        } catch is CancellationError {
+            // Shutting down: nothing failed.
         } catch {
             logger.warning("webhooks: a pass failed; the next one retries", metadata: ["error": "\(error)"])
         }

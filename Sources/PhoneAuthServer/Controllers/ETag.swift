@@ -36,39 +36,10 @@ enum ETag {
     /// tags (RFC 9110 §13.1.1: an empty header names nothing, and is no precondition a client meant).
     static func checkIfMatch(_ request: Request, tag: String) throws {
         guard let header = request.headers[.ifMatch] else { return }
-        guard let tags = entityTags(header) else {
+        guard let tags = EntityTagList.parse(header) else {
             throw AppError.invalidRequest("If-Match must be * or one or more entity tags, as an ETag header gave them.", field: "If-Match")
         }
         guard tags.contains(where: { $0 == "*" || $0 == tag }) else { throw AppError.preconditionFailed }
-    }
-
-    /// `*`, or the comma-separated `"…"` / `W/"…"` tags of a header (a tag may hold a comma), each as written; nil
-    /// when the value is anything else.
-    static func entityTags(_ header: String) -> [String]? {
-        let bytes = Array(header.utf8)
-        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        var tags: [String] = []
-        var index = 0
-        while true {
-            while index < bytes.count, blank(bytes[index]) { index += 1 }
-            let start = index
-            if bytes[index...].starts(with: [UInt8(ascii: "*")]), tags.isEmpty {
-                index += 1
-            } else {
-                if bytes[index...].starts(with: Array("W/".utf8)) { index += 2 }
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
-                index += 1
-                // etagc: visible ASCII but the quote, or obs-text.
-                while index < bytes.count, bytes[index] == 0x21 || (0x23...0x7E).contains(bytes[index]) || bytes[index] >= 0x80 { index += 1 }
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
-                index += 1
-            }
-            tags.append(String(decoding: bytes[start..<index], as: UTF8.self))
-            while index < bytes.count, blank(bytes[index]) { index += 1 }
-            if index == bytes.count { return tags }
-            guard bytes[index] == UInt8(ascii: ","), tags != ["*"] else { return nil }
-            index += 1
-        }
     }
 
     /// A JSON body and its tag, ready to answer with (and to keep: `ProfileController` memoizes them).
@@ -90,7 +61,9 @@ enum ETag {
 
     /// A JSON response carrying its tag (by default a digest of the body), or a bodiless 304 when the client already
     /// has it. Encoded once.
-    static func respond(_ value: some Encodable, request: Request, status: HTTPResponse.Status = .ok, tag explicit: String? = nil) throws
+    static func respond(
+        _ value: some Encodable, request: Request, status: HTTPResponse.Status = .ok, tag explicit: String? = nil
+    ) throws
         -> Response
     {
         var encoded = try encode(value)

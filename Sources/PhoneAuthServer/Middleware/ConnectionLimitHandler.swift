@@ -1,6 +1,5 @@
 import NIOCore
 import PhoneAuthCore
-import Synchronization
 
 /// At most `limit` open connections per client network: past it a new connection is closed at once, so one address
 /// cannot hold the server's sockets (slow bodies, idle keep-alives). Trusted proxies are exempt: every client behind
@@ -11,7 +10,7 @@ final class ConnectionLimitHandler: ChannelInboundHandler, RemovableChannelHandl
 
     /// Open connections per network, shared by every connection's handler.
     final class Counts: Sendable {
-        private let open = Mutex<[String: Int]>([:])
+        private let open = Locked<[String: Int]>([:])
 
         /// Counts one more for `network`; false (and nothing counted) when it already holds `limit`.
         func admit(_ network: String, limit: Int) -> Bool {

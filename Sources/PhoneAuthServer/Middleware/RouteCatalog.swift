@@ -1,6 +1,5 @@
 import Hummingbird
 import PhoneAuthCore
-import Synchronization
 
 /// Every registered (path, method), so a known path asked with another method answers 405 with `Allow`, not 404.
 /// Filled by `RecordingRouter` while routes are added (after the error middleware that reads it was installed),
@@ -11,7 +10,7 @@ final class RouteCatalog: Sendable {
         var method: HTTPRequest.Method
     }
 
-    private let entries = Mutex<[Entry]>([])
+    private let entries = Locked<[Entry]>([])
 
     func add(_ path: RouterPath, method: HTTPRequest.Method) {
         let entry = Entry(segments: path.description.split(separator: "/"), method: method)

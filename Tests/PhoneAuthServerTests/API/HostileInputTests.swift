@@ -52,6 +52,9 @@ import Testing
             name: "duplicate keys, one escaped", method: .patch, path: "/api/v1/profile",
             body: json(#"{"full_name":"A","full_nam\u0065":"B"}"#), status: .badRequest, code: "invalid_request"),
         Hostile(
+            name: "duplicate keys, canonically equivalent (what the decoder merges)", method: .patch, path: "/api/v1/profile",
+            body: json("{\"full_name\":\"A\",\"n\u{E9}\":1,\"ne\u{301}\":2}"), status: .badRequest, code: "invalid_request"),
+        Hostile(
             name: "wrong content type", method: .post, path: "/auth/send-code", body: json(#"{"phone":"+13125550100"}"#),
             contentType: "text/xml", authenticated: false, status: .unsupportedMediaType, code: "unsupported_media_type"),
         Hostile(

@@ -5,6 +5,7 @@ import JWTKit
 import Testing
 
 @testable import PhoneAuthCore
+@testable import PhoneAuthResourceServer
 @testable import PhoneAuthServer
 
 @Suite struct TokenTamperingTests {
@@ -44,6 +45,39 @@ import Testing
                 payload["user_id"] = 2
                 return "\(parts[0]).\(JWTTestSupport.base64URL(JWTTestSupport.json(payload))).\(parts[2])"
             }) == .unauthorized)
+    }
+
+    /// Found by the fuzz target access-token: jwt-kit took `=` padding, and a base64 decoder ignores a last
+    /// character's unused bits, so these other spellings of a genuine token verified. Each is refused.
+    @Test(
+        arguments: [
+            { (real: String) in real + "=" }, { real in real + "==" },
+            { real in String(real.dropLast()) + Self.flippingTheLowestBit(of: real.last!) },  // an unused bit of the signature
+            { real in real.replacingOccurrences(of: ".", with: "=.") },
+        ] as [@Sendable (String) -> String])
+    func anotherSpellingOfAGenuineTokenIsRejected(spell: @escaping @Sendable (String) -> String) async throws {
+        #expect(try await status(rawToken: spell) == .unauthorized)
+    }
+
+    /// The base64url character whose value differs in the lowest bit (an HS256 signature's 43rd character carries two
+    /// unused bits).
+    private static func flippingTheLowestBit(of character: Character) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        return String(alphabet[alphabet.firstIndex(of: character)! ^ 1])
+    }
+
+    @Test func onlyTheOneSpellingOfATokenIsCanonical() {
+        // RFC 7515 A.1: 43-character signature whose last character carries two unused zero bits.
+        let example =
+            "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+            + ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        #expect(CompactJWS.isCanonical(example))
+        #expect(!CompactJWS.isCanonical(example + "="))
+        #expect(!CompactJWS.isCanonical(String(example.dropLast()) + "l"))  // 'k' ^ 1: an unused bit set
+        #expect(!CompactJWS.isCanonical(example.replacingOccurrences(of: "-", with: "+")))
+        #expect(!CompactJWS.isCanonical("a.b"))
+        #expect(!CompactJWS.isCanonical("a.b.c.d"))
+        #expect(!CompactJWS.isCanonical("abcde.AA.AA"))  // 4n+1 characters is no base64
     }
 
     @Test(arguments: ["none", "None", "NONE", "nOnE"])

@@ -2,7 +2,6 @@ import ClientCore
 import Foundation
 import GRDB
 import HummingbirdTesting
-import Synchronization
 import Testing
 
 @testable import PhoneAuthCore
@@ -15,8 +14,8 @@ import Testing
 /// The real URLSession transport, counting requests per path.
 final class CountingTransport: HTTPTransport {
     private let inner = URLSessionTransport()
-    private let counts = Mutex<[String: Int]>([:])
-    private let answers = Mutex<[String: [Int]]>([:])
+    private let counts = Locked<[String: Int]>([:])
+    private let answers = Locked<[String: [Int]]>([:])
 
     func count(_ path: String) -> Int { counts.withLock { $0[path] ?? 0 } }
     /// The statuses answered for a path, in order.

@@ -2,7 +2,6 @@ import ClientCore
 import Foundation
 import GRDB
 import HummingbirdTesting
-import Synchronization
 import Testing
 
 @testable import PhoneAuthCore
@@ -120,7 +119,7 @@ import Testing
 final class SwitchableTransport: HTTPTransport {
     enum Mode { case online, offline, losingAnswers }
     private let inner = URLSessionTransport()
-    private let mode = Mutex(Mode.online)
+    private let mode = Locked(Mode.online)
 
     func set(_ newMode: Mode) { mode.withLock { $0 = newMode } }
 

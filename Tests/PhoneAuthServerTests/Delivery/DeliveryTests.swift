@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
-import Synchronization
 import Testing
 
 @testable import PhoneAuthCore
@@ -15,12 +14,14 @@ import Testing
 
     /// Records requested waits instead of sleeping, so backoff is checked without slowing the suite.
     final class SleepRecorder: Sendable {
-        private let waits = Mutex<[Duration]>([])
+        private let waits = Locked<[Duration]>([])
         var recorded: [Duration] { waits.withLock { $0 } }
         var sleep: @Sendable (Duration) async throws -> Void { { [self] duration in waits.withLock { $0.append(duration) } } }
     }
 
-    static func dispatcher(_ urls: [String], policy: DeliveryPolicy = DeliveryPolicy(), sleeper: SleepRecorder = SleepRecorder()) -> FailoverDispatcher {
+    static func dispatcher(
+        _ urls: [String], policy: DeliveryPolicy = DeliveryPolicy(), sleeper: SleepRecorder = SleepRecorder()
+    ) -> FailoverDispatcher {
         FailoverDispatcher(
             providers: urls.map { WebhookSMSProvider(url: $0, secret: "s", client: .isolated()) }, policy: policy, sleep: sleeper.sleep
         )

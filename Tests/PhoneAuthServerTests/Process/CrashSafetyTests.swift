@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 @testable import PhoneAuthCore
@@ -15,8 +14,8 @@ import Testing
             var inFlight: String?
         }
 
-        let signIns = Mutex<[(phone: String, token: String)]>([])
-        let edits = Mutex<[Int: Edit]>([:])
+        let signIns = Locked<[(phone: String, token: String)]>([])
+        let edits = Locked<[Int: Edit]>([:])
     }
 
     @Test(arguments: Backend.all)

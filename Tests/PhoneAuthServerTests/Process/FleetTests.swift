@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 @testable import PhoneAuthCore
@@ -24,9 +23,11 @@ import Testing
         let receiver = WebhookReceiver()
         try await receiver.run { webhook in
             // The second instance's provider keeps it waiting a second per text, so it always holds requests in flight.
-            let fleet = try await Fleet.start(database: harness.databaseURL, webhook: webhook, extra: [
-                Self.instanceArguments, Self.instanceArguments + ["--sms-webhook-url", webhook + "/latent"], Self.instanceArguments,
-            ])
+            let fleet = try await Fleet.start(
+                database: harness.databaseURL, webhook: webhook,
+                extra: [
+                    Self.instanceArguments, Self.instanceArguments + ["--sms-webhook-url", webhook + "/latent"], Self.instanceArguments,
+                ])
             let port = try MotoServer.freePort()
             let load = MixedLoad(client: LoopbackClient(port: port), receiver: receiver)
             do {
@@ -49,7 +50,7 @@ import Testing
 
                     // 2. One instance killed mid-load, while it waits on its provider for at least one text: only requests
                     // it held fail.
-                    let heldSends = Mutex(0)
+                    let heldSends = Locked(0)
                     let killed = try await load.run(atLeast: .seconds(15), perSecond: 30) {
                         try await Task.sleep(for: .seconds(5))
                         while receiver.latentRequestsWaiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
@@ -59,7 +60,10 @@ import Testing
                     }
                     let moment = try #require(killed.marked)
                     let held = heldSends.withLock { $0 }
-                    print("fleet: kill -9 of one instance under load: \(killed.summary); it held \(held) send-code(s) waiting on its provider; failed: \(killed.failures)")
+                    print(
+                        "fleet: kill -9 of one instance under load: \(killed.summary); it held \(held) send-code(s) waiting on its provider; "
+                            + "failed: \(killed.failures)"
+                    )
                     #expect(killed.requests >= 300)
                     // A request that started after the kill reached a live instance (HAProxy tries a refused connection
                     // again elsewhere); a failed one was in flight when the instance died: the sends it held, and at most a
@@ -121,14 +125,14 @@ import Testing
 /// The instances of one test, each restartable on its own port.
 private final class Fleet: Sendable {
     let names: [String]
-    private let state: Mutex<[Instance]>
+    private let state: Locked<[Instance]>
     private let start: @Sendable (Int, Int?) async throws -> Instance
 
     var instances: [Instance] { state.withLock { $0 } }
 
     private init(instances: [Instance], start: @escaping @Sendable (Int, Int?) async throws -> Instance) {
         names = instances.indices.map { "phoneauth\($0 + 1)" }
-        state = Mutex(instances)
+        state = Locked(instances)
         self.start = start
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import JWTKit
-import Synchronization
 import Testing
 
 @testable import PhoneAuthCore
@@ -59,8 +58,8 @@ import Testing
     /// publishes makes it fetch again at most once a minute.
     @Test func aRotatedKeyIsPickedUpAndUnknownKeyIdsFetchAtMostOnceAMinute() async throws {
         let (first, second) = (ES256PrivateKey(), ES256PrivateKey())
-        let published = Mutex([(kid: "k1", key: first)])
-        let fetches = Mutex(0)
+        let published = Locked([(kid: "k1", key: first)])
+        let fetches = Locked(0)
         let router = Router()
         router.get(".well-known/jwks.json") { _, _ -> Response in
             fetches.withLock { $0 += 1 }
@@ -70,7 +69,7 @@ import Testing
             return response
         }
         try await FakeProvider.serve(router, label: "jwks") { base in
-            let clock = Mutex(Date())
+            let clock = Locked(Date())
             let verifier = PhoneAuthTokenVerifier(keys: .jwks(URL(string: base + "/.well-known/jwks.json")!), now: { clock.withLock { $0 } })
             #expect(try await verifier.verify(try await Self.token(first, kid: "k1")).userID == 7)
             #expect(try await verifier.verify(try await Self.token(first, kid: "k1")).userID == 7)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 @testable import PhoneAuthCore
@@ -9,7 +8,7 @@ import Testing
 /// half-written, and service resumes without restarting PhoneAuth (issue 11).
 @Suite struct PostgresRestartTests {
     final class Flag: Sendable {
-        private let value = Mutex(false)
+        private let value = Locked(false)
         var isSet: Bool { value.withLock { $0 } }
         func set() { value.withLock { $0 = true } }
     }

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import Synchronization
 import Testing
 
 @testable import PhoneAuthCore
@@ -13,11 +12,11 @@ import Testing
 final class ConsoleClient: Sendable {
     let client: any TestClientProtocol
     let userAgent: String
-    private let jar = Mutex<[String: String]>([:])
-    private let lastPage = Mutex<String>("")
-    private let lastCSRF = Mutex<String?>(nil)
+    private let jar = Locked<[String: String]>([:])
+    private let lastPage = Locked<String>("")
+    private let lastCSRF = Locked<String?>(nil)
     /// Every Set-Cookie the server sent, newest last (tests check the attributes).
-    private let setCookies = Mutex<[String]>([])
+    private let setCookies = Locked<[String]>([])
 
     init(_ client: any TestClientProtocol, userAgent: String = "ConsoleTests/1.0") {
         (self.client, self.userAgent) = (client, userAgent)

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import PhoneAuthCore
 import Testing
 
 @testable import PhoneAuthResourceServer
@@ -20,7 +20,7 @@ final class EventStreamReader: Sendable {
 
     private let connection: EventStreamConnection
     private final class Box: Sendable {
-        let received = Mutex(Received())
+        let received = Locked(Received())
     }
 
     private let box = Box()

@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JWTKit
-import Synchronization
 
 @testable import PhoneAuthCore
 @testable import PhoneAuthNetwork
@@ -57,13 +56,13 @@ final class FakeOperator: Sendable {
         var redirect: String
     }
 
-    let fixtures = Mutex(Fixtures())
-    private let seenJTIs = Mutex<Set<String>>([])
-    private let codes = Mutex<[String: Code]>([:])
-    private let pending = Mutex<[String: Pending]>([:])
-    private let tokens = Mutex<[String: Grant]>([:])
-    private let calls = Mutex<[String]>([])
-    private let correlators = Mutex<[String]>([])
+    let fixtures = Locked(Fixtures())
+    private let seenJTIs = Locked<Set<String>>([])
+    private let codes = Locked<[String: Code]>([:])
+    private let pending = Locked<[String: Pending]>([:])
+    private let tokens = Locked<[String: Grant]>([:])
+    private let calls = Locked<[String]>([])
+    private let correlators = Locked<[String]>([])
     let redirectURI: String
 
     /// Paths called, in order (`/token`, `/sim-swap/v2/check`, …).
@@ -89,7 +88,7 @@ final class FakeOperator: Sendable {
     }
 
     func run<Value: Sendable>(_ body: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
-        let base = Mutex("")
+        let base = Locked("")
         let router = Router()
         router.middlewares.add(Gate(owner: self))
         router.get(".well-known/openid-configuration") { _, _ -> Response in

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import PhoneAuthCore
 import Testing
 
 /// An open-loop load of what people do, through one endpoint: sign-ins (send-code, the texted code, verify-code),
@@ -53,7 +53,7 @@ final class MixedLoad: Sendable {
 
     private let client: LoopbackClient
     private let receiver: WebhookReceiver
-    private let pool = Mutex(Pool())
+    private let pool = Locked(Pool())
 
     init(client: LoopbackClient, receiver: WebhookReceiver) {
         self.client = client
@@ -222,7 +222,9 @@ final class MixedLoad: Sendable {
             for id in user.addresses where !stored.contains(id) { missing.append("\(user.phone): address \(id)") }
             if user.nameKnown, let name = user.name {
                 let profile = try await instance.request("GET", "/api/v1/profile", token: user.access)
-                if profile.json["full_name"] as? String != name { missing.append("\(user.phone): name \(name), stored \(profile.json["full_name"] ?? "none")") }
+                if profile.json["full_name"] as? String != name {
+                    missing.append("\(user.phone): name \(name), stored \(profile.json["full_name"] ?? "none")")
+                }
             }
         }
         return (users.count, missing)

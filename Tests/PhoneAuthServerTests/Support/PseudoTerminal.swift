@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
+import PhoneAuthCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a built binary of this package on a pseudo-terminal, as a person at a terminal would: its stdin, stdout and
@@ -102,5 +102,5 @@ private struct PTYFunctions {
 
 /// What the terminal showed, shared with the thread that reads it.
 private final class Transcript: Sendable {
-    let text = Mutex("")
+    let text = Locked("")
 }

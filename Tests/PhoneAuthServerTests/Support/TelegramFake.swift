@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
-import Synchronization
+import PhoneAuthCore
 
 /// A loopback Telegram Gateway API: `POST /checkSendAbility` and `POST /sendVerificationMessage` with the bearer token
 /// and JSON bodies holding only documented parameters. A check answers a `request_id`; a send must carry the check's
@@ -36,10 +36,10 @@ final class TelegramFake: Sendable {
         var callbackURL: String?
     }
 
-    private let sent = Mutex<[Sent]>([])
+    private let sent = Locked<[Sent]>([])
     /// request_id → phone, for checks not yet spent by a send.
-    private let checks = Mutex<[String: String]>([:])
-    private let checkCount = Mutex(0)
+    private let checks = Locked<[String: String]>([:])
+    private let checkCount = Locked(0)
     var messages: [Sent] { sent.withLock { $0 } }
     var checksMade: Int { checkCount.withLock { $0 } }
 

@@ -4,13 +4,12 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-import Synchronization
 import Testing
 
 @testable import PhoneAuthCore
 @testable import PhoneAuthDelivery
-@testable import PhoneAuthServer
 @testable import PhoneAuthSQLite
+@testable import PhoneAuthServer
 
 /// A server as it ships, on a real SQLite file in a fresh temp folder (or a fresh PostgreSQL database), with a pinned
 /// clock and a gateway that records what it would have texted.
@@ -84,14 +83,18 @@ final class TestHarness: Sendable {
 
     /// Runs `body` against the router in-process (no socket), or against a live server when `setup` says so.
     @discardableResult
-    func test<Value: Sendable>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value)
+    func test<Value: Sendable>(
+        _ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value
+    )
         async throws -> Value
     {
         try await app().test(setup, body)
     }
 
     /// Asks for a code through the real endpoint; returns the verification id and the code the gateway was given.
-    func sendCode(_ client: some TestClientProtocol, phone: String = "+13125550100", headers: HTTPFields = [:]) async throws
+    func sendCode(
+        _ client: some TestClientProtocol, phone: String = "+13125550100", headers: HTTPFields = [:]
+    ) async throws
         -> (id: String, code: String)
     {
         let sent = try await client.request(.post, "/auth/send-code", json: ["phone": phone], headers: headers)
@@ -120,7 +123,9 @@ final class TestHarness: Sendable {
     }
 
     /// Signs in and returns the whole token response (access and refresh tokens).
-    func signInGrant(_ client: some TestClientProtocol, phone: String = "+13125550100", userAgent: String = "tests/1.0") async throws
+    func signInGrant(
+        _ client: some TestClientProtocol, phone: String = "+13125550100", userAgent: String = "tests/1.0"
+    ) async throws
         -> (access: String, refresh: String)
     {
         let sent = try await sendCode(client, phone: phone)
@@ -155,8 +160,8 @@ extension AppConfig {
 
 /// Records each message instead of sending it; the SMS seam is the only one faked in flow tests.
 final class RecordingSMSGateway: MessageGateway {
-    private let messages = Mutex<[CodeMessage]>([])
-    private let failures = Mutex(0)
+    private let messages = Locked<[CodeMessage]>([])
+    private let failures = Locked(0)
 
     /// The next `count` sends fail as if every provider were down.
     func failNext(_ count: Int) {

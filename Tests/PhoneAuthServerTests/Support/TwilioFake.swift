@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Synchronization
+import PhoneAuthCore
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -45,14 +45,14 @@ final class TwilioFake: Sendable {
         var statusCallback: String?
     }
 
-    private let sent = Mutex<[Sent]>([])
-    private let placed = Mutex<[Call]>([])
-    private let throttled = Mutex<Set<String>>([])
-    private let requests = Mutex(0)
+    private let sent = Locked<[Sent]>([])
+    private let placed = Locked<[Call]>([])
+    private let throttled = Locked<Set<String>>([])
+    private let requests = Locked(0)
     /// The auth tokens the account accepts: Twilio keeps a primary and, while one is rotated, a secondary.
-    private let accepted = Mutex<Set<String>>([authToken])
+    private let accepted = Locked<Set<String>>([authToken])
     /// The token each accepted request came with, in order.
-    private let used = Mutex<[String]>([])
+    private let used = Locked<[String]>([])
 
     var messages: [Sent] { sent.withLock { $0 } }
     var calls: [Call] { placed.withLock { $0 } }

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
-import Logging
 import HummingbirdTesting
-import Synchronization
+import Logging
+import PhoneAuthCore
 
 /// A real HTTP server on 127.0.0.1 standing in for an SMS provider's webhook: `/ok` records and answers 200,
 /// `/fail` answers 500, `/slow` waits 3 s before answering, `/latent` records and answers 200 after a second (a provider
@@ -20,17 +20,17 @@ final class WebhookReceiver: Sendable {
         var delay: Duration = .zero
     }
 
-    private let received = Mutex<[Received]>([])
-    private let script: Mutex<[Answer]>
-    private let scriptedCalls = Mutex(0)
+    private let received = Locked<[Received]>([])
+    private let script: Locked<[Answer]>
+    private let scriptedCalls = Locked(0)
 
     init(script: [Answer] = []) {
-        self.script = Mutex(script)
+        self.script = Locked(script)
     }
 
     var scriptedAttempts: Int { scriptedCalls.withLock { $0 } }
-    private let slowArrivals = Mutex(0)
-    private let latentWaiting = Mutex(0)
+    private let slowArrivals = Locked(0)
+    private let latentWaiting = Locked(0)
 
     /// `/latent` requests that arrived and have not been answered yet.
     var latentRequestsWaiting: Int { latentWaiting.withLock { $0 } }

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
-import Synchronization
+import PhoneAuthCore
 
 /// A loopback WhatsApp Business Cloud API: `POST /{version}/{phone-number-id}/messages` with the bearer token, and a body
 /// that must be exactly an authentication template message (messaging_product, recipient_type, to, type, template
@@ -41,7 +41,7 @@ final class WhatsAppFake: Sendable {
         var id: String
     }
 
-    private let sent = Mutex<[Sent]>([])
+    private let sent = Locked<[Sent]>([])
     var messages: [Sent] { sent.withLock { $0 } }
 
     func run<Value: Sendable>(_ body: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {

@@ -1,17 +1,16 @@
 import Foundation
-import PhoneAuthCore
 
 /// Finds a key that appears twice in one JSON object. Foundation's decoder keeps one of them silently, so a proxy or
 /// another service reading the same body could see a different value than this server: such a body is refused.
 /// A single pass over at most 16 KiB; malformed input is left to the decoder to report.
-enum JSONDuplicateKeys {
+package enum JSONDuplicateKeys {
     private struct Frame {
         var isObject: Bool
         var expectingKey: Bool
-        var keys: Set<[UInt8]> = []
+        var keys: Set<String> = []
     }
 
-    static func first(in bytes: [UInt8]) -> String? {
+    package static func first(in bytes: [UInt8]) -> String? {
         var stack: [Frame] = []
         var index = 0
         while index < bytes.count {
@@ -33,9 +32,12 @@ enum JSONDuplicateKeys {
                 guard index < bytes.count else { return nil }
                 if let top = stack.last, top.isObject, top.expectingKey {
                     let raw = Array(bytes[start..<index])
-                    // `"a"` and `"\u0061"` are one key: escaped keys are compared decoded.
-                    let key = raw.contains(UInt8(ascii: "\\")) ? decoded(raw) ?? raw : raw
-                    if !stack[stack.count - 1].keys.insert(key).inserted { return String(decoding: key, as: UTF8.self) }
+                    // `"a"` and `"\u0061"` are one key: escaped keys are compared decoded. And compared as Strings, as
+                    // the decoder compares them: `é` precomposed and `e` + U+0301 are one key to it (canonical
+                    // equivalence; the fuzz target json-duplicate-keys found it).
+                    let key =
+                        raw.contains(UInt8(ascii: "\\")) ? decoded(raw) ?? String(decoding: raw, as: UTF8.self) : String(decoding: raw, as: UTF8.self)
+                    if !stack[stack.count - 1].keys.insert(key).inserted { return key }
                 }
             default: break
             }
@@ -44,8 +46,8 @@ enum JSONDuplicateKeys {
         return nil
     }
 
-    private static func decoded(_ raw: [UInt8]) -> [UInt8]? {
+    private static func decoded(_ raw: [UInt8]) -> String? {
         let quoted = Data([UInt8(ascii: "\"")] + raw + [UInt8(ascii: "\"")])
-        return (try? JSONDecoder().decode(String.self, from: quoted)).map { Array($0.utf8) }
+        return try? JSONDecoder().decode(String.self, from: quoted)
     }
 }

@@ -145,7 +145,7 @@ let package = Package(
         // declaration in CLibFuzzer; the runtime is linked only into the fuzzing build).
         .target(
             name: "PhoneAuthFuzzing",
-            dependencies: [.target(name: "PhoneAuthCore", condition: server)]
+            dependencies: [.target(name: "PhoneAuthCore", condition: server), "PhoneAuthResourceServer"]
         ),
         .target(name: "CLibFuzzer"),
         .executableTarget(

@@ -3,7 +3,7 @@ package enum FuzzTargets {
     package static let all: [FuzzTarget] = [
         PhoneNumberFuzz.target, JSONDuplicateKeysFuzz.target, IntegerListFuzz.target, HTMLEscapeFuzz.target,
         EntityTagsFuzz.target, IdempotencyKeyFuzz.target, ForwardedForFuzz.target, ProofOfWorkFuzz.target,
-        AccessTokenFuzz.target,
+        AccessTokenFuzz.target, ServerSentEventsFuzz.target,
     ]
 
     package static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

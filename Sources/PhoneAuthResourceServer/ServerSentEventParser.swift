@@ -3,15 +3,16 @@ import Foundation
 /// Turns the bytes of a `text/event-stream` into events, as the HTML standard's parsing rules say: lines end with LF,
 /// CR LF or CR; `field: value` lines build an event and an empty line dispatches it; lines starting with `:` are
 /// comments. Bytes may arrive split anywhere; a line longer than `maxLine` ends the stream as malformed (a server that
-/// never sends a line end must not make the parser hold memory without bound).
-struct ServerSentEventParser {
-    struct Event: Equatable {
-        var id: String?
-        var name: String
-        var data: String
+/// never sends a line end must not make the parser hold memory without bound). Fuzzed (`phoneauth-fuzz
+/// server-sent-events`): however the bytes are split, the same events.
+package struct ServerSentEventParser {
+    package struct Event: Equatable, Sendable {
+        package var id: String?
+        package var name: String
+        package var data: String
     }
 
-    enum Failure: Error { case lineTooLong }
+    package enum Failure: Error { case lineTooLong }
 
     private var line: [UInt8] = []
     private var pendingCR = false
@@ -19,14 +20,14 @@ struct ServerSentEventParser {
     private var data: [String] = []
     private var id: String?
     private var hasFields = false
-    let maxLine: Int
+    package let maxLine: Int
 
-    init(maxLine: Int = 1 << 20) {
+    package init(maxLine: Int = 1 << 20) {
         self.maxLine = maxLine
     }
 
     /// The events `bytes` completes.
-    mutating func feed(_ bytes: some Sequence<UInt8>) throws(Failure) -> [Event] {
+    package mutating func feed(_ bytes: some Sequence<UInt8>) throws(Failure) -> [Event] {
         var events: [Event] = []
         for byte in bytes {
             if pendingCR {

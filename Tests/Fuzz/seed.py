@@ -50,3 +50,8 @@ for flags, position, value, solution in [(0, 0, 0, b"0"), (0, 0, 0, b"12345"), (
 for mode, position, value in [(1, 0, ord("x")), (1, 40, ord("A")), (2, 10, ord(".")), (3, 100, 0), (1, 200, ord("B"))]:
     write("access-token", bytes([mode]) + struct.pack(">H", position) + bytes([value]))
 write("access-token", b"\x00eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.")
+# server-sent-events: a split position, then a stream as RevocationController writes it (and as a proxy may mangle it).
+for split, stream in [(7, b"retry: 1000\n\nid: 41\nevent: session.ended\ndata: {\"session_id\":\"s1\",\"user_id\":7}\n\n"),
+                      (3, b": keepalive\n\nevent: ready\ndata: {}\n\n"), (12, b"id: 1\r\nevent: reset\r\ndata: a\r\ndata: b\r\n\r\n"),
+                      (200, b"data: x\rdata: y\r\r"), (0, b"event\ndata\n\nid: \x00\ndata: z\n\n"), (5, b"data: " + b"x" * 80 + b"\n\n")]:
+    write("server-sent-events", bytes([split]) + stream)

@@ -15,7 +15,10 @@ enum ForwardedForFuzz {
         guard direct == "192.0.2.7" else { return "an untrusted peer became \(direct.debugDescription) through \(header.debugDescription)" }
         let proxied = ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: header, trustedProxies: proxies)
         guard proxied != "10.0.0.1" else { return nil }
-        let hops = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        // The hops as the proxies wrote them: comma bytes, spaces and tabs (Unicode scalars, not grapheme clusters).
+        let hops = header.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false).map {
+            String(String.UnicodeScalarView($0)).trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        }
         guard !proxied.isEmpty, !proxied.contains(","), hops.contains(proxied), !proxies.contains(proxied) else {
             return "\(header.debugDescription) resolved to \(proxied.debugDescription)"
         }
